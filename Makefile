@@ -1,0 +1,145 @@
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+#
+# bpfkit build. The one list of tools is TOOLS below: install, tests, the README
+# check and the benchmarks all derive from it.
+
+TOOLS := opensnoop execsnoop exitsnoop
+
+VERSION := 0.1.0
+OUTPUT ?= build
+PREFIX ?= /usr/local
+DESTDIR ?=
+
+ARCH ?= $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+CC ?= gcc
+CLANG ?= clang
+LLVM_STRIP ?= llvm-strip
+BPFTOOL ?= bpftool
+PKG_CONFIG ?= pkg-config
+
+LIBBPF_CFLAGS := $(shell $(PKG_CONFIG) --cflags libbpf 2>/dev/null)
+LIBBPF_LIBS := $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null || echo -lbpf) -lelf -lz
+
+CFLAGS ?= -g -O2
+CFLAGS += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
+	  -D_GNU_SOURCE -DBPFKIT_VERSION='"$(VERSION)"' \
+	  -I$(OUTPUT)/include -Icommon -Ibpf $(LIBBPF_CFLAGS)
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wno-unused-function \
+	      -Ibpf/vmlinux/$(ARCH) -Ibpf $(LIBBPF_CFLAGS)
+LDLIBS += $(LIBBPF_LIBS)
+
+ifeq ($(V),1)
+Q :=
+msg :=
+else
+Q := @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+COMMON_SRCS := $(sort $(wildcard common/*.c))
+COMMON_OBJS := $(patsubst common/%.c,$(OUTPUT)/obj/common/%.o,$(COMMON_SRCS))
+LIBCOMMON := $(OUTPUT)/libbpfkit.a
+
+BINS := $(addprefix $(OUTPUT)/bin/,$(TOOLS))
+BPF_OBJS := $(patsubst %,$(OUTPUT)/obj/%.bpf.o,$(TOOLS))
+SKELS := $(patsubst %,$(OUTPUT)/include/%.skel.h,$(TOOLS))
+
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/unit/%,$(UNIT_SRCS))
+TRIGGER_SRCS := $(sort $(wildcard tests/triggers/*.c))
+TRIGGER_BINS := $(patsubst tests/triggers/%.c,$(OUTPUT)/tests/triggers/%,$(TRIGGER_SRCS))
+
+DEPS_PKGS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config make gcc \
+	     libc6-dev jq iproute2 procps util-linux bsdutils busybox-static cpio \
+	     qemu-system-x86 golang-1.19-go python3.11 tmux bash coreutils
+
+.PHONY: all tools tests check deps install uninstall clean vmlinux print-tools bench help
+.DELETE_ON_ERROR:
+.SECONDARY:
+
+all: tools tests
+
+tools: $(BINS)
+
+tests: $(UNIT_BINS) $(TRIGGER_BINS)
+
+print-tools:
+	@echo $(TOOLS)
+
+# BPF side: clang -> strip DWARF (BTF stays) -> skeleton.
+$(OUTPUT)/obj/%.bpf.o: bpf/%.bpf.c | $(OUTPUT)/obj
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -MMD -MP -MF $(@:.o=.d) -c $< -o $@
+	$(Q)$(LLVM_STRIP) -g $@
+
+$(OUTPUT)/include/%.skel.h: $(OUTPUT)/obj/%.bpf.o | $(OUTPUT)/include
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $* > $@
+
+# User side. Each front end depends on its own skeleton.
+$(OUTPUT)/obj/common/%.o: common/%.c | $(OUTPUT)/obj/common
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(LIBCOMMON): $(COMMON_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(OUTPUT)/obj/%.o: tools/%.c $(OUTPUT)/include/%.skel.h | $(OUTPUT)/obj
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(OUTPUT)/bin/%: $(OUTPUT)/obj/%.o $(LIBCOMMON) | $(OUTPUT)/bin
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) $< $(LIBCOMMON) $(LDLIBS) -o $@
+
+# Tests: unit tests link the common library; triggers are plain programs.
+$(OUTPUT)/tests/unit/%: tests/unit/%.c $(LIBCOMMON) | $(OUTPUT)/tests/unit
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -Itests/unit -MMD -MP $< $(LIBCOMMON) $(LDLIBS) -o $@
+
+$(OUTPUT)/tests/triggers/%: tests/triggers/%.c | $(OUTPUT)/tests/triggers
+	$(call msg,CC,$@)
+	$(Q)$(CC) -g -O2 -Wall -Wextra -D_GNU_SOURCE -MMD -MP $< -o $@ -lpthread
+
+$(OUTPUT)/obj $(OUTPUT)/obj/common $(OUTPUT)/include $(OUTPUT)/bin \
+$(OUTPUT)/tests/unit $(OUTPUT)/tests/triggers:
+	$(Q)mkdir -p $@
+
+# `make check` runs every test: unit (no root), integration (root) on this kernel
+# and on the kernels of the VM matrix. VM=0 skips the VM part, T=name runs only
+# the test files whose name contains `name`.
+check: all
+	$(Q)OUTPUT=$(OUTPUT) TOOLS="$(TOOLS)" VM=$(VM) T=$(T) bash tests/run.sh
+
+# Installs exactly the Debian packages needed to build and to test; does nothing
+# when they are all present.
+deps:
+	$(Q)missing=$$(for p in $(DEPS_PKGS); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "  DEPS     installing:" $$missing; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	else echo "  DEPS     all present"; fi
+
+bench: all
+	$(Q)OUTPUT=$(OUTPUT) TOOLS="$(TOOLS)" bash tests/bench/run.sh
+
+install: tools
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8
+	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/sbin/
+	install -m 0644 $(patsubst %,man/man8/%.8,$(TOOLS)) $(DESTDIR)$(PREFIX)/share/man/man8/
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(PREFIX)/sbin/,$(TOOLS)) \
+	      $(patsubst %,$(DESTDIR)$(PREFIX)/share/man/man8/%.8,$(TOOLS))
+
+# Regenerates the vendored vmlinux.h of this machine's architecture from its BTF.
+vmlinux:
+	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > bpf/vmlinux/$(ARCH)/vmlinux.h
+
+clean:
+	rm -rf $(OUTPUT)
+
+-include $(wildcard $(OUTPUT)/obj/*.d $(OUTPUT)/obj/common/*.d $(OUTPUT)/tests/unit/*.d \
+		    $(OUTPUT)/tests/triggers/*.d)

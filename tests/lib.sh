@@ -1,0 +1,106 @@
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+#
+# Shared helpers for integration tests (bash). A test file sources this, runs a
+# tool against a deterministic trigger and reports "PASS name" / "FAIL name: why"
+# lines, which tests/run.sh counts. Works on the host and inside the VM images.
+set -u
+cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
+OUTPUT=${OUTPUT:-build}
+BIN=$OUTPUT/bin
+TRIG=$OUTPUT/tests/triggers
+# bpftool tells whether a tool left programs behind; jq is the JSON parser.
+TMP=$(mktemp -d /tmp/bpfkit-test.XXXXXX)
+trap 'rm -rf "$TMP"; [ -n "${TOOL_PID:-}" ] && kill -9 "$TOOL_PID" 2>/dev/null' EXIT
+TOOL_PID=
+TOOL_RC=
+
+pass() { echo "PASS $1"; }
+fail() { echo "FAIL $1: ${*:2}"; }
+skip() { echo "SKIP $1: ${*:2}"; }
+# matrix TOOL PATH RESULT: one cell of the tool x kernel attach-path table.
+matrix() { echo "MATRIX $1 $2 $3"; }
+
+# expect_eq NAME GOT WANT
+expect_eq() {
+	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', want '$3'"; fi
+}
+
+# expect_exit NAME STATUS CMD...: CMD exits with STATUS and says one line on stderr.
+expect_exit() {
+	local name=$1 want=$2 rc=0 lines; shift 2
+	"$@" >"$TMP/exit.out" 2>"$TMP/exit.err" </dev/null || rc=$?
+	lines=$(grep -c . "$TMP/exit.err")
+	if [ "$rc" != "$want" ]; then
+		fail "$name" "exit status $rc, want $want ($(head -c 200 "$TMP/exit.err"))"
+	elif [ "$want" != 0 ] && [ "$lines" -lt 1 ]; then
+		fail "$name" "no message on stderr"
+	else
+		pass "$name"
+	fi
+}
+
+# prog_ids: the ids of all loaded BPF programs and links, one per line.
+prog_ids() {
+	{ bpftool prog show -j | jq -r '.[].id | "p\(.)"'
+	  bpftool link show -j 2>/dev/null | jq -r '.[].id | "l\(.)"'; } | sort
+}
+
+# start_tool NAME TOOL ARGS...: runs TOOL -v ARGS in the background, stdout to
+# $TMP/NAME.out and stderr to $TMP/NAME.err, and waits until it says it is
+# attached. Sets TOOL_PID and ATTACH_PATH. Returns 1 if it never attached.
+start_tool() {
+	local name=$1 tool=$2 i; shift 2
+	: >"$TMP/$name.err"
+	"$BIN/$tool" -v "$@" >"$TMP/$name.out" 2>"$TMP/$name.err" </dev/null &
+	TOOL_PID=$!
+	for i in $(seq 1 300); do
+		if grep -q 'attached via' "$TMP/$name.err"; then
+			ATTACH_PATH=$(sed -n 's/.*attached via \([^ ]*\).*/\1/p' "$TMP/$name.err" | head -1)
+			return 0
+		fi
+		kill -0 "$TOOL_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	wait "$TOOL_PID" 2>/dev/null
+	TOOL_PID=
+	ATTACH_PATH=none
+	return 1
+}
+
+# stop_tool [SIGNAL]: signals the tool (SIGTERM by default) and waits for it;
+# TOOL_RC is its exit status. Fails the wait after 10 s.
+stop_tool() {
+	local sig=${1:-TERM} i
+	[ -n "$TOOL_PID" ] || { TOOL_RC=255; return; }
+	kill -s "$sig" "$TOOL_PID" 2>/dev/null
+	for i in $(seq 1 100); do
+		kill -0 "$TOOL_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$TOOL_PID" 2>/dev/null; then
+		kill -9 "$TOOL_PID"
+	fi
+	TOOL_RC=0
+	wait "$TOOL_PID" || TOOL_RC=$?
+	TOOL_PID=
+}
+
+# json_valid FILE: every line of FILE is one JSON object (checked by jq).
+json_valid() {
+	jq -e -s 'all(.[]; type == "object")' "$1" >/dev/null 2>&1
+}
+
+# man_options_match NAME TOOL: every long option in --help is in the man page
+# and every option the man page lists is in --help.
+man_options_match() {
+	local name=$1 tool=$2 page=man/man8/$2.8
+	local help_opts man_opts
+	help_opts=$("$BIN/$tool" --help | grep -oE -- '--[a-z][a-z0-9-]*' | sort -u)
+	man_opts=$(sed -n '/^\.SH OPTIONS/,/^\.SH /p' "$page" | grep -oE -- '\\-\\-[a-z][a-z0-9-]*' |
+		sed 's/\\//g' | sort -u)
+	if [ "$help_opts" = "$man_opts" ]; then
+		pass "$name"
+	else
+		fail "$name" "--help and $page differ: $(diff <(echo "$help_opts") <(echo "$man_opts") | grep '^[<>]' | tr '\n' ' ')"
+	fi
+}
