@@ -1,0 +1,38 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+#
+# build.sh OUTDIR: builds the Go test targets with Debian's Go 1.19, offline:
+#   target          plain
+#   target-stripped -ldflags='-s -w'
+#   target-pie      -buildmode=pie
+#   target-pie-stripped
+#   target-cgo      cgo (external linker)
+# Does nothing for a target that is newer than its sources.
+set -eu
+[ $# -eq 1 ] || { echo "usage: build.sh OUTDIR" >&2; exit 64; }
+src=$(cd "$(dirname "$0")" && pwd)
+mkdir -p "$1"
+out=$(cd "$1" && pwd)
+GO=${GO:-/usr/lib/go-1.19/bin/go}
+[ -x "$GO" ] || { echo "build.sh: $GO not found: install golang-1.19-go" >&2; exit 1; }
+
+export GOFLAGS=-mod=mod GO111MODULE=on GOPROXY=off GOTOOLCHAIN=local GOWORK=off
+export GOCACHE=$out/.gocache GOPATH=$out/.gopath GOTELEMETRY=off
+
+# build NAME DIR ARGS...: go build into $out/NAME unless it is up to date.
+build() {
+	local name=$1 dir=$2; shift 2
+	local bin=$out/$name
+	if [ -x "$bin" ] && [ -z "$(find "$src/$dir" "$0" -newer "$bin" -print -quit)" ]; then
+		return 0
+	fi
+	echo "  GO       $name"
+	(cd "$src/$dir" && CGO_ENABLED=${CGO:-0} "$GO" build -trimpath=false "$@" -o "$bin.tmp" .)
+	mv "$bin.tmp" "$bin"
+}
+
+build target target
+build target-stripped target -ldflags='-s -w'
+build target-pie target -buildmode=pie
+build target-pie-stripped target -buildmode=pie -ldflags='-s -w'
+CGO=1 build target-cgo cgotarget

@@ -1,0 +1,3 @@
+module bpfkit.test/cgotarget
+
+go 1.19

@@ -1,0 +1,3 @@
+module bpfkit.test/target
+
+go 1.19

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+
+// target is the Go workload for bpfkit's Go tools: each mode triggers a known
+// number of known events so tests can assert exact results.
+//
+//	target [-wait] spawn N            start N goroutines from one line (spawnOne)
+//	target [-wait] recurse N          recurse(N): N+1 calls, N+1 returns
+//	target [-wait] greet NAME YEAR C  call greet(NAME, YEAR) C times
+//	target [-wait] gc N               call runtime.GC() N times
+//	target [-wait] stackgrow SECONDS  deep recursion that grows the stack
+//
+// -wait reads one byte from stdin before starting, so a tracer can attach;
+// otherwise the program sleeps 200 ms first.
+package main
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+	"strconv"
+	"sync"
+	"time"
+)
+
+//go:noinline
+func greet(name string, year int) string {
+	return fmt.Sprintf("hello %s, %d", name, year)
+}
+
+//go:noinline
+func recurse(n int) int {
+	if n <= 0 {
+		return 0
+	}
+	return recurse(n-1) + 1
+}
+
+//go:noinline
+func worker(id int, wg *sync.WaitGroup) {
+	defer wg.Done()
+	time.Sleep(time.Millisecond)
+	_ = id
+}
+
+//go:noinline
+func spawn(n int) {
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go worker(i, &wg) // the one spawn line
+	}
+	wg.Wait()
+}
+
+//go:noinline
+func deep(n int, pad [64]byte) int {
+	if n <= 0 {
+		return int(pad[0])
+	}
+	pad[0]++
+	return deep(n-1, pad) + 1
+}
+
+func stackgrow(seconds float64) int {
+	end := time.Now().Add(time.Duration(seconds * float64(time.Second)))
+	total := 0
+	done := make(chan int)
+	for time.Now().Before(end) {
+		// A fresh goroutine starts with a small stack, so each round grows it.
+		go func() { done <- deep(200, [64]byte{}) }()
+		total += <-done
+	}
+	return total
+}
+
+func usage() {
+	fmt.Fprintln(os.Stderr, "usage: target [-wait] spawn N | recurse N | greet NAME YEAR COUNT | gc N | stackgrow SECONDS")
+	os.Exit(64)
+}
+
+func atoi(s string) int {
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 {
+		usage()
+	}
+	return n
+}
+
+func main() {
+	args := os.Args[1:]
+	if len(args) > 0 && args[0] == "-wait" {
+		b := make([]byte, 1)
+		os.Stdin.Read(b)
+		args = args[1:]
+	} else {
+		time.Sleep(200 * time.Millisecond)
+	}
+	if len(args) < 1 {
+		usage()
+	}
+	switch args[0] {
+	case "spawn":
+		if len(args) != 2 {
+			usage()
+		}
+		spawn(atoi(args[1]))
+	case "recurse":
+		if len(args) != 2 {
+			usage()
+		}
+		fmt.Println(recurse(atoi(args[1])))
+	case "greet":
+		if len(args) != 4 {
+			usage()
+		}
+		year, count := atoi(args[2]), atoi(args[3])
+		for i := 0; i < count; i++ {
+			fmt.Println(greet(args[1], year))
+		}
+	case "gc":
+		if len(args) != 2 {
+			usage()
+		}
+		n := atoi(args[1])
+		for i := 0; i < n; i++ {
+			runtime.GC()
+		}
+	case "stackgrow":
+		if len(args) != 2 {
+			usage()
+		}
+		s, err := strconv.ParseFloat(args[1], 64)
+		if err != nil || s < 0 {
+			usage()
+		}
+		fmt.Println(stackgrow(s) > 0)
+	default:
+		usage()
+	}
+}
