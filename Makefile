@@ -74,7 +74,7 @@ $(OUTPUT)/obj/%.bpf.o: bpf/%.bpf.c | $(OUTPUT)/obj
 
 $(OUTPUT)/include/%.skel.h: $(OUTPUT)/obj/%.bpf.o | $(OUTPUT)/include
 	$(call msg,GEN-SKEL,$@)
-	$(Q)$(BPFTOOL) gen skeleton $< name $* > $@
+	$(Q)$(BPFTOOL) gen skeleton $< name $*_bpf > $@
 
 # User side. Each front end depends on its own skeleton.
 $(OUTPUT)/obj/common/%.o: common/%.c | $(OUTPUT)/obj/common

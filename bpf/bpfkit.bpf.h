@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/* The common includes and the in-kernel filters of every tool. */
+#ifndef BPFKIT_BPF_H
+#define BPFKIT_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "bpfkit.h"
+
+const volatile struct bk_filter bk_filter = {};
+
+/* --cgroup: the user side puts the cgroup's fd in slot 0. */
+struct {
+	__uint(type, BPF_MAP_TYPE_CGROUP_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} bk_cgroups SEC(".maps");
+
+static __always_inline bool bk_comm_matches(const char *comm)
+{
+	for (int i = 0; i < BK_COMM_LEN; i++) {
+		if (comm[i] != bk_filter.comm[i])
+			return false;
+		if (!comm[i])
+			return true;
+	}
+	return true;
+}
+
+/*
+ * True when the current task is filtered out by -p/-t/-u/-n/--cgroup. The
+ * cheap checks come first; comm and cgroup only run when set.
+ */
+static __always_inline bool bk_filtered(__u64 pid_tgid)
+{
+	if (bk_filter.tgid && (__u32)(pid_tgid >> 32) != bk_filter.tgid)
+		return true;
+	if (bk_filter.tid && (__u32)pid_tgid != bk_filter.tid)
+		return true;
+	if (bk_filter.uid_set && (__u32)bpf_get_current_uid_gid() != bk_filter.uid)
+		return true;
+	if (bk_filter.comm[0]) {
+		char comm[BK_COMM_LEN];
+
+		bpf_get_current_comm(comm, sizeof(comm));
+		if (!bk_comm_matches(comm))
+			return true;
+	}
+	if (bk_filter.cgroup_set && !bpf_current_task_under_cgroup(&bk_cgroups, 0))
+		return true;
+	return false;
+}
+
+#endif

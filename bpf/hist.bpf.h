@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/* Log2 and linear histogram slots, as common/hist.c prints them. */
+#ifndef BPFKIT_HIST_BPF_H
+#define BPFKIT_HIST_BPF_H
+
+#define BK_LOG2_SLOTS 32
+
+/* Slot of v in a log2 histogram, floor(log2(v)): 0 for 0 and 1, 1 for 2-3, ... */
+static __always_inline __u32 bk_log2_slot(__u64 v)
+{
+	__u32 r = 0, shift;
+
+	shift = (v > 0xFFFFFFFF) << 5; v >>= shift; r |= shift;
+	shift = (v > 0xFFFF) << 4; v >>= shift; r |= shift;
+	shift = (v > 0xFF) << 3; v >>= shift; r |= shift;
+	shift = (v > 0xF) << 2; v >>= shift; r |= shift;
+	shift = (v > 0x3) << 1; v >>= shift; r |= shift;
+	r |= (v >> 1);
+	return r >= BK_LOG2_SLOTS ? BK_LOG2_SLOTS - 1 : r;
+}
+
+#endif

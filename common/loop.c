@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "log.h"
+#include "loop.h"
+
+/* While events flow, drain every FLUSH_MS; when idle, a BPF wake-up ends the wait. */
+#define FLUSH_MS 10
+#define IDLE_MS 1000
+
+volatile sig_atomic_t bk_exiting;
+static char outbuf[1 << 16];
+
+static void on_signal(int sig)
+{
+	if (bk_exiting) {
+		/* A second signal: the person wants out now. */
+		signal(sig, SIG_DFL);
+		raise(sig);
+	}
+	bk_exiting = sig;
+}
+
+void bk_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
+}
+
+__u64 bk_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+struct ring_buffer *bk_ringbuf(struct bpf_map *events, ring_buffer_sample_fn fn, void *ctx)
+{
+	struct ring_buffer *rb = ring_buffer__new(bpf_map__fd(events), fn, ctx, NULL);
+
+	if (!rb)
+		bk_set_error("cannot set up the ring buffer: %s", strerror(errno));
+	return rb;
+}
+
+static void report_drops(struct bk_loop *l, __u64 *reported, bool final)
+{
+	__u64 now;
+
+	if (!l->drops)
+		return;
+	now = *l->drops;
+	if (now > *reported) {
+		bk_warn("%llu %s lost: the ring buffer was full (%llu in all)",
+			(unsigned long long)(now - *reported), l->drop_what ? l->drop_what : "events",
+			(unsigned long long)now);
+		*reported = now;
+	} else if (final && now) {
+		bk_warn("%llu %s were lost in all", (unsigned long long)now,
+			l->drop_what ? l->drop_what : "events");
+	}
+}
+
+static int ms_until(__u64 now, __u64 deadline)
+{
+	__u64 d = deadline > now ? deadline - now : 0;
+
+	return (int)((d + 999999) / 1000000);
+}
+
+int bk_run(struct bk_loop *l)
+{
+	__u64 start = bk_now_ns(), now, end = 0, next_tick = 0, next_drop_check = 0;
+	__u64 reported = 0;
+	long ticks = 0;
+	bool busy = false;
+	int err = 0, n, timeout;
+
+	if (l->duration_s > 0)
+		end = start + (__u64)(l->duration_s * 1e9);
+	if (l->interval_s > 0)
+		next_tick = start + (__u64)(l->interval_s * 1e9);
+
+	while (!bk_exiting) {
+		now = bk_now_ns();
+		timeout = busy ? FLUSH_MS : IDLE_MS;
+		if (end && ms_until(now, end) < timeout)
+			timeout = ms_until(now, end);
+		if (next_tick && ms_until(now, next_tick) < timeout)
+			timeout = ms_until(now, next_tick);
+
+		if (l->rb) {
+			n = ring_buffer__poll(l->rb, timeout);
+		} else {
+			n = poll(NULL, 0, timeout);
+			n = n < 0 ? -errno : 0;
+		}
+		if (n == -EINTR) {
+			continue;
+		} else if (n < 0) {
+			err = n;
+			bk_set_error("reading events failed: %s", strerror(-n));
+			break;
+		}
+		busy = n > 0;
+		if (busy)
+			fflush(stdout);
+
+		now = bk_now_ns();
+		if (now >= next_drop_check) {
+			report_drops(l, &reported, false);
+			next_drop_check = now + 1000000000ULL;
+		}
+		if (next_tick && now >= next_tick) {
+			if (l->rb)
+				ring_buffer__consume(l->rb);
+			if (l->on_interval && l->on_interval(l->ctx))
+				break;
+			fflush(stdout);
+			next_tick += (__u64)(l->interval_s * 1e9);
+			if (l->count > 0 && ++ticks >= l->count)
+				break;
+		}
+		if (end && now >= end)
+			break;
+	}
+	/* What is already in the ring buffer is shown, not lost. */
+	if (l->rb && !err)
+		ring_buffer__consume(l->rb);
+	fflush(stdout);
+	report_drops(l, &reported, true);
+	return err;
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
+/*
+ * The event loop every tool runs: ring-buffer events, periodic summaries,
+ * -d, signals and drop reporting.
+ *
+ * SIGINT and SIGTERM end the loop cleanly so that a tool prints its summary
+ * and exits 0; a second one kills the tool at once. Output goes out in large
+ * chunks, flushed whenever the ring buffer has been drained, so `tool | grep`
+ * sees events within a few milliseconds.
+ */
+#ifndef BPFKIT_LOOP_H
+#define BPFKIT_LOOP_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <bpf/libbpf.h>
+#include <linux/types.h>
+
+extern volatile sig_atomic_t bk_exiting;
+
+/* Installs the SIGINT/SIGTERM handlers; makes stdout block-buffered. */
+void bk_signals(void);
+
+struct bk_loop {
+	struct ring_buffer *rb;		/* NULL for tools without events */
+	volatile __u64 *drops;		/* the BPF side's bk_drops, or NULL */
+	const char *drop_what;		/* "events" if NULL */
+	double duration_s;		/* 0: until a signal */
+	double interval_s;		/* call on_interval this often; 0: never */
+	long count;			/* stop after this many intervals; <0: never */
+	int (*on_interval)(void *ctx);	/* non-zero return ends the loop */
+	void *ctx;
+};
+
+/*
+ * A ring buffer over the `events` map calling `fn` for each record, or NULL
+ * with errno set (and the sentence for bk_report()).
+ */
+struct ring_buffer *bk_ringbuf(struct bpf_map *events, ring_buffer_sample_fn fn, void *ctx);
+
+/*
+ * Runs until a signal, the duration or the count ends it. Drains the ring
+ * buffer and reports drops at the end. Returns 0 or -errno.
+ */
+int bk_run(struct bk_loop *l);
+
+/* Monotonic time in nanoseconds (CLOCK_MONOTONIC, as bpf_ktime_get_ns). */
+__u64 bk_now_ns(void);
+
+#endif

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include "output.h"
+
+/* Length of a valid UTF-8 sequence at s (at most n bytes), 0 if invalid. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	size_t len, i;
+	unsigned int cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if ((s[0] & 0xe0) == 0xc0)
+		len = 2, cp = s[0] & 0x1f;
+	else if ((s[0] & 0xf0) == 0xe0)
+		len = 3, cp = s[0] & 0x0f;
+	else if ((s[0] & 0xf8) == 0xf0)
+		len = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	/* Overlong forms, surrogates, beyond U+10FFFF, and C1 controls. */
+	if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff || (cp >= 0x80 && cp < 0xa0))
+		return 0;
+	return len;
+}
+
+static size_t escape(char *dst, size_t dstlen, const char *src, size_t srclen, bool quote)
+{
+	const unsigned char *s = (const unsigned char *)src;
+	size_t n = strnlen(src, srclen), o = 0, i = 0, k;
+	char tmp[8];
+
+	if (!dstlen)
+		return 0;
+	if (quote) {
+		quote = n == 0;
+		for (k = 0; k < n && !quote; k++)
+			quote = s[k] == ' ' || s[k] == '\t' || s[k] == '"' || s[k] == '\'';
+		if (dstlen < 3)
+			quote = false;
+	}
+	if (quote)
+		dst[o++] = '"';
+	while (i < n) {
+		unsigned char c = s[i];
+		size_t len = utf8_len(s + i, n - i);
+
+		if (len == 1 && c >= 0x20 && c != 0x7f && c != '\\' && !(quote && c == '"')) {
+			tmp[0] = c, k = 1;
+		} else if (len > 1) {
+			memcpy(tmp, s + i, len), k = len;
+		} else {
+			len = 1;
+			switch (c) {
+			case '\n': k = snprintf(tmp, sizeof(tmp), "\\n"); break;
+			case '\t': k = snprintf(tmp, sizeof(tmp), "\\t"); break;
+			case '\r': k = snprintf(tmp, sizeof(tmp), "\\r"); break;
+			case '\\': k = snprintf(tmp, sizeof(tmp), "\\\\"); break;
+			case '"': k = snprintf(tmp, sizeof(tmp), "\\\""); break;
+			default: k = snprintf(tmp, sizeof(tmp), "\\x%02x", c); break;
+			}
+		}
+		if (o + k + (quote ? 1 : 0) >= dstlen)
+			break;
+		memcpy(dst + o, tmp, k);
+		o += k;
+		i += len;
+	}
+	if (quote)
+		dst[o++] = '"';
+	dst[o] = 0;
+	return o;
+}
+
+size_t bk_escape(char *dst, size_t dstlen, const char *src, size_t srclen)
+{
+	return escape(dst, dstlen, src, srclen, false);
+}
+
+size_t bk_escape_arg(char *dst, size_t dstlen, const char *src, size_t srclen)
+{
+	return escape(dst, dstlen, src, srclen, true);
+}
+
+/* Wall-clock time of a monotonic timestamp, from one pair of clock readings. */
+static void to_realtime(__u64 ts_ns, struct timespec *out)
+{
+	static long long offset_ns;
+	static bool have;
+	struct timespec mono, real;
+	long long r;
+
+	if (!have) {
+		clock_gettime(CLOCK_REALTIME, &real);
+		clock_gettime(CLOCK_MONOTONIC, &mono);
+		offset_ns = (real.tv_sec - mono.tv_sec) * 1000000000LL + (real.tv_nsec - mono.tv_nsec);
+		have = true;
+	}
+	r = (long long)ts_ns + offset_ns;
+	out->tv_sec = r / 1000000000LL;
+	out->tv_nsec = r % 1000000000LL;
+}
+
+void bk_time_hms(char *buf, size_t len, __u64 ts_ns)
+{
+	struct timespec ts;
+	struct tm tm;
+
+	to_realtime(ts_ns, &ts);
+	localtime_r(&ts.tv_sec, &tm);
+	strftime(buf, len, "%H:%M:%S", &tm);
+}
+
+void bk_time_iso(char *buf, size_t len, __u64 ts_ns)
+{
+	struct timespec ts;
+	struct tm tm;
+	char date[32], zone[8];
+
+	to_realtime(ts_ns, &ts);
+	localtime_r(&ts.tv_sec, &tm);
+	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
+	strftime(zone, sizeof(zone), "%z", &tm);
+	snprintf(buf, len, "%s.%06ld%.3s:%s", date, ts.tv_nsec / 1000, zone, zone + 3);
+}

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
+/*
+ * Column output. Strings that come from the traced system (comm, paths, argv,
+ * typed commands) are untrusted: a file name holding terminal escape
+ * sequences must not be able to forge or hide output.
+ */
+#ifndef BPFKIT_OUTPUT_H
+#define BPFKIT_OUTPUT_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include <linux/types.h>
+
+/*
+ * Copies at most `srclen` bytes of `src` (stopping at NUL) into `dst` with
+ * control bytes, DEL, backslash and invalid UTF-8 escaped (\n, \t, \\, \xHH),
+ * and C1 controls escaped too; valid printable UTF-8 is kept. `dst` is always
+ * NUL-terminated and an escape is never cut in half. Returns the length.
+ */
+size_t bk_escape(char *dst, size_t dstlen, const char *src, size_t srclen);
+
+/* As bk_escape, also putting double quotes around strings with spaces or quotes. */
+size_t bk_escape_arg(char *dst, size_t dstlen, const char *src, size_t srclen);
+
+/* Wall-clock HH:MM:SS of a bpf_ktime_get_ns() timestamp. */
+void bk_time_hms(char *buf, size_t len, __u64 ts_ns);
+/* Wall-clock ISO 8601 with microseconds (UTC offset included), for JSON. */
+void bk_time_iso(char *buf, size_t len, __u64 ts_ns);
+
+/* Column widths; header and row printers use the same macros. */
+#define BK_W_TIME 8
+#define BK_W_PID 7
+#define BK_W_COMM 16
+#define BK_W_UID 6
+
+#endif

@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include "attach.h"
+#include "log.h"
+#include "opts.h"
+#include "setup.h"
+
+#ifndef CAP_PERFMON
+#define CAP_PERFMON 38
+#endif
+#ifndef CAP_BPF
+#define CAP_BPF 39
+#endif
+
+static bool has_caps(void)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[2] = {};
+	__u64 eff;
+
+	if (syscall(SYS_capget, &hdr, data))
+		return geteuid() == 0;
+	eff = data[0].effective | (__u64)data[1].effective << 32;
+	if (eff & (1ULL << CAP_SYS_ADMIN))
+		return true;
+	return (eff & (1ULL << CAP_BPF)) && (eff & (1ULL << CAP_PERFMON));
+}
+
+int bk_init(const char *prog)
+{
+	bk_log_init(prog);
+	if (!has_caps()) {
+		bk_set_error("needs root, or the CAP_BPF and CAP_PERFMON capabilities");
+		return -EPERM;
+	}
+	if (bk_env.btf_path) {
+		if (access(bk_env.btf_path, R_OK)) {
+			bk_set_error("cannot read the BTF file '%s': %s", bk_env.btf_path, strerror(errno));
+			return -errno;
+		}
+	} else if (access("/sys/kernel/btf/vmlinux", R_OK)) {
+		bk_set_error("this kernel has no BTF (/sys/kernel/btf/vmlinux): use a kernel built "
+			     "with CONFIG_DEBUG_INFO_BTF=y, or give a BTF file with --btf PATH");
+		return -ENOENT;
+	}
+	bk_log_hold(true);
+	return 0;
+}
+
+const struct bpf_object_open_opts *bk_open_opts(void)
+{
+	static struct bpf_object_open_opts opts;
+
+	memset(&opts, 0, sizeof(opts));
+	opts.sz = sizeof(opts);
+	opts.btf_custom_path = bk_env.btf_path;
+	return &opts;
+}
+
+void bk_filter_fill(volatile struct bk_filter *f)
+{
+	f->tgid = bk_env.pid;
+	f->tid = bk_env.tid;
+	f->uid = bk_env.uid;
+	f->uid_set = bk_env.uid_set;
+	f->failed_only = bk_env.failed_only;
+	f->cgroup_set = bk_env.cgroup != NULL;
+	for (int i = 0; i < BK_COMM_LEN; i++)
+		f->comm[i] = bk_env.comm[i];
+}
+
+int bk_events_size(struct bpf_map *events, volatile struct bk_wakeup *w, size_t bytes)
+{
+	size_t sz = (size_t)sysconf(_SC_PAGESIZE);
+
+	while (sz < bytes)
+		sz <<= 1;
+	w->bytes = sz / 4;
+	return bpf_map__set_max_entries(events, sz);
+}
+
+/* The verifier's last lines from libbpf's held messages, indented. */
+static void verifier_tail(char *out, size_t len, int lines)
+{
+	const char *log = bk_log_held(), *begin, *end, *p;
+	int n = 0;
+
+	out[0] = 0;
+	begin = strstr(log, "-- BEGIN PROG LOAD LOG --");
+	if (!begin)
+		return;
+	end = strstr(begin, "-- END PROG LOAD LOG --");
+	if (!end)
+		end = begin + strlen(begin);
+	/* Walk back `lines` lines from the end, skipping the blank last one. */
+	p = end;
+	while (p > begin && (p[-1] == '\n'))
+		p--;
+	while (p > begin && n < lines) {
+		p--;
+		if (*p == '\n')
+			n++;
+	}
+	if (*p == '\n')
+		p++;
+	for (size_t o = 0; p < end && o + 8 < len;) {
+		if (o == 0 || p[-1] == '\n')
+			o += snprintf(out + o, len - o, "    ");
+		if (*p != '\n' || p + 1 < end)
+			out[o++] = *p;
+		out[o] = 0;
+		p++;
+	}
+}
+
+int bk_load(struct bpf_object_skeleton *s)
+{
+	struct utsname u;
+	char tail[1200], prog[128] = "";
+	const char *held, *q;
+	int err;
+
+	err = bpf_object__load_skeleton(s);
+	if (!err)
+		return 0;
+	uname(&u);
+	held = bk_log_held();
+	q = strstr(held, "prog '");
+	if (q)
+		sscanf(q, "prog '%127[^']'", prog);
+	verifier_tail(tail, sizeof(tail), 6);
+	if (tail[0])
+		bk_set_error("the kernel (%s) rejected BPF program '%s'; the verifier's last words:\n%s",
+			     u.release, prog, tail);
+	else if (err == -EPERM)
+		bk_set_error("the kernel refused to load BPF programs (%s): are BPF programs "
+			     "restricted here (lockdown, a seccomp or LSM policy)?", strerror(-err));
+	else if (strstr(held, "failed to find valid kernel BTF") || strstr(held, "vmlinux BTF"))
+		bk_set_error("cannot use this kernel's BTF: give a BTF file with --btf PATH");
+	else
+		bk_set_error("cannot load BPF programs%s%s into kernel %s: %s", prog[0] ? " like " : "",
+			     prog, u.release, strerror(-err));
+	return err;
+}
+
+static int set_cgroup(struct bpf_object *obj)
+{
+	struct bpf_map *m = bpf_object__find_map_by_name(obj, "bk_cgroups");
+	__u32 key = 0;
+	int fd, err;
+
+	if (!bk_env.cgroup || !m)
+		return 0;
+	fd = open(bk_env.cgroup, O_RDONLY | O_DIRECTORY);
+	if (fd < 0) {
+		err = -errno;
+		bk_set_error("cannot open cgroup '%s': %s", bk_env.cgroup, strerror(errno));
+		return err;
+	}
+	err = bpf_map_update_elem(bpf_map__fd(m), &key, &fd, BPF_ANY);
+	if (err) {
+		err = -errno;
+		bk_set_error("'%s' is not a cgroup v2 directory: %s", bk_env.cgroup, strerror(errno));
+	}
+	close(fd);
+	return err;
+}
+
+int bk_attach(struct bpf_object_skeleton *s)
+{
+	char kind[32] = "";
+	int err = set_cgroup(*s->obj), n = 0;
+
+	if (err)
+		return err;
+	for (int i = 0; i < s->prog_cnt; i++) {
+		struct bpf_program *prog = *s->progs[i].prog;
+		struct bpf_link **link = s->progs[i].link;
+		const char *sec = bpf_program__section_name(prog);
+
+		if (!bpf_program__autoload(prog) || !strchr(sec, '/') || *link)
+			continue;
+		*link = bpf_program__attach(prog);
+		if (!*link) {
+			err = -errno;
+			bk_set_error("cannot attach %s to %s: %s", bpf_program__name(prog), sec,
+				     strerror(-err));
+			return err;
+		}
+		if (!n++)
+			snprintf(kind, sizeof(kind), "%.*s", (int)strcspn(sec, "/"), sec);
+	}
+	bk_log_hold(false);
+	/* Tests wait for this line; it also says which path a tool took. */
+	bk_info(1, "attached via %s (%d programs)", bk_attach_path ? bk_attach_path : kind, n);
+	return 0;
+}
+
+int bk_tracefs(void)
+{
+	struct stat st;
+
+	if (!stat("/sys/kernel/tracing/events", &st) || !stat("/sys/kernel/debug/tracing/events", &st))
+		return 0;
+	if (!mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL))
+		return 0;
+	bk_set_error("tracefs is not mounted and could not be (%s): run "
+		     "'mount -t tracefs nodev /sys/kernel/tracing'", strerror(errno));
+	return -ENOENT;
+}
