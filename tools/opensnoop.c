@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+/*
+ * opensnoop: trace open(), openat() and openat2() system-wide, with results.
+ */
+#include <argp.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <bpf/libbpf.h>
+#include "attach.h"
+#include "json.h"
+#include "log.h"
+#include "loop.h"
+#include "opts.h"
+#include "output.h"
+#include "setup.h"
+#include "opensnoop.h"
+#include "opensnoop.skel.h"
+
+static struct {
+	bool flags_column;
+	const char *prefix;
+} opt;
+
+const char argp_program_doc[] =
+	"Trace open(), openat() and openat2() calls, with their results.\n"
+	"\n"
+	"USAGE: opensnoop [-p PID] [-t TID] [-u UID] [-n COMM] [-x] [-T] [-U] [-e]\n"
+	"                 [--prefix PATH] [-j] [-d SECONDS]\n"
+	"\n"
+	"EXAMPLES:\n"
+	"    opensnoop                 # trace all opens\n"
+	"    opensnoop -x              # only failed opens\n"
+	"    opensnoop -p 181          # only process 181\n"
+	"    opensnoop -n nginx        # only processes called nginx\n"
+	"    opensnoop --prefix /etc/  # only paths starting with /etc/\n"
+	"    opensnoop -T -U -e        # add time, UID and flags columns\n"
+	"    opensnoop -j -d 10        # JSON lines for 10 seconds";
+
+enum { OPT_PREFIX = 2000 };
+
+static const struct argp_option options[] = {
+	{ "extended", 'e', NULL, 0, "Add a FLAGS column (open flags, octal)", 0 },
+	{ "prefix", OPT_PREFIX, "PATH", 0, "Only paths starting with PATH (compared as given)", 0 },
+	{},
+};
+
+static error_t parse_arg(int key, char *arg, struct argp_state *state)
+{
+	switch (key) {
+	case 'e':
+		opt.flags_column = true;
+		break;
+	case OPT_PREFIX:
+		if (!*arg || strlen(arg) >= OPENSNOOP_PREFIX_LEN)
+			bk_usage(state, "--prefix wants 1 to %d characters", OPENSNOOP_PREFIX_LEN - 1);
+		opt.prefix = arg;
+		break;
+	case ARGP_KEY_ARG:
+		bk_usage(state, "unexpected argument '%s'", arg);
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static void print_header(void)
+{
+	if (bk_env.json)
+		return;
+	if (bk_env.timestamp)
+		printf("%-*s ", BK_W_TIME, "TIME");
+	if (bk_env.uid_column)
+		printf("%-*s ", BK_W_UID, "UID");
+	printf("%-*s %-*s %3s %3s ", BK_W_PID, "PID", BK_W_COMM, "COMM", "FD", "ERR");
+	if (opt.flags_column)
+		printf("%-8s ", "FLAGS");
+	printf("PATH\n");
+}
+
+static int handle_event(void *ctx, void *data, size_t size)
+{
+	const struct open_event *e = data;
+	int fd = e->ret >= 0 ? (int)e->ret : -1, err = e->ret >= 0 ? 0 : (int)-e->ret;
+	char comm[4 * 16], path[4 * OPENSNOOP_PATH_LEN], t[40];
+	struct bk_json j;
+
+	if (bk_env.json) {
+		bk_time_iso(t, sizeof(t), e->ts_ns);
+		bk_json_begin(&j, stdout);
+		bk_json_str(&j, "time", t, sizeof(t));
+		bk_json_uint(&j, "pid", e->tgid);
+		bk_json_uint(&j, "tid", e->tid);
+		bk_json_uint(&j, "uid", e->uid);
+		bk_json_str(&j, "comm", e->comm, sizeof(e->comm));
+		bk_json_int(&j, "fd", fd);
+		bk_json_int(&j, "err", err);
+		bk_json_uint(&j, "flags", e->flags);
+		bk_json_uint(&j, "mode", e->mode);
+		bk_json_str(&j, "path", e->path, sizeof(e->path));
+		bk_json_end(&j);
+		return 0;
+	}
+	bk_escape(comm, sizeof(comm), e->comm, sizeof(e->comm));
+	bk_escape(path, sizeof(path), e->path, sizeof(e->path));
+	if (bk_env.timestamp) {
+		bk_time_hms(t, sizeof(t), e->ts_ns);
+		printf("%-*s ", BK_W_TIME, t);
+	}
+	if (bk_env.uid_column)
+		printf("%-*u ", BK_W_UID, e->uid);
+	printf("%-*u %-*s %3d %3d ", BK_W_PID, e->tgid, BK_W_COMM, comm, fd, err);
+	if (opt.flags_column)
+		printf("%08o ", e->flags);
+	printf("%s\n", path);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const struct argp_child *children = bk_opts_child(BK_OPT_FILTERS | BK_OPT_FAILED |
+		BK_OPT_TIMESTAMP | BK_OPT_UIDCOL | BK_OPT_DURATION | BK_OPT_JSON | BK_OPT_FORCE_PATH);
+	const struct argp argp = { options, parse_arg, NULL, argp_program_doc, children, NULL, NULL };
+	struct bk_loop loop = {};
+	struct opensnoop_bpf *skel = NULL;
+	int err;
+
+	/* Arguments; the shared letters land in bk_env. */
+	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
+	if (err)
+		return BK_EXIT_USAGE;
+
+	/* Logging, privileges, BTF. */
+	err = bk_init("opensnoop");
+	if (err)
+		goto cleanup;
+
+	/* Open the BPF object. */
+	skel = opensnoop_bpf__open_opts(bk_open_opts());
+	if (!skel) {
+		err = -errno;
+		bk_set_error("cannot open the BPF object: %s", strerror(errno));
+		goto cleanup;
+	}
+
+	/* Filters and settings go to .rodata before load. */
+	bk_filter_fill(&skel->rodata->bk_filter);
+	if (opt.prefix) {
+		strncpy((char *)skel->rodata->targ_prefix, opt.prefix, OPENSNOOP_PREFIX_LEN - 1);
+		skel->rodata->targ_prefix_len = strlen(opt.prefix);
+	}
+	err = bk_events_size(skel->maps.events, &skel->rodata->bk_wakeup, 1 << 20);
+	if (err)
+		goto cleanup;
+
+	/* The attach path: syscall tracepoints, else fexit, else kprobes. */
+	struct bk_variant variants[] = {
+		{ "tracepoint",
+		  { skel->progs.handle_openat, skel->progs.handle_openat_exit },
+		  { skel->progs.handle_open, skel->progs.handle_open_exit,
+		    skel->progs.handle_openat2, skel->progs.handle_openat2_exit } },
+		{ "fentry", { skel->progs.handle_open_fexit } },
+		{ "kprobe", { skel->progs.handle_open_kprobe, skel->progs.handle_open_exit_kprobe } },
+	};
+	err = bk_choose(variants, 3, bk_env.force_path);
+	if (err < 0)
+		goto cleanup;
+
+	/* Load (the verifier runs here) and attach. */
+	err = bk_load(skel->skeleton);
+	if (err)
+		goto cleanup;
+	err = bk_attach(skel->skeleton);
+	if (err)
+		goto cleanup;
+
+	/* Events, signals, then the header. */
+	loop.rb = bk_ringbuf(skel->maps.events, handle_event, NULL);
+	if (!loop.rb) {
+		err = -errno;
+		goto cleanup;
+	}
+	bk_signals();
+	print_header();
+
+	/* Until Ctrl-C, SIGTERM or -d. */
+	loop.drops = &skel->bss->bk_drops;
+	loop.duration_s = bk_env.duration_s;
+	err = bk_run(&loop);
+
+cleanup:
+	if (err < 0)
+		bk_report("opensnoop", err);
+	ring_buffer__free(loop.rb);
+	opensnoop_bpf__destroy(skel);
+	return err == -EINVAL && bk_env.force_path ? BK_EXIT_USAGE : err ? 1 : 0;
+}
