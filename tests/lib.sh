@@ -96,8 +96,8 @@ man_options_match() {
 	local name=$1 tool=$2 page=man/man8/$2.8
 	local help_opts man_opts
 	help_opts=$("$BIN/$tool" --help | grep -oE -- '--[a-z][a-z0-9-]*' | grep -vxE -- '--(help|usage)' | sort -u)
-	man_opts=$(sed -n '/^\.SH OPTIONS/,/^\.SH /p' "$page" | grep -oE -- '\\-\\-[a-z][a-z0-9-]*' |
-		sed 's/\\//g' | sort -u)
+	man_opts=$(sed -n '/^\.SH OPTIONS/,/^\.SH /p' "$page" | sed 's/\\-/-/g' |
+		grep -oE -- '--[a-z][a-z0-9-]*' | grep -vxE -- '--(help|usage)' | sort -u)
 	if [ "$help_opts" = "$man_opts" ]; then
 		pass "$name"
 	else
