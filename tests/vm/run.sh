@@ -1,0 +1,385 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+#
+# Runs the integration tests inside QEMU on each kernel of tests/vm/kernels.
+#
+#   bash tests/vm/run.sh LOGDIR
+#
+# For each kernel: fetch its Debian package once (cached in $OUTPUT/vm/LABEL),
+# build an initramfs with busybox, bash, the host tools the tests use, the
+# built tools and the tests (rebuilt every run), boot it with QEMU (software
+# emulation), and split the serial console into one log per test file:
+# LOGDIR/vm/LABEL/<file>.log. stdout gets one line per test file,
+#
+#   RESULT <kernel-label> vm/integration/<file> <log>
+#
+# which tests/run.sh counts like a file it ran itself. Progress and timings go to
+# stderr. If the runner itself fails (no kernel, QEMU failed, the VM did not
+# finish) it says "RUNNER_FAILED <sentence>" on stderr and exits 1.
+#
+# Environment:
+#   OUTPUT                    build folder (build)
+#   T                         only test files whose path contains this
+#   BPFKIT_VM_KERNELS         labels to run, space-separated (all of tests/vm/kernels)
+#   BPFKIT_VM_TIMEOUT         seconds for all VMs together (540)
+#   BPFKIT_VM_FILE_TIMEOUT    seconds for one test file (300)
+#   BPFKIT_VM_TESTS           folder whose *.sh replace tests/integration/*.sh in
+#                             the VM, to develop this runner
+set -u -o pipefail
+cd "$(dirname "$0")/../.." || exit 1
+
+LOGDIR=${1:?usage: tests/vm/run.sh LOGDIR}
+OUTPUT=${OUTPUT:-build}
+T=${T:-}
+CACHE=$OUTPUT/vm
+TESTS_SRC=${BPFKIT_VM_TESTS:-tests/integration}
+VM_TIMEOUT=${BPFKIT_VM_TIMEOUT:-540}
+FILE_TIMEOUT=${BPFKIT_VM_FILE_TIMEOUT:-300}
+# Modules the tests need, loaded at boot with their dependencies (veth: tests
+# that build a network between namespaces).
+MODULES="veth"
+# Debian packages whose programs go into the VM over busybox's. The first
+# line is required; the second is there for fidelity with the host when installed.
+HOST_PKGS_REQUIRED="bash coreutils jq bpftool iproute2"
+HOST_PKGS_OPTIONAL="grep sed findutils diffutils mawk gzip procps util-linux bsdutils psmisc strace"
+
+T0=$(date +%s)
+failed=0
+
+say() { echo "vm: $*" >&2; }
+# runner_failed SENTENCE: one line run.sh counts as a failure.
+runner_failed() {
+	echo "RUNNER_FAILED $*" >&2
+	failed=1
+}
+die() {
+	runner_failed "$@"
+	exit 1
+}
+now() { date +%s.%N; }
+secs_since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+
+for c in qemu-system-x86_64 busybox cpio gzip dpkg-deb apt-get apt-cache ldd jq bpftool ip timeout; do
+	command -v "$c" >/dev/null || die "$c is missing: run 'make deps' as root."
+done
+BUSYBOX=$(command -v busybox)
+
+# newest_package REGEX: the newest downloadable package whose name matches.
+newest_package() {
+	local p
+	for p in $(apt-cache search --names-only "^$1\$" 2>/dev/null | awk '{ print $1 }' | sort -rV); do
+		# No grep -q in a pipe: with pipefail, apt-cache's SIGPIPE would fail it.
+		if [[ $(apt-cache policy "$p" 2>/dev/null) == *"Candidate: "[0-9]* ]]; then
+			echo "$p"
+			return
+		fi
+	done
+}
+
+# fetch_kernel LABEL REGEX: downloads and unpacks the kernel package once;
+# sets KROOT (unpacked package), KVER (its module release) and KPKG.
+fetch_kernel() {
+	local label=$1 regex=$2 dir=$CACHE/$1 deb
+	mkdir -p "$dir"
+	if [ ! -s "$dir/package" ] || [ ! -d "$dir/root/boot" ]; then
+		KPKG=$(newest_package "$regex")
+		if [ -z "$KPKG" ]; then
+			say "no package matches $regex; updating the apt lists"
+			apt-get update -qq >&2
+			KPKG=$(newest_package "$regex")
+		fi
+		[ -n "$KPKG" ] || { runner_failed "no Debian package matches '$regex' (kernel $label): check the apt sources."; return 1; }
+		say "downloading $KPKG"
+		rm -rf "$dir/dl" "$dir/root"
+		mkdir -p "$dir/dl"
+		# apt's sandbox user must be able to write the folder, or apt warns.
+		chmod 0777 "$dir/dl"
+		(cd "$dir/dl" && apt-get download -q "$KPKG") >&2 ||
+			{ runner_failed "apt-get download $KPKG failed (kernel $label)."; return 1; }
+		deb=$(ls "$dir"/dl/*.deb | head -1)
+		dpkg-deb -x "$deb" "$dir/root.tmp" ||
+			{ runner_failed "unpacking $deb failed (kernel $label)."; return 1; }
+		# Debian packages ship no modules.dep: depmod runs at install time.
+		KVER=$(ls "$dir/root.tmp/lib/modules" | head -1)
+		"$BUSYBOX" depmod -b "$dir/root.tmp" "$KVER" ||
+			{ runner_failed "depmod for $KVER failed (kernel $label)."; return 1; }
+		mv "$dir/root.tmp" "$dir/root"
+		echo "$KPKG $(dpkg-deb -f "$deb" Version)" >"$dir/package"
+		rm -f "$deb"
+	fi
+	KPKG=$(cat "$dir/package")
+	KROOT=$dir/root
+	KVER=$(ls "$KROOT/lib/modules" | head -1)
+	[ -f "$KROOT/boot/vmlinuz-$KVER" ] ||
+		{ runner_failed "the cached kernel $KROOT has no boot/vmlinuz-$KVER: delete $dir."; return 1; }
+}
+
+# usr_path PATH: where PATH lives in the merged-/usr initramfs.
+usr_path() {
+	case "$1" in
+	/usr/*) echo "$1" ;;
+	/lib64/*|/lib/*|/bin/*|/sbin/*) echo "/usr$1" ;;
+	*) echo "$1" ;;
+	esac
+}
+
+# add_host_pkg PKG: copies the package's programs into the initramfs.
+add_host_pkg() {
+	local f d
+	dpkg -L "$1" 2>/dev/null | grep -E '^/(usr/)?s?bin/[^/]+$' | while read -r f; do
+		[ -f "$f" ] || continue
+		d=$R$(usr_path "$f")
+		cp -P --remove-destination "$f" "$d"
+	done
+}
+
+# add_libs: copies every shared library the ELF files in the initramfs need,
+# with the dynamic loader, at their host paths.
+add_libs() {
+	local f lib d
+	find "$R/usr/bin" "$R/usr/sbin" "$R/bpfkit/build" -type f -perm -u+x -print0 |
+		xargs -0 ldd 2>/dev/null |
+		awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// && $2 ~ /^\(/ { print $1 }' |
+		sort -u >"$W/libs"
+	# glibc dlopens libgcc_s to unwind at pthread_exit() and pthread_cancel().
+	for f in $(grep '/libc\.so\.6$' "$W/libs"); do
+		[ -f "${f%/*}/libgcc_s.so.1" ] && echo "${f%/*}/libgcc_s.so.1" >>"$W/libs"
+	done
+	while read -r lib; do
+		d=$R$(usr_path "$lib")
+		mkdir -p "${d%/*}"
+		cp -L "$lib" "$d"
+	done <"$W/libs"
+}
+
+# module_closure: the module files of $MODULES with their dependencies, each
+# after what it depends on (modules.dep lists a module's dependencies so that
+# the last one loads first).
+module_closure() {
+	awk -v want="$MODULES" '
+	function base(p) { sub(/.*\//, "", p); sub(/\.ko(\.[a-z]+)?$/, "", p); return p }
+	{ k = $1; sub(/:$/, "", k); deps[base(k)] = k; line[base(k)] = $0 }
+	END {
+		n = split(want, w, " ")
+		for (i = 1; i <= n; i++) {
+			if (!(w[i] in line)) { print "MISSING " w[i]; continue }
+			m = split(line[w[i]], f, " ")
+			for (j = m; j >= 2; j--) if (!(f[j] in seen)) { seen[f[j]] = 1; print f[j] }
+			if (!(deps[w[i]] in seen)) { seen[deps[w[i]]] = 1; print deps[w[i]] }
+		}
+	}' "$KROOT/lib/modules/$KVER/modules.dep"
+}
+
+# build_initramfs LABEL: writes $CACHE/LABEL/initramfs.cpio.gz from scratch.
+build_initramfs() {
+	local label=$1 f a d m
+	R=$CACHE/$label/initramfs
+	W=$CACHE/$label/work
+	rm -rf "$R" "$W"
+	mkdir -p "$W" "$R"/{usr/bin,usr/sbin,usr/lib,usr/lib64,etc/bpfkit-vm,proc,sys,dev,tmp,run,root,bpfkit/build}
+	ln -s usr/bin "$R/bin"
+	ln -s usr/sbin "$R/sbin"
+	ln -s usr/lib "$R/lib"
+	ln -s usr/lib64 "$R/lib64"
+	mknod -m 600 "$R/dev/console" c 5 1 2>/dev/null
+	mknod -m 666 "$R/dev/null" c 1 3 2>/dev/null
+
+	# busybox first, the real programs over it.
+	cp "$BUSYBOX" "$R/usr/bin/busybox"
+	"$BUSYBOX" --list-full | while read -r a; do
+		d=$R$(usr_path "/$a")
+		[ -e "$d" ] || ln -s /usr/bin/busybox "$d"
+	done
+	for p in $HOST_PKGS_REQUIRED; do
+		[[ $(dpkg-query -W -f='${Status}' "$p" 2>/dev/null) == *"ok installed" ]] ||
+			{ runner_failed "package $p is not installed: run 'make deps' as root."; return 1; }
+		add_host_pkg "$p"
+	done
+	for p in $HOST_PKGS_OPTIONAL; do
+		add_host_pkg "$p"
+	done
+	[ -e "$R/usr/bin/mawk" ] && ln -sf mawk "$R/usr/bin/awk"
+	# A host symlink whose target is not in the image falls back to busybox.
+	find "$R/usr/bin" "$R/usr/sbin" -xtype l | while read -r d; do
+		ln -sf /usr/bin/busybox "$d"
+	done
+	ln -sf busybox "$R/usr/bin/sh"
+
+	# The project, laid out as in the work tree, with OUTPUT=build.
+	cp -a tests man "$R/bpfkit/" 2>/dev/null
+	cp -a Makefile README.md "$R/bpfkit/" 2>/dev/null
+	if [ "$TESTS_SRC" != tests/integration ]; then
+		rm -rf "$R/bpfkit/tests/integration"
+		mkdir -p "$R/bpfkit/tests/integration"
+		cp -a "$TESTS_SRC"/*.sh "$R/bpfkit/tests/integration/"
+	fi
+	for d in bin tests; do
+		[ -d "$OUTPUT/$d" ] && cp -a "$OUTPUT/$d" "$R/bpfkit/build/"
+	done
+	if ls "$OUTPUT"/obj/*.bpf.o >/dev/null 2>&1; then
+		mkdir -p "$R/bpfkit/build/obj"
+		cp -a "$OUTPUT"/obj/*.bpf.o "$R/bpfkit/build/obj/"
+	fi
+	add_libs
+
+	# Modules, with modules.dep/alias limited to them so that busybox modprobe
+	# (also the kernel's request_module) finds them.
+	d=$R/lib/modules/$KVER
+	mkdir -p "$d"
+	module_closure >"$W/modules"
+	if grep -q '^MISSING ' "$W/modules"; then
+		runner_failed "kernel $label has no module $(sed -n 's/^MISSING //p' "$W/modules" | head -1)."
+		return 1
+	fi
+	while read -r m; do
+		mkdir -p "$d/${m%/*}"
+		cp "$KROOT/lib/modules/$KVER/$m" "$d/$m"
+	done <"$W/modules"
+	cp "$W/modules" "$R/etc/bpfkit-vm/modules"
+	awk 'NR == FNR { have[$1] = 1; next } { k = $1; sub(/:$/, "", k) } k in have' \
+		"$W/modules" "$KROOT/lib/modules/$KVER/modules.dep" >"$d/modules.dep"
+	awk 'NR == FNR { b = $1; sub(/.*\//, "", b); sub(/\.ko$/, "", b); have[b] = 1; next } $3 in have' \
+		"$W/modules" "$KROOT/lib/modules/$KVER/modules.alias" >"$d/modules.alias"
+	cp "$KROOT/lib/modules/$KVER"/modules.{builtin,order} "$d/" 2>/dev/null
+
+	printf 'root:x:0:0:root:/root:/bin/bash\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n' \
+		>"$R/etc/passwd"
+	printf 'root:x:0:\nnogroup:x:65534:\n' >"$R/etc/group"
+	ln -s /proc/self/mounts "$R/etc/mtab"
+	cp tests/vm/init "$R/init"
+	chmod 0755 "$R/init"
+	cp "$CACHE/$label/tests.list" "$R/etc/bpfkit-vm/tests"
+	# The guest's clock starts a few seconds after QEMU: the deadline keeps a margin
+	# so that the last file ends and the results come out before QEMU is killed.
+	printf 'FILE_TIMEOUT=%s\nDEADLINE=%s\n' "$FILE_TIMEOUT" $((QEMU_TIMEOUT - 30)) \
+		>"$R/etc/bpfkit-vm/config"
+
+	(cd "$R" && find . -print0 | LC_ALL=C sort -z | cpio --null -o -H newc -R 0:0 --quiet) |
+		gzip -1 >"$CACHE/$label/initramfs.cpio.gz" ||
+		{ runner_failed "writing the initramfs for kernel $label failed."; return 1; }
+}
+
+# split_console LABEL CONSOLE: one log per section of the console, and
+# LOGS/status with "FILE begun", "FILE STATUS TIMEDOUT SECONDS" or "FILE notrun".
+split_console() {
+	# Serial consoles end lines with CR, and firmware and kernel emit escape sequences.
+	sed -e 's/\r$//' -e 's/\x1b\[[0-9;?]*[a-zA-Z]//g' -e 's/\x1b[a-zA-Z]//g' <"$2" | awk -v dir="$LOGS" '
+	function logname(f) { sub(/^tests\//, "", f); gsub(/\//, "_", f); return dir "/" f ".log" }
+	/^=== BPFKIT-VM BEGIN / {
+		name = $4; out = logname(name); inside = 1; blank = 0
+		printf "" >out
+		print name " begun" >(dir "/status")
+		next
+	}
+	/^=== BPFKIT-VM END / {
+		sub(/status=/, "", $5); sub(/timedout=/, "", $6); sub(/seconds=/, "", $7)
+		print $4, $5, $6, $7 >(dir "/status")
+		close(out); inside = 0
+		next
+	}
+	/^=== BPFKIT-VM NOTRUN / { print $4 " notrun" >(dir "/status"); next }
+	/^=== BPFKIT-VM BOOTED / { sub(/uptime=/, "", $4); print "BOOTED " $4 >(dir "/status"); next }
+	/^=== BPFKIT-VM DONE / { print "DONE" >(dir "/status"); next }
+	/^bpfkit-vm: / { print >(dir "/status") }
+	inside {
+		# The init prints an empty line before END: drop it.
+		if (blank) print "" >out
+		if ($0 == "") { blank = 1; next }
+		blank = 0
+		print >out
+	}'
+}
+
+# run_kernel LABEL REGEX: everything for one kernel; prints the RESULT lines.
+run_kernel() {
+	local label=$1 regex=$2 t0 t_build t_vm rc f name log st boot
+	LOGS=$LOGDIR/vm/$label
+	rm -rf "$LOGS"
+	mkdir -p "$LOGS"
+	fetch_kernel "$label" "$regex" || return 1
+
+	t0=$(now)
+	build_initramfs "$label" || return 1
+	t_build=$(secs_since "$t0")
+	say "kernel $label ($KPKG): initramfs $(du -m "$CACHE/$label/initramfs.cpio.gz" | cut -f1) MB" \
+		"($(du -sm "$R" | cut -f1) MB unpacked) built in $t_build s"
+
+	t0=$(now)
+	rc=0
+	timeout -k 10 "$QEMU_TIMEOUT" qemu-system-x86_64 -cpu max -m 2G -smp 2 -nographic -no-reboot \
+		-nic none -kernel "$KROOT/boot/vmlinuz-$KVER" -initrd "$CACHE/$label/initramfs.cpio.gz" \
+		-append "console=ttyS0 quiet panic=-1" </dev/null >"$LOGS/console.log" 2>"$LOGS/qemu.err" || rc=$?
+	t_vm=$(secs_since "$t0")
+	split_console "$label" "$LOGS/console.log"
+	touch "$LOGS/status"
+	grep '^bpfkit-vm: ' "$LOGS/status" | sed "s/^/vm: kernel $label: /" >&2
+	boot=$(sed -n 's/^BOOTED //p' "$LOGS/status")
+	say "kernel $label: /init started at ${boot:-?} s guest uptime; QEMU ran $t_vm s (exit status $rc)"
+
+	while read -r f; do
+		name=${f#tests/}
+		log=$LOGS/${name//\//_}.log
+		st=$(awk -v f="$f" '$1 == f && $2 != "begun"' "$LOGS/status" | tail -1)
+		touch "$log"
+		set -- $st
+		if [ $# -eq 4 ]; then
+			if [ "$3" = 1 ]; then
+				echo "FAIL $name: timed out after $4 s" >>"$log"
+			elif [ "$2" != 0 ] && ! grep -q '^FAIL ' "$log"; then
+				echo "FAIL $name: exited with status $2" >>"$log"
+			fi
+		elif [ "${2:-}" = notrun ]; then
+			echo "FAIL $name: not run: the VM time budget ($QEMU_TIMEOUT s) was used up" >>"$log"
+		elif grep -qx "$f begun" "$LOGS/status"; then
+			echo "FAIL $name: the VM stopped while this file ran (see $LOGS/console.log)" >>"$log"
+		else
+			echo "FAIL $name: not run: the VM stopped before it (see $LOGS/console.log)" >>"$log"
+		fi
+		echo "RESULT $label vm/$name $log"
+	done <"$CACHE/$label/tests.list"
+
+	if ! grep -qx DONE "$LOGS/status"; then
+		if [ -z "$boot" ]; then
+			runner_failed "the $label VM did not boot (QEMU exit status $rc): see $LOGS/console.log and $LOGS/qemu.err."
+		elif [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+			runner_failed "the $label VM did not finish within $QEMU_TIMEOUT s: see $LOGS/console.log."
+		else
+			runner_failed "the $label VM stopped before the end of the tests (QEMU exit status $rc): see $LOGS/console.log."
+		fi
+		return 1
+	fi
+}
+
+# The test files, as paths inside the VM's work tree.
+tests=()
+for f in "$TESTS_SRC"/*.sh; do
+	[ -f "$f" ] || continue
+	f=tests/integration/${f##*/}
+	case "$f" in *"$T"*) tests+=("$f") ;; esac
+done
+if [ ${#tests[@]} -eq 0 ]; then
+	say "no integration test file matches '$T'; no VM started"
+	exit 0
+fi
+
+mapfile -t kernels < <(grep -Ev '^[[:space:]]*(#|$)' tests/vm/kernels)
+nk=${#kernels[@]}
+for k in "${kernels[@]}"; do
+	read -r label regex <<<"$k"
+	nk=$((nk - 1))
+	if [ -n "${BPFKIT_VM_KERNELS:-}" ]; then
+		case " $BPFKIT_VM_KERNELS " in *" $label "*) ;; *) continue ;; esac
+	fi
+	# Each kernel gets an equal share of what is left of the budget.
+	left=$((VM_TIMEOUT - ($(date +%s) - T0)))
+	QEMU_TIMEOUT=$((left / (nk + 1)))
+	if [ "$QEMU_TIMEOUT" -lt 60 ]; then
+		runner_failed "no time left in the VM budget ($VM_TIMEOUT s) for kernel $label."
+		continue
+	fi
+	mkdir -p "$CACHE/$label"
+	printf '%s\n' "${tests[@]}" >"$CACHE/$label/tests.list"
+	run_kernel "$label" "$regex" || true
+done
+say "all VMs: $(($(date +%s) - T0)) s"
+exit $failed
