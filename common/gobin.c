@@ -1,0 +1,1379 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
+/*
+ * Go binary reader: a small bounds-checked ELF parser on a read-only mapping,
+ * Go's pclntab (formats of Go 1.2 to 1.26) and .go.buildinfo.
+ *
+ * Nothing here trusts the file: offsets are 64-bit and checked against the
+ * buffer length before any pointer is formed, strings must be NUL-terminated
+ * inside their buffer, and each loop is bounded by a length or a count that
+ * was itself checked against the buffer size.
+ */
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "gobin.h"
+#include "x86_insn.h"
+
+/* ---------------------------------------------------------------- bytes -- */
+
+static int in_bounds(uint64_t len, uint64_t off, uint64_t n)
+{
+	return off <= len && n <= len - off;
+}
+
+static uint64_t get_uint(const uint8_t *p, int size, int be)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < size; i++)
+		v |= (uint64_t)p[be ? size - 1 - i : i] << (8 * i);
+	return v;
+}
+
+/* A NUL-terminated string at data[off], or NULL when off is bad or unterminated. */
+static const char *cstr_at(const uint8_t *data, uint64_t len, uint64_t off)
+{
+	if (off >= len || !memchr(data + off, 0, len - off))
+		return NULL;
+	return (const char *)data + off;
+}
+
+/* ------------------------------------------------------------- pclntab -- */
+
+static int pt_u32(const struct gopclntab *pt, uint64_t off, uint32_t *v)
+{
+	if (!in_bounds(pt->len, off, 4))
+		return -EINVAL;
+	*v = (uint32_t)get_uint(pt->data + off, 4, pt->big_endian);
+	return 0;
+}
+
+static int pt_uptr(const struct gopclntab *pt, uint64_t off, uint64_t *v)
+{
+	if (!in_bounds(pt->len, off, pt->ptrsize))
+		return -EINVAL;
+	*v = get_uint(pt->data + off, pt->ptrsize, pt->big_endian);
+	return 0;
+}
+
+/* Size of one functab field: entry offsets became u32 in Go 1.18. */
+static unsigned int functab_field(const struct gopclntab *pt)
+{
+	return pt->version >= GOPCLN_118 ? 4 : pt->ptrsize;
+}
+
+int gopclntab_parse(const void *buf, size_t len, uint64_t text_start, struct gopclntab *pt)
+{
+	const uint8_t *d = buf;
+	uint32_t magic_le, magic_be, magic;
+	uint64_t hdr[8], fsz, ftsize, fileoff;
+	uint32_t u;
+	int i, nwords;
+
+	if (!buf || !pt)
+		return -EINVAL;
+	memset(pt, 0, sizeof(*pt));
+	if (len < 16)
+		return -ENOEXEC;
+	magic_le = (uint32_t)get_uint(d, 4, 0);
+	magic_be = (uint32_t)get_uint(d, 4, 1);
+	magic = magic_le;
+	if ((magic_le & ~0xbU) != 0xfffffff0 && (magic_be & ~0xbU) == 0xfffffff0) {
+		magic = magic_be;
+		pt->big_endian = 1;
+	}
+	switch (magic) {
+	case 0xfffffffb:
+		pt->version = GOPCLN_12;
+		break;
+	case 0xfffffffa:
+		pt->version = GOPCLN_116;
+		break;
+	case 0xfffffff0:
+		pt->version = GOPCLN_118;
+		break;
+	case 0xfffffff1:
+		pt->version = GOPCLN_120;
+		break;
+	default:
+		return -ENOEXEC;
+	}
+	if (d[4] || d[5])
+		return -ENOEXEC;
+	pt->quantum = d[6];
+	pt->ptrsize = d[7];
+	if ((pt->quantum != 1 && pt->quantum != 2 && pt->quantum != 4) ||
+	    (pt->ptrsize != 4 && pt->ptrsize != 8))
+		return -ENOEXEC;
+	pt->data = d;
+	pt->len = len;
+
+	/* Header words after the first 8 bytes. */
+	nwords = pt->version == GOPCLN_12 ? 1 : pt->version == GOPCLN_116 ? 7 : 8;
+	for (i = 0; i < nwords; i++)
+		if (pt_uptr(pt, 8 + (uint64_t)i * pt->ptrsize, &hdr[i]))
+			return -EINVAL;
+	pt->nfunc = hdr[0];
+	/* Each function needs at least two functab fields: caps the loops below. */
+	if (pt->nfunc > len / 8)
+		return -EINVAL;
+	fsz = functab_field(pt);
+	ftsize = (pt->nfunc * 2 + 1) * fsz;
+
+	switch (pt->version) {
+	case GOPCLN_12:
+		pt->functab = 8 + pt->ptrsize;
+		pt->funcdata = 0;
+		pt->funcnametab = 0;
+		pt->pctab = 0;
+		if (!in_bounds(len, pt->functab, ftsize))
+			return -EINVAL;
+		if (pt_u32(pt, pt->functab + ftsize, &u))
+			return -EINVAL;
+		fileoff = u;
+		if (pt_u32(pt, fileoff, &u))
+			return -EINVAL;
+		pt->nfiles = u;
+		if (!in_bounds(len, fileoff, pt->nfiles * 4))
+			return -EINVAL;
+		pt->filetab = fileoff;
+		pt->text_start = text_start;
+		break;
+	case GOPCLN_116:
+		pt->nfiles = hdr[1];
+		pt->funcnametab = hdr[2];
+		pt->cutab = hdr[3];
+		pt->filetab = hdr[4];
+		pt->pctab = hdr[5];
+		pt->funcdata = hdr[6];
+		pt->functab = hdr[6];
+		pt->text_start = text_start;
+		break;
+	default:
+		pt->nfiles = hdr[1];
+		pt->text_start = hdr[2] ? hdr[2] : text_start;
+		pt->funcnametab = hdr[3];
+		pt->cutab = hdr[4];
+		pt->filetab = hdr[5];
+		pt->pctab = hdr[6];
+		pt->funcdata = hdr[7];
+		pt->functab = hdr[7];
+		break;
+	}
+	if (pt->version != GOPCLN_12) {
+		if (pt->funcnametab >= len || pt->cutab > len || pt->filetab > len ||
+		    pt->pctab > len || !in_bounds(len, pt->functab, ftsize))
+			return -EINVAL;
+		if (pt->nfiles > len / 4)
+			return -EINVAL;
+	}
+	return 0;
+}
+
+/* Entry PC of functab slot i (i == nfunc is the end sentinel). */
+static int functab_entry(const struct gopclntab *pt, uint64_t i, uint64_t *pc)
+{
+	uint64_t off = pt->functab + i * 2 * functab_field(pt);
+	uint32_t u;
+
+	if (pt->version >= GOPCLN_118) {
+		if (pt_u32(pt, off, &u))
+			return -EINVAL;
+		*pc = pt->text_start + u;
+		return 0;
+	}
+	return pt_uptr(pt, off, pc);
+}
+
+/* Offset of field n (1..9) of the _func record at off; field 0 is the entry. */
+static uint64_t func_field_off(const struct gopclntab *pt, uint64_t off, unsigned int n)
+{
+	unsigned int sz0 = pt->version >= GOPCLN_118 ? 4 : pt->ptrsize;
+
+	return off + sz0 + (uint64_t)(n - 1) * 4;
+}
+
+static int func_field(const struct gopclntab *pt, uint64_t off, unsigned int n, uint32_t *v)
+{
+	return pt_u32(pt, func_field_off(pt, off, n), v);
+}
+
+int gopclntab_func(const struct gopclntab *pt, size_t i, struct gopcln_func *f)
+{
+	uint64_t funcoff, off, idoff;
+	uint32_t nameoff;
+	int err;
+
+	if (!pt || !f || !pt->data)
+		return -EINVAL;
+	if (i >= pt->nfunc)
+		return -ENOENT;
+	memset(f, 0, sizeof(*f));
+	err = functab_entry(pt, i, &f->entry);
+	if (!err)
+		err = functab_entry(pt, i + 1, &f->end);
+	if (err)
+		return err;
+	if (f->end < f->entry)
+		f->end = f->entry;
+
+	off = pt->functab + (uint64_t)i * 2 * functab_field(pt) + functab_field(pt);
+	if (pt->version >= GOPCLN_118) {
+		uint32_t u;
+
+		if (pt_u32(pt, off, &u))
+			return -EINVAL;
+		funcoff = u;
+	} else if (pt_uptr(pt, off, &funcoff)) {
+		return -EINVAL;
+	}
+	if (funcoff > pt->len - pt->funcdata)
+		return -EINVAL;
+	f->off = pt->funcdata + funcoff;
+
+	/* funcID sits after cuOffset (and startLine on 1.20+); 1.2-1.15 tables lack it. */
+	switch (pt->version) {
+	case GOPCLN_12:
+		idoff = func_field_off(pt, f->off, 8) + 4; /* nfuncdata: record length check */
+		if (!in_bounds(pt->len, f->off, idoff - f->off))
+			return -EINVAL;
+		idoff = 0;
+		break;
+	case GOPCLN_120:
+		idoff = func_field_off(pt, f->off, 9) + 4;
+		break;
+	default:
+		idoff = func_field_off(pt, f->off, 8) + 4;
+		break;
+	}
+	if (idoff) {
+		if (!in_bounds(pt->len, idoff, 4))
+			return -EINVAL;
+		f->func_id = pt->data[idoff];
+	}
+
+	if (func_field(pt, f->off, 1, &nameoff))
+		return -EINVAL;
+	if (nameoff > pt->len - pt->funcnametab)
+		return -EINVAL;
+	f->name = cstr_at(pt->data, pt->len, pt->funcnametab + nameoff);
+	if (!f->name)
+		return -EINVAL;
+	return 0;
+}
+
+int gopclntab_find(const struct gopclntab *pt, uint64_t pc, size_t *idx)
+{
+	uint64_t lo = 0, hi, mid, entry, end;
+
+	if (!pt || !idx || !pt->data)
+		return -EINVAL;
+	if (!pt->nfunc)
+		return -ENOENT;
+	/* Last slot whose entry <= pc; terminates even on an unsorted table. */
+	hi = pt->nfunc;
+	while (hi - lo > 1) {
+		mid = lo + (hi - lo) / 2;
+		if (functab_entry(pt, mid, &entry))
+			return -EINVAL;
+		if (entry <= pc)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	if (functab_entry(pt, lo, &entry) || functab_entry(pt, lo + 1, &end))
+		return -EINVAL;
+	if (pc < entry || pc >= end)
+		return -ENOENT;
+	*idx = lo;
+	return 0;
+}
+
+static int read_uvarint(const struct gopclntab *pt, uint64_t *pos, uint64_t limit, uint32_t *v)
+{
+	uint32_t r = 0;
+	int shift;
+
+	for (shift = 0; shift < 35; shift += 7) {
+		uint8_t b;
+
+		if (*pos >= limit)
+			return -EINVAL;
+		b = pt->data[(*pos)++];
+		r |= (uint32_t)(b & 0x7f) << shift;
+		if (!(b & 0x80)) {
+			*v = r;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+/*
+ * Value of the pc-value table at tab for targetpc in a function starting at
+ * entry: pairs (zig-zag value delta, pc delta * quantum), starting from -1;
+ * a zero value delta after the first pair ends the table.
+ */
+static int pcvalue(const struct gopclntab *pt, uint64_t tab, uint64_t entry, uint64_t targetpc,
+		   int32_t *val)
+{
+	uint64_t pos = tab, pc = entry;
+	uint32_t uv, pcd;
+	int32_t v = -1;
+	int first = 1;
+
+	if (tab >= pt->len)
+		return -EINVAL;
+	/* Each step consumes at least two bytes: bounded by the table length. */
+	for (;;) {
+		if (read_uvarint(pt, &pos, pt->len, &uv))
+			return -EINVAL;
+		if (uv == 0 && !first)
+			return -ENOENT;
+		first = 0;
+		uv = (uv & 1) ? ~(uv >> 1) : uv >> 1;
+		v = (int32_t)((uint32_t)v + uv);
+		if (read_uvarint(pt, &pos, pt->len, &pcd))
+			return -EINVAL;
+		pc += (uint64_t)pcd * pt->quantum;
+		if (targetpc < pc) {
+			*val = v;
+			return 0;
+		}
+	}
+}
+
+static const char *file_name(const struct gopclntab *pt, uint64_t funcoff, int32_t fno)
+{
+	uint32_t cuoff, off;
+
+	if (fno < 0)
+		return NULL;
+	if (pt->version == GOPCLN_12) {
+		if ((uint64_t)fno >= pt->nfiles || pt_u32(pt, pt->filetab + 4 * (uint64_t)fno, &off))
+			return NULL;
+		return cstr_at(pt->data, pt->len, off);
+	}
+	if (func_field(pt, funcoff, 8, &cuoff))
+		return NULL;
+	if (pt_u32(pt, pt->cutab + 4 * ((uint64_t)cuoff + (uint32_t)fno), &off) || off == ~0U)
+		return NULL;
+	return cstr_at(pt->data, pt->len, pt->filetab + off);
+}
+
+int gopclntab_line(const struct gopclntab *pt, size_t idx, uint64_t pc, const char **file,
+		   int *line)
+{
+	struct gopcln_func f;
+	uint32_t pcfile, pcln;
+	int32_t fno, ln;
+	uint64_t base;
+	int err;
+
+	err = gopclntab_func(pt, idx, &f);
+	if (err)
+		return err;
+	if (func_field(pt, f.off, 5, &pcfile) || func_field(pt, f.off, 6, &pcln))
+		return -EINVAL;
+	if (!pcfile || !pcln)
+		return -ENOENT;
+	base = pt->version == GOPCLN_12 ? 0 : pt->pctab;
+	err = pcvalue(pt, base + pcfile, f.entry, pc, &fno);
+	if (!err)
+		err = pcvalue(pt, base + pcln, f.entry, pc, &ln);
+	if (err)
+		return err;
+	if (file) {
+		*file = file_name(pt, f.off, fno);
+		if (!*file)
+			return -ENOENT;
+	}
+	if (line)
+		*line = ln;
+	return 0;
+}
+
+/* ----------------------------------------------------------- buildinfo -- */
+
+static const uint8_t buildinfo_magic[14] = "\xff Go buildinf:";
+
+/* Go's uvarint-prefixed string at buf[*pos]; NULL when malformed. */
+static const uint8_t *uvarint_string(const uint8_t *buf, size_t len, size_t *pos, uint64_t *slen)
+{
+	uint64_t v = 0;
+	int shift;
+	const uint8_t *s;
+
+	for (shift = 0;; shift += 7) {
+		uint8_t b;
+
+		if (shift > 63 || *pos >= len)
+			return NULL;
+		b = buf[(*pos)++];
+		v |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80))
+			break;
+	}
+	if (!in_bounds(len, *pos, v))
+		return NULL;
+	s = buf + *pos;
+	*pos += v;
+	*slen = v;
+	return s;
+}
+
+/*
+ * Main module path from the module info text: "path\t<pkg>\nmod\t<path>\t...".
+ * The text is framed by two 16-byte sentinels when present.
+ */
+static void parse_modinfo(const uint8_t *mod, uint64_t len, char *out, size_t size)
+{
+	static const char *keys[] = { "mod\t", "path\t" };
+	uint64_t i, k;
+
+	out[0] = 0;
+	if (len < 33 || mod[len - 17] != '\n')
+		return;
+	mod += 16;
+	len -= 32;
+	for (k = 0; k < 2; k++) {
+		size_t kl = strlen(keys[k]);
+
+		for (i = 0; i < len; i++) {
+			uint64_t j;
+
+			if ((i && mod[i - 1] != '\n') || len - i < kl || memcmp(mod + i, keys[k], kl))
+				continue;
+			i += kl;
+			for (j = i; j < len && mod[j] != '\t' && mod[j] != '\n'; j++)
+				;
+			if (j - i == 0 || j - i >= size)
+				break;
+			memcpy(out, mod + i, j - i);
+			out[j - i] = 0;
+			return;
+		}
+	}
+}
+
+static int copy_str(char *dst, size_t size, const uint8_t *s, uint64_t n)
+{
+	if (n == 0 || n >= size || memchr(s, 0, n))
+		return -EINVAL;
+	memcpy(dst, s, n);
+	dst[n] = 0;
+	return 0;
+}
+
+/* Reads the Go string header {ptr, len} at vaddr, then up to max bytes of it. */
+static int read_gostring(gobin_read_fn rd, void *ctx, uint64_t vaddr, int ps, int be,
+			 uint8_t *dst, size_t max, uint64_t *n)
+{
+	uint8_t hdr[16];
+	uint64_t ptr, len;
+	int err;
+
+	err = rd(ctx, vaddr, hdr, 2 * ps);
+	if (err)
+		return err;
+	ptr = get_uint(hdr, ps, be);
+	len = get_uint(hdr + ps, ps, be);
+	if (len > max)
+		len = max;
+	err = rd(ctx, ptr, dst, len);
+	if (err)
+		return err;
+	*n = len;
+	return 0;
+}
+
+int gobuildinfo_parse(const void *buf, size_t len, gobin_read_fn rd, void *ctx,
+		      struct gobuildinfo *bi)
+{
+	const uint8_t *d = buf, *v, *m;
+	uint64_t vlen, mlen;
+	size_t pos;
+	int ps, flags, err;
+
+	if (!buf || !bi)
+		return -EINVAL;
+	memset(bi, 0, sizeof(*bi));
+	if (len < 32 || memcmp(d, buildinfo_magic, sizeof(buildinfo_magic)))
+		return -ENOENT;
+	ps = d[14];
+	flags = d[15];
+	if (ps != 4 && ps != 8)
+		return -EINVAL;
+
+	if (flags & 2) {
+		/* Go 1.18+: inline strings after the 32-byte header. */
+		pos = 32;
+		v = uvarint_string(d, len, &pos, &vlen);
+		if (!v)
+			return -EINVAL;
+		m = uvarint_string(d, len, &pos, &mlen);
+		if (!m)
+			return -EINVAL;
+		err = copy_str(bi->version, sizeof(bi->version), v, vlen);
+		if (err)
+			return err;
+		parse_modinfo(m, mlen, bi->module, sizeof(bi->module));
+		return 0;
+	} else {
+		/* Go 1.13-1.17: pointers to string headers. */
+		uint8_t vb[sizeof(bi->version)];
+		uint8_t mb[4096];
+		int be = flags & 1;
+
+		if (!rd)
+			return -ENOTSUP;
+		if (len < 16 + 2 * (size_t)ps)
+			return -EINVAL;
+		err = read_gostring(rd, ctx, get_uint(d + 16, ps, be), ps, be, vb,
+				    sizeof(vb) - 1, &vlen);
+		if (err)
+			return err == -ENOENT ? -EINVAL : err;
+		err = copy_str(bi->version, sizeof(bi->version), vb, vlen);
+		if (err)
+			return err;
+		err = read_gostring(rd, ctx, get_uint(d + 16 + ps, ps, be), ps, be, mb,
+				    sizeof(mb), &mlen);
+		if (!err)
+			parse_modinfo(mb, mlen, bi->module, sizeof(bi->module));
+		return 0;
+	}
+}
+
+/* ----------------------------------------------------------------- ELF -- */
+
+struct seg {
+	uint64_t vaddr, memsz, off, filesz;
+	uint32_t flags;
+};
+
+struct sect {
+	const char *name;
+	uint32_t type;
+	uint64_t addr, off, size;
+	uint32_t link;
+	uint64_t entsize;
+};
+
+struct fsym {
+	uint64_t addr, size;
+	int abi0;
+};
+
+struct gobin {
+	const uint8_t *map;
+	size_t size;
+	int owns_map;
+	int is64, be;
+	int machine;
+	struct seg *segs;
+	size_t nsegs;
+	struct sect *sects;
+	size_t nsects;
+	struct fsym *syms; /* STT_FUNC, sorted by addr */
+	size_t nsyms;
+	uint64_t sym_pclntab, sym_epclntab, sym_text; /* 0 when absent */
+	struct gopclntab pcln;
+	int wrapper_id; /* funcID of wrappers, -1 when unknown */
+	uint8_t *wrapper; /* per function: 1 for an ABI wrapper */
+	struct gobuildinfo bi;
+	int have_bi;
+};
+
+static uint64_t eu(const struct gobin *gb, const uint8_t *p, int size)
+{
+	return get_uint(p, size, gb->be);
+}
+
+static int parse_ehdr(struct gobin *gb, uint64_t *phoff, uint64_t *phnum, uint64_t *phentsize,
+		      uint64_t *shoff, uint64_t *shnum, uint64_t *shentsize, uint64_t *shstrndx)
+{
+	const uint8_t *e = gb->map;
+
+	if (gb->size < EI_NIDENT || memcmp(e, ELFMAG, SELFMAG))
+		return -ENOEXEC;
+	if (e[EI_CLASS] != ELFCLASS32 && e[EI_CLASS] != ELFCLASS64)
+		return -ENOEXEC;
+	if (e[EI_DATA] != ELFDATA2LSB && e[EI_DATA] != ELFDATA2MSB)
+		return -ENOEXEC;
+	gb->is64 = e[EI_CLASS] == ELFCLASS64;
+	gb->be = e[EI_DATA] == ELFDATA2MSB;
+	if (gb->size < (gb->is64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr)))
+		return -EINVAL;
+	gb->machine = (int)eu(gb, e + 18, 2);
+	if (gb->is64) {
+		*phoff = eu(gb, e + 32, 8);
+		*shoff = eu(gb, e + 40, 8);
+		*phentsize = eu(gb, e + 54, 2);
+		*phnum = eu(gb, e + 56, 2);
+		*shentsize = eu(gb, e + 58, 2);
+		*shnum = eu(gb, e + 60, 2);
+		*shstrndx = eu(gb, e + 62, 2);
+	} else {
+		*phoff = eu(gb, e + 28, 4);
+		*shoff = eu(gb, e + 32, 4);
+		*phentsize = eu(gb, e + 42, 2);
+		*phnum = eu(gb, e + 44, 2);
+		*shentsize = eu(gb, e + 46, 2);
+		*shnum = eu(gb, e + 48, 2);
+		*shstrndx = eu(gb, e + 50, 2);
+	}
+	return 0;
+}
+
+static int parse_phdrs(struct gobin *gb, uint64_t phoff, uint64_t phnum, uint64_t phentsize)
+{
+	uint64_t i, need = gb->is64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr);
+
+	if (!phnum)
+		return 0;
+	if (phentsize < need || !in_bounds(gb->size, phoff, phnum * phentsize))
+		return -EINVAL;
+	gb->segs = calloc(phnum, sizeof(*gb->segs));
+	if (!gb->segs)
+		return -ENOMEM;
+	for (i = 0; i < phnum; i++) {
+		const uint8_t *p = gb->map + phoff + i * phentsize;
+		struct seg *s = &gb->segs[gb->nsegs];
+
+		if (eu(gb, p, 4) != PT_LOAD)
+			continue;
+		if (gb->is64) {
+			s->flags = (uint32_t)eu(gb, p + 4, 4);
+			s->off = eu(gb, p + 8, 8);
+			s->vaddr = eu(gb, p + 16, 8);
+			s->filesz = eu(gb, p + 32, 8);
+			s->memsz = eu(gb, p + 40, 8);
+		} else {
+			s->off = eu(gb, p + 4, 4);
+			s->vaddr = eu(gb, p + 8, 4);
+			s->filesz = eu(gb, p + 16, 4);
+			s->memsz = eu(gb, p + 20, 4);
+			s->flags = (uint32_t)eu(gb, p + 24, 4);
+		}
+		/* Clip the file part to the file so later reads stay inside the mapping. */
+		if (s->off > gb->size)
+			s->filesz = 0;
+		else if (s->filesz > gb->size - s->off)
+			s->filesz = gb->size - s->off;
+		if (s->vaddr + s->filesz < s->vaddr)
+			s->filesz = 0;
+		gb->nsegs++;
+	}
+	return 0;
+}
+
+static int parse_shdrs(struct gobin *gb, uint64_t shoff, uint64_t shnum, uint64_t shentsize,
+		       uint64_t shstrndx)
+{
+	uint64_t i, need = gb->is64 ? sizeof(Elf64_Shdr) : sizeof(Elf32_Shdr);
+	const struct sect *strs;
+
+	if (!shoff)
+		return 0;
+	if (shentsize < need || !in_bounds(gb->size, shoff, shentsize))
+		return -EINVAL;
+	/* Extended numbering: the real counts live in section 0. */
+	if (shnum == 0)
+		shnum = eu(gb, gb->map + shoff + (gb->is64 ? 32 : 20), gb->is64 ? 8 : 4);
+	if (shstrndx == SHN_XINDEX)
+		shstrndx = eu(gb, gb->map + shoff + (gb->is64 ? 40 : 24), 4);
+	if (shnum > gb->size / need || !in_bounds(gb->size, shoff, shnum * shentsize))
+		return -EINVAL;
+	gb->sects = calloc(shnum ? shnum : 1, sizeof(*gb->sects));
+	if (!gb->sects)
+		return -ENOMEM;
+	gb->nsects = shnum;
+	for (i = 0; i < shnum; i++) {
+		const uint8_t *p = gb->map + shoff + i * shentsize;
+		struct sect *s = &gb->sects[i];
+
+		s->type = (uint32_t)eu(gb, p + 4, 4);
+		if (gb->is64) {
+			s->addr = eu(gb, p + 16, 8);
+			s->off = eu(gb, p + 24, 8);
+			s->size = eu(gb, p + 32, 8);
+			s->link = (uint32_t)eu(gb, p + 40, 4);
+			s->entsize = eu(gb, p + 56, 8);
+		} else {
+			s->addr = eu(gb, p + 12, 4);
+			s->off = eu(gb, p + 16, 4);
+			s->size = eu(gb, p + 20, 4);
+			s->link = (uint32_t)eu(gb, p + 24, 4);
+			s->entsize = eu(gb, p + 36, 4);
+		}
+		/* A section whose bytes are not in the file has no data for us. */
+		if (s->type == SHT_NOBITS || !in_bounds(gb->size, s->off, s->size))
+			s->size = 0;
+	}
+	if (shstrndx >= shnum)
+		return 0;
+	strs = &gb->sects[shstrndx];
+	for (i = 0; i < shnum; i++) {
+		uint64_t no = eu(gb, gb->map + shoff + i * shentsize, 4);
+
+		if (no < strs->size)
+			gb->sects[i].name = cstr_at(gb->map + strs->off, strs->size, no);
+	}
+	return 0;
+}
+
+static const struct sect *find_sect(const struct gobin *gb, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < gb->nsects; i++)
+		if (gb->sects[i].name && !strcmp(gb->sects[i].name, name) && gb->sects[i].size)
+			return &gb->sects[i];
+	return NULL;
+}
+
+static int cmp_sym(const void *a, const void *b)
+{
+	const struct fsym *x = a, *y = b;
+
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	/* At one address prefer the sized, non-ABI0 symbol. */
+	if (x->abi0 != y->abi0)
+		return x->abi0 - y->abi0;
+	return (x->size < y->size) - (x->size > y->size);
+}
+
+static int load_symtab(struct gobin *gb)
+{
+	const struct sect *st = NULL, *str;
+	uint64_t i, n, esz = gb->is64 ? sizeof(Elf64_Sym) : sizeof(Elf32_Sym);
+	size_t k;
+
+	for (k = 0; k < gb->nsects; k++)
+		if (gb->sects[k].type == SHT_SYMTAB && gb->sects[k].size) {
+			st = &gb->sects[k];
+			break;
+		}
+	if (!st || st->link >= gb->nsects)
+		return 0;
+	str = &gb->sects[st->link];
+	n = st->size / esz;
+	if (!n || !str->size)
+		return 0;
+	gb->syms = calloc(n, sizeof(*gb->syms));
+	if (!gb->syms)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		const uint8_t *p = gb->map + st->off + i * esz;
+		uint64_t nameoff = eu(gb, p, 4), value, size;
+		const char *name;
+		int type;
+
+		if (gb->is64) {
+			type = p[4] & 0xf;
+			value = eu(gb, p + 8, 8);
+			size = eu(gb, p + 16, 8);
+		} else {
+			value = eu(gb, p + 4, 4);
+			size = eu(gb, p + 8, 4);
+			type = p[12] & 0xf;
+		}
+		name = nameoff < str->size ? cstr_at(gb->map + str->off, str->size, nameoff) : NULL;
+		if (!name)
+			continue;
+		if (!strcmp(name, "runtime.pclntab"))
+			gb->sym_pclntab = value;
+		else if (!strcmp(name, "runtime.epclntab"))
+			gb->sym_epclntab = value;
+		else if (!strcmp(name, "runtime.text"))
+			gb->sym_text = value;
+		if (type != STT_FUNC || !value)
+			continue;
+		gb->syms[gb->nsyms].addr = value;
+		gb->syms[gb->nsyms].size = size;
+		k = strlen(name);
+		gb->syms[gb->nsyms].abi0 = k > 5 && !strcmp(name + k - 5, ".abi0");
+		gb->nsyms++;
+	}
+	qsort(gb->syms, gb->nsyms, sizeof(*gb->syms), cmp_sym);
+	return 0;
+}
+
+static const struct fsym *sym_at(const struct gobin *gb, uint64_t addr)
+{
+	size_t lo = 0, hi = gb->nsyms;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (gb->syms[mid].addr < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < gb->nsyms && gb->syms[lo].addr == addr ? &gb->syms[lo] : NULL;
+}
+
+/* Pointer to n file bytes at vaddr, when they lie in one segment's file part. */
+static const uint8_t *vaddr_ptr(const struct gobin *gb, uint64_t vaddr, uint64_t n)
+{
+	size_t i;
+
+	for (i = 0; i < gb->nsegs; i++) {
+		const struct seg *s = &gb->segs[i];
+
+		if (vaddr >= s->vaddr && vaddr - s->vaddr < s->filesz &&
+		    n <= s->filesz - (vaddr - s->vaddr))
+			return gb->map + s->off + (vaddr - s->vaddr);
+	}
+	return NULL;
+}
+
+static int read_vaddr(void *ctx, uint64_t vaddr, void *dst, size_t n)
+{
+	const uint8_t *p = vaddr_ptr(ctx, vaddr, n);
+
+	if (!p)
+		return -ENOENT;
+	memcpy(dst, p, n);
+	return 0;
+}
+
+/* Start of Go's text when pclntab does not record it. */
+static uint64_t text_fallback(const struct gobin *gb)
+{
+	const struct sect *t;
+	size_t i;
+
+	if (gb->sym_text)
+		return gb->sym_text;
+	t = find_sect(gb, ".text");
+	if (t)
+		return t->addr;
+	for (i = 0; i < gb->nsegs; i++)
+		if (gb->segs[i].flags & PF_X)
+			return gb->segs[i].vaddr;
+	return 0;
+}
+
+/* A table that parses and whose first function decodes. */
+static int try_pclntab(struct gobin *gb, const uint8_t *p, uint64_t len)
+{
+	struct gopcln_func f;
+	struct gopclntab pt;
+
+	if (gopclntab_parse(p, len, text_fallback(gb), &pt))
+		return -ENOEXEC;
+	if (!pt.nfunc || gopclntab_func(&pt, 0, &f))
+		return -ENOEXEC;
+	gb->pcln = pt;
+	return 0;
+}
+
+static int find_pclntab(struct gobin *gb)
+{
+	static const char *names[] = { ".gopclntab", ".data.rel.ro.gopclntab" };
+	const struct sect *s;
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		s = find_sect(gb, names[i]);
+		if (s && !try_pclntab(gb, gb->map + s->off, s->size))
+			return 0;
+	}
+	if (gb->sym_pclntab) {
+		for (i = 0; i < gb->nsegs; i++) {
+			const struct seg *g = &gb->segs[i];
+			uint64_t len;
+
+			if (gb->sym_pclntab < g->vaddr || gb->sym_pclntab - g->vaddr >= g->filesz)
+				continue;
+			len = g->filesz - (gb->sym_pclntab - g->vaddr);
+			if (gb->sym_epclntab > gb->sym_pclntab &&
+			    gb->sym_epclntab - gb->sym_pclntab < len)
+				len = gb->sym_epclntab - gb->sym_pclntab;
+			if (!try_pclntab(gb, gb->map + g->off + (gb->sym_pclntab - g->vaddr), len))
+				return 0;
+		}
+	}
+	/* Scan the non-executable segments for the header, pointer-aligned. */
+	for (i = 0; i < gb->nsegs; i++) {
+		const struct seg *g = &gb->segs[i];
+		const uint8_t *base = gb->map + g->off;
+		uint64_t o;
+
+		if (g->flags & PF_X)
+			continue;
+		for (o = 0; o + 16 <= g->filesz; o += 4) {
+			if (base[o + 1] != 0xff || base[o + 2] != 0xff || base[o + 4] || base[o + 5])
+				continue;
+			if (!try_pclntab(gb, base + o, g->filesz - o))
+				return 0;
+		}
+	}
+	return -ENOEXEC;
+}
+
+static void find_buildinfo(struct gobin *gb)
+{
+	const struct sect *s = find_sect(gb, ".go.buildinfo");
+	size_t i;
+
+	if (s && !gobuildinfo_parse(gb->map + s->off, s->size, read_vaddr, gb, &gb->bi)) {
+		gb->have_bi = 1;
+		return;
+	}
+	/* Without sections: near the start of a writable data segment, 16-aligned. */
+	for (i = 0; i < gb->nsegs; i++) {
+		const struct seg *g = &gb->segs[i];
+		uint64_t o, lim = g->filesz < 65536 ? g->filesz : 65536;
+
+		if ((g->flags & PF_X) || !(g->flags & PF_W))
+			continue;
+		for (o = 0; o + 32 <= lim; o += 16) {
+			if (gb->map[g->off + o] != 0xff)
+				continue;
+			if (!gobuildinfo_parse(gb->map + g->off + o, g->filesz - o, read_vaddr, gb,
+					       &gb->bi)) {
+				gb->have_bi = 1;
+				return;
+			}
+		}
+	}
+}
+
+/* Parses "goMAJOR.MINOR..." into major and minor; -EINVAL otherwise. */
+static int parse_go_version(const char *v, int *major, int *minor)
+{
+	char *end;
+	long a, b;
+
+	if (!v || strncmp(v, "go", 2))
+		return -EINVAL;
+	a = strtol(v + 2, &end, 10);
+	if (end == v + 2 || *end != '.')
+		return -EINVAL;
+	v = end + 1;
+	b = strtol(v, &end, 10);
+	if (end == v || a < 0 || a > 1000 || b < 0 || b > 1000)
+		return -EINVAL;
+	*major = (int)a;
+	*minor = (int)b;
+	return 0;
+}
+
+/*
+ * funcID of wrappers: 21 on Go 1.18-1.22 (funcID_wrapper, later
+ * abi.FuncIDWrapper); Go 1.23 inserted corostart before it.
+ */
+static int wrapper_func_id(const struct gobin *gb)
+{
+	int major, minor;
+
+	if (gb->pcln.version < GOPCLN_118)
+		return -1;
+	if (!gb->have_bi || parse_go_version(gb->bi.version, &major, &minor) || major != 1)
+		return gb->pcln.version == GOPCLN_118 ? 21 : -1;
+	if (minor >= 18 && minor <= 22)
+		return 21;
+	if (minor >= 23 && minor <= 26)
+		return 22;
+	return -1;
+}
+
+struct name_ix {
+	const char *name;
+	uint64_t entry, end;
+	uint32_t i;
+	uint8_t func_id;
+};
+
+static int cmp_name(const void *a, const void *b)
+{
+	const struct name_ix *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+/*
+ * An ABI wrapper is the second copy of a function under the same name in
+ * pclntab (Go >= 1.17 generates one per function called across ABIs). Of
+ * each group of same-named entries: the ones with the wrapper funcID when
+ * the others lack it; else the ones .symtab calls "<name>.abi0"; else all
+ * but the largest. funcID alone is not enough: Go also gives it to real
+ * functions (runtime.deferreturn, WRAPPER assembly, method wrappers).
+ */
+static int mark_wrappers(struct gobin *gb)
+{
+	struct name_ix *v;
+	size_t n = 0, i, j, k;
+
+	gb->wrapper = calloc(gb->pcln.nfunc ? gb->pcln.nfunc : 1, 1);
+	v = calloc(gb->pcln.nfunc ? gb->pcln.nfunc : 1, sizeof(*v));
+	if (!gb->wrapper || !v) {
+		free(v);
+		return -ENOMEM;
+	}
+	for (i = 0; i < gb->pcln.nfunc; i++) {
+		struct gopcln_func f;
+
+		if (gopclntab_func(&gb->pcln, i, &f))
+			continue;
+		v[n].name = f.name;
+		v[n].entry = f.entry;
+		v[n].end = f.end;
+		v[n].i = (uint32_t)i;
+		v[n].func_id = f.func_id;
+		n++;
+	}
+	qsort(v, n, sizeof(*v), cmp_name);
+	for (i = 0; i < n; i = j) {
+		size_t nid = 0, nabi0 = 0, big = i;
+
+		for (j = i + 1; j < n && !strcmp(v[j].name, v[i].name); j++)
+			;
+		if (j - i < 2)
+			continue;
+		for (k = i; k < j; k++) {
+			const struct fsym *s = sym_at(gb, v[k].entry);
+
+			nid += gb->wrapper_id >= 0 && v[k].func_id == gb->wrapper_id;
+			nabi0 += s && s->abi0;
+			if (v[k].end - v[k].entry > v[big].end - v[big].entry)
+				big = k;
+		}
+		for (k = i; k < j; k++) {
+			const struct fsym *s = sym_at(gb, v[k].entry);
+			int w;
+
+			if (nid && nid < j - i)
+				w = v[k].func_id == gb->wrapper_id;
+			else if (nabi0 && nabi0 < j - i)
+				w = s && s->abi0;
+			else
+				w = k != big;
+			gb->wrapper[v[k].i] = (uint8_t)w;
+		}
+	}
+	free(v);
+	return 0;
+}
+
+static int gobin_init(struct gobin *gb)
+{
+	uint64_t phoff, phnum, phentsize, shoff, shnum, shentsize, shstrndx;
+	int err;
+
+	err = parse_ehdr(gb, &phoff, &phnum, &phentsize, &shoff, &shnum, &shentsize, &shstrndx);
+	if (!err)
+		err = parse_phdrs(gb, phoff, phnum, phentsize);
+	if (!err)
+		err = parse_shdrs(gb, shoff, shnum, shentsize, shstrndx);
+	if (!err)
+		err = load_symtab(gb);
+	if (!err)
+		err = find_pclntab(gb);
+	if (err)
+		return err;
+	find_buildinfo(gb);
+	gb->wrapper_id = wrapper_func_id(gb);
+	return mark_wrappers(gb);
+}
+
+int gobin_open_mem(const void *buf, size_t len, struct gobin **out)
+{
+	struct gobin *gb;
+	int err;
+
+	if (!buf || !out)
+		return -EINVAL;
+	*out = NULL;
+	gb = calloc(1, sizeof(*gb));
+	if (!gb)
+		return -ENOMEM;
+	gb->map = buf;
+	gb->size = len;
+	err = gobin_init(gb);
+	if (err) {
+		gobin_close(gb);
+		return err;
+	}
+	*out = gb;
+	return 0;
+}
+
+int gobin_open(const char *path, struct gobin **out)
+{
+	struct stat st;
+	void *map;
+	int fd, err;
+
+	if (!path || !out)
+		return -EINVAL;
+	*out = NULL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st)) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size < EI_NIDENT) {
+		close(fd);
+		return S_ISDIR(st.st_mode) ? -EISDIR : -ENOEXEC;
+	}
+	map = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	err = map == MAP_FAILED ? -errno : 0;
+	close(fd);
+	if (err)
+		return err;
+	err = gobin_open_mem(map, st.st_size, out);
+	if (err) {
+		munmap(map, st.st_size);
+		return err;
+	}
+	(*out)->owns_map = 1;
+	return 0;
+}
+
+void gobin_close(struct gobin *gb)
+{
+	if (!gb)
+		return;
+	if (gb->owns_map)
+		munmap((void *)gb->map, gb->size);
+	free(gb->segs);
+	free(gb->sects);
+	free(gb->syms);
+	free(gb->wrapper);
+	free(gb);
+}
+
+const char *gobin_go_version(const struct gobin *gb)
+{
+	return gb && gb->have_bi ? gb->bi.version : NULL;
+}
+
+const char *gobin_main_module(const struct gobin *gb)
+{
+	return gb && gb->have_bi && gb->bi.module[0] ? gb->bi.module : NULL;
+}
+
+int gobin_machine(const struct gobin *gb)
+{
+	return gb ? gb->machine : 0;
+}
+
+int gobin_goid_offset_for(const char *go_version, int machine)
+{
+	int major, minor;
+
+	if (machine != EM_X86_64 && machine != EM_AARCH64)
+		return -ENOTSUP;
+	if (parse_go_version(go_version, &major, &minor) || major != 1)
+		return -ENOTSUP;
+	if (minor >= 12 && minor <= 22)
+		return 152;
+	if (minor >= 23 && minor <= 24)
+		return 160;
+	if (minor >= 25 && minor <= 26)
+		return 152;
+	return -ENOTSUP;
+}
+
+int gobin_goid_offset(const struct gobin *gb)
+{
+	if (!gb)
+		return -EINVAL;
+	return gobin_goid_offset_for(gobin_go_version(gb), gb->machine);
+}
+
+size_t gobin_func_count(const struct gobin *gb)
+{
+	return gb ? gb->pcln.nfunc : 0;
+}
+
+int gobin_func(const struct gobin *gb, size_t i, struct gofunc *f)
+{
+	struct gopcln_func pf;
+	const struct fsym *s;
+	int err;
+
+	if (!gb || !f)
+		return -EINVAL;
+	err = gopclntab_func(&gb->pcln, i, &pf);
+	if (err)
+		return err;
+	f->name = pf.name;
+	f->entry = pf.entry;
+	f->end = pf.end;
+	f->index = i;
+	f->is_wrapper = gb->wrapper && gb->wrapper[i];
+	s = sym_at(gb, pf.entry);
+	if (s && s->size && s->size <= pf.end - pf.entry)
+		f->end = pf.entry + s->size;
+	return 0;
+}
+
+int gobin_find_func(const struct gobin *gb, const char *name, struct gofunc *f)
+{
+	struct gofunc tmp;
+	size_t i;
+
+	if (!gb || !name || !f)
+		return -EINVAL;
+	for (i = 0; i < gb->pcln.nfunc; i++) {
+		if (gobin_func(gb, i, &tmp) || tmp.is_wrapper || strcmp(tmp.name, name))
+			continue;
+		*f = tmp;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+int gobin_match_func(const struct gobin *gb, const char *pattern, size_t *iter,
+		     struct gofunc *f)
+{
+	struct gofunc tmp;
+
+	if (!gb || !pattern || !iter || !f)
+		return -EINVAL;
+	for (; *iter < gb->pcln.nfunc; (*iter)++) {
+		if (gobin_func(gb, *iter, &tmp) || tmp.is_wrapper ||
+		    fnmatch(pattern, tmp.name, 0))
+			continue;
+		(*iter)++;
+		*f = tmp;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+int gobin_pc_info(const struct gobin *gb, uint64_t pc, struct gofunc *f, const char **file,
+		  int *line)
+{
+	struct gofunc tmp;
+	size_t idx;
+	int err;
+
+	if (!gb)
+		return -EINVAL;
+	if (file)
+		*file = NULL;
+	if (line)
+		*line = 0;
+	err = gopclntab_find(&gb->pcln, pc, &idx);
+	if (!err)
+		err = gobin_func(gb, idx, &tmp);
+	if (err)
+		return err;
+	if (f)
+		*f = tmp;
+	if (gopclntab_line(&gb->pcln, idx, pc, file, line)) {
+		if (file)
+			*file = NULL;
+		if (line)
+			*line = 0;
+	}
+	return 0;
+}
+
+int gobin_symbolize(const struct gobin *gb, uint64_t pc, char *buf, size_t size)
+{
+	struct gofunc f;
+	const char *file;
+	int line, err;
+
+	if (!buf || !size)
+		return -EINVAL;
+	buf[0] = 0;
+	err = gobin_pc_info(gb, pc, &f, &file, &line);
+	if (err)
+		return err;
+	if (file)
+		snprintf(buf, size, "%s %s:%d", f.name, file, line);
+	else
+		snprintf(buf, size, "%s+0x%llx", f.name, (unsigned long long)(pc - f.entry));
+	return 0;
+}
+
+int gobin_vaddr_to_offset(const struct gobin *gb, uint64_t vaddr, uint64_t *off)
+{
+	size_t i;
+
+	if (!gb || !off)
+		return -EINVAL;
+	for (i = 0; i < gb->nsegs; i++) {
+		const struct seg *s = &gb->segs[i];
+
+		if (vaddr >= s->vaddr && vaddr - s->vaddr < s->filesz) {
+			*off = s->off + (vaddr - s->vaddr);
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+int gobin_ret_sites(const struct gobin *gb, const struct gofunc *f, uint64_t *vaddrs,
+		    size_t max, size_t *n)
+{
+	const uint8_t *code;
+	uint64_t len, pos;
+	size_t found = 0;
+
+	if (!gb || !f || !n || (max && !vaddrs))
+		return -EINVAL;
+	*n = 0;
+	if (f->end <= f->entry)
+		return -EINVAL;
+	len = f->end - f->entry;
+	code = vaddr_ptr(gb, f->entry, len);
+	if (!code)
+		return -ENOENT;
+
+	switch (gb->machine) {
+	case EM_X86_64:
+		for (pos = 0; pos < len;) {
+			int l = x86_insn_len(code + pos, len - pos);
+
+			if (l < 0)
+				return -EILSEQ;
+			if (x86_insn_is_ret(code + pos, l)) {
+				if (found < max)
+					vaddrs[found] = f->entry + pos;
+				found++;
+			}
+			pos += l;
+		}
+		break;
+	case EM_AARCH64:
+		if (f->entry % 4)
+			return -EINVAL;
+		for (pos = 0; pos + 4 <= len; pos += 4) {
+			uint32_t insn = (uint32_t)get_uint(code + pos, 4, gb->be);
+
+			if ((insn & ~(0x1fU << 5)) == 0xd65f0000) {
+				if (found < max)
+					vaddrs[found] = f->entry + pos;
+				found++;
+			}
+		}
+		break;
+	default:
+		return -ENOTSUP;
+	}
+	*n = found;
+	return found > max ? -E2BIG : 0;
+}

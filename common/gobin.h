@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
+/*
+ * Reading Go binaries from user space: functions and lines from pclntab,
+ * the Go version and main module from .go.buildinfo, file offsets and RET
+ * sites for uprobes (Go tools must not use uretprobes: the Go runtime aborts
+ * when it finds the trampoline address on a goroutine stack).
+ *
+ * The binary is untrusted input: every read is bounds-checked and every loop
+ * bounded. All functions return 0 or a negative errno and never print.
+ *
+ * Typical use:
+ *
+ *	struct gobin *gb;
+ *	struct gofunc f;
+ *	uint64_t off, rets[64];
+ *	size_t n;
+ *
+ *	err = gobin_open(path, &gb);
+ *	err = gobin_find_func(gb, "main.greet", &f);
+ *	err = gobin_vaddr_to_offset(gb, f.entry, &off);      entry uprobe
+ *	err = gobin_ret_sites(gb, &f, rets, 64, &n);          one uprobe per RET
+ *	gobin_close(gb);
+ */
+#ifndef BPFKIT_GOBIN_H
+#define BPFKIT_GOBIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct gobin; /* opaque: an open Go ELF binary */
+
+/* One function. Addresses are link-time virtual addresses. */
+struct gofunc {
+	const char *name;  /* valid until gobin_close() */
+	uint64_t entry;	   /* first instruction */
+	uint64_t end;	   /* .symtab size when present, else the next function's entry */
+	int is_wrapper;	   /* ABI wrapper: a second copy under the same name that ends in a JMP */
+	size_t index;	   /* position in the function table (gobin_func()) */
+};
+
+/*
+ * Opens and parses path. Errors: -ENOENT (and other open/mmap errors),
+ * -ENOEXEC not an ELF file or no Go pclntab, -EINVAL malformed.
+ */
+int gobin_open(const char *path, struct gobin **out);
+/* The same on a caller-owned buffer, which must outlive the gobin (fuzzing). */
+int gobin_open_mem(const void *buf, size_t len, struct gobin **out);
+void gobin_close(struct gobin *gb);
+
+/* "go1.19.8", or NULL when the binary has no readable build info. */
+const char *gobin_go_version(const struct gobin *gb);
+/* Main module path ("example.com/app"), or NULL when unknown. */
+const char *gobin_main_module(const struct gobin *gb);
+/* ELF e_machine (EM_X86_64, EM_AARCH64, ...). */
+int gobin_machine(const struct gobin *gb);
+
+/*
+ * Offset of goid in runtime.g by Go version, for amd64 and arm64:
+ * 152 (1.12-1.22), 160 (1.23-1.24), 152 (1.25-1.26). -ENOTSUP when the
+ * version or architecture is unknown: a guess would read garbage.
+ */
+int gobin_goid_offset(const struct gobin *gb);
+/* The same table on a version string; machine is an ELF e_machine. */
+int gobin_goid_offset_for(const char *go_version, int machine);
+
+/* Functions in pclntab order (sorted by entry), wrappers included. */
+size_t gobin_func_count(const struct gobin *gb);
+/* -ENOENT when i is out of range, -EINVAL when the entry is malformed. */
+int gobin_func(const struct gobin *gb, size_t i, struct gofunc *f);
+/* Exact name, skipping wrappers. -ENOENT when absent. */
+int gobin_find_func(const struct gobin *gb, const char *name, struct gofunc *f);
+/*
+ * Iterates over the non-wrapper functions whose names match the fnmatch(3)
+ * pattern: set *iter = 0 first; returns 0 per match, -ENOENT at the end.
+ */
+int gobin_match_func(const struct gobin *gb, const char *pattern, size_t *iter,
+		     struct gofunc *f);
+
+/*
+ * The function containing pc, and its source file and line (file and line
+ * may be NULL). For a return address from a stack trace pass pc - 1.
+ * -ENOENT when no function contains pc; *file NULL / *line 0 when the
+ * function has no line table.
+ */
+int gobin_pc_info(const struct gobin *gb, uint64_t pc, struct gofunc *f, const char **file,
+		  int *line);
+/*
+ * "main.greet /src/app/main.go:27" into buf (truncated to size), or
+ * "main.greet+0x1a" without line info. -ENOENT when pc is in no function.
+ */
+int gobin_symbolize(const struct gobin *gb, uint64_t pc, char *buf, size_t size);
+
+/* ELF file offset of vaddr, as uprobes want it; works for PIE. -ENOENT if unmapped. */
+int gobin_vaddr_to_offset(const struct gobin *gb, uint64_t vaddr, uint64_t *off);
+
+/*
+ * Virtual addresses of every return instruction in [f->entry, f->end):
+ * x86-64 by linear-sweep decoding (C3, C2 iw, CB, CA iw), arm64 RET Xn.
+ * Stores up to max addresses and sets *n to the number found; returns
+ * -E2BIG when that is more than max, -EILSEQ when the bytes do not decode
+ * (never guess an instruction boundary: a probe inside an instruction
+ * corrupts the program), -ENOTSUP for other architectures.
+ */
+int gobin_ret_sites(const struct gobin *gb, const struct gofunc *f, uint64_t *vaddrs,
+		    size_t max, size_t *n);
+
+/* ---- in-memory parsers, exposed for unit tests and fuzzing ---- */
+
+enum gopcln_version {
+	GOPCLN_12 = 12,	  /* 0xfffffffb: Go 1.2-1.15 */
+	GOPCLN_116 = 116, /* 0xfffffffa: Go 1.16-1.17 */
+	GOPCLN_118 = 118, /* 0xfffffff0: Go 1.18-1.19 */
+	GOPCLN_120 = 120, /* 0xfffffff1: Go 1.20+ */
+};
+
+/* A parsed pclntab: offsets into data, all checked against len. */
+struct gopclntab {
+	const uint8_t *data;
+	size_t len;
+	int version; /* enum gopcln_version */
+	int big_endian;
+	uint8_t quantum, ptrsize;
+	uint64_t nfunc, nfiles;
+	uint64_t text_start; /* from the header, or the caller's fallback when 0 */
+	uint64_t funcnametab, cutab, filetab, pctab, funcdata, functab;
+};
+
+/* One pclntab entry. */
+struct gopcln_func {
+	const char *name; /* points into data */
+	uint64_t entry, end; /* end: the next entry */
+	uint8_t func_id;     /* 0 for Go 1.2-1.15 tables */
+	uint64_t off;	     /* offset of the _func record in data */
+};
+
+/*
+ * Parses a pclntab at buf[0..len). text_start is used when the table has
+ * none (1.18+ header field zero, as in Go 1.26 or unrelocated PIE); the
+ * header value wins otherwise. -ENOEXEC bad magic, -EINVAL malformed.
+ */
+int gopclntab_parse(const void *buf, size_t len, uint64_t text_start, struct gopclntab *pt);
+int gopclntab_func(const struct gopclntab *pt, size_t i, struct gopcln_func *f);
+/* Index of the function containing pc (binary search). -ENOENT if none. */
+int gopclntab_find(const struct gopclntab *pt, uint64_t pc, size_t *idx);
+/* Source file and line at pc in function idx. -ENOENT without tables. */
+int gopclntab_line(const struct gopclntab *pt, size_t idx, uint64_t pc, const char **file,
+		   int *line);
+
+/* Build info from .go.buildinfo. */
+struct gobuildinfo {
+	char version[64]; /* "go1.19.8" */
+	char module[256]; /* main module path, "" when absent */
+};
+
+/* Reads n bytes at a virtual address, for the pre-1.18 pointer format. */
+typedef int (*gobin_read_fn)(void *ctx, uint64_t vaddr, void *dst, size_t n);
+
+/*
+ * Parses the blob starting with "\xff Go buildinf:" at buf[0..len). rd may
+ * be NULL, which makes the pre-1.18 format fail with -ENOTSUP.
+ * -ENOENT no magic, -EINVAL malformed.
+ */
+int gobuildinfo_parse(const void *buf, size_t len, gobin_read_fn rd, void *ctx,
+		      struct gobuildinfo *bi);
+
+#endif
