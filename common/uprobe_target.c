@@ -103,7 +103,8 @@ bool uprobe_target_lib_matches(const char *base, const char *name)
 
 	if (!*name || strchr(name, '/'))
 		return false;
-	if (strncmp(name, "lib", 3)) {
+	/* "c" is libc; "ld-linux-x86-64.so.2" is itself */
+	if (strncmp(name, "lib", 3) && !strstr(name, ".so")) {
 		if ((size_t)snprintf(lib, sizeof(lib), "lib%s", name) >=
 		    sizeof(lib))
 			return false;

@@ -10,7 +10,8 @@
  *    ours, e.g. a container).
  *  - else, with a PID: a file the process maps whose name is the target
  *    ("bash") or is the library the target names ("c", "libc", "libc.so.6",
- *    "readline" all match libc.so.6 / libreadline.so.8 but not libcap.so.2).
+ *    "readline" all match libc.so.6 / libreadline.so.8 but not libcap.so.2;
+ *    a name with ".so" is taken as is: "ld-linux-x86-64.so.2").
  *  - else a bare program name ("bash", not starting with "lib" and without
  *    ".so") is searched in $PATH (the default path inside another mount
  *    namespace).
