@@ -60,6 +60,8 @@ for t in "$OUTPUT"/tests/unit/test_*; do
 	run_file "unit/${t##*/}" host timeout 300 "$t"
 done
 
+[ -z "$T" ] && run_file "docs" host bash tests/docs.sh
+
 if [ -x tests/fuzz/run.sh ] && [ -z "$T" -o "$T" = fuzz ]; then
 	run_file "fuzz" host timeout 600 bash tests/fuzz/run.sh
 fi

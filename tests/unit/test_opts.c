@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+/* The strict option parsers: what a person types must mean exactly one thing. */
+#include <errno.h>
+#include <limits.h>
+#include "opts.h"
+#include "unit.h"
+
+static void test_pid(void)
+{
+	pid_t p = 0;
+
+	CHECK_INT(bk_parse_pid("181", &p), 0);
+	CHECK_INT(p, 181);
+	CHECK_INT(bk_parse_pid("12abc", &p), -EINVAL);
+	CHECK_INT(bk_parse_pid("-1", &p), -ERANGE);
+	CHECK_INT(bk_parse_pid("0", &p), -ERANGE);
+	CHECK_INT(bk_parse_pid("", &p), -EINVAL);
+	CHECK_INT(bk_parse_pid(" 5", &p), -EINVAL);
+	CHECK_INT(bk_parse_pid("+5", &p), -EINVAL);
+	CHECK_INT(bk_parse_pid("99999999999999999999", &p), -ERANGE);
+	CHECK_INT(bk_parse_pid("2147483648", &p), -ERANGE);
+	CHECK_INT(bk_parse_pid("0x10", &p), -EINVAL);
+	CHECK_INT(p, 181);
+}
+
+static void test_uid(void)
+{
+	uid_t u = 7;
+
+	CHECK_INT(bk_parse_uid("0", &u), 0);
+	CHECK_INT(u, 0);
+	CHECK_INT(bk_parse_uid("root", &u), 0);
+	CHECK_INT(u, 0);
+	CHECK_INT(bk_parse_uid("no-such-user-xyz", &u), -EINVAL);
+	CHECK_INT(bk_parse_uid("-3", &u), -ERANGE);
+	CHECK_INT(bk_parse_uid("4294967295", &u), -ERANGE);
+}
+
+static void test_seconds(void)
+{
+	double d = 0;
+
+	CHECK_INT(bk_parse_seconds("5", &d), 0);
+	CHECK(d == 5.0);
+	CHECK_INT(bk_parse_seconds("0.25", &d), 0);
+	CHECK(d == 0.25);
+	CHECK_INT(bk_parse_seconds("0", &d), -ERANGE);
+	CHECK_INT(bk_parse_seconds("-1", &d), -EINVAL);
+	CHECK_INT(bk_parse_seconds("1s", &d), -EINVAL);
+	CHECK_INT(bk_parse_seconds("nan", &d), -EINVAL);
+	CHECK_INT(bk_parse_seconds("inf", &d), -EINVAL);
+	CHECK_INT(bk_parse_seconds("", &d), -EINVAL);
+}
+
+static void test_comm(void)
+{
+	char c[16];
+
+	CHECK_INT(bk_parse_comm("nginx", c), 0);
+	CHECK_STR(c, "nginx");
+	CHECK_INT(bk_parse_comm("exactly15chars!", c), 0);
+	CHECK_INT(bk_parse_comm("sixteen-chars-xx", c), -ERANGE);
+	CHECK_INT(bk_parse_comm("", c), -EINVAL);
+}
+
+static void test_long(void)
+{
+	long v;
+
+	CHECK_INT(bk_parse_long("60", 1, 60, &v), 0);
+	CHECK_INT(v, 60);
+	CHECK_INT(bk_parse_long("61", 1, 60, &v), -ERANGE);
+	CHECK_INT(bk_parse_long("1.5", 1, 60, &v), -EINVAL);
+}
+
+int main(void)
+{
+	RUN(test_pid);
+	RUN(test_uid);
+	RUN(test_seconds);
+	RUN(test_comm);
+	RUN(test_long);
+	UNIT_EXIT();
+}

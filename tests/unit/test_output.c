@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+/* Escaping of untrusted strings for columns, and the JSON writer. */
+#include <stdlib.h>
+#include "json.h"
+#include "output.h"
+#include "unit.h"
+
+static const char *esc(const char *s, size_t n, size_t dst)
+{
+	static char buf[256];
+
+	bk_escape(buf, dst, s, n);
+	return buf;
+}
+
+static void test_escape_plain(void)
+{
+	CHECK_STR(esc("/etc/passwd", 64, sizeof(char[256])), "/etc/passwd");
+	CHECK_STR(esc("caf\xc3\xa9", 64, 256), "caf\xc3\xa9");
+	CHECK_STR(esc("\xe2\x82\xac", 64, 256), "\xe2\x82\xac");
+}
+
+static void test_escape_controls(void)
+{
+	CHECK_STR(esc("a\x1b[2Jb", 64, 256), "a\\x1b[2Jb");
+	CHECK_STR(esc("a\nb\tc\rd", 64, 256), "a\\nb\\tc\\rd");
+	CHECK_STR(esc("back\\slash", 64, 256), "back\\\\slash");
+	CHECK_STR(esc("del\x7f", 64, 256), "del\\x7f");
+	/* C1 control CSI (U+009B), and invalid UTF-8: escaped byte by byte. */
+	CHECK_STR(esc("x\xc2\x9by", 64, 256), "x\\xc2\\x9by");
+	CHECK_STR(esc("\xff\xfe", 64, 256), "\\xff\\xfe");
+	CHECK_STR(esc("\xc0\xaf", 64, 256), "\\xc0\\xaf"); /* overlong '/' */
+	CHECK_STR(esc("\xed\xa0\x80", 64, 256), "\\xed\\xa0\\x80"); /* surrogate */
+	CHECK_STR(esc("\xe2\x82", 64, 256), "\\xe2\\x82"); /* cut sequence */
+}
+
+static void test_escape_bounds(void)
+{
+	/* Not NUL-terminated within srclen: stops at srclen. */
+	CHECK_STR(esc("abcdef", 3, 256), "abc");
+	/* An escape is never cut in half by a small buffer. */
+	CHECK_STR(esc("ab\x1b", 64, 6), "ab");
+	CHECK_STR(esc("abcdefgh", 64, 4), "abc");
+	CHECK_STR(esc("", 64, 256), "");
+}
+
+static void test_escape_arg(void)
+{
+	char buf[64];
+
+	bk_escape_arg(buf, sizeof(buf), "plain", 64);
+	CHECK_STR(buf, "plain");
+	bk_escape_arg(buf, sizeof(buf), "two words", 64);
+	CHECK_STR(buf, "\"two words\"");
+	bk_escape_arg(buf, sizeof(buf), "say \"hi\"", 64);
+	CHECK_STR(buf, "\"say \\\"hi\\\"\"");
+	bk_escape_arg(buf, sizeof(buf), "", 64);
+	CHECK_STR(buf, "\"\"");
+}
+
+static char *json_of(void (*fn)(struct bk_json *))
+{
+	static char *out;
+	size_t len;
+	FILE *f;
+	struct bk_json j;
+
+	free(out);
+	f = open_memstream(&out, &len);
+	bk_json_begin(&j, f);
+	fn(&j);
+	bk_json_end(&j);
+	fclose(f);
+	return out;
+}
+
+static void j_types(struct bk_json *j)
+{
+	bk_json_str(j, "comm", "cat", 16);
+	bk_json_int(j, "fd", -1);
+	bk_json_uint(j, "pid", 4294967295u);
+	bk_json_bool(j, "ok", true);
+	bk_json_null(j, "none");
+	bk_json_array_begin(j, "args");
+	bk_json_array_str(j, "a b", 8);
+	bk_json_array_str(j, "", 8);
+	bk_json_array_end(j);
+}
+
+static void j_hostile(struct bk_json *j)
+{
+	bk_json_str(j, "path", "q\"b\\s\n\x01\x1b\x7f", 64);
+	bk_json_str(j, "bad", "\xff\xc3\xa9\xc3", 64);
+}
+
+static void test_json(void)
+{
+	CHECK_STR(json_of(j_types),
+		  "{\"comm\":\"cat\",\"fd\":-1,\"pid\":4294967295,\"ok\":true,\"none\":null,"
+		  "\"args\":[\"a b\",\"\"]}\n");
+	CHECK_STR(json_of(j_hostile),
+		  "{\"path\":\"q\\\"b\\\\s\\n\\u0001\\u001b\\u007f\","
+		  "\"bad\":\"\\u00ff\xc3\xa9\\u00c3\"}\n");
+}
+
+int main(void)
+{
+	RUN(test_escape_plain);
+	RUN(test_escape_controls);
+	RUN(test_escape_bounds);
+	RUN(test_escape_arg);
+	RUN(test_json);
+	UNIT_EXIT();
+}
