@@ -262,12 +262,32 @@ static void abuse_table(const struct fx *x)
 	}
 }
 
+/* With GOBIN_SEED_DIR set, saves the table as a fuzzing seed (tests/fuzz/run.sh). */
+static void save_seed(const struct fx *x, int version)
+{
+	static const uint8_t ctl[8] = { 0, 0x10, 0x40 }; /* text start 0x401000 */
+	const char *dir = getenv("GOBIN_SEED_DIR");
+	char path[4096];
+	FILE *f;
+
+	if (!dir)
+		return;
+	snprintf(path, sizeof(path), "%s/synthetic-%d", dir, version);
+	f = fopen(path, "wb");
+	if (!f)
+		return;
+	fwrite(ctl, 1, sizeof(ctl), f);
+	fwrite(x->b, 1, x->n, f);
+	fclose(f);
+}
+
 static void run_synthetic(int version, uint64_t hdr_text)
 {
 	static struct fx x;
 	struct gopclntab pt;
 
 	build_pclntab(&x, version, hdr_text);
+	save_seed(&x, version);
 	CHECK_INT(gopclntab_parse(x.b, x.n, TEXT, &pt), 0);
 	check_table(&pt, version);
 	abuse_table(&x);
@@ -847,6 +867,93 @@ static void test_real_wrappers_and_match(void)
 	gobin_close(gb);
 }
 
+static uint8_t *slurp(const char *path, size_t *size)
+{
+	FILE *fp = fopen(path, "rb");
+	uint8_t *buf = NULL;
+	long n;
+
+	if (!fp)
+		return NULL;
+	if (!fseek(fp, 0, SEEK_END) && (n = ftell(fp)) > 0) {
+		rewind(fp);
+		buf = malloc((size_t)n);
+		if (buf && fread(buf, 1, (size_t)n, fp) != (size_t)n) {
+			free(buf);
+			buf = NULL;
+		}
+		*size = (size_t)n;
+	}
+	fclose(fp);
+	return buf;
+}
+
+/* Same functions, version and RET sites as the intact file. */
+static void check_like_original(struct gobin *gb, const char *orig)
+{
+	struct gobin *ref = open_target(orig);
+	struct gofunc f, g;
+	uint64_t r1[8], r2[8];
+	size_t n1 = 0, n2 = 0;
+
+	if (!gb || !ref) {
+		gobin_close(ref);
+		return;
+	}
+	CHECK_INT(gobin_func_count(gb), gobin_func_count(ref));
+	CHECK_STR(gobin_go_version(gb), gobin_go_version(ref));
+	CHECK_STR(gobin_main_module(gb), "bpfkit.test/target");
+	CHECK_INT(gobin_find_func(gb, "main.recurse", &f), 0);
+	CHECK_INT(gobin_find_func(ref, "main.recurse", &g), 0);
+	CHECK_INT(f.entry, g.entry);
+	CHECK_INT(gobin_ret_sites(gb, &f, r1, 8, &n1), 0);
+	CHECK_INT(gobin_ret_sites(ref, &g, r2, 8, &n2), 0);
+	CHECK_INT(n1, n2);
+	CHECK(n1 >= 1 && r1[0] == r2[0]);
+	gobin_close(ref);
+}
+
+/* Without section headers pclntab and buildinfo are found by scanning segments. */
+static void test_real_no_sections(void)
+{
+	size_t size = 0;
+	uint8_t *buf = slurp(target_path("target-pie-stripped"), &size);
+	struct gobin *gb = NULL;
+
+	CHECK(buf && size > 64);
+	if (!buf)
+		return;
+	memset(buf + 40, 0, 8);	 /* e_shoff */
+	memset(buf + 60, 0, 4);	 /* e_shnum, e_shstrndx */
+	CHECK_INT(gobin_open_mem(buf, size, &gb), 0);
+	check_like_original(gb, "target-pie-stripped");
+	gobin_close(gb);
+	free(buf);
+}
+
+/* With the section renamed, the runtime.pclntab symbol locates the table. */
+static void test_real_pclntab_symbol(void)
+{
+	size_t size = 0, i, hits = 0;
+	uint8_t *buf = slurp(target_path("target"), &size);
+	struct gobin *gb = NULL;
+
+	CHECK(buf && size > 64);
+	if (!buf)
+		return;
+	for (i = 0; i + 11 <= size; i++) {
+		if (!memcmp(buf + i, ".gopclntab", 11)) {
+			buf[i + 1] = 'x';
+			hits++;
+		}
+	}
+	CHECK_INT(hits, 1);
+	CHECK_INT(gobin_open_mem(buf, size, &gb), 0);
+	check_like_original(gb, "target");
+	gobin_close(gb);
+	free(buf);
+}
+
 /* Corrupted copies of a real binary: open fails or everything stays in bounds. */
 static void test_real_corrupted(void)
 {
@@ -923,6 +1030,8 @@ int main(void)
 	RUN(test_real_sweep_all);
 	RUN(test_real_pc_lines);
 	RUN(test_real_wrappers_and_match);
+	RUN(test_real_no_sections);
+	RUN(test_real_pclntab_symbol);
 	RUN(test_real_corrupted);
 	UNIT_EXIT();
 }
