@@ -31,6 +31,7 @@ struct vma {
 	uint64_t end;
 	uint64_t pgoff;
 	bool deleted;
+	bool exec;
 	struct module *mod;
 };
 
@@ -160,6 +161,7 @@ static int read_maps(struct symcache *c, struct proc *p)
 		v->end = m.end;
 		v->pgoff = m.pgoff;
 		v->deleted = m.deleted;
+		v->exec = m.exec;
 		v->mod = get_module(c, &m);
 		if (!v->mod) {
 			err = -ENOMEM;
@@ -232,15 +234,6 @@ static int add_proc(struct symcache *c, pid_t pid, struct proc **out)
 	return 0;
 }
 
-int symcache_load_pid(struct symcache *c, pid_t pid)
-{
-	struct proc *p = find_proc(c, pid);
-
-	if (p)
-		return read_maps(c, p);
-	return add_proc(c, pid, &p);
-}
-
 void symcache_forget_pid(struct symcache *c, pid_t pid)
 {
 	size_t i;
@@ -292,6 +285,22 @@ static struct elfsym_file *module_elf(struct module *mod, const struct proc *p,
 		mod->elf = NULL;
 	}
 	return mod->elf;
+}
+
+int symcache_load_pid(struct symcache *c, pid_t pid)
+{
+	struct proc *p = find_proc(c, pid);
+	size_t i;
+	int err;
+
+	err = p ? read_maps(c, p) : add_proc(c, pid, &p);
+	if (err)
+		return err;
+	/* while its files can still be opened through /proc/PID */
+	for (i = 0; i < p->nvmas; i++)
+		if (p->vmas[i].exec)
+			module_elf(p->vmas[i].mod, p, &p->vmas[i]);
+	return 0;
 }
 
 int symcache_resolve(struct symcache *c, pid_t pid, uint64_t addr,
