@@ -225,10 +225,12 @@ static const char *base_name(const char *path)
 	return s ? s + 1 : path;
 }
 
-/* A file mapped by pid whose name is target or the library it names. */
+/* A file mapped by pid whose name is target, else the first one that is
+ * the library target names ("python3.11" is the program, not
+ * libpython3.11.so). */
 static int find_in_maps(const char *target, pid_t pid, char *buf, size_t sz)
 {
-	char path[64], *line = NULL;
+	char path[64], *line = NULL, *lib = NULL;
 	size_t cap = 0;
 	struct proc_map m;
 	int err = -ENOENT;
@@ -241,12 +243,22 @@ static int find_in_maps(const char *target, pid_t pid, char *buf, size_t sz)
 	while (getline(&line, &cap, fp) > 0) {
 		if (proc_map_parse(line, &m) || m.path[0] != '/' || m.deleted)
 			continue;
-		if (strcmp(base_name(m.path), target) &&
-		    !uprobe_target_lib_matches(base_name(m.path), target))
-			continue;
-		err = uprobe_target_pid_path(pid, m.path, buf, sz);
-		break;
+		if (!strcmp(base_name(m.path), target)) {
+			err = uprobe_target_pid_path(pid, m.path, buf, sz);
+			goto out;
+		}
+		if (!lib && uprobe_target_lib_matches(base_name(m.path), target)) {
+			lib = strdup(m.path);
+			if (!lib) {
+				err = -ENOMEM;
+				goto out;
+			}
+		}
 	}
+	if (lib)
+		err = uprobe_target_pid_path(pid, lib, buf, sz);
+out:
+	free(lib);
 	free(line);
 	fclose(fp);
 	return err;
