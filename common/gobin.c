@@ -465,10 +465,19 @@ static void parse_modinfo(const uint8_t *mod, uint64_t len, char *out, size_t si
 	}
 }
 
+/* Copies a version string; one too long for dst keeps its first word. */
 static int copy_str(char *dst, size_t size, const uint8_t *s, uint64_t n)
 {
-	if (n == 0 || n >= size || memchr(s, 0, n))
+	const uint8_t *sp;
+
+	if (n == 0 || memchr(s, 0, n))
 		return -EINVAL;
+	if (n >= size) {
+		sp = memchr(s, ' ', size - 1);
+		if (!sp)
+			return -EINVAL;
+		n = (uint64_t)(sp - s);
+	}
 	memcpy(dst, s, n);
 	dst[n] = 0;
 	return 0;

@@ -148,7 +148,7 @@ int gopclntab_line(const struct gopclntab *pt, size_t idx, uint64_t pc, const ch
 
 /* Build info from .go.buildinfo. */
 struct gobuildinfo {
-	char version[64]; /* "go1.19.8" */
+	char version[128]; /* "go1.19.8", "go1.23.1 X:nocoverageredesign" */
 	char module[256]; /* main module path, "" when absent */
 };
 

@@ -392,6 +392,18 @@ static void test_buildinfo_inline(void)
 		CHECK(err == 0 || err == -EINVAL || err == -ENOENT);
 	}
 	CHECK_INT(gobuildinfo_parse(x.b, 31, NULL, NULL, &bi), -ENOENT);
+
+	/* A version too long for the buffer keeps its first word (Google builds). */
+	x.n = 32;
+	put_uvarint(&x, 140);
+	put(&x, "go1.25-20250209-RC00 ", 21);
+	memset(x.b + x.n, 'x', 119);
+	x.n += 119;
+	put_uvarint(&x, 0);
+	CHECK_INT(gobuildinfo_parse(x.b, x.n, NULL, NULL, &bi), 0);
+	CHECK_STR(bi.version, "go1.25-20250209-RC00");
+	CHECK_STR(bi.module, "");
+	CHECK_INT(gobin_goid_offset_for(bi.version, EM_X86_64), 152);
 	x.b[1] = 'X';
 	CHECK_INT(gobuildinfo_parse(x.b, x.n, NULL, NULL, &bi), -ENOENT);
 }
