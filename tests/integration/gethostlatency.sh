@@ -1,0 +1,123 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+# gethostlatency against tests/triggers/resolver: exact lookups per function and names.
+. "$(dirname "$0")/../lib.sh"
+T=gethostlatency
+
+expect_exit "$T: -p 12abc is a usage error" 64 "$BIN/$T" -p 12abc
+expect_exit "$T: -d 0 is a usage error" 64 "$BIN/$T" -d 0
+expect_exit "$T: an empty --libc is a usage error" 64 "$BIN/$T" --libc=
+expect_exit "$T: a stray argument is a usage error" 64 "$BIN/$T" extra
+expect_exit "$T: an unknown option is a usage error" 64 "$BIN/$T" --no-such-option
+expect_exit "$T: --help exits 0" 0 "$BIN/$T" --help
+man_options_match "$T: man page options match --help" $T
+expect_exit "$T: a missing --libc fails with 1" 1 "$BIN/$T" --libc /nonexistent/libc.so.6
+expect_exit "$T: -p of a missing process fails with 1" 1 "$BIN/$T" -p 999999999
+
+# Numeric addresses never leave the machine (libc parses them itself); a
+# unique one per run keeps other lookups on this machine out of the counts.
+H1=127.$((RANDOM % 200 + 1)).$((RANDOM % 250 + 1)).$((RANDOM % 250 + 1))
+HOSTS=$H1
+# A name from /etc/hosts too, where the hosts database is read before DNS.
+if grep -qE '^hosts:[[:space:]]+files' /etc/nsswitch.conf 2>/dev/null &&
+   grep -qE '^127\.0\.0\.1[[:space:]].*\blocalhost\b' /etc/hosts 2>/dev/null; then
+	HOSTS="$H1 localhost"
+fi
+
+# Other tools may load and unload programs meanwhile: count only ours, by name.
+my_progs() {
+	bpftool prog show -j | jq -r '.[] | select(.name // "" | test("^handle_(getaddrinfo|gethostbyname|lookup_exit)")) | .id' | sort
+}
+before=$(my_progs)
+
+# Columns: 7 lookups of each name through each of the three functions.
+if start_tool cols $T; then
+	RPID=$("$TRIG/resolver" -n 7 $HOSTS 2>/dev/null | head -1)
+	stop_tool TERM
+	expect_eq "$T: SIGTERM exits 0" "$TOOL_RC" 0
+	expect_eq "$T: attached via uprobes" "$ATTACH_PATH" uprobe
+	ok=1
+	for h in $HOSTS; do
+		n=$(awk -v pid="$RPID" -v h="$h" '$2 == pid && $3 == "resolver" && $4 ~ /^[0-9]+\.[0-9][0-9][0-9]$/ && $5 == h && NF == 5' "$TMP/cols.out" | wc -l)
+		[ "$n" = 21 ] || { ok=0; fail "$T: 21 lookups of $h in columns" "got $n: $(head -3 "$TMP/cols.out")"; }
+	done
+	n=$(awk -v pid="$RPID" '$2 == pid' "$TMP/cols.out" | wc -l)
+	want=$(( $(echo $HOSTS | wc -w) * 21 ))
+	[ "$n" = "$want" ] || { ok=0; fail "$T: no other lookups by the trigger" "got $n, want $want"; }
+	head -1 "$TMP/cols.out" | grep -qE '^TIME +PID +COMM +LAT\(ms\) HOST$' ||
+		{ ok=0; fail "$T: column header" "$(head -1 "$TMP/cols.out")"; }
+	[ $ok = 1 ] && pass "$T: columns: exact lookups, names and latencies ($HOSTS)"
+	matrix $T uprobe $([ $ok = 1 ] && echo pass || echo fail)
+else
+	fail "$T: did not attach" "$(tail -3 "$TMP/cols.err")"
+	matrix $T uprobe fail
+fi
+
+# JSON: the function of each lookup, exact names, latency in ns.
+start_tool json $T -j
+RPID=$("$TRIG/resolver" -n 5 $HOSTS 2>/dev/null | head -1)
+stop_tool TERM
+if json_valid "$TMP/json.out"; then pass "$T: -j output is valid JSON"; else fail "$T: -j output is valid JSON" "$(head -2 "$TMP/json.out")"; fi
+for h in $HOSTS; do
+	got=$(jq -r --arg h "$h" --argjson pid "$RPID" \
+		'select(.pid == $pid and .tid == $pid and .comm == "resolver" and .host == $h and (.lat_ns | type == "number" and . > 0)) | .func' \
+		"$TMP/json.out" | sort | uniq -c | awk '{printf "%s=%s ", $2, $1}')
+	expect_eq "$T: -j has 5 exact records of $h per function" "$got" "getaddrinfo=5 gethostbyname=5 gethostbyname2=5 "
+done
+
+# -p: only the process named, its libc found through /proc/PID/maps.
+mkfifo "$TMP/fifo"
+"$TRIG/resolver" -w -n 3 "$H1" <"$TMP/fifo" >"$TMP/w.pid" 2>/dev/null &
+wpid=$!
+exec 7>"$TMP/fifo"
+start_tool pid $T -p "$wpid"
+"$TRIG/resolver" -n 4 "$H1" >/dev/null 2>&1
+echo go >&7; exec 7>&-
+wait $wpid
+stop_tool TERM
+n=$(awk -v pid=$wpid '$2 == pid && $5 == h' h="$H1" "$TMP/pid.out" | wc -l); m=$(grep -c " $H1\$" "$TMP/pid.out")
+expect_eq "$T: -p shows that process's 9 lookups only" "$n/$m" "9/9"
+grep -q 'probing 3 functions of .*libc' "$TMP/pid.err" && pass "$T: -p found the process's libc" ||
+	fail "$T: -p found the process's libc" "$(cat "$TMP/pid.err")"
+
+# -n: by command name.
+cp "$TRIG/resolver" "$TMP/othername"
+start_tool comm $T -n othername
+"$TRIG/resolver" -n 2 "$H1" >/dev/null 2>&1
+"$TMP/othername" -n 3 "$H1" >/dev/null 2>&1
+stop_tool TERM
+n=$(grep -c ' othername ' "$TMP/comm.out"); m=$(grep -c ' resolver ' "$TMP/comm.out")
+expect_eq "$T: -n shows that command's 9 lookups only" "$n/$m" "9/0"
+
+# Untrusted names: control bytes are escaped in columns and kept in JSON.
+# Such a name is not in /etc/hosts: it is looked up in a network namespace
+# of its own, with no interface up, so no DNS query can leave the machine.
+evil=$'ev\033[2Jil\tname'
+if unshare -n true 2>/dev/null; then
+start_tool evil $T -n resolver
+unshare -n "$TRIG/resolver" "$evil" >/dev/null 2>&1
+stop_tool TERM
+if grep -q $'\033' "$TMP/evil.out"; then fail "$T: control bytes are escaped" "raw ESC in output"
+elif [ "$(grep -cF 'ev\x1b[2Jil\tname' "$TMP/evil.out")" = 3 ]; then pass "$T: control bytes are escaped"
+else fail "$T: control bytes are escaped" "$(cat -v "$TMP/evil.out")"; fi
+start_tool evilj $T -j -n resolver
+unshare -n "$TRIG/resolver" "$evil" >/dev/null 2>&1
+stop_tool TERM
+got=$(jq -r .host "$TMP/evilj.out" | sort -u)
+expect_eq "$T: JSON keeps the exact bytes of a name" "$got" "$evil"
+else
+	skip "$T: control bytes are escaped" "unshare -n does not work here"
+fi
+
+# SIGINT also ends cleanly; -d ends by itself.
+start_tool int $T
+stop_tool INT
+expect_eq "$T: SIGINT exits 0" "$TOOL_RC" 0
+start=$(date +%s%N)
+"$BIN/$T" -d 1 >/dev/null 2>&1; rc=$?
+el=$(( ($(date +%s%N) - start) / 1000000 ))
+if [ $rc = 0 ] && [ $el -ge 1000 ] && [ $el -lt 5000 ]; then pass "$T: -d 1 ends after a second with 0"
+else fail "$T: -d 1 ends after a second with 0" "rc=$rc after ${el}ms"; fi
+
+after=$(my_progs)
+expect_eq "$T: no BPF program or link is left behind" "$(comm -13 <(echo "$before") <(echo "$after") | tr '\n' ' ')" ""
