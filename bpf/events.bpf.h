@@ -33,17 +33,49 @@ static __always_inline void *bk_reserve(__u64 size)
 	return rec;
 }
 
-static __always_inline void bk_submit(void *rec)
+static __always_inline __u64 bk_wakeup_flags(void)
 {
 	__u64 now = bpf_ktime_get_ns();
-	__u64 flags = BPF_RB_NO_WAKEUP;
 
 	if (now - bk_last_wakeup_ns >= bk_wakeup.interval_ns ||
 	    bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= bk_wakeup.bytes) {
 		bk_last_wakeup_ns = now;
-		flags = BPF_RB_FORCE_WAKEUP;
+		return BPF_RB_FORCE_WAKEUP;
 	}
-	bpf_ringbuf_submit(rec, flags);
+	return BPF_RB_NO_WAKEUP;
+}
+
+/* Submits a record from bk_reserve(). */
+static __always_inline void bk_submit(void *rec)
+{
+	bpf_ringbuf_submit(rec, bk_wakeup_flags());
+}
+
+/*
+ * Copies a variable-length record (built in a BK_SCRATCH buffer) into the
+ * ring buffer: events with short strings then take a fraction of the space,
+ * so more fit between two wake-ups. `size` must be bounded by the caller.
+ */
+static __always_inline void bk_output(void *data, __u64 size)
+{
+	if (bpf_ringbuf_output(&events, data, size, bk_wakeup_flags()))
+		__sync_fetch_and_add(&bk_drops, 1);
+}
+
+/* A per-CPU scratch record of `type`, for building events bigger than the stack allows. */
+#define BK_SCRATCH(name, rec_type)                                              \
+	struct {                                                              \
+		__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);                      \
+		__uint(max_entries, 1);                                       \
+		__type(key, __u32);                                           \
+		__type(value, rec_type);                                        \
+	} name SEC(".maps")
+
+static __always_inline void *bk_scratch(void *map)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(map, &zero);
 }
 
 #endif

@@ -49,22 +49,26 @@ static __always_inline bool prefix_matches(const char *path)
 	return true;
 }
 
+BK_SCRATCH(scratch, struct open_event);
+
 static __always_inline void emit(const struct args *a, long ret)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	struct open_event *e;
+	long len;
 
 	if (bk_filter.failed_only && ret >= 0)
 		return;
-	e = bk_reserve(sizeof(*e));
+	e = bk_scratch(&scratch);
 	if (!e)
 		return;
-	if (bpf_probe_read_user_str(e->path, sizeof(e->path), a->path) < 0)
+	len = bpf_probe_read_user_str(e->path, sizeof(e->path), a->path);
+	if (len <= 0) {
 		e->path[0] = 0;
-	if (targ_prefix_len && !prefix_matches(e->path)) {
-		bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
-		return;
+		len = 1;
 	}
+	if (targ_prefix_len && !prefix_matches(e->path))
+		return;
 	e->ts_ns = bpf_ktime_get_ns();
 	e->ret = ret;
 	e->tgid = id >> 32;
@@ -74,7 +78,8 @@ static __always_inline void emit(const struct args *a, long ret)
 	e->mode = a->mode;
 	e->pad = 0;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
-	bk_submit(e);
+	/* Only the bytes of the path that were read, NUL included. */
+	bk_output(e, offsetof(struct open_event, path) + (len & (OPENSNOOP_PATH_LEN - 1)));
 }
 
 static __always_inline int leave(long ret)

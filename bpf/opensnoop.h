@@ -16,7 +16,7 @@ struct open_event {
 	__u32 mode;
 	__u32 pad;
 	char comm[16];
-	char path[OPENSNOOP_PATH_LEN];	/* as the caller gave it */
+	char path[OPENSNOOP_PATH_LEN];	/* as the caller gave it; records end after its NUL */
 };
 
 #endif

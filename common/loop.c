@@ -57,20 +57,19 @@ struct ring_buffer *bk_ringbuf(struct bpf_map *events, ring_buffer_sample_fn fn,
 
 static void report_drops(struct bk_loop *l, __u64 *reported, bool final)
 {
+	const char *what = l->drop_what ? l->drop_what : "events";
 	__u64 now;
 
 	if (!l->drops)
 		return;
 	now = *l->drops;
-	if (now > *reported) {
+	if (final && now)
+		bk_warn("%llu %s were lost in all: the ring buffer was full", (unsigned long long)now,
+			what);
+	else if (now > *reported)
 		bk_warn("%llu %s lost: the ring buffer was full (%llu in all)",
-			(unsigned long long)(now - *reported), l->drop_what ? l->drop_what : "events",
-			(unsigned long long)now);
-		*reported = now;
-	} else if (final && now) {
-		bk_warn("%llu %s were lost in all", (unsigned long long)now,
-			l->drop_what ? l->drop_what : "events");
-	}
+			(unsigned long long)(now - *reported), what, (unsigned long long)now);
+	*reported = now;
 }
 
 static int ms_until(__u64 now, __u64 deadline)

@@ -4,6 +4,7 @@
  */
 #include <argp.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <bpf/libbpf.h>
@@ -82,6 +83,7 @@ static void print_header(void)
 static int handle_event(void *ctx, void *data, size_t size)
 {
 	const struct open_event *e = data;
+	size_t path_len = size - offsetof(struct open_event, path);
 	int fd = e->ret >= 0 ? (int)e->ret : -1, err = e->ret >= 0 ? 0 : (int)-e->ret;
 	char comm[4 * 16], path[4 * OPENSNOOP_PATH_LEN], t[40];
 	struct bk_json j;
@@ -98,12 +100,12 @@ static int handle_event(void *ctx, void *data, size_t size)
 		bk_json_int(&j, "err", err);
 		bk_json_uint(&j, "flags", e->flags);
 		bk_json_uint(&j, "mode", e->mode);
-		bk_json_str(&j, "path", e->path, sizeof(e->path));
+		bk_json_str(&j, "path", e->path, path_len);
 		bk_json_end(&j);
 		return 0;
 	}
 	bk_escape(comm, sizeof(comm), e->comm, sizeof(e->comm));
-	bk_escape(path, sizeof(path), e->path, sizeof(e->path));
+	bk_escape(path, sizeof(path), e->path, path_len);
 	if (bk_env.timestamp) {
 		bk_time_hms(t, sizeof(t), e->ts_ns);
 		printf("%-*s ", BK_W_TIME, t);
