@@ -7,6 +7,8 @@
 #   target-pie      -buildmode=pie
 #   target-pie-stripped
 #   target-cgo      cgo (external linker)
+#   target-cgo-pie-stripped  external-linked PIE: pclntab merged into .data.rel.ro
+#   target-arm64    cross-compiled, for the arm64 RET decoder (not runnable here)
 # Does nothing for a target that is newer than its sources.
 set -eu
 [ $# -eq 1 ] || { echo "usage: build.sh OUTDIR" >&2; exit 64; }
@@ -27,7 +29,7 @@ build() {
 		return 0
 	fi
 	echo "  GO       $name"
-	(cd "$src/$dir" && CGO_ENABLED=${CGO:-0} "$GO" build -trimpath=false "$@" -o "$bin.tmp" .)
+	(cd "$src/$dir" && CGO_ENABLED=${CGO:-0} GOARCH=${ARCH:-amd64} "$GO" build "$@" -o "$bin.tmp" .)
 	mv "$bin.tmp" "$bin"
 }
 
@@ -36,3 +38,5 @@ build target-stripped target -ldflags='-s -w'
 build target-pie target -buildmode=pie
 build target-pie-stripped target -buildmode=pie -ldflags='-s -w'
 CGO=1 build target-cgo cgotarget
+CGO=1 build target-cgo-pie-stripped cgotarget -buildmode=pie -ldflags='-s -w'
+ARCH=arm64 build target-arm64 target

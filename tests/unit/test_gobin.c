@@ -510,17 +510,20 @@ static struct gobin *open_target(const char *name)
 	return gb;
 }
 
-static const char *variants[] = { "target", "target-stripped", "target-pie",
-				  "target-pie-stripped", "target-cgo" };
+/* amd64 builds; from index 4 on the cgo program (greet and main only). */
+static const char *variants[] = { "target",	 "target-stripped",	    "target-pie",
+				  "target-pie-stripped", "target-cgo", "target-cgo-pie-stripped" };
 #define NVARIANTS (sizeof(variants) / sizeof(variants[0]))
 
 static void test_real_targets_present(void)
 {
 	size_t i;
 
-	for (i = 0; i < NVARIANTS; i++) {
-		if (access(target_path(variants[i]), R_OK)) {
-			printf("  missing %s: run tests/go/build.sh\n", target_path(variants[i]));
+	for (i = 0; i <= NVARIANTS; i++) {
+		const char *p = target_path(i < NVARIANTS ? variants[i] : "target-arm64");
+
+		if (access(p, R_OK)) {
+			printf("  missing %s: run tests/go/build.sh\n", p);
 			CHECK(0);
 		}
 	}
@@ -539,7 +542,7 @@ static void test_real_buildinfo(void)
 		v = gobin_go_version(gb);
 		CHECK(v && !strncmp(v, "go1.19.", 7));
 		CHECK_STR(gobin_main_module(gb),
-			  i == 4 ? "bpfkit.test/cgotarget" : "bpfkit.test/target");
+			  i >= 4 ? "bpfkit.test/cgotarget" : "bpfkit.test/target");
 		CHECK_INT(gobin_goid_offset(gb), 152);
 		CHECK_INT(gobin_machine(gb), EM_X86_64);
 		gobin_close(gb);
@@ -722,7 +725,7 @@ static void test_real_offsets_and_rets(void)
 			uint8_t b[4];
 			size_t n = 0;
 
-			if (v == 4 && i) /* the cgo target has greet and main only */
+			if (v >= 4 && i) /* the cgo target has greet and main only */
 				continue;
 			CHECK_INT(gobin_find_func(gb, funcs[i], &f), 0);
 			CHECK(!f.is_wrapper && f.end > f.entry);
@@ -845,6 +848,36 @@ static void test_real_pc_lines(void)
 		CHECK_INT(gobin_symbolize(gb, 0x10, sym, sizeof(sym)), -ENOENT);
 		gobin_close(gb);
 	}
+}
+
+/* arm64: RET sites are RET X30 words; goid table and lines work too. */
+static void test_real_arm64(void)
+{
+	struct gobin *gb = open_target("target-arm64");
+	struct gofunc f;
+	const char *file;
+	uint64_t rets[8], off;
+	size_t n = 0, k;
+	int line;
+
+	if (!gb)
+		return;
+	CHECK_INT(gobin_machine(gb), EM_AARCH64);
+	CHECK_INT(gobin_goid_offset(gb), 152);
+	CHECK_INT(gobin_find_func(gb, "main.recurse", &f), 0);
+	CHECK_INT(gobin_ret_sites(gb, &f, rets, 8, &n), 0);
+	CHECK(n >= 1);
+	for (k = 0; k < n && k < 8; k++) {
+		uint8_t b[4];
+
+		CHECK_INT(gobin_vaddr_to_offset(gb, rets[k], &off), 0);
+		CHECK_INT(read_file_at(target_path("target-arm64"), off, b, 4), 0);
+		CHECK_INT(b[0] | b[1] << 8 | b[2] << 16 | (uint32_t)b[3] << 24, 0xd65f03c0);
+	}
+	CHECK_INT(gobin_pc_info(gb, f.entry, NULL, &file, &line), 0);
+	CHECK(ends_with(file, "tests/go/target/main.go"));
+	CHECK_INT(line, source_line(file, "func recurse(n int) int"));
+	gobin_close(gb);
 }
 
 static void test_real_wrappers_and_match(void)
@@ -1041,6 +1074,7 @@ int main(void)
 	RUN(test_real_offsets_and_rets);
 	RUN(test_real_sweep_all);
 	RUN(test_real_pc_lines);
+	RUN(test_real_arm64);
 	RUN(test_real_wrappers_and_match);
 	RUN(test_real_no_sections);
 	RUN(test_real_pclntab_symbol);
