@@ -48,9 +48,9 @@ void symcache_forget_pid(struct symcache *c, pid_t pid);
 
 /*
  * Fills *res for addr in pid; its strings stay valid until
- * symcache_free(). 0 when the function is known; -ENOENT when it is not (res->module
- * tells the file when the address is in one); -ESRCH when the process is
- * gone and was never loaded.
+ * symcache_free(). 0 when the function is known; -ENOENT when it is not
+ * (res->module tells the file when the address is in one); -ESRCH when the
+ * process is gone and was never loaded; -EINVAL for pid <= 0.
  */
 int symcache_resolve(struct symcache *c, pid_t pid, uint64_t addr,
 		     struct symcache_result *res);

@@ -13,7 +13,8 @@
 
 #include "uprobe_target.h"
 
-#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+#define DEFAULT_PATH \
+	"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 /* No real ld.so.cache comes near this; larger files are not trusted. */
 #define MAX_CACHE_SIZE (64 << 20)
 #define CACHE_MAGIC_NEW "glibc-ld.so.cache1.1"
@@ -197,7 +198,9 @@ int proc_map_parse(char *line, struct proc_map *m)
 	len = strlen(line);
 	if (len && line[len - 1] == '\n')
 		line[--len] = '\0';
-	if (sscanf(line, "%" SCNx64 "-%" SCNx64 " %4s %" SCNx64 " %x:%x %" SCNu64 "%n",
+	if (sscanf(line,
+		   "%" SCNx64 "-%" SCNx64 " %4s %" SCNx64 " %x:%x %" SCNu64
+		   "%n",
 		   &m->start, &m->end, perms, &m->pgoff, &m->dev_major,
 		   &m->dev_minor, &m->ino, &n) != 7 ||
 	    n < 0 || strlen(perms) != 4 || m->end < m->start)
@@ -247,7 +250,8 @@ static int find_in_maps(const char *target, pid_t pid, char *buf, size_t sz)
 			err = uprobe_target_pid_path(pid, m.path, buf, sz);
 			goto out;
 		}
-		if (!lib && uprobe_target_lib_matches(base_name(m.path), target)) {
+		if (!lib &&
+		    uprobe_target_lib_matches(base_name(m.path), target)) {
 			lib = strdup(m.path);
 			if (!lib) {
 				err = -ENOMEM;

@@ -128,7 +128,8 @@ static uint64_t expected_offset(const char *file, const char *sym)
 {
 	unsigned long long addr, size, off;
 
-	if (nm_sym(file, sym, &addr, &size) != 1 || phdr_offset(file, addr, &off))
+	if (nm_sym(file, sym, &addr, &size) != 1 ||
+	    phdr_offset(file, addr, &off))
 		return 0;
 	return off;
 }
@@ -171,7 +172,8 @@ static void check_offsets(const char *file, const char *const *syms, int n)
 
 static void test_offset_nopie(void)
 {
-	static const char *const syms[] = { "exe_global", "exe_static", "main" };
+	static const char *const syms[] = { "exe_global", "exe_static",
+					    "main" };
 	char exe[PATH_MAX];
 
 	path_in_tmp(exe, "nopie");
@@ -203,7 +205,8 @@ static void test_offset_pie(void)
 	CHECK_INT(elfsym_lookup(f, "no_such_function", &(uint64_t){ 0 }),
 		  -ENOENT);
 	/* a variable is no function */
-	CHECK_INT(elfsym_lookup(f, "symtarget_sink", &(uint64_t){ 0 }), -ENOENT);
+	CHECK_INT(elfsym_lookup(f, "symtarget_sink", &(uint64_t){ 0 }),
+		  -ENOENT);
 	elfsym_close(f);
 }
 
@@ -312,7 +315,8 @@ static void test_addr_to_sym(void)
 		CHECK_INT(elfsym_addr_to_sym(f, addr, &name, &off), 0);
 		CHECK_STR(name, syms[i]);
 		CHECK_INT(off, 0);
-		CHECK_INT(elfsym_addr_to_sym(f, addr + size - 1, &name, &off), 0);
+		CHECK_INT(elfsym_addr_to_sym(f, addr + size - 1, &name, &off),
+			  0);
 		CHECK_STR(name, syms[i]);
 		CHECK_INT(off, size - 1);
 	}
@@ -496,9 +500,9 @@ static void readelf_usdt(const char *file, char *buf, size_t sz)
 			continue;
 		if (!strncmp(line, "    Arguments:", 14)) {
 			len = strlen(buf);
-			snprintf(buf + len, sz - len, "%s %s %#llx %#llx [%s]\n",
-				 prov, name, pc, sema,
-				 line[14] == ' ' ? line + 15 : "");
+			snprintf(buf + len, sz - len,
+				 "%s %s %#llx %#llx [%s]\n", prov, name, pc,
+				 sema, line[14] == ' ' ? line + 15 : "");
 		}
 	}
 	pclose(fp);

@@ -202,7 +202,8 @@ static void test_debuglink_child(void)
 
 	snprintf(exe, sizeof(exe), "%s/st-stripped", tmp);
 	CHECK_INT(sh("cd %s && objcopy --only-keep-debug %s st-stripped.debug "
-		     "&& objcopy --strip-all --remove-section=.note.gnu.build-id "
+		     "&& objcopy --strip-all "
+		     "--remove-section=.note.gnu.build-id "
 		     "--add-gnu-debuglink=st-stripped.debug %s st-stripped",
 		     tmp, trigger, trigger),
 		  0);
