@@ -243,9 +243,6 @@ int gopclntab_func(const struct gopclntab *pt, size_t i, struct gopcln_func *f)
 	/* funcID sits after cuOffset (and startLine on 1.20+); 1.2-1.15 tables lack it. */
 	switch (pt->version) {
 	case GOPCLN_12:
-		idoff = func_field_off(pt, f->off, 8) + 4; /* nfuncdata: record length check */
-		if (!in_bounds(pt->len, f->off, idoff - f->off))
-			return -EINVAL;
 		idoff = 0;
 		break;
 	case GOPCLN_120:
@@ -881,9 +878,10 @@ static int try_pclntab(struct gobin *gb, const uint8_t *p, uint64_t len)
 	struct gopcln_func f;
 	struct gopclntab pt;
 
+	/* Checking the first and last function rejects look-alikes found by scanning. */
 	if (gopclntab_parse(p, len, text_fallback(gb), &pt))
 		return -ENOEXEC;
-	if (!pt.nfunc || gopclntab_func(&pt, 0, &f))
+	if (!pt.nfunc || gopclntab_func(&pt, 0, &f) || gopclntab_func(&pt, pt.nfunc - 1, &f))
 		return -ENOEXEC;
 	gb->pcln = pt;
 	return 0;

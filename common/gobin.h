@@ -34,7 +34,7 @@ struct gofunc {
 	const char *name;  /* valid until gobin_close() */
 	uint64_t entry;	   /* first instruction */
 	uint64_t end;	   /* .symtab size when present, else the next function's entry */
-	int is_wrapper;	   /* ABI wrapper: a second copy under the same name that ends in a JMP */
+	int is_wrapper;	   /* ABI wrapper: a second copy under the same name; probe the other */
 	size_t index;	   /* position in the function table (gobin_func()) */
 };
 
