@@ -13,6 +13,7 @@ TMP=$(mktemp -d /tmp/bpfkit-test.XXXXXX)
 trap 'rm -rf "$TMP"; [ -n "${TOOL_PID:-}" ] && kill -9 "$TOOL_PID" 2>/dev/null' EXIT
 TOOL_PID=
 TOOL_RC=
+STARTED_IDS=
 
 pass() { echo "PASS $1"; }
 fail() { echo "FAIL $1: ${*:2}"; }
@@ -49,13 +50,16 @@ prog_ids() {
 # $TMP/NAME.out and stderr to $TMP/NAME.err, and waits until it says it is
 # attached. Sets TOOL_PID and ATTACH_PATH. Returns 1 if it never attached.
 start_tool() {
-	local name=$1 tool=$2 i; shift 2
+	local name=$1 tool=$2 i before; shift 2
 	: >"$TMP/$name.err"
+	before=$(prog_ids)
 	"$BIN/$tool" -v "$@" >"$TMP/$name.out" 2>"$TMP/$name.err" </dev/null &
 	TOOL_PID=$!
 	for i in $(seq 1 300); do
 		if grep -q 'attached via' "$TMP/$name.err"; then
 			ATTACH_PATH=$(sed -n 's/.*attached via \([^ ]*\).*/\1/p' "$TMP/$name.err" | head -1)
+			# What appeared while the tool started is (almost surely) its own.
+			STARTED_IDS="$STARTED_IDS $(comm -13 <(echo "$before") <(prog_ids) | tr '\n' ' ')"
 			return 0
 		fi
 		kill -0 "$TOOL_PID" 2>/dev/null || break
@@ -83,6 +87,19 @@ stop_tool() {
 	TOOL_RC=0
 	wait "$TOOL_PID" || TOOL_RC=$?
 	TOOL_PID=
+}
+
+# no_leaks NAME: none of the programs and links the tools started by
+# start_tool loaded is still there.
+no_leaks() {
+	local now left=
+	now=" $(prog_ids | tr '\n' ' ') "
+	for id in $STARTED_IDS; do
+		case "$now" in *" $id "*) left="$left $id" ;; esac
+	done
+	if [ -z "$STARTED_IDS" ]; then fail "$1" "no tool run was recorded"
+	elif [ -n "$left" ]; then fail "$1" "still loaded:$left"
+	else pass "$1"; fi
 }
 
 # json_valid FILE: every line of FILE is one JSON object (checked by jq).

@@ -13,6 +13,12 @@ expect_exit "$T: an unknown option is a usage error" 64 "$BIN/$T" --no-such-opti
 expect_exit "$T: an unknown --force-path is a usage error" 64 "$BIN/$T" --force-path=nope
 expect_exit "$T: --help exits 0" 0 "$BIN/$T" --help
 man_options_match "$T: man page options match --help" $T
+expect_exit "$T: an unreadable --btf file is one sentence, exit 1" 1 "$BIN/$T" --btf /nonexistent/vmlinux
+if command -v setpriv >/dev/null; then
+	expect_exit "$T: without privileges, one sentence, exit 1" 1 \
+		setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$BIN/$T"
+	grep -q 'needs root' "$TMP/exit.err" || fail "$T: the privilege message says what is needed" "$(cat "$TMP/exit.err")"
+fi
 
 D=$TMP/d
 mkdir -p "$D"
@@ -27,7 +33,6 @@ run_case() {
 	[ "$TOOL_RC" = 0 ] || fail "$T: $name: SIGTERM exit status" "$TOOL_RC"
 }
 
-before=$(prog_ids)
 for path in tracepoint fentry kprobe; do
 	if ! "$BIN/$T" --force-path=$path -d 0.1 >/dev/null 2>"$TMP/probe.err"; then
 		if grep -q 'not available on this kernel' "$TMP/probe.err"; then
@@ -118,5 +123,4 @@ el=$(( ($(date +%s%N) - start) / 1000000 ))
 if [ $rc = 0 ] && [ $el -ge 1000 ] && [ $el -lt 5000 ]; then pass "$T: -d 1 ends after a second with 0"
 else fail "$T: -d 1 ends after a second with 0" "rc=$rc after ${el}ms"; fi
 
-after=$(prog_ids)
-expect_eq "$T: no BPF program or link is left behind" "$(comm -13 <(echo "$before") <(echo "$after") | tr '\n' ' ')" ""
+no_leaks "$T: no BPF program or link is left behind"
