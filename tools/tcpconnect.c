@@ -1,0 +1,308 @@
+// SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+/*
+ * tcpconnect: trace active TCP connects (connect() on TCP sockets), IPv4 and
+ * IPv6, or count them per source, destination and port with -c.
+ */
+#include <argp.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "attach.h"
+#include "inet.h"
+#include "json.h"
+#include "log.h"
+#include "loop.h"
+#include "opts.h"
+#include "output.h"
+#include "setup.h"
+#include "tcpconnect.h"
+#include "tcpconnect.skel.h"
+
+/* Wide enough for any IPv4 address; IPv6 addresses may push the line. */
+#define W_ADDR 16
+#define W_PORT 5
+#define W_COUNT 8
+
+static struct {
+	bool count;
+	__u16 ports[TCPCONNECT_MAX_PORTS];
+	int nports;
+} opt;
+
+const char argp_program_doc[] =
+	"Trace active TCP connects (IPv4 and IPv6).\n"
+	"\n"
+	"USAGE: tcpconnect [-p PID] [-t TID] [-u UID] [-n COMM] [--ports LIST] [-c]\n"
+	"                  [-T] [-U] [-j] [-d SECONDS]\n"
+	"\n"
+	"EXAMPLES:\n"
+	"    tcpconnect                  # trace all TCP connects\n"
+	"    tcpconnect -p 181           # only process 181\n"
+	"    tcpconnect -n curl          # only processes called curl\n"
+	"    tcpconnect --ports 80,443   # only connects to ports 80 and 443\n"
+	"    tcpconnect -c -d 10         # count connects per address and port for 10 s\n"
+	"    tcpconnect -T -U            # add time and UID columns\n"
+	"    tcpconnect -j               # JSON lines";
+
+enum { OPT_PORTS = 2000 };
+
+static const struct argp_option options[] = {
+	{ "count", 'c', NULL, 0, "Count connects per (source, destination, port); print at the end", 0 },
+	{ "ports", OPT_PORTS, "LIST", 0, "Only these destination ports (comma-separated)", 0 },
+	{},
+};
+
+/* "80,443": 1 to TCPCONNECT_MAX_PORTS ports of 1-65535, strictly. */
+static int parse_ports(const char *s)
+{
+	char *copy = strdup(s), *tok, *save = NULL;
+	int err = 0;
+	long v;
+
+	if (!copy)
+		return -ENOMEM;
+	if (!*s || s[strlen(s) - 1] == ',' || *s == ',' || strstr(s, ",,"))
+		err = -EINVAL;
+	for (tok = strtok_r(copy, ",", &save); tok && !err; tok = strtok_r(NULL, ",", &save)) {
+		if (opt.nports == TCPCONNECT_MAX_PORTS)
+			err = -E2BIG;
+		else
+			err = bk_parse_long(tok, 1, 65535, &v);
+		if (!err)
+			opt.ports[opt.nports++] = (__u16)v;
+	}
+	free(copy);
+	return err;
+}
+
+static error_t parse_arg(int key, char *arg, struct argp_state *state)
+{
+	switch (key) {
+	case 'c':
+		opt.count = true;
+		break;
+	case OPT_PORTS:
+		if (parse_ports(arg))
+			bk_usage(state, "invalid --ports '%s': want up to %d ports of 1-65535, "
+				 "separated by commas", arg, TCPCONNECT_MAX_PORTS);
+		break;
+	case ARGP_KEY_ARG:
+		bk_usage(state, "unexpected argument '%s'", arg);
+		break;
+	case ARGP_KEY_END:
+		if (opt.count && (bk_env.timestamp || bk_env.uid_column))
+			bk_usage(state, "-T and -U add columns to events, which -c does not print");
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static void print_header(void)
+{
+	if (bk_env.json || opt.count)
+		return;
+	if (bk_env.timestamp)
+		printf("%-*s ", BK_W_TIME, "TIME");
+	if (bk_env.uid_column)
+		printf("%-*s ", BK_W_UID, "UID");
+	printf("%-*s %-*s IP %-*s %-*s %*s\n", BK_W_PID, "PID", BK_W_COMM, "COMM", W_ADDR, "SADDR",
+	       W_ADDR, "DADDR", W_PORT, "DPORT");
+}
+
+static int handle_event(void *ctx, void *data, size_t size)
+{
+	const struct connect_event *e = data;
+	char comm[4 * 16], saddr[BK_INET_ADDR_LEN] = "?", daddr[BK_INET_ADDR_LEN] = "?", t[40];
+	struct bk_json j;
+
+	bk_inet_addr(saddr, sizeof(saddr), e->family, e->saddr);
+	bk_inet_addr(daddr, sizeof(daddr), e->family, e->daddr);
+	if (bk_env.json) {
+		bk_time_iso(t, sizeof(t), e->ts_ns);
+		bk_json_begin(&j, stdout);
+		bk_json_str(&j, "time", t, sizeof(t));
+		bk_json_uint(&j, "pid", e->tgid);
+		bk_json_uint(&j, "tid", e->tid);
+		bk_json_uint(&j, "uid", e->uid);
+		bk_json_str(&j, "comm", e->comm, sizeof(e->comm));
+		bk_json_int(&j, "ip", bk_inet_version(e->family));
+		bk_json_str(&j, "saddr", saddr, sizeof(saddr));
+		bk_json_str(&j, "daddr", daddr, sizeof(daddr));
+		bk_json_uint(&j, "dport", e->dport);
+		bk_json_end(&j);
+		return 0;
+	}
+	bk_escape(comm, sizeof(comm), e->comm, sizeof(e->comm));
+	if (bk_env.timestamp) {
+		bk_time_hms(t, sizeof(t), e->ts_ns);
+		printf("%-*s ", BK_W_TIME, t);
+	}
+	if (bk_env.uid_column)
+		printf("%-*u ", BK_W_UID, e->uid);
+	printf("%-*u %-*s %-2d %-*s %-*s %*u\n", BK_W_PID, e->tgid, BK_W_COMM, comm,
+	       bk_inet_version(e->family), W_ADDR, saddr, W_ADDR, daddr, W_PORT, e->dport);
+	return 0;
+}
+
+struct counted {
+	struct connect_key key;
+	__u64 n;
+};
+
+static int by_count(const void *a, const void *b)
+{
+	const struct counted *x = a, *y = b;
+
+	return x->n < y->n ? 1 : x->n > y->n ? -1 : (int)x->key.dport - (int)y->key.dport;
+}
+
+/* -c: the counts map, most connects first. */
+static int print_counts(struct bpf_map *counts)
+{
+	int fd = bpf_map__fd(counts), cap = bpf_map__max_entries(counts), n = 0;
+	struct connect_key key, *prev = NULL;
+	char saddr[BK_INET_ADDR_LEN], daddr[BK_INET_ADDR_LEN];
+	struct counted *rows = calloc(cap, sizeof(*rows));
+	struct bk_json j;
+
+	if (!rows)
+		return -ENOMEM;
+	while (n < cap && !bpf_map_get_next_key(fd, prev, &key)) {
+		rows[n].key = key;
+		if (!bpf_map_lookup_elem(fd, &key, &rows[n].n))
+			n++;
+		prev = &key;
+	}
+	qsort(rows, n, sizeof(*rows), by_count);
+	if (!bk_env.json)
+		printf("IP %-*s %-*s %*s %*s\n", W_ADDR, "SADDR", W_ADDR, "DADDR", W_PORT, "DPORT",
+		       W_COUNT, "CONNECTS");
+	for (int i = 0; i < n; i++) {
+		const struct connect_key *k = &rows[i].key;
+
+		if (bk_inet_addr(saddr, sizeof(saddr), k->family, k->saddr))
+			strcpy(saddr, "?");
+		if (bk_inet_addr(daddr, sizeof(daddr), k->family, k->daddr))
+			strcpy(daddr, "?");
+		if (bk_env.json) {
+			bk_json_begin(&j, stdout);
+			bk_json_int(&j, "ip", bk_inet_version(k->family));
+			bk_json_str(&j, "saddr", saddr, sizeof(saddr));
+			bk_json_str(&j, "daddr", daddr, sizeof(daddr));
+			bk_json_uint(&j, "dport", k->dport);
+			bk_json_uint(&j, "connects", rows[i].n);
+			bk_json_end(&j);
+		} else {
+			printf("%-2d %-*s %-*s %*u %*llu\n", bk_inet_version(k->family), W_ADDR,
+			       saddr, W_ADDR, daddr, W_PORT, k->dport, W_COUNT,
+			       (unsigned long long)rows[i].n);
+		}
+	}
+	free(rows);
+	fflush(stdout);
+	return 0;
+}
+
+/* --ports: the map the BPF side looks destination ports up in. */
+static int fill_ports(struct bpf_map *ports)
+{
+	__u8 one = 1;
+
+	for (int i = 0; i < opt.nports; i++) {
+		if (bpf_map__update_elem(ports, &opt.ports[i], sizeof(opt.ports[i]), &one,
+					 sizeof(one), BPF_ANY)) {
+			bk_set_error("cannot fill the ports map: %s", strerror(errno));
+			return -errno;
+		}
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const struct argp_child *children = bk_opts_child(BK_OPT_FILTERS | BK_OPT_TIMESTAMP |
+		BK_OPT_UIDCOL | BK_OPT_DURATION | BK_OPT_JSON | BK_OPT_FORCE_PATH);
+	const struct argp argp = { options, parse_arg, NULL, argp_program_doc, children, NULL, NULL };
+	struct bk_loop loop = {};
+	struct tcpconnect_bpf *skel = NULL;
+	int err;
+
+	/* Arguments; the shared letters land in bk_env. */
+	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
+	if (err)
+		return BK_EXIT_USAGE;
+
+	/* Logging, privileges, BTF. */
+	err = bk_init("tcpconnect");
+	if (err)
+		goto cleanup;
+
+	/* Open the BPF object. */
+	skel = tcpconnect_bpf__open_opts(bk_open_opts());
+	if (!skel) {
+		err = -errno;
+		bk_set_error("cannot open the BPF object: %s", strerror(errno));
+		goto cleanup;
+	}
+
+	/* Filters and settings go to .rodata before load. */
+	bk_filter_fill(&skel->rodata->bk_filter);
+	skel->rodata->targ_count = opt.count;
+	skel->rodata->targ_ports = opt.nports > 0;
+	err = bk_events_size(skel->maps.events, &skel->rodata->bk_wakeup,
+			     opt.count ? 4096 : 256 << 10);
+	if (err)
+		goto cleanup;
+
+	/* The attach path: the state-change tracepoint, else fexit, else kprobes. */
+	struct bk_variant variants[] = {
+		{ "tracepoint", { skel->progs.handle_connect } },
+		{ "fentry", { skel->progs.handle_connect_fexit, skel->progs.handle_connect_v6_fexit } },
+		{ "kprobe",
+		  { skel->progs.handle_connect_kprobe, skel->progs.handle_connect_exit_kprobe,
+		    skel->progs.handle_connect_v6_kprobe, skel->progs.handle_connect_v6_exit_kprobe } },
+	};
+	err = bk_choose(variants, 3, bk_env.force_path);
+	if (err < 0)
+		goto cleanup;
+
+	/* Load (the verifier runs here), fill --ports, attach. */
+	err = bk_load(skel->skeleton);
+	if (err)
+		goto cleanup;
+	err = fill_ports(skel->maps.ports);
+	if (err)
+		goto cleanup;
+	err = bk_attach(skel->skeleton);
+	if (err)
+		goto cleanup;
+
+	/* Events, signals, then the header. */
+	loop.rb = bk_ringbuf(skel->maps.events, handle_event, NULL);
+	if (!loop.rb) {
+		err = -errno;
+		goto cleanup;
+	}
+	bk_signals();
+	print_header();
+
+	/* Until Ctrl-C, SIGTERM or -d; -c prints its table then. */
+	loop.drops = &skel->bss->bk_drops;
+	loop.duration_s = bk_env.duration_s;
+	err = bk_run(&loop);
+	if (!err && opt.count)
+		err = print_counts(skel->maps.counts);
+
+cleanup:
+	if (err < 0)
+		bk_report("tcpconnect", err);
+	ring_buffer__free(loop.rb);
+	tcpconnect_bpf__destroy(skel);
+	return err == -EINVAL && bk_env.force_path ? BK_EXIT_USAGE : err ? 1 : 0;
+}
