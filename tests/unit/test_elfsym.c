@@ -39,6 +39,38 @@ static const char lib_src_b[] =
 	"__attribute__((noipa, used)) static int dup_fn(int x)\n"
 	"{ symt_sink2 += 3 * x; return symt_sink2; }\n"
 	"int symt_other(int x) { return dup_fn(x); }\n";
+/* What <sys/sdt.h> expands STAP_PROBE1(symt, hit, x) to, with a
+ * semaphore; the probe site is a nop. */
+static const char usdt_src[] =
+	"unsigned short symt_sema __attribute__((section(\".probes\"), used));\n"
+	"__attribute__((noipa)) void symt_probe_site(int x)\n"
+	"{\n"
+	"	__asm__ __volatile__(\n"
+	"		\"990: nop\\n\"\n"
+	"		\".pushsection .note.stapsdt,\\\"?\\\",\\\"note\\\"\\n\"\n"
+	"		\".balign 4\\n\"\n"
+	"		\".4byte 992f-991f, 994f-993f, 3\\n\"\n"
+	"		\"991: .asciz \\\"stapsdt\\\"\\n\"\n"
+	"		\"992: .balign 4\\n\"\n"
+	"		\"993: .8byte 990b\\n\"\n"
+	"		\".8byte _.stapsdt.base\\n\"\n"
+	"		\".8byte symt_sema\\n\"\n"
+	"		\".asciz \\\"symt\\\"\\n\"\n"
+	"		\".asciz \\\"hit\\\"\\n\"\n"
+	"		\".asciz \\\"-4@%0\\\"\\n\"\n"
+	"		\"994: .balign 4\\n\"\n"
+	"		\".popsection\\n\"\n"
+	"		\".ifndef _.stapsdt.base\\n\"\n"
+	"		\".pushsection .stapsdt.base,\\\"aG\\\",\\\"progbits\\\","
+	".stapsdt.base,comdat\\n\"\n"
+	"		\".weak _.stapsdt.base\\n\"\n"
+	"		\".hidden _.stapsdt.base\\n\"\n"
+	"		\"_.stapsdt.base: .space 1\\n\"\n"
+	"		\".size _.stapsdt.base, 1\\n\"\n"
+	"		\".popsection\\n\"\n"
+	"		\".endif\\n\" :: \"nor\"(x));\n"
+	"}\n"
+	"int main(int argc, char **argv) { symt_probe_site(argc); return 0; }\n";
 static const char exe_src[] =
 	"#define F __attribute__((noipa, used))\n"
 	"volatile int sink;\n"
@@ -231,6 +263,33 @@ static void test_offset_shlib(void)
 	CHECK(s->ifunc);
 	CHECK(s->global);
 	CHECK_INT(s->offset, expected_offset(lib, "symt_ifn"));
+	elfsym_close(f);
+}
+
+/* A shared library linked at a non-zero base, as prelinked ones are:
+ * vaddr and offset differ. */
+static void test_offset_shlib_based(void)
+{
+	static const char *const syms[] = { "symt_lib_one", "symt_lib_hidden",
+					    "symt_other" };
+	struct elfsym_file *f;
+	char lib[PATH_MAX];
+	uint64_t off;
+	const struct elfsym_sym *s;
+
+	path_in_tmp(lib, "libbased.so");
+	CHECK_INT(sh("gcc -O2 -fPIC -shared -Wl,-Ttext-segment=0x200000 "
+		     "-o %s %s/a.c %s/b.c",
+		     lib, tmp, tmp),
+		  0);
+	check_offsets(lib, syms, 3);
+	CHECK_INT(elfsym_open(lib, &f), 0);
+	if (!f)
+		return;
+	CHECK_INT(elfsym_find(f, "symt_lib_one", &s), 0);
+	CHECK_INT(s->vaddr - s->offset, 0x200000);
+	CHECK_INT(elfsym_vaddr_to_offset(f, s->vaddr, &off), 0);
+	CHECK_INT(off, s->offset);
 	elfsym_close(f);
 }
 
@@ -550,6 +609,71 @@ static void test_usdt_none(void)
 	free(p);
 }
 
+#ifdef __x86_64__
+/* A probe built here: its site is the nop, its semaphore is in the data
+ * segment (offset != vaddr), and a moved .stapsdt.base (prelink) moves
+ * both. */
+static void test_usdt_built(void)
+{
+	static char want[4096];
+	struct elfsym_file *f;
+	struct probes *p = calloc(1, sizeof(*p));
+	char exe[PATH_MAX], moved[PATH_MAX];
+	unsigned char op = 0;
+	uint64_t pc, sema;
+
+	CHECK(p != NULL);
+	if (!p)
+		return;
+	path_in_tmp(exe, "usdt");
+	path_in_tmp(moved, "usdt-moved");
+	CHECK_INT(sh("gcc -O2 -o %s %s/usdt.c", exe, tmp), 0);
+	p->file = exe;
+	CHECK_INT(elfsym_open(exe, &f), 0);
+	if (!f)
+		goto out;
+	CHECK_INT(elfsym_usdt_foreach(f, collect_usdt, p), 0);
+	elfsym_close(f);
+	readelf_usdt(exe, want, sizeof(want));
+	CHECK_INT(p->n, 1);
+	CHECK_STR(p->buf, want);
+	CHECK_INT(p->bad_offset, 0);
+	CHECK(!strncmp(p->buf, "symt hit 0x", 11));
+	if (unit_cur_failed)
+		goto out;
+	pc = strtoull(p->buf + 9, NULL, 16);
+	sema = strtoull(strchr(p->buf + 11, ' ') + 1, NULL, 16);
+	CHECK(sema != 0);
+	CHECK_INT(elfsym_open(exe, &f), 0);
+	if (f) {
+		uint64_t off = 0;
+
+		CHECK_INT(elfsym_vaddr_to_offset(f, pc, &off), 0);
+		CHECK_INT(read_at(exe, off, &op, 1), 0);
+		CHECK_INT(op, 0x90);
+		elfsym_close(f);
+	}
+
+	CHECK_INT(sh("objcopy --change-section-address .stapsdt.base+0x10 "
+		     "%s %s 2>/dev/null",
+		     exe, moved),
+		  0);
+	memset(p, 0, sizeof(*p));
+	p->file = moved;
+	CHECK_INT(elfsym_open(moved, &f), 0);
+	if (!f)
+		goto out;
+	CHECK_INT(elfsym_usdt_foreach(f, collect_usdt, p), 0);
+	elfsym_close(f);
+	snprintf(want, sizeof(want), "symt hit %#llx %#llx [",
+		 (unsigned long long)pc + 0x10,
+		 (unsigned long long)sema + 0x10);
+	CHECK(!strncmp(p->buf, want, strlen(want)));
+out:
+	free(p);
+}
+#endif
+
 /* Bad input never crashes and gives an error or an empty table. */
 static void test_bad_files(void)
 {
@@ -614,6 +738,7 @@ int main(void)
 	write_file("a.c", lib_src_a);
 	write_file("b.c", lib_src_b);
 	write_file("exe.c", exe_src);
+	write_file("usdt.c", usdt_src);
 	if (sh("gcc -O2 -g -fPIC -shared -o %s/libsymt.so %s/a.c %s/b.c", tmp,
 	       tmp, tmp)) {
 		printf("FAIL setup: cannot build the test library\n");
@@ -623,6 +748,7 @@ int main(void)
 	RUN(test_offset_nopie);
 	RUN(test_offset_pie);
 	RUN(test_offset_shlib);
+	RUN(test_offset_shlib_based);
 	RUN(test_glob);
 	RUN(test_addr_to_sym);
 	RUN(test_debuglink);
@@ -632,6 +758,9 @@ int main(void)
 	else
 		RUN(test_usdt_python);
 	RUN(test_usdt_none);
+#ifdef __x86_64__
+	RUN(test_usdt_built);
+#endif
 	RUN(test_bad_files);
 
 	sh("rm -rf %s", tmp);
