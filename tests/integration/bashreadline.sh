@@ -1,0 +1,135 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+# bashreadline against real interactive shells on tmux pseudo-terminals:
+# exact command lines (control characters included) and the shell's PID.
+. "$(dirname "$0")/../lib.sh"
+T=bashreadline
+
+expect_exit "$T: -p 12abc is a usage error" 64 "$BIN/$T" -p 12abc
+expect_exit "$T: -d 0 is a usage error" 64 "$BIN/$T" -d 0
+expect_exit "$T: an empty --shared is a usage error" 64 "$BIN/$T" --shared=
+expect_exit "$T: a stray argument is a usage error" 64 "$BIN/$T" extra
+expect_exit "$T: an unknown option is a usage error" 64 "$BIN/$T" --no-such-option
+expect_exit "$T: --help exits 0" 0 "$BIN/$T" --help
+man_options_match "$T: man page options match --help" $T
+expect_exit "$T: a missing --bash fails with 1" 1 "$BIN/$T" --bash /nonexistent/bash
+expect_exit "$T: -p of a missing process fails with 1" 1 "$BIN/$T" -p 999999999
+
+my_progs() {
+	bpftool prog show -j | jq -r '.[] | select(.name // "" | test("^handle_readline")) | .id' | sort
+}
+before=$(my_progs)
+
+if ! command -v tmux >/dev/null; then
+	skip "$T: interactive shells" "tmux is not installed here (it drives bash on a pseudo-terminal)"
+	matrix $T uprobe n/a
+else
+	TM="tmux -L bpfkit-$$"
+	trap 'rm -rf "$TMP"; [ -n "${TOOL_PID:-}" ] && kill -9 "$TOOL_PID" 2>/dev/null; $TM kill-server 2>/dev/null' EXIT
+	U=u$$x$RANDOM
+
+	# shell NAME: an interactive bash without rc files or history in tmux
+	# session NAME; prints its PID.
+	shell() {
+		$TM new-session -d -s "$1" -x 120 -y 30 \
+			"env -i HOME=$TMP TERM=xterm PS1='$ ' HISTFILE=/dev/null /bin/bash --norc --noprofile -i"
+		for _ in $(seq 1 50); do
+			$TM capture-pane -p -t "$1" 2>/dev/null | grep -q '^\$' && break
+			sleep 0.1
+		done
+		$TM display -p -t "$1" '#{pane_pid}'
+	}
+	# type NAME TEXT: types TEXT literally, then Enter, and waits for the prompt.
+	type_line() {
+		$TM send-keys -t "$1" -l "$2"; $TM send-keys -t "$1" Enter; sleep 0.2
+	}
+	# type_quoted NAME A KEY B: types A, the key KEY quoted (Ctrl-V KEY: the
+	# control character itself, not its editing function), B and Enter.
+	type_quoted() {
+		$TM send-keys -t "$1" -l "$2"; $TM send-keys -t "$1" C-v; sleep 0.1
+		$TM send-keys -t "$1" "$3"; sleep 0.1
+		$TM send-keys -t "$1" -l "$4"; $TM send-keys -t "$1" Enter; sleep 0.2
+	}
+	# session TOOL-RUN-NAME TOOL-ARGS...: one shell typing the known lines.
+	session() {
+		local name=$1; shift
+		SH=$(shell "s-$name")
+		start_tool "$name" $T "$@" || { fail "$T: $name: did not attach" "$(tail -3 "$TMP/$name.err")"; return 1; }
+		# The shell was already inside readline() when the uretprobe
+		# came: that call's line is not seen (see CAVEATS), so an empty one.
+		type_line "s-$name" ""
+		type_line "s-$name" "echo $U-one"
+		type_line "s-$name" ""
+		type_line "s-$name" "echo \$'\\e[31m'$U"
+		type_quoted "s-$name" "echo $U" Escape "tail"
+		type_quoted "s-$name" "true $U" Tab "tab"
+		sleep 0.3
+		stop_tool TERM
+		$TM kill-session -t "s-$name"
+	}
+
+	# Columns: the exact lines, backslashes and control characters escaped.
+	if session cols; then
+		expect_eq "$T: SIGTERM exits 0" "$TOOL_RC" 0
+		expect_eq "$T: attached via a uprobe" "$ATTACH_PATH" uprobe
+		got=$(awk -v pid="$SH" '$2 == pid' "$TMP/cols.out" | cut -c18-)
+		want="echo $U-one
+echo \$'\\\\e[31m'$U
+echo $U\\x1btail
+true $U\\ttab"
+		if [ "$got" = "$want" ]; then
+			pass "$T: columns: 4 exact command lines of shell $SH, escaped"
+			matrix $T uprobe pass
+		else
+			fail "$T: columns: 4 exact command lines of shell $SH, escaped" "$(cat -A "$TMP/cols.out")"
+			matrix $T uprobe fail
+		fi
+		grep -q $'\033' "$TMP/cols.out" && fail "$T: no raw ESC in columns" "found one" || pass "$T: no raw ESC in columns"
+		head -1 "$TMP/cols.out" | grep -qE '^TIME +PID +COMMAND$' && pass "$T: column header" ||
+			fail "$T: column header" "$(head -1 "$TMP/cols.out")"
+	fi
+
+	# JSON: the exact bytes, the PID and the command name.
+	if session json -j -U; then
+		if json_valid "$TMP/json.out"; then pass "$T: -j output is valid JSON"; else fail "$T: -j output is valid JSON" "$(head -2 "$TMP/json.out")"; fi
+		got=$(jq -r --argjson pid "$SH" 'select(.pid == $pid and .comm == "bash" and .uid == 0) | .command | @json' "$TMP/json.out")
+		want=$(printf '%s\n' "\"echo $U-one\"" "\"echo \$'\\\\e[31m'$U\"" "\"echo $U\\u001btail\"" "\"true $U\\ttab\"")
+		expect_eq "$T: -j has the 4 exact command lines of shell $SH" "$got" "$want"
+	fi
+
+	# -p: only that shell's lines, though another shell types at the same time.
+	A=$(shell pa); B=$(shell pb)
+	if start_tool pid $T -p "$A"; then
+		type_line pa ""
+		type_line pb ""
+		type_line pa "echo $U-mine"
+		type_line pb "echo $U-other"
+		type_line pa "echo $U-mine2"
+		sleep 0.3
+		stop_tool TERM
+		got=$(awk '{print $2, $3, $4}' "$TMP/pid.out" | grep -- "$U" | tr '\n' '|')
+		expect_eq "$T: -p shows that shell's lines only" "$got" "$A echo $U-mine|$A echo $U-mine2|"
+	else
+		fail "$T: -p: did not attach" "$(tail -3 "$TMP/pid.err")"
+	fi
+	$TM kill-server 2>/dev/null
+fi
+
+# A library without readline() is refused with one sentence.
+libc=$(ldd /bin/bash 2>/dev/null | awk '/libc.so/ {print $3}')
+if [ -n "$libc" ]; then
+	expect_exit "$T: --shared naming a library without readline fails with 1" 1 "$BIN/$T" --shared "$libc"
+fi
+
+# SIGINT also ends cleanly; -d ends by itself.
+start_tool int $T
+stop_tool INT
+expect_eq "$T: SIGINT exits 0" "$TOOL_RC" 0
+start=$(date +%s%N)
+"$BIN/$T" -d 1 >/dev/null 2>&1; rc=$?
+el=$(( ($(date +%s%N) - start) / 1000000 ))
+if [ $rc = 0 ] && [ $el -ge 1000 ] && [ $el -lt 5000 ]; then pass "$T: -d 1 ends after a second with 0"
+else fail "$T: -d 1 ends after a second with 0" "rc=$rc after ${el}ms"; fi
+
+after=$(my_progs)
+expect_eq "$T: no BPF program or link is left behind" "$(comm -13 <(echo "$before") <(echo "$after") | tr '\n' ' ')" ""

@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+/*
+ * bashreadline: print the commands typed into interactive bash shells.
+ */
+#include <argp.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/libbpf.h>
+#include "attach.h"
+#include "elfsym.h"
+#include "json.h"
+#include "log.h"
+#include "loop.h"
+#include "opts.h"
+#include "output.h"
+#include "setup.h"
+#include "uprobe_target.h"
+#include "uprobes.h"
+#include "bashreadline.h"
+#include "bashreadline.skel.h"
+
+static struct {
+	const char *shared;
+	const char *bash;
+} opt;
+
+const char argp_program_doc[] =
+	"Print the commands typed into interactive bash shells (the lines readline()\n"
+	"returns), system-wide or for one shell.\n"
+	"\n"
+	"USAGE: bashreadline [-p PID] [-u UID] [-U] [--bash PATH] [--shared PATH]\n"
+	"                    [-j] [-d SECONDS]\n"
+	"\n"
+	"EXAMPLES:\n"
+	"    bashreadline                  # every bash started from /bin/bash\n"
+	"    bashreadline -p 4051          # only the shell 4051 (also in a container)\n"
+	"    bashreadline -u alice -U      # alice's commands, with a UID column\n"
+	"    bashreadline --shared /lib/x86_64-linux-gnu/libreadline.so.8\n"
+	"                                  # a bash linked with libreadline";
+
+enum { OPT_SHARED = 2000, OPT_BASH };
+
+static const struct argp_option options[] = {
+	{ "bash", OPT_BASH, "PATH", 0, "The shell binary (default: /bin/bash, or the executable of -p PID)", 0 },
+	{ "shared", OPT_SHARED, "PATH", 0, "Probe readline() in this library (a path or a name such as 'readline')", 0 },
+	{},
+};
+
+static error_t parse_arg(int key, char *arg, struct argp_state *state)
+{
+	switch (key) {
+	case OPT_SHARED:
+	case OPT_BASH:
+		if (!*arg)
+			bk_usage(state, "--%s wants a path", key == OPT_SHARED ? "shared" : "bash");
+		*(key == OPT_SHARED ? &opt.shared : &opt.bash) = arg;
+		break;
+	case ARGP_KEY_ARG:
+		bk_usage(state, "unexpected argument '%s'", arg);
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static void print_header(void)
+{
+	if (bk_env.json)
+		return;
+	printf("%-*s ", BK_W_TIME, "TIME");
+	if (bk_env.uid_column)
+		printf("%-*s ", BK_W_UID, "UID");
+	printf("%-*s %s\n", BK_W_PID, "PID", "COMMAND");
+}
+
+static int handle_event(void *ctx, void *data, size_t size)
+{
+	const struct line_event *e = data;
+	char line[4 * BASHREADLINE_LINE_LEN], t[40];
+	struct bk_json j;
+
+	if (bk_env.json) {
+		bk_time_iso(t, sizeof(t), e->ts_ns);
+		bk_json_begin(&j, stdout);
+		bk_json_str(&j, "time", t, sizeof(t));
+		bk_json_uint(&j, "pid", e->tgid);
+		bk_json_uint(&j, "uid", e->uid);
+		bk_json_str(&j, "comm", e->comm, sizeof(e->comm));
+		bk_json_str(&j, "command", e->line, sizeof(e->line));
+		bk_json_end(&j);
+		return 0;
+	}
+	bk_escape(line, sizeof(line), e->line, sizeof(e->line));
+	bk_time_hms(t, sizeof(t), e->ts_ns);
+	printf("%-*s ", BK_W_TIME, t);
+	if (bk_env.uid_column)
+		printf("%-*u ", BK_W_UID, e->uid);
+	printf("%-*u %s\n", BK_W_PID, e->tgid, line);
+	return 0;
+}
+
+static bool has_readline(const char *path)
+{
+	struct elfsym_file *f;
+	uint64_t off;
+	int err;
+
+	if (elfsym_open(path, &f))
+		return false;
+	err = elfsym_lookup(f, "readline", &off);
+	elfsym_close(f);
+	return !err;
+}
+
+/* The shell: --bash, else the executable of -p PID, else /bin/bash. */
+static int find_bash(char *path, size_t len)
+{
+	char exe[PATH_MAX], link[64];
+	const char *want = opt.bash ? opt.bash : "/bin/bash";
+	ssize_t n;
+	int err;
+
+	if (!opt.bash && bk_env.pid) {
+		snprintf(link, sizeof(link), "/proc/%d/exe", bk_env.pid);
+		n = readlink(link, exe, sizeof(exe) - 1);
+		if (n < 0) {
+			bk_set_error("cannot read the executable of process %d: %s", bk_env.pid,
+				     strerror(errno));
+			return errno == ENOENT ? -ESRCH : -errno;
+		}
+		exe[n] = 0;
+		want = exe;
+	}
+	err = uprobe_target_resolve(want, bk_env.pid, path, len);
+	if (err)
+		bk_set_error("cannot find the shell '%s': %s", want,
+			     err == -ESRCH ? "no such process" : strerror(-err));
+	return err;
+}
+
+/*
+ * The file whose readline() to probe: --shared; else the shell if readline
+ * is built in (as in Debian's bash); else the libreadline it uses.
+ */
+static int find_readline(char *path, size_t len)
+{
+	char bash[PATH_MAX];
+	int err;
+
+	if (opt.shared) {
+		err = uprobe_target_resolve(opt.shared, bk_env.pid, path, len);
+		if (err)
+			bk_set_error("cannot find the library '%s': %s", opt.shared, strerror(-err));
+		return err;
+	}
+	err = find_bash(bash, sizeof(bash));
+	if (err)
+		return err;
+	if (has_readline(bash)) {
+		snprintf(path, len, "%s", bash);
+		return 0;
+	}
+	err = uprobe_target_resolve("readline", bk_env.pid, path, len);
+	if (err || !has_readline(path)) {
+		bk_set_error("%s has no readline() and no libreadline was found: name the "
+			     "library with --shared PATH", bash);
+		return -ENOENT;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const struct argp_child *children = bk_opts_child(BK_OPT_FILTERS | BK_OPT_UIDCOL |
+							  BK_OPT_DURATION | BK_OPT_JSON);
+	const struct argp argp = { options, parse_arg, NULL, argp_program_doc, children, NULL, NULL };
+	struct bk_uprobe_links links = {};
+	struct bk_loop loop = {};
+	struct bashreadline_bpf *skel = NULL;
+	char target[PATH_MAX];
+	int err;
+
+	/* Arguments; the shared letters land in bk_env. */
+	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
+	if (err)
+		return BK_EXIT_USAGE;
+
+	/* Logging, privileges, BTF; then the file that holds readline(). */
+	err = bk_init("bashreadline");
+	if (err)
+		goto cleanup;
+	err = find_readline(target, sizeof(target));
+	if (err)
+		goto cleanup;
+
+	/* Open the BPF object. */
+	skel = bashreadline_bpf__open_opts(bk_open_opts());
+	if (!skel) {
+		err = -errno;
+		bk_set_error("cannot open the BPF object: %s", strerror(errno));
+		goto cleanup;
+	}
+
+	/* Filters and settings go to .rodata before load. */
+	bk_filter_fill(&skel->rodata->bk_filter);
+	err = bk_events_size(skel->maps.events, &skel->rodata->bk_wakeup, 64 << 10);
+	if (err)
+		goto cleanup;
+
+	/* One path: a uretprobe (named for -v and the test matrix). */
+	struct bk_variant variants[] = {
+		{ "uprobe", { skel->progs.handle_readline_exit } },
+	};
+	err = bk_choose(variants, 1, NULL);
+	if (err < 0)
+		goto cleanup;
+
+	/* Load (the verifier runs here); the uretprobe on readline(), then the rest. */
+	err = bk_load(skel->skeleton);
+	if (err)
+		goto cleanup;
+	err = bk_uprobe_attach(&links, skel->progs.handle_readline_exit, bk_env.pid, target,
+			       "readline", true);
+	if (err)
+		goto cleanup;
+	bk_info(1, "probing readline() in %s", target);
+	err = bk_attach(skel->skeleton);
+	if (err)
+		goto cleanup;
+
+	/* Events, signals, then the header. */
+	loop.rb = bk_ringbuf(skel->maps.events, handle_event, NULL);
+	if (!loop.rb) {
+		err = -errno;
+		goto cleanup;
+	}
+	bk_signals();
+	print_header();
+
+	/* Until Ctrl-C, SIGTERM or -d. */
+	loop.drops = &skel->bss->bk_drops;
+	loop.duration_s = bk_env.duration_s;
+	err = bk_run(&loop);
+
+cleanup:
+	if (err < 0)
+		bk_report("bashreadline", err);
+	ring_buffer__free(loop.rb);
+	bk_uprobe_links_destroy(&links);
+	bashreadline_bpf__destroy(skel);
+	return err ? 1 : 0;
+}
