@@ -23,3 +23,17 @@ done
 for t in $(sed -n 's/^| \([a-z0-9]*\) | .*/\1/p' README.md | grep -vx -e tool -e option); do
 	case " $TOOLS " in *" $t "*) ;; *) echo "FAIL README: row for $t, which is not in TOOLS" ;; esac
 done
+
+# make install honours PREFIX and DESTDIR.
+dest=$(mktemp -d)
+if make -s install DESTDIR="$dest" PREFIX=/usr >/dev/null 2>&1; then
+	missing=
+	for t in $TOOLS; do
+		[ -x "$dest/usr/sbin/$t" ] || missing="$missing sbin/$t"
+		[ -f "$dest/usr/share/man/man8/$t.8" ] || missing="$missing man8/$t.8"
+	done
+	if [ -z "$missing" ]; then echo "PASS install: DESTDIR and PREFIX"; else echo "FAIL install: missing$missing"; fi
+else
+	echo "FAIL install: make install failed"
+fi
+rm -rf "$dest"

@@ -102,6 +102,11 @@ no_leaks() {
 	else pass "$1"; fi
 }
 
+# cgroup2_root: where the cgroup v2 hierarchy is mounted (empty if nowhere).
+cgroup2_root() {
+	awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts
+}
+
 # json_valid FILE: every line of FILE is one JSON object (checked by jq).
 json_valid() {
 	jq -e -s 'all(.[]; type == "object")' "$1" >/dev/null 2>&1

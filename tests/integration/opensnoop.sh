@@ -98,6 +98,20 @@ stop_tool TERM
 n=$(grep -c ' othername ' "$TMP/comm.out"); m=$(grep -c ' opener ' "$TMP/comm.out")
 expect_eq "$T: -n shows that command's 6 opens only" "$n/$m" "6/0"
 
+# --cgroup: only tasks in that cgroup (v2) or below it.
+CG=$(cgroup2_root)/bpfkit-test-$$
+if [ "$CG" != "/bpfkit-test-$$" ] && mkdir "$CG" 2>/dev/null; then
+	start_tool cgroup $T --cgroup "$CG" --prefix "$D/"
+	bash -c "echo \$\$ > $CG/cgroup.procs && exec $TRIG/opener -n 7 $D/present" >/dev/null
+	"$TRIG/opener" -n 2 "$D/present" >/dev/null
+	stop_tool TERM
+	expect_eq "$T: --cgroup shows the 7 opens inside the cgroup only" "$(grep -c "$D/present" "$TMP/cgroup.out")" 7
+	rmdir "$CG"
+else
+	skip "$T: --cgroup" "no cgroup v2 hierarchy to make a test cgroup in"
+fi
+expect_exit "$T: --cgroup on a missing directory is one sentence, exit 1" 1 "$BIN/$T" --cgroup /nonexistent/cg
+
 # Untrusted names: an escape sequence in a path is shown escaped, and JSON keeps the bytes.
 evil=$D/$'e\033[2Jvil\nname'
 : >"$evil"
