@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * execsnoop: execve() and execveat() calls, with argv and the result.
+ *
+ * Preferred path: the syscall tracepoints. The entry copies argv (the caller's
+ * memory is gone once an exec succeeds) into `starts` under the thread's ID;
+ * the exit adds the result and the new comm and emits the event. Kernels
+ * without syscall tracepoints use sched:sched_process_exec (tp_btf), which
+ * fires only for execs that succeeded and reads argv from the new process.
+ */
+#include "events.bpf.h"
+#include "execsnoop.h"
+
+/* --max-args */
+const volatile __u32 targ_max_args = EXECSNOOP_DEFAULT_ARGS;
+
+BK_SCRATCH(scratch, struct exec_event);
+
+/* An exec is rare and an event large: allocate entries as they come. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 10240);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, __u32);	/* tid */
+	__type(value, struct exec_event);
+} starts SEC(".maps");
+
+/*
+ * -p and -u can be checked at the entry, as an exec keeps the PID and the
+ * real UID; -n and --cgroup wait for the exit, where -n sees the new name.
+ */
+static __always_inline bool filtered_at_entry(__u64 id)
+{
+	if (bk_filter.tgid && (__u32)(id >> 32) != bk_filter.tgid)
+		return true;
+	return bk_filter.uid_set && (__u32)bpf_get_current_uid_gid() != bk_filter.uid;
+}
+
+/* Copies up to targ_max_args arguments back to back, marking what is left out. */
+static __always_inline void read_argv(struct exec_event *e, const char *const *argv)
+{
+	__u32 off = 0;
+
+	e->truncated = 0;
+	for (int i = 0; i < EXECSNOOP_MAX_ARGS; i++) {
+		const char *arg = NULL;
+		long n;
+		char c = 0;
+
+		if (bpf_probe_read_user(&arg, sizeof(arg), &argv[i]) || !arg)
+			break;
+		if (i >= targ_max_args || off > EXECSNOOP_ARGS_SIZE - EXECSNOOP_ARG_LEN) {
+			e->truncated = 1;
+			break;
+		}
+		n = bpf_probe_read_user_str(&e->args[off], EXECSNOOP_ARG_LEN, arg);
+		if (n <= 0)
+			break;
+		/* A full read: was there more of this argument? */
+		if (n == EXECSNOOP_ARG_LEN &&
+		    !bpf_probe_read_user(&c, 1, arg + EXECSNOOP_ARG_LEN - 1) && c)
+			e->truncated = 1;
+		off += n;
+	}
+	e->args_size = off;
+}
+
+static __always_inline int enter(const char *const *argv)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 tid = (__u32)id;
+	struct exec_event *e;
+
+	if (filtered_at_entry(id))
+		return 0;
+	e = bk_scratch(&scratch);
+	if (!e)
+		return 0;
+	read_argv(e, argv);
+	bpf_map_update_elem(&starts, &tid, e, BPF_ANY);
+	return 0;
+}
+
+/* Fills in who and what, and sends the header plus the used part of args[]. */
+static __always_inline void emit(struct exec_event *e, long ret, __u64 id)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	__u32 size = e->args_size;
+
+	e->ts_ns = bpf_ktime_get_ns();
+	e->ret = ret;
+	e->tgid = id >> 32;
+	e->tid = (__u32)id;
+	e->uid = (__u32)bpf_get_current_uid_gid();
+	e->ppid = BPF_CORE_READ(task, real_parent, tgid);
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	if (size > EXECSNOOP_ARGS_SIZE)
+		size = EXECSNOOP_ARGS_SIZE;
+	bk_output(e, EXECSNOOP_EVENT_HEAD + size);
+}
+
+static __always_inline int leave(long ret)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 tid = (__u32)id;
+	struct exec_event *e = bpf_map_lookup_elem(&starts, &tid);
+
+	if (!e)
+		return 0;
+	if (!(bk_filter.failed_only && ret >= 0) && !bk_filtered(id))
+		emit(e, ret, id);
+	bpf_map_delete_elem(&starts, &tid);
+	return 0;
+}
+
+/* tracepoint syscalls:sys_enter_execve(const char *filename, const char *const *argv, const char *const *envp) */
+SEC("tracepoint/syscalls/sys_enter_execve")
+int handle_execve(struct trace_event_raw_sys_enter *ctx)
+{
+	return enter((const char *const *)ctx->args[1]);
+}
+
+/* tracepoint syscalls:sys_enter_execveat(int fd, const char *filename, const char *const *argv, const char *const *envp, int flags) */
+SEC("tracepoint/syscalls/sys_enter_execveat")
+int handle_execveat(struct trace_event_raw_sys_enter *ctx)
+{
+	return enter((const char *const *)ctx->args[2]);
+}
+
+/* tracepoint syscalls:sys_exit_execve(long ret) */
+SEC("tracepoint/syscalls/sys_exit_execve")
+int handle_execve_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	return leave(ctx->ret);
+}
+
+/* tracepoint syscalls:sys_exit_execveat(long ret) */
+SEC("tracepoint/syscalls/sys_exit_execveat")
+int handle_execveat_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	return leave(ctx->ret);
+}
+
+/*
+ * tracepoint sched:sched_process_exec(pid_t pid, pid_t old_pid): a thread
+ * other than the leader exec'd and took over the PID, so its exit comes
+ * under another thread ID than its entry.
+ */
+SEC("tracepoint/sched/sched_process_exec")
+int handle_exec_rekey(struct trace_event_raw_sched_process_exec *ctx)
+{
+	__u32 old_tid = ctx->old_pid, tid = ctx->pid;
+	struct exec_event *e;
+
+	if (old_tid == tid)
+		return 0;
+	e = bpf_map_lookup_elem(&starts, &old_tid);
+	if (!e)
+		return 0;
+	bpf_map_update_elem(&starts, &tid, e, BPF_ANY);
+	bpf_map_delete_elem(&starts, &old_tid);
+	return 0;
+}
+
+/* tp_btf sched_process_exec(struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm) */
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(handle_exec_btf, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	unsigned long start, len;
+	struct exec_event *e;
+
+	if (bk_filter.failed_only || bk_filtered(id))
+		return 0;
+	e = bk_scratch(&scratch);
+	if (!e)
+		return 0;
+	/* The new program's argv strings, already back to back in its memory. */
+	start = BPF_CORE_READ(p, mm, arg_start);
+	len = BPF_CORE_READ(p, mm, arg_end) - start;
+	e->truncated = len > EXECSNOOP_ARGS_SIZE;
+	if (len > EXECSNOOP_ARGS_SIZE)
+		len = EXECSNOOP_ARGS_SIZE;
+	if (bpf_probe_read_user(e->args, len, (const void *)start))
+		len = 0;
+	e->args_size = len;
+	emit(e, 0, id);
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
