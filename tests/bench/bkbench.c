@@ -1,0 +1,452 @@
+// SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+/*
+ * bkbench: the load generators and the tracer harness of tests/bench/run.sh.
+ * One binary, so that the load and the harness's marker events share one
+ * command name ("bkbench") that a tool can filter on with -n.
+ *
+ *   bkbench open N PATH          N open()+close() of PATH; ns_per_op=
+ *   bkbench exec N TAG           N spawns of `/bin/true TAG`, each waited; ns_per_op=
+ *   bkbench read N               N one-byte read()s of /dev/zero; ns_per_op=
+ *   bkbench flood T SECONDS PATH T threads open()+close() PATH as fast as they can;
+ *                                generated= (opens done) ns_per_op=
+ *   bkbench run [-m open|exec|none] [-p PATTERN] [-l 'LOAD ARGS'] [-c CPU]
+ *               [-L CPU] [-s MS] [-e ERRFILE] [-w SECONDS] -- TOOL ARGS...
+ *
+ * run: spawns TOOL (on CPU -c, stdout to a pipe read here, stderr to ERRFILE)
+ * and, every millisecond, opens (or execs) a path with a unique marker until
+ * the marker shows up on TOOL's stdout: that is when TOOL is attached, and
+ * the time since the spawn is its start-up (attach_ms). -m none waits -s MS
+ * instead. Then it runs LOAD (`bkbench LOAD ARGS`, on CPU -L), counting
+ * TOOL's output lines that contain PATTERN, waits -s MS, sends SIGINT and
+ * times TOOL's exit (exit_ms) while reading the rest of its output. Prints
+ * one line of key=value: attach_ms lines exit_ms rss_kb status, then LOAD's
+ * own line.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void die(const char *what)
+{
+	fprintf(stderr, "bkbench: %s: %s\n", what, strerror(errno));
+	exit(2);
+}
+
+static long num(const char *s)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (!*s || *end || v < 0) {
+		fprintf(stderr, "bkbench: bad number '%s'\n", s);
+		exit(2);
+	}
+	return v;
+}
+
+/* ---- load generators ---- */
+
+static int load_open(long n, const char *path)
+{
+	double t0 = now_s(), t;
+
+	for (long i = 0; i < n; i++) {
+		int fd = open(path, O_RDONLY);
+
+		if (fd < 0)
+			die(path);
+		close(fd);
+	}
+	t = now_s() - t0;
+	printf("ns_per_op=%.1f ops=%ld\n", t * 1e9 / n, n);
+	return 0;
+}
+
+static pid_t spawn_true(const char *tag)
+{
+	char *argv[] = { "/bin/true", (char *)tag, NULL };
+	pid_t pid;
+	int err = posix_spawn(&pid, "/bin/true", NULL, NULL, argv, environ);
+
+	if (err) {
+		errno = err;
+		die("/bin/true");
+	}
+	return pid;
+}
+
+static int load_exec(long n, const char *tag)
+{
+	double t0 = now_s(), t;
+
+	for (long i = 0; i < n; i++)
+		waitpid(spawn_true(tag), NULL, 0);
+	t = now_s() - t0;
+	printf("ns_per_op=%.1f ops=%ld\n", t * 1e9 / n, n);
+	return 0;
+}
+
+static int load_read(long n)
+{
+	double t0 = now_s(), t;
+	int fd = open("/dev/zero", O_RDONLY);
+	char c;
+
+	if (fd < 0)
+		die("/dev/zero");
+	for (long i = 0; i < n; i++)
+		if (read(fd, &c, 1) != 1)
+			die("read");
+	t = now_s() - t0;
+	printf("ns_per_op=%.1f ops=%ld\n", t * 1e9 / n, n);
+	return 0;
+}
+
+static const char *flood_path;
+static double flood_end;
+
+static void *flood_thread(void *arg)
+{
+	long *count = arg;
+
+	/* Checking the clock every 256 opens keeps it off the profile. */
+	while ((*count & 255) || now_s() < flood_end) {
+		int fd = open(flood_path, O_RDONLY);
+
+		if (fd < 0)
+			die(flood_path);
+		close(fd);
+		(*count)++;
+	}
+	return NULL;
+}
+
+static int load_flood(long threads, long seconds, const char *path)
+{
+	pthread_t tid[64];
+	static long counts[64 * 16];
+	long total = 0;
+	double t0 = now_s();
+
+	if (threads < 1 || threads > 64) {
+		fprintf(stderr, "bkbench: 1 to 64 threads\n");
+		return 2;
+	}
+	flood_path = path;
+	flood_end = t0 + seconds;
+	for (long i = 0; i < threads; i++)
+		pthread_create(&tid[i], NULL, flood_thread, &counts[i * 16]);
+	for (long i = 0; i < threads; i++) {
+		pthread_join(tid[i], NULL);
+		total += counts[i * 16];
+	}
+	printf("generated=%ld ns_per_op=%.1f\n", total, (now_s() - t0) * 1e9 * threads / total);
+	return 0;
+}
+
+/* ---- harness ---- */
+
+static void pin(int cpu)
+{
+	cpu_set_t set;
+
+	if (cpu < 0)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		die("sched_setaffinity");
+}
+
+/* Line scanner over a pipe: counts lines holding `pattern`, notes `marker`. */
+struct scan {
+	int fd;
+	const char *pattern, *marker;
+	long lines, matched;
+	int marker_seen, eof;
+	char carry[8192];
+	size_t ncarry;
+};
+
+static void scan_line(struct scan *s, const char *p, size_t len)
+{
+	s->lines++;
+	if (s->pattern && memmem(p, len, s->pattern, strlen(s->pattern)))
+		s->matched++;
+	if (s->marker && !s->marker_seen && memmem(p, len, s->marker, strlen(s->marker)))
+		s->marker_seen = 1;
+}
+
+static void scan_read(struct scan *s)
+{
+	static char buf[1 << 16];
+	ssize_t n = read(s->fd, buf, sizeof(buf));
+	char *p = buf, *nl;
+
+	if (n <= 0) {
+		if (n == 0 || (errno != EINTR && errno != EAGAIN))
+			s->eof = 1;
+		return;
+	}
+	while ((nl = memchr(p, '\n', buf + n - p))) {
+		size_t len = nl - p;
+
+		if (s->ncarry) {
+			size_t take = len < sizeof(s->carry) - s->ncarry ? len : sizeof(s->carry) - s->ncarry;
+
+			memcpy(s->carry + s->ncarry, p, take);
+			scan_line(s, s->carry, s->ncarry + take);
+			s->ncarry = 0;
+		} else {
+			scan_line(s, p, len);
+		}
+		p = nl + 1;
+	}
+	if (p < buf + n) {
+		size_t len = buf + n - p, take = len < sizeof(s->carry) - s->ncarry ?
+						 len : sizeof(s->carry) - s->ncarry;
+
+		memcpy(s->carry + s->ncarry, p, take);
+		s->ncarry += take;
+	}
+}
+
+static void marker_event(char kind, const char *marker, long n)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/tmp/%s%ld", marker, n);
+	if (kind == 'o') {
+		int fd = open(path, O_RDONLY);	/* ENOENT: the event is all we want */
+
+		if (fd >= 0)
+			close(fd);
+	} else if (kind == 'e') {
+		waitpid(spawn_true(path), NULL, 0);
+	}
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: bkbench open N PATH | exec N TAG | read N | flood THREADS SECONDS PATH\n"
+			"       bkbench run [-m open|exec|none] [-p PATTERN] [-l 'LOAD ARGS'] [-c CPU]\n"
+			"                   [-L CPU] [-s MS] [-e ERRFILE] [-w SECONDS] -- TOOL ARGS...\n");
+	exit(2);
+}
+
+static int run(int argc, char **argv)
+{
+	char kind = 'o', marker[64], *load = NULL, *errfile = "/dev/null", loadout[512] = "";
+	const char *pattern = NULL;
+	int tool_cpu = -1, load_cpu = -1, c, out[2], lp[2] = { -1, -1 }, pidfd, st;
+	long settle_ms = 0, wait_s = 30, nmark = 0;
+	double t0, t_attach = -1, t_int, t_exit = -1, next_mark;
+	size_t nloadout = 0;
+	struct rusage ru;
+	pid_t pid, lpid = -1;
+	struct scan s = {};
+	char self[4096];
+	ssize_t nself = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (nself < 0)
+		die("/proc/self/exe");
+	self[nself] = 0;
+
+	while ((c = getopt(argc, argv, "+m:p:l:c:L:s:e:w:")) != -1) {
+		switch (c) {
+		case 'm': kind = optarg[0]; break;
+		case 'p': pattern = optarg; break;
+		case 'l': load = optarg; break;
+		case 'c': tool_cpu = atoi(optarg); break;
+		case 'L': load_cpu = atoi(optarg); break;
+		case 's': settle_ms = num(optarg); break;
+		case 'e': errfile = optarg; break;
+		case 'w': wait_s = num(optarg); break;
+		default: usage();
+		}
+	}
+	if (optind >= argc || !strchr("oen", kind))
+		usage();
+	snprintf(marker, sizeof(marker), "bkbench-m-%d-", getpid());
+	signal(SIGPIPE, SIG_IGN);
+
+	/* The tool, stdout into our pipe, stderr to a file. */
+	if (pipe2(out, O_CLOEXEC))
+		die("pipe");
+	t0 = now_s();
+	pid = fork();
+	if (pid < 0)
+		die("fork");
+	if (pid == 0) {
+		int efd = open(errfile, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+		pin(tool_cpu);
+		dup2(out[1], 1);
+		if (efd >= 0)
+			dup2(efd, 2);
+		execvp(argv[optind], argv + optind);
+		fprintf(stderr, "bkbench: %s: %s\n", argv[optind], strerror(errno));
+		_exit(127);
+	}
+	close(out[1]);
+	pidfd = syscall(SYS_pidfd_open, pid, 0);
+	if (pidfd < 0)
+		die("pidfd_open");
+	s.fd = out[0];
+	s.pattern = pattern;
+	s.marker = kind == 'n' ? NULL : marker;
+
+	/* Attached: the marker is on its stdout (or, for -m none, the settle time passed). */
+	next_mark = t0 + 0.001;
+	while (t_attach < 0) {
+		struct pollfd pf[2] = { { s.fd, POLLIN, 0 }, { pidfd, POLLIN, 0 } };
+		double now = now_s();
+		int timeout = next_mark > now ? (int)((next_mark - now) * 1000) + 1 : 0;
+
+		if (kind == 'n')
+			timeout = (int)((t0 + settle_ms / 1000.0 - now) * 1000) + 1;
+		if (timeout < 0)
+			timeout = 0;
+		poll(pf, 2, timeout);
+		if (pf[0].revents)
+			scan_read(&s);
+		now = now_s();
+		if (s.marker_seen || (kind == 'n' && now >= t0 + settle_ms / 1000.0)) {
+			t_attach = now;
+			break;
+		}
+		if (s.eof || pf[1].revents) {
+			printf("attach_ms=-1 lines=0 exit_ms=-1 rss_kb=-1 status=died\n");
+			waitpid(pid, NULL, 0);
+			return 1;
+		}
+		if (now - t0 > wait_s) {
+			kill(pid, SIGKILL);
+			waitpid(pid, NULL, 0);
+			printf("attach_ms=-1 lines=0 exit_ms=-1 rss_kb=-1 status=noattach\n");
+			return 1;
+		}
+		if (now >= next_mark && kind != 'n') {
+			marker_event(kind, marker, nmark++);
+			next_mark = now_s() + 0.001;
+		}
+	}
+	s.lines = s.matched = 0;
+
+	/* The load, while the tool's output is counted. */
+	if (load) {
+		char *largv[16] = { "bkbench" }, *copy = strdup(load), *tok, *save;
+		int n = 1;
+
+		for (tok = strtok_r(copy, " ", &save); tok && n < 15; tok = strtok_r(NULL, " ", &save))
+			largv[n++] = tok;
+		largv[n] = NULL;
+		if (pipe2(lp, O_CLOEXEC))
+			die("pipe");
+		lpid = fork();
+		if (lpid < 0)
+			die("fork");
+		if (lpid == 0) {
+			pin(load_cpu);
+			dup2(lp[1], 1);
+			/* Not /proc/self/exe: the name would be "exe", not bkbench. */
+			execv(self, largv);
+			_exit(127);
+		}
+		close(lp[1]);
+		while (lp[0] >= 0) {
+			struct pollfd pf[2] = { { s.eof ? -1 : s.fd, POLLIN, 0 }, { lp[0], POLLIN, 0 } };
+
+			poll(pf, 2, -1);
+			if (pf[0].revents)
+				scan_read(&s);
+			if (pf[1].revents) {
+				ssize_t r = read(lp[0], loadout + nloadout, sizeof(loadout) - 1 - nloadout);
+
+				if (r <= 0) {
+					close(lp[0]);
+					lp[0] = -1;
+				} else {
+					nloadout += r;
+				}
+			}
+		}
+		waitpid(lpid, NULL, 0);
+	}
+
+	/* Let the tool catch up, then SIGINT and time its exit. */
+	for (double end = now_s() + settle_ms / 1000.0 * (kind != 'n'); !s.eof && now_s() < end;) {
+		struct pollfd pf = { s.fd, POLLIN, 0 };
+
+		if (poll(&pf, 1, (int)((end - now_s()) * 1000) + 1) > 0)
+			scan_read(&s);
+	}
+	t_int = now_s();
+	kill(pid, SIGINT);
+	while (t_exit < 0 || !s.eof) {
+		struct pollfd pf[2] = { { s.eof ? -1 : s.fd, POLLIN, 0 }, { t_exit < 0 ? pidfd : -1, POLLIN, 0 } };
+
+		poll(pf, 2, 1000);
+		if (pf[0].revents)
+			scan_read(&s);
+		if (pf[1].revents && t_exit < 0)
+			t_exit = now_s();
+		if (t_exit < 0 && now_s() - t_int > 10) {
+			kill(pid, SIGKILL);
+			t_exit = now_s();
+		}
+	}
+	if (s.ncarry)
+		scan_line(&s, s.carry, s.ncarry);
+	if (wait4(pid, &st, 0, &ru) < 0)
+		die("wait4");
+	loadout[nloadout] = 0;
+	if (nloadout && loadout[nloadout - 1] == '\n')
+		loadout[nloadout - 1] = 0;
+	printf("attach_ms=%.2f lines=%ld matched=%ld exit_ms=%.2f rss_kb=%ld status=%s%d %s\n",
+	       (t_attach - t0) * 1000, s.lines, s.matched, (t_exit - t_int) * 1000, ru.ru_maxrss,
+	       WIFEXITED(st) ? "exit" : "signal", WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st),
+	       loadout);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc >= 4 && !strcmp(argv[1], "open"))
+		return load_open(num(argv[2]), argv[3]);
+	if (argc >= 4 && !strcmp(argv[1], "exec"))
+		return load_exec(num(argv[2]), argv[3]);
+	if (argc >= 3 && !strcmp(argv[1], "read"))
+		return load_read(num(argv[2]));
+	if (argc >= 5 && !strcmp(argv[1], "flood"))
+		return load_flood(num(argv[2]), num(argv[3]), argv[4]);
+	if (argc >= 2 && !strcmp(argv[1], "run"))
+		return run(argc - 1, argv + 1);
+	usage();
+	return 2;
+}
