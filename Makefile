@@ -3,7 +3,7 @@
 # bpfkit build. The one list of tools is TOOLS below: install, tests, the README
 # check and the benchmarks all derive from it.
 
-TOOLS := opensnoop execsnoop exitsnoop gethostlatency capable tcpconnect bashreadline
+TOOLS := opensnoop execsnoop exitsnoop gethostlatency capable tcpconnect bashreadline oomkill
 
 VERSION := 0.1.0
 OUTPUT ?= build
@@ -27,6 +27,8 @@ CFLAGS += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-init
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wno-unused-function \
 	      -Ibpf/vmlinux/$(ARCH) -Ibpf $(LIBBPF_CFLAGS)
 LDLIBS += $(LIBBPF_LIBS)
+# libbpf's usdt.bpf.h includes <linux/errno.h>, which wants the multiarch <asm/errno.h>.
+$(OUTPUT)/obj/uflow.bpf.o: BPF_CFLAGS += -I/usr/include/$(shell $(CC) -print-multiarch 2>/dev/null)
 
 ifeq ($(V),1)
 Q :=
