@@ -1,0 +1,122 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+# tcptop against tests/triggers/tcpbytes: the exact bytes of one loopback
+# connection, seen from both ends, in columns and JSON.
+. "$(dirname "$0")/../lib.sh"
+T=tcptop
+
+expect_exit "$T: -p 12abc is a usage error" 64 "$BIN/$T" -p 12abc
+expect_exit "$T: -r 0 is a usage error" 64 "$BIN/$T" -r 0
+expect_exit "$T: -r 5x is a usage error" 64 "$BIN/$T" -r 5x
+expect_exit "$T: -S bytes is a usage error" 64 "$BIN/$T" -S bytes
+expect_exit "$T: an interval of 0 is a usage error" 64 "$BIN/$T" 0
+expect_exit "$T: a count of 0 is a usage error" 64 "$BIN/$T" 1 0
+expect_exit "$T: a third argument is a usage error" 64 "$BIN/$T" 1 2 3
+expect_exit "$T: an unknown --force-path is a usage error" 64 "$BIN/$T" --force-path=nope
+expect_exit "$T: --help exits 0" 0 "$BIN/$T" --help
+man_options_match "$T: man page options match --help" $T
+
+# The client sends S and receives R bytes; the server the other way round.
+S=300000 R=70000
+SKB=$((S / 1024)) RKB=$((R / 1024))
+
+# run_case NAME TCPBYTES-ARGS -- TOOL-ARGS...: one tcpbytes run inside one long
+# interval, then SIGTERM, which prints that interval. Sets TPID, CPORT, SPORT.
+run_case() {
+	local name=$1 targs=$2; shift 3
+	start_tool "$name" $T -C -n tcpbytes "$@" 30 || { fail "$T: $name: did not attach" "$(tail -3 "$TMP/$name.err")"; return 1; }
+	"$TRIG/tcpbytes" $targs $S $R >"$TMP/$name.trig"
+	TPID=$(sed -n 1p "$TMP/$name.trig")
+	read -r CPORT SPORT < <(sed -n 2p "$TMP/$name.trig")
+	stop_tool TERM
+	[ "$TOOL_RC" = 0 ] || fail "$T: $name: SIGTERM exit status" "$TOOL_RC"
+}
+
+# sums FILE ADDR LPORT RPORT: "rx_bytes tx_bytes rx_kb tx_kb" of that end of
+# the connection, summed over the refreshes (JSON).
+sums() {
+	jq -s -r --argjson pid "$TPID" --arg a "$2" --argjson l "$3" --argjson r "$4" \
+		'[.[] | select(.pid == $pid and .comm == "tcpbytes" and .laddr == $a and .raddr == $a
+			and .lport == $l and .rport == $r)]
+		 | "\(map(.rx_bytes) | add) \(map(.tx_bytes) | add) \(map(.rx_kb) | add) \(map(.tx_kb) | add)"' "$1"
+}
+
+for path in tracepoint fentry kprobe; do
+	if ! "$BIN/$T" --force-path=$path 0.1 1 >/dev/null 2>"$TMP/probe.err"; then
+		if grep -q 'not available on this kernel' "$TMP/probe.err"; then
+			skip "$T: $path path" "$(cat "$TMP/probe.err")"
+			matrix $T $path n/a
+			continue
+		fi
+	fi
+	run_case "json-$path" "" -- -j --force-path=$path
+	out=$TMP/json-$path.out
+	ok=1
+	got=$(sums "$out" 127.0.0.1 "$CPORT" "$SPORT")
+	[ "$got" = "$R $S $RKB $SKB" ] || { ok=0; fail "$T: $path: client end" "got '$got', want '$R $S $RKB $SKB'"; }
+	got=$(sums "$out" 127.0.0.1 "$SPORT" "$CPORT")
+	[ "$got" = "$S $R $SKB $RKB" ] || { ok=0; fail "$T: $path: server end" "got '$got', want '$S $R $SKB $RKB'"; }
+	json_valid "$out" || { ok=0; fail "$T: $path: valid JSON" "$(head -2 "$out")"; }
+	[ $ok = 1 ] && pass "$T: $path: exact bytes of both ends in JSON"
+	matrix $T $path $([ $ok = 1 ] && echo pass || echo fail)
+done
+
+# Columns: KB of both ends, IPv4.
+run_case cols "" --
+row() {
+	awk -v pid="$TPID" -v l="$2" -v r="$3" -v rx="$4" -v tx="$5" \
+		'$1 == pid && $2 == "tcpbytes" && $3 == l && $4 == r && $5 == rx && $6 == tx' "$1" | wc -l
+}
+n=$(row "$TMP/cols.out" 127.0.0.1:$CPORT 127.0.0.1:$SPORT $RKB $SKB)
+m=$(row "$TMP/cols.out" 127.0.0.1:$SPORT 127.0.0.1:$CPORT $SKB $RKB)
+expect_eq "$T: columns show the exact KB of both ends" "$n/$m" "1/1"
+expect_eq "$T: the refresh at SIGTERM says 2 connections" \
+	"$(grep -c '^[0-9:]*  2 connections$' "$TMP/cols.out")" 1
+
+# IPv6, columns and JSON.
+run_case cols6 -6 --
+n=$(row "$TMP/cols6.out" "[::1]:$CPORT" "[::1]:$SPORT" $RKB $SKB)
+m=$(row "$TMP/cols6.out" "[::1]:$SPORT" "[::1]:$CPORT" $SKB $RKB)
+expect_eq "$T: IPv6: columns show the exact KB of both ends" "$n/$m" "1/1"
+run_case json6 -6 -- -j
+expect_eq "$T: IPv6: JSON has the exact bytes of the client end" \
+	"$(sums "$TMP/json6.out" ::1 "$CPORT" "$SPORT")" "$R $S $RKB $SKB"
+expect_eq "$T: IPv6: JSON says ip 6" "$(jq -s -r --argjson pid "$TPID" '[.[] | select(.pid == $pid) | .ip] | unique | join(",")' "$TMP/json6.out")" 6
+
+# -S and -r: the server end receives most, the client end sends most.
+first() { awk '$1 == "PID" { getline; print $3; exit }' "$1"; }
+run_case rx "" -- -S rx
+expect_eq "$T: -S rx puts the receiving end first" "$(first "$TMP/rx.out")" "127.0.0.1:$SPORT"
+run_case tx "" -- -S tx
+expect_eq "$T: -S tx puts the sending end first" "$(first "$TMP/tx.out")" "127.0.0.1:$CPORT"
+run_case rows "" -- -r 1
+expect_eq "$T: -r 1 shows one of the 2 connection ends" "$(grep -c ' tcpbytes ' "$TMP/rows.out")" 1
+
+# -p: only the process named, started before it sends.
+mkfifo "$TMP/fifo"
+"$TRIG/tcpbytes" -w $S $R <"$TMP/fifo" >"$TMP/w.trig" &
+wpid=$!
+exec 7>"$TMP/fifo"
+start_tool pid $T -C -p "$wpid" 30
+"$TRIG/tcpbytes" 1000 1000 >/dev/null
+echo go >&7; exec 7>&-
+wait $wpid
+stop_tool TERM
+n=$(awk -v pid=$wpid '$1 == pid && $2 == "tcpbytes"' "$TMP/pid.out" | wc -l)
+m=$(awk '$2 == "tcpbytes"' "$TMP/pid.out" | wc -l)
+expect_eq "$T: -p shows that process's 2 connection ends only" "$n/$m" "2/2"
+
+# [interval [count]]: three refreshes, then exit 0 by itself.
+start=$(date +%s%N)
+"$BIN/$T" -C -n tcpbytes 0.3 3 >"$TMP/count.out" 2>&1; rc=$?
+el=$(( ($(date +%s%N) - start) / 1000000 ))
+n=$(grep -c '^PID' "$TMP/count.out")
+if [ $rc = 0 ] && [ "$n" = 3 ] && [ $el -lt 10000 ]; then pass "$T: 0.3 3 refreshes three times and exits 0"
+else fail "$T: 0.3 3 refreshes three times and exits 0" "rc=$rc, $n refreshes, ${el}ms"; fi
+
+# SIGINT also ends cleanly.
+start_tool int $T -n tcpbytes
+stop_tool INT
+expect_eq "$T: SIGINT exits 0" "$TOOL_RC" 0
+
+no_leaks "$T: no BPF program or link is left behind"
