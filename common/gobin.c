@@ -18,6 +18,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "gobin.h"
 #include "x86_insn.h"
@@ -559,6 +560,304 @@ int gobuildinfo_parse(const void *buf, size_t len, gobin_read_fn rd, void *ctx,
 	}
 }
 
+/* --------------------------------------------------------------- DWARF -- */
+
+struct dr {
+	const uint8_t *d;
+	uint64_t len, pos;
+	int err;
+};
+
+static uint64_t dr_fixed(struct dr *r, int n)
+{
+	uint64_t v;
+
+	if (r->err || !in_bounds(r->len, r->pos, n)) {
+		r->err = 1;
+		return 0;
+	}
+	v = get_uint(r->d + r->pos, n, 0);
+	r->pos += n;
+	return v;
+}
+
+static uint64_t dr_uleb(struct dr *r)
+{
+	uint64_t v = 0;
+	int shift;
+
+	for (shift = 0; !r->err; shift += 7) {
+		uint8_t b;
+
+		if (shift > 63 || r->pos >= r->len) {
+			r->err = 1;
+			break;
+		}
+		b = r->d[r->pos++];
+		v |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80))
+			return v;
+	}
+	return 0;
+}
+
+static void dr_skip(struct dr *r, uint64_t n)
+{
+	if (r->err || !in_bounds(r->len, r->pos, n))
+		r->err = 1;
+	else
+		r->pos += n;
+}
+
+struct abbrev {
+	uint64_t code, tag, attrs; /* attrs: offset of the attribute specs */
+	int children;
+};
+
+#define DW_MAX_ATTRS 256
+
+/* Parses the abbreviation table at off into *out (malloc'ed). */
+static int parse_abbrevs(const uint8_t *ab, uint64_t len, uint64_t off, struct abbrev **out,
+			 size_t *n)
+{
+	struct dr r = { ab, len, off, 0 };
+	struct abbrev *v = NULL;
+	size_t cap = 0;
+
+	*n = 0;
+	while (!r.err) {
+		struct abbrev a;
+		int k;
+
+		a.code = dr_uleb(&r);
+		if (!a.code || r.err)
+			break;
+		a.tag = dr_uleb(&r);
+		a.children = (int)dr_fixed(&r, 1);
+		a.attrs = r.pos;
+		for (k = 0;; k++) {
+			uint64_t at = dr_uleb(&r), form = dr_uleb(&r);
+
+			if (r.err || k > DW_MAX_ATTRS)
+				goto bad;
+			if (!at && !form)
+				break;
+			if (form == 0x21) /* implicit_const */
+				dr_uleb(&r);
+		}
+		if (*n == cap) {
+			struct abbrev *nv;
+
+			cap = cap ? cap * 2 : 64;
+			nv = realloc(v, cap * sizeof(*v));
+			if (!nv) {
+				free(v);
+				return -ENOMEM;
+			}
+			v = nv;
+		}
+		v[(*n)++] = a;
+	}
+	if (r.err)
+		goto bad;
+	*out = v;
+	return 0;
+bad:
+	free(v);
+	return -EINVAL;
+}
+
+static const struct abbrev *find_abbrev(const struct abbrev *v, size_t n, uint64_t code)
+{
+	size_t i;
+
+	if (code - 1 < n && v[code - 1].code == code)
+		return &v[code - 1];
+	for (i = 0; i < n; i++)
+		if (v[i].code == code)
+			return &v[i];
+	return NULL;
+}
+
+/*
+ * Reads one attribute value of the given form; constants land in *val and
+ * inline strings in *str, everything else is skipped.
+ */
+static void dr_attr(struct dr *r, uint64_t form, int addr_size, int version, uint64_t *val,
+		    const char **str, int depth)
+{
+	uint64_t n;
+
+	*val = 0;
+	*str = NULL;
+	switch (form) {
+	case 0x01: /* addr */
+		*val = dr_fixed(r, addr_size);
+		break;
+	case 0x0b: case 0x0c: case 0x11: case 0x25: case 0x29: /* data1 flag ref1 strx1 addrx1 */
+		*val = dr_fixed(r, 1);
+		break;
+	case 0x05: case 0x12: case 0x26: case 0x2a: /* data2 ref2 strx2 addrx2 */
+		*val = dr_fixed(r, 2);
+		break;
+	case 0x27: case 0x2b: /* strx3 addrx3 */
+		*val = dr_fixed(r, 3);
+		break;
+	case 0x06: case 0x13: case 0x0e: case 0x17: case 0x1c: case 0x1d: case 0x1f:
+	case 0x28: case 0x2c: case 0x1f20: case 0x1f21:
+		*val = dr_fixed(r, 4);
+		break;
+	case 0x07: case 0x14: case 0x20: case 0x24: /* data8 ref8 ref_sig8 ref_sup8 */
+		*val = dr_fixed(r, 8);
+		break;
+	case 0x1e: /* data16 */
+		dr_skip(r, 16);
+		break;
+	case 0x10: /* ref_addr */
+		*val = dr_fixed(r, version <= 2 ? addr_size : 4);
+		break;
+	case 0x0d: /* sdata */
+	case 0x0f: case 0x15: case 0x1a: case 0x1b: case 0x22: case 0x23: case 0x1f01:
+	case 0x1f02:
+		*val = dr_uleb(r);
+		break;
+	case 0x08: /* string */
+		if (!r->err && r->pos < r->len && memchr(r->d + r->pos, 0, r->len - r->pos)) {
+			*str = (const char *)r->d + r->pos;
+			r->pos += strlen(*str) + 1;
+		} else {
+			r->err = 1;
+		}
+		break;
+	case 0x0a: case 0x03: case 0x04: case 0x09: case 0x18: /* blocks, exprloc */
+		n = form == 0x0a ? dr_fixed(r, 1) : form == 0x03 ? dr_fixed(r, 2) :
+		    form == 0x04 ? dr_fixed(r, 4) : dr_uleb(r);
+		/* DW_OP_plus_uconst N: an old-style member location */
+		if (!r->err && n >= 2 && in_bounds(r->len, r->pos, n) && r->d[r->pos] == 0x23) {
+			struct dr e = { r->d + r->pos + 1, n - 1, 0, 0 };
+
+			*val = dr_uleb(&e);
+		}
+		dr_skip(r, n);
+		break;
+	case 0x19: /* flag_present */
+	case 0x21: /* implicit_const: the value is in the abbreviation */
+		*val = 1;
+		break;
+	case 0x16: /* indirect */
+		n = dr_uleb(r);
+		if (depth > 0 || n == 0x16)
+			r->err = 1;
+		else
+			dr_attr(r, n, addr_size, version, val, str, depth + 1);
+		break;
+	default:
+		r->err = 1;
+		break;
+	}
+}
+
+int godwarf_member_offset(const void *info, size_t info_len, const void *abbrev,
+			  size_t abbrev_len, const char *type, const char *member, int64_t *off)
+{
+	struct dr r = { info, info_len, 0, 0 };
+
+	if (!info || !abbrev || !type || !member || !off)
+		return -EINVAL;
+	while (r.pos < r.len) {
+		uint64_t unit_len, end, abbrev_off;
+		struct abbrev *abs = NULL;
+		size_t nabs;
+		int version, addr_size, depth = 0, struct_depth = -1, err;
+
+		unit_len = dr_fixed(&r, 4);
+		if (r.err || unit_len >= 0xfffffff0 || !in_bounds(r.len, r.pos, unit_len))
+			return -EINVAL;
+		end = r.pos + unit_len;
+		version = (int)dr_fixed(&r, 2);
+		if (version >= 5) {
+			dr_fixed(&r, 1); /* unit_type */
+			addr_size = (int)dr_fixed(&r, 1);
+			abbrev_off = dr_fixed(&r, 4);
+		} else {
+			abbrev_off = dr_fixed(&r, 4);
+			addr_size = (int)dr_fixed(&r, 1);
+		}
+		if (r.err || version < 2 || version > 5 || (addr_size != 4 && addr_size != 8))
+			return -EINVAL;
+		err = parse_abbrevs(abbrev, abbrev_len, abbrev_off, &abs, &nabs);
+		if (err)
+			return err;
+		/* Each DIE consumes at least its code byte: bounded by the unit length. */
+		while (r.pos < end && !r.err) {
+			const struct abbrev *a;
+			const char *name = NULL;
+			uint64_t code = dr_uleb(&r), loc = 0, at, form, val;
+			int have_loc = 0;
+			struct dr spec;
+
+			if (!code) {
+				depth--;
+				if (struct_depth >= 0 && depth < struct_depth) {
+					free(abs);
+					return -ENOENT; /* the struct has no such member */
+				}
+				continue;
+			}
+			a = find_abbrev(abs, nabs, code);
+			if (!a) {
+				r.err = 1;
+				break;
+			}
+			spec = (struct dr){ abbrev, abbrev_len, a->attrs, 0 };
+			for (;;) {
+				const char *str;
+
+				at = dr_uleb(&spec);
+				form = dr_uleb(&spec);
+				if (spec.err || (!at && !form))
+					break;
+				if (form == 0x21) {
+					val = dr_uleb(&spec);
+					str = NULL;
+				} else {
+					dr_attr(&r, form, addr_size, version, &val, &str, 0);
+				}
+				if (at == 0x03) /* DW_AT_name */
+					name = str;
+				else if (at == 0x38) { /* DW_AT_data_member_location */
+					loc = val;
+					have_loc = 1;
+				}
+			}
+			if (r.err || spec.err) {
+				r.err = 1;
+				break;
+			}
+			if (struct_depth < 0 && a->tag == 0x13 && a->children && name &&
+			    !strcmp(name, type))
+				struct_depth = depth + 1;
+			else if (depth == struct_depth && a->tag == 0x0d && name &&
+				 !strcmp(name, member)) {
+				free(abs);
+				if (!have_loc || loc > INT32_MAX)
+					return -EINVAL;
+				*off = (int64_t)loc;
+				return 0;
+			}
+			if (a->children)
+				depth++;
+		}
+		free(abs);
+		if (r.err)
+			return -EINVAL;
+		if (struct_depth >= 0)
+			return -ENOENT;
+		r.pos = end;
+	}
+	return -ENOENT;
+}
+
 /* ----------------------------------------------------------------- ELF -- */
 
 struct seg {
@@ -569,6 +868,7 @@ struct seg {
 struct sect {
 	const char *name;
 	uint32_t type;
+	uint64_t flags;
 	uint64_t addr, off, size;
 	uint32_t link;
 	uint64_t entsize;
@@ -709,12 +1009,14 @@ static int parse_shdrs(struct gobin *gb, uint64_t shoff, uint64_t shnum, uint64_
 
 		s->type = (uint32_t)eu(gb, p + 4, 4);
 		if (gb->is64) {
+			s->flags = eu(gb, p + 8, 8);
 			s->addr = eu(gb, p + 16, 8);
 			s->off = eu(gb, p + 24, 8);
 			s->size = eu(gb, p + 32, 8);
 			s->link = (uint32_t)eu(gb, p + 40, 4);
 			s->entsize = eu(gb, p + 56, 8);
 		} else {
+			s->flags = eu(gb, p + 8, 4);
 			s->addr = eu(gb, p + 12, 4);
 			s->off = eu(gb, p + 16, 4);
 			s->size = eu(gb, p + 20, 4);
@@ -1200,10 +1502,92 @@ int gobin_goid_offset_for(const char *go_version, int machine)
 	return -ENOTSUP;
 }
 
+#define DEBUG_MAX (512ULL << 20)
+
+/*
+ * Uncompressed bytes of a DWARF section: plain, SHF_COMPRESSED (zlib) or
+ * Go's older .zdebug_ form ("ZLIB" + 8-byte big-endian size). *buf is
+ * malloc'ed when the data had to be inflated.
+ */
+static int debug_section(const struct gobin *gb, const char *name, const uint8_t **data,
+			 uint64_t *len, uint8_t **buf)
+{
+	const struct sect *s = find_sect(gb, name);
+	const uint8_t *src;
+	uint64_t size, srclen;
+	uLongf outlen;
+	char zname[64];
+
+	*buf = NULL;
+	if (s && !(s->flags & SHF_COMPRESSED)) {
+		*data = gb->map + s->off;
+		*len = s->size;
+		return 0;
+	}
+	if (s) {
+		unsigned int hdr = gb->is64 ? 24 : 12;
+
+		if (s->size < hdr || eu(gb, gb->map + s->off, 4) != ELFCOMPRESS_ZLIB)
+			return -ENOTSUP;
+		size = gb->is64 ? eu(gb, gb->map + s->off + 8, 8) : eu(gb, gb->map + s->off + 4, 4);
+		src = gb->map + s->off + hdr;
+		srclen = s->size - hdr;
+	} else {
+		snprintf(zname, sizeof(zname), ".z%s", name + 1);
+		s = find_sect(gb, zname);
+		if (!s)
+			return -ENOENT;
+		if (s->size < 12 || memcmp(gb->map + s->off, "ZLIB", 4))
+			return -ENOTSUP;
+		size = get_uint(gb->map + s->off + 4, 8, 1);
+		src = gb->map + s->off + 12;
+		srclen = s->size - 12;
+	}
+	/* zlib cannot expand more than about 1032:1; refuse absurd sizes. */
+	if (!size || size > DEBUG_MAX || size / 1032 > srclen)
+		return -EINVAL;
+	*buf = malloc(size);
+	if (!*buf)
+		return -ENOMEM;
+	outlen = (uLongf)size;
+	if (uncompress(*buf, &outlen, src, (uLong)srclen) != Z_OK || outlen != size) {
+		free(*buf);
+		*buf = NULL;
+		return -EINVAL;
+	}
+	*data = *buf;
+	*len = size;
+	return 0;
+}
+
+static int dwarf_goid_offset(const struct gobin *gb)
+{
+	const uint8_t *info, *abbrev;
+	uint64_t info_len, abbrev_len;
+	uint8_t *b1 = NULL, *b2 = NULL;
+	int64_t off = -1;
+	int err;
+
+	err = debug_section(gb, ".debug_info", &info, &info_len, &b1);
+	if (!err)
+		err = debug_section(gb, ".debug_abbrev", &abbrev, &abbrev_len, &b2);
+	if (!err)
+		err = godwarf_member_offset(info, info_len, abbrev, abbrev_len, "runtime.g",
+					    "goid", &off);
+	free(b1);
+	free(b2);
+	return err ? err : (int)off;
+}
+
 int gobin_goid_offset(const struct gobin *gb)
 {
+	int off;
+
 	if (!gb)
 		return -EINVAL;
+	off = dwarf_goid_offset(gb);
+	if (off >= 0)
+		return off;
 	return gobin_goid_offset_for(gobin_go_version(gb), gb->machine);
 }
 

@@ -55,9 +55,10 @@ const char *gobin_main_module(const struct gobin *gb);
 int gobin_machine(const struct gobin *gb);
 
 /*
- * Offset of goid in runtime.g by Go version, for amd64 and arm64:
- * 152 (1.12-1.22), 160 (1.23-1.24), 152 (1.25-1.26). -ENOTSUP when the
- * version or architecture is unknown: a guess would read garbage.
+ * Offset of goid in runtime.g: from DWARF (runtime.g's goid member) when the
+ * binary has it, else by Go version for amd64 and arm64: 152 (1.12-1.22),
+ * 160 (1.23-1.24), 152 (1.25-1.26). -ENOTSUP when neither is known: a guess
+ * would read garbage.
  */
 int gobin_goid_offset(const struct gobin *gb);
 /* The same table on a version string; machine is an ELF e_machine. */
@@ -162,5 +163,13 @@ typedef int (*gobin_read_fn)(void *ctx, uint64_t vaddr, void *dst, size_t n);
  */
 int gobuildinfo_parse(const void *buf, size_t len, gobin_read_fn rd, void *ctx,
 		      struct gobuildinfo *bi);
+
+/*
+ * DWARF: data_member_location of member `member` of struct `type` in
+ * uncompressed .debug_info/.debug_abbrev (DWARF 2-5, 32-bit format).
+ * -ENOENT when absent, -EINVAL malformed.
+ */
+int godwarf_member_offset(const void *info, size_t info_len, const void *abbrev,
+			  size_t abbrev_len, const char *type, const char *member, int64_t *off);
 
 #endif

@@ -31,6 +31,18 @@ seeds() {
 		rm -f "$dir/tab.tmp"
 		[ -x "$OUTPUT/tests/unit/test_gobin" ] &&
 			GOBIN_SEED_DIR=$dir GO_TARGETS=$GO_TARGETS "$OUTPUT/tests/unit/test_gobin" >/dev/null 2>&1 ;;
+	fuzz_godwarf)
+		# u32 abbrev length, abbrev, info: runtime.g of the real target.
+		bin=$GO_TARGETS/target
+		if objcopy --decompress-debug-sections "$bin" "$dir/dec.tmp" 2>/dev/null &&
+			objcopy --dump-section .debug_abbrev="$dir/ab.tmp" \
+				--dump-section .debug_info="$dir/in.tmp" "$dir/dec.tmp" "$dir/dec2.tmp" 2>/dev/null; then
+			n=$(stat -c %s "$dir/ab.tmp")
+			{ printf "$(printf '\\%03o\\%03o\\%03o\\%03o' $((n & 255)) $((n >> 8 & 255)) $((n >> 16 & 255)) $((n >> 24 & 255)))"
+			  cat "$dir/ab.tmp" "$dir/in.tmp"; } >"$dir/go119"
+		fi
+		rm -f "$dir/dec.tmp" "$dir/dec2.tmp"
+		rm -f "$dir/ab.tmp" "$dir/in.tmp" ;;
 	fuzz_gobuildinfo)
 		objcopy -O binary --only-section=.go.buildinfo "$bin" "$dir/go119" 2>/dev/null ;;
 	fuzz_x86_insn)
@@ -44,11 +56,12 @@ seeds() {
 	return 0
 }
 
-for t in fuzz_gopclntab:gobin.c,x86_insn.c fuzz_gobuildinfo:gobin.c,x86_insn.c fuzz_x86_insn:x86_insn.c; do
+for t in fuzz_gopclntab:gobin.c,x86_insn.c fuzz_gobuildinfo:gobin.c,x86_insn.c \
+	 fuzz_godwarf:gobin.c,x86_insn.c fuzz_x86_insn:x86_insn.c; do
 	name=${t%%:*}
 	srcs=$(echo "${t#*:}" | tr ',' '\n' | sed 's|^|common/|' | tr '\n' ' ')
 	log=$out/$name.log
-	if ! $CLANG $CFLAGS "tests/fuzz/$name.c" $srcs -o "$out/$name" >"$log" 2>&1; then
+	if ! $CLANG $CFLAGS "tests/fuzz/$name.c" $srcs -lz -o "$out/$name" >"$log" 2>&1; then
 		echo "FAIL $name: build failed: $(head -1 "$log")"
 		rc=1
 		continue

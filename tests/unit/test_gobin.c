@@ -999,6 +999,41 @@ static void test_real_pclntab_symbol(void)
 	free(buf);
 }
 
+/* Marks a copy as built by "go1.99", a version the goid table does not know. */
+static int patch_version(uint8_t *buf, size_t size)
+{
+	uint8_t *p = memmem(buf, size, "\xff Go buildinf:", 14);
+	uint8_t *v = p ? memmem(p, size - (size_t)(p - buf), "go1.19", 6) : NULL;
+
+	if (!v)
+		return -1;
+	memcpy(v, "go1.99", 6);
+	return 0;
+}
+
+/* DWARF gives the goid offset for any version; without DWARF the table refuses. */
+static void test_real_goid_dwarf(void)
+{
+	static const char *names[] = { "target", "target-stripped" };
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		size_t size = 0;
+		uint8_t *buf = slurp(target_path(names[i]), &size);
+		struct gobin *gb = NULL;
+
+		CHECK(buf != NULL);
+		if (!buf)
+			continue;
+		CHECK_INT(patch_version(buf, size), 0);
+		CHECK_INT(gobin_open_mem(buf, size, &gb), 0);
+		CHECK_STR(gobin_go_version(gb), "go1.99.8");
+		CHECK_INT(gobin_goid_offset(gb), i == 0 ? 152 : -ENOTSUP);
+		gobin_close(gb);
+		free(buf);
+	}
+}
+
 /* Corrupted copies of a real binary: open fails or everything stays in bounds. */
 static void test_real_corrupted(void)
 {
@@ -1078,6 +1113,7 @@ int main(void)
 	RUN(test_real_wrappers_and_match);
 	RUN(test_real_no_sections);
 	RUN(test_real_pclntab_symbol);
+	RUN(test_real_goid_dwarf);
 	RUN(test_real_corrupted);
 	UNIT_EXIT();
 }
