@@ -1,32 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 #include <string.h>
 #include "json.h"
-
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-	size_t len, i;
-	unsigned int cp;
-
-	if ((s[0] & 0xe0) == 0xc0)
-		len = 2, cp = s[0] & 0x1f;
-	else if ((s[0] & 0xf0) == 0xe0)
-		len = 3, cp = s[0] & 0x0f;
-	else if ((s[0] & 0xf8) == 0xf0)
-		len = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return len;
-}
+#include "output.h"
+#include "utf8.h"
 
 void bk_json_string(FILE *f, const char *str, size_t maxlen)
 {
@@ -49,7 +25,9 @@ void bk_json_string(FILE *f, const char *str, size_t maxlen)
 		} else if (c < 0x20 || c == 0x7f) {
 			fprintf(f, "\\u%04x", c);
 		} else if (c >= 0x80) {
-			len = utf8_seq(s + i, n - i);
+			unsigned int cp;
+
+			len = bk_utf8_seq(s + i, n - i, &cp);
 			if (len) {
 				fwrite(s + i, 1, len, f);
 				i += len;
@@ -133,4 +111,18 @@ void bk_json_array_end(struct bk_json *j)
 void bk_json_end(struct bk_json *j)
 {
 	fputs("}\n", j->f);
+}
+
+void bk_json_event(struct bk_json *j, FILE *f, __u64 ts_ns, __u32 tgid, __u32 tid, __u32 uid,
+		   const char *comm)
+{
+	char t[48];
+
+	bk_time_iso(t, sizeof(t), ts_ns);
+	bk_json_begin(j, f);
+	bk_json_str(j, "time", t, sizeof(t));
+	bk_json_uint(j, "pid", tgid);
+	bk_json_uint(j, "tid", tid);
+	bk_json_uint(j, "uid", uid);
+	bk_json_str(j, "comm", comm, 16);
 }

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <linux/types.h>
 
 struct bk_json {
 	FILE *f;
@@ -17,6 +18,12 @@ struct bk_json {
 };
 
 void bk_json_begin(struct bk_json *j, FILE *f);
+/*
+ * Begins an event object with the members every event has: time (ISO 8601),
+ * pid, tid, uid and comm.
+ */
+void bk_json_event(struct bk_json *j, FILE *f, __u64 ts_ns, __u32 tgid, __u32 tid, __u32 uid,
+		   const char *comm);
 void bk_json_str(struct bk_json *j, const char *key, const char *s, size_t maxlen);
 void bk_json_int(struct bk_json *j, const char *key, long long v);
 void bk_json_uint(struct bk_json *j, const char *key, unsigned long long v);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include "log.h"
 #include "loop.h"
+#include "opts.h"
 
 /* While events flow, drain every FLUSH_MS; when idle, a BPF wake-up ends the wait. */
 #define FLUSH_MS 10
@@ -53,6 +54,23 @@ struct ring_buffer *bk_ringbuf(struct bpf_map *events, ring_buffer_sample_fn fn,
 	if (!rb)
 		bk_set_error("cannot set up the ring buffer: %s", strerror(errno));
 	return rb;
+}
+
+int bk_events(struct bk_loop *l, struct bpf_map *events, ring_buffer_sample_fn fn, void *ctx,
+	      volatile __u64 *drops)
+{
+	l->rb = bk_ringbuf(events, fn, ctx);
+	if (!l->rb)
+		return -errno;
+	l->drops = drops;
+	l->duration_s = bk_env.duration_s;
+	return 0;
+}
+
+void bk_loop_free(struct bk_loop *l)
+{
+	ring_buffer__free(l->rb);
+	l->rb = NULL;
 }
 
 static void report_drops(struct bk_loop *l, __u64 *reported, bool final)

@@ -39,6 +39,16 @@ struct bk_loop {
 struct ring_buffer *bk_ringbuf(struct bpf_map *events, ring_buffer_sample_fn fn, void *ctx);
 
 /*
+ * Sets the loop up for a tool's `events` ring buffer: the ring buffer calling
+ * `fn`, the drop counter, and -d. Returns 0 or -errno (sentence set).
+ */
+int bk_events(struct bk_loop *l, struct bpf_map *events, ring_buffer_sample_fn fn, void *ctx,
+	      volatile __u64 *drops);
+
+/* Frees what bk_events() set up. */
+void bk_loop_free(struct bk_loop *l);
+
+/*
  * Runs until a signal, the duration or the count ends it. Drains the ring
  * buffer and reports drops at the end. Returns 0 or -errno.
  */

@@ -62,6 +62,13 @@ int bk_parse_uid(const char *s, uid_t *out);	/* a number or a user name */
 int bk_parse_seconds(const char *s, double *out);	/* > 0, decimals allowed */
 int bk_parse_comm(const char *s, char comm[16]);	/* at most 15 bytes */
 
+/*
+ * Parses the command line with the tool's own options and parser (may be
+ * NULL) plus the shared letters in `mask`. Exits 64 on a usage error.
+ */
+void bk_parse_args(int argc, char **argv, const struct argp_option *options,
+		   argp_parser_t parser, const char *doc, unsigned int mask);
+
 /* A usage error: one line on stderr, exit 64. */
 __attribute__((format(printf, 2, 3), noreturn)) void bk_usage(const struct argp_state *state,
 							      const char *fmt, ...);

@@ -3,36 +3,20 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include "opts.h"
 #include "output.h"
+#include "utf8.h"
 
-/* Length of a valid UTF-8 sequence at s (at most n bytes), 0 if invalid. */
+/* Length of a printable UTF-8 sequence at s: 1 for ASCII, 0 if invalid or a C1 control. */
 static size_t utf8_len(const unsigned char *s, size_t n)
 {
-	size_t len, i;
 	unsigned int cp;
+	size_t len;
 
 	if (s[0] < 0x80)
 		return 1;
-	if ((s[0] & 0xe0) == 0xc0)
-		len = 2, cp = s[0] & 0x1f;
-	else if ((s[0] & 0xf0) == 0xe0)
-		len = 3, cp = s[0] & 0x0f;
-	else if ((s[0] & 0xf8) == 0xf0)
-		len = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	/* Overlong forms, surrogates, beyond U+10FFFF, and C1 controls. */
-	if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff || (cp >= 0x80 && cp < 0xa0))
-		return 0;
-	return len;
+	len = bk_utf8_seq(s, n, &cp);
+	return len && cp >= 0xa0 ? len : 0;
 }
 
 static size_t escape(char *dst, size_t dstlen, const char *src, size_t srclen, bool quote)
@@ -133,4 +117,24 @@ void bk_time_iso(char *buf, size_t len, __u64 ts_ns)
 	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
 	strftime(zone, sizeof(zone), "%z", &tm);
 	snprintf(buf, len, "%s.%06ld%.3s:%s", date, ts.tv_nsec / 1000, zone, zone + 3);
+}
+
+void bk_print_prefix_header(void)
+{
+	if (bk_env.timestamp)
+		printf("%-*s ", BK_W_TIME, "TIME");
+	if (bk_env.uid_column)
+		printf("%-*s ", BK_W_UID, "UID");
+}
+
+void bk_print_prefix(__u64 ts_ns, __u32 uid)
+{
+	char t[32];
+
+	if (bk_env.timestamp) {
+		bk_time_hms(t, sizeof(t), ts_ns);
+		printf("%-*s ", BK_W_TIME, t);
+	}
+	if (bk_env.uid_column)
+		printf("%-*u ", BK_W_UID, uid);
 }

@@ -27,6 +27,10 @@ void bk_time_hms(char *buf, size_t len, __u64 ts_ns);
 /* Wall-clock ISO 8601 with microseconds (UTC offset included), for JSON. */
 void bk_time_iso(char *buf, size_t len, __u64 ts_ns);
 
+/* The optional leading columns of -T and -U: their headings, and their values. */
+void bk_print_prefix_header(void);
+void bk_print_prefix(__u64 ts_ns, __u32 uid);
+
 /* Column widths; header and row printers use the same macros. */
 #define BK_W_TIME 8
 #define BK_W_PID 7

@@ -207,6 +207,31 @@ int bk_attach(struct bpf_object_skeleton *s)
 	return 0;
 }
 
+int bk_opened(const void *skel)
+{
+	int err = errno ? -errno : -ENOMEM;
+
+	if (skel)
+		return 0;
+	bk_set_error("cannot open the BPF object: %s", strerror(-err));
+	return err;
+}
+
+int bk_start(struct bpf_object_skeleton *s)
+{
+	int err = bk_load(s);
+
+	return err ? err : bk_attach(s);
+}
+
+int bk_exit(int err)
+{
+	if (err >= 0)
+		return 0;
+	bk_report(bk_prog, err);
+	return err == -EINVAL && bk_env.force_path ? BK_EXIT_USAGE : 1;
+}
+
 int bk_tracefs(void)
 {
 	struct stat st;

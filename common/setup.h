@@ -39,6 +39,18 @@ int bk_load(struct bpf_object_skeleton *s);
  */
 int bk_attach(struct bpf_object_skeleton *s);
 
+/* After a skeleton's __open_opts(): 0, or -errno with the sentence set. */
+int bk_opened(const void *skel);
+
+/* bk_load() then bk_attach(), for tools with nothing to do in between. */
+int bk_start(struct bpf_object_skeleton *s);
+
+/*
+ * The exit status for a tool's result: 0; 64 for an unknown --force-path;
+ * otherwise 1, after printing the sentence that explains the failure.
+ */
+int bk_exit(int err);
+
 /* Makes sure tracefs is mounted, mounting it if this process may. */
 int bk_tracefs(void);
 
