@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+/*
+ * vfsstat: counts of VFS reads, writes, fsyncs, opens, creates, unlinks,
+ * mkdirs and rmdirs, per interval.
+ */
+#include <argp.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "attach.h"
+#include "json.h"
+#include "log.h"
+#include "loop.h"
+#include "opts.h"
+#include "output.h"
+#include "setup.h"
+#include "vfsstat.h"
+#include "vfsstat.skel.h"
+
+const char argp_program_doc[] =
+	"Count VFS operations (read, write, fsync, open, create, unlink, mkdir,\n"
+	"rmdir) and print their rates every interval.\n"
+	"\n"
+	"USAGE: vfsstat [-p PID] [-t TID] [-u UID] [-n COMM] [-j] [-d SECONDS]\n"
+	"               [interval [count]]\n"
+	"\n"
+	"EXAMPLES:\n"
+	"    vfsstat                   # rates every second until Ctrl-C\n"
+	"    vfsstat 5 12              # every 5 seconds, 12 times\n"
+	"    vfsstat -p 181            # only process 181\n"
+	"    vfsstat -j 10             # JSON lines with the counts, every 10 s";
+
+static error_t parse_arg(int key, char *arg, struct argp_state *state)
+{
+	switch (key) {
+	case ARGP_KEY_ARG:
+		bk_parse_interval_arg(state, arg);
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static const char *const columns[VFSSTAT_OPS] = {
+	"READ/s", "WRITE/s", "FSYNC/s", "OPEN/s", "CREATE/s", "UNLINK/s", "MKDIR/s", "RMDIR/s",
+};
+static const char *const keys[VFSSTAT_OPS] = {
+	"read", "write", "fsync", "open", "create", "unlink", "mkdir", "rmdir",
+};
+#define W_RATE 8
+
+struct state {
+	int counts_fd;
+	int ncpus;
+	__u64 *percpu;			/* one lookup's values */
+	__u64 seen[VFSSTAT_OPS];	/* totals at the last interval */
+	__u64 last_ns;			/* when they were read */
+};
+
+static void print_header(void)
+{
+	if (bk_env.json)
+		return;
+	if (!strcmp(bk_attach_path, "syscalls"))
+		printf("# counting system calls, not VFS calls: this kernel has neither "
+		       "fentry nor kprobes (see CAVEATS in vfsstat(8))\n");
+	printf("%-*s", BK_W_TIME, "TIME");
+	for (int i = 0; i < VFSSTAT_OPS; i++)
+		printf(" %*s", W_RATE, columns[i]);
+	printf("\n");
+}
+
+/*
+ * Prints the operations since the last call. The per-CPU counters are never
+ * zeroed: the difference from the totals read last time is what happened in
+ * between, so an increment that lands between a read and a reset cannot be
+ * lost, and the sum of the intervals is the exact total.
+ */
+static int print_interval(void *ctx)
+{
+	struct state *s = ctx;
+	__u64 now = bk_now_ns(), delta[VFSSTAT_OPS];
+	double secs = (now - s->last_ns) / 1e9;
+	char t[40];
+	struct bk_json j;
+
+	for (__u32 op = 0; op < VFSSTAT_OPS; op++) {
+		__u64 total = 0;
+
+		if (bpf_map_lookup_elem(s->counts_fd, &op, s->percpu)) {
+			bk_set_error("cannot read the counters: %s", strerror(errno));
+			return -errno;
+		}
+		for (int c = 0; c < s->ncpus; c++)
+			total += s->percpu[c];
+		delta[op] = total - s->seen[op];
+		s->seen[op] = total;
+	}
+	s->last_ns = now;
+	if (secs <= 0)
+		secs = 1e-9;
+	if (bk_env.json) {
+		bk_time_iso(t, sizeof(t), now);
+		bk_json_begin(&j, stdout);
+		bk_json_str(&j, "time", t, sizeof(t));
+		bk_json_uint(&j, "interval_ms", (unsigned long long)(secs * 1000 + 0.5));
+		bk_json_str(&j, "source", bk_attach_path, strlen(bk_attach_path));
+		for (int i = 0; i < VFSSTAT_OPS; i++)
+			bk_json_uint(&j, keys[i], delta[i]);
+		bk_json_end(&j);
+		return 0;
+	}
+	bk_time_hms(t, sizeof(t), now);
+	printf("%-*s", BK_W_TIME, t);
+	for (int i = 0; i < VFSSTAT_OPS; i++)
+		printf(" %*.0f", W_RATE, delta[i] / secs);
+	printf("\n");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const struct argp_child *children = bk_opts_child(BK_OPT_FILTERS | BK_OPT_DURATION |
+							  BK_OPT_JSON | BK_OPT_FORCE_PATH);
+	const struct argp argp = { NULL, parse_arg, "[interval [count]]", argp_program_doc,
+				   children, NULL, NULL };
+	struct bk_loop loop = {};
+	struct state st = {};
+	struct vfsstat_bpf *skel = NULL;
+	int err;
+
+	/* Arguments; the shared letters land in bk_env. One second by default. */
+	bk_env.interval_s = 1;
+	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
+	if (err)
+		return BK_EXIT_USAGE;
+
+	/* Logging, privileges, BTF. */
+	err = bk_init("vfsstat");
+	if (err)
+		goto cleanup;
+
+	/* Open the BPF object. */
+	skel = vfsstat_bpf__open_opts(bk_open_opts());
+	if (!skel) {
+		err = -errno;
+		bk_set_error("cannot open the BPF object: %s", strerror(errno));
+		goto cleanup;
+	}
+
+	/* Filters go to .rodata before load. */
+	bk_filter_fill(&skel->rodata->bk_filter);
+
+	/*
+	 * The attach path: fentry on the VFS functions, else kprobes on them,
+	 * else the approximation from system calls.
+	 */
+	struct bk_variant variants[] = {
+		{ "fentry", { skel->progs.handle_read_fentry, skel->progs.handle_write_fentry,
+			      skel->progs.handle_fsync_fentry, skel->progs.handle_open_fentry,
+			      skel->progs.handle_create_fentry, skel->progs.handle_unlink_fentry,
+			      skel->progs.handle_mkdir_fentry, skel->progs.handle_rmdir_fentry } },
+		{ "kprobe", { skel->progs.handle_read_kprobe, skel->progs.handle_write_kprobe,
+			      skel->progs.handle_fsync_kprobe, skel->progs.handle_open_kprobe,
+			      skel->progs.handle_create_kprobe, skel->progs.handle_unlink_kprobe,
+			      skel->progs.handle_mkdir_kprobe, skel->progs.handle_rmdir_kprobe } },
+		{ "syscalls", { skel->progs.handle_sys_enter } },
+	};
+	err = bk_choose(variants, 3, bk_env.force_path);
+	if (err < 0)
+		goto cleanup;
+
+	/* Load (the verifier runs here) and attach. */
+	err = bk_load(skel->skeleton);
+	if (err)
+		goto cleanup;
+	err = bk_attach(skel->skeleton);
+	if (err)
+		goto cleanup;
+
+	/* The counters, read every interval. */
+	st.counts_fd = bpf_map__fd(skel->maps.counts);
+	st.ncpus = libbpf_num_possible_cpus();
+	if (st.ncpus < 0) {
+		err = st.ncpus;
+		bk_set_error("cannot count the CPUs: %s", strerror(-err));
+		goto cleanup;
+	}
+	st.percpu = calloc(st.ncpus, sizeof(__u64));
+	if (!st.percpu) {
+		err = -ENOMEM;
+		goto cleanup;
+	}
+	st.last_ns = bk_now_ns();
+
+	/* Signals, then the header. */
+	bk_signals();
+	print_header();
+
+	/* Until Ctrl-C, SIGTERM, -d or the count; what is left is printed too. */
+	loop.duration_s = bk_env.duration_s;
+	loop.interval_s = bk_env.interval_s;
+	loop.count = bk_env.count;
+	loop.on_interval = print_interval;
+	loop.ctx = &st;
+	err = bk_run(&loop);
+	if (!err && (bk_exiting || (loop.duration_s > 0 && bk_now_ns() - st.last_ns > 1000000)))
+		err = print_interval(&st);
+	fflush(stdout);
+
+cleanup:
+	if (err < 0)
+		bk_report("vfsstat", err);
+	free(st.percpu);
+	vfsstat_bpf__destroy(skel);
+	return err == -EINVAL && bk_env.force_path ? BK_EXIT_USAGE : err ? 1 : 0;
+}
