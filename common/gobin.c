@@ -757,13 +757,16 @@ static void dr_attr(struct dr *r, uint64_t form, int addr_size, int version, uin
 	}
 }
 
-int godwarf_member_offset(const void *info, size_t info_len, const void *abbrev,
-			  size_t abbrev_len, const char *type, const char *member, int64_t *off)
+/*
+ * One pass over the units; with pkg set, units whose compile-unit name is
+ * another package are skipped (Go emits one unit per package).
+ */
+static int member_offset(const void *info, size_t info_len, const void *abbrev,
+			 size_t abbrev_len, const char *type, const char *member, const char *pkg,
+			 size_t pkglen, int64_t *off)
 {
 	struct dr r = { info, info_len, 0, 0 };
 
-	if (!info || !abbrev || !type || !member || !off)
-		return -EINVAL;
 	while (r.pos < r.len) {
 		uint64_t unit_len, end, abbrev_off;
 		struct abbrev *abs = NULL;
@@ -834,6 +837,9 @@ int godwarf_member_offset(const void *info, size_t info_len, const void *abbrev,
 				r.err = 1;
 				break;
 			}
+			if (pkg && depth == 0 && a->tag == 0x11 && name &&
+			    (strlen(name) != pkglen || memcmp(name, pkg, pkglen)))
+				break; /* another package's unit */
 			if (struct_depth < 0 && a->tag == 0x13 && a->children && name &&
 			    !strcmp(name, type))
 				struct_depth = depth + 1;
@@ -856,6 +862,25 @@ int godwarf_member_offset(const void *info, size_t info_len, const void *abbrev,
 		r.pos = end;
 	}
 	return -ENOENT;
+}
+
+int godwarf_member_offset(const void *info, size_t info_len, const void *abbrev,
+			  size_t abbrev_len, const char *type, const char *member, int64_t *off)
+{
+	const char *dot;
+	int err;
+
+	if (!info || !abbrev || !type || !member || !off)
+		return -EINVAL;
+	/* The unit of the type's package first ("runtime" for runtime.g), then all. */
+	dot = strrchr(type, '.');
+	if (dot) {
+		err = member_offset(info, info_len, abbrev, abbrev_len, type, member, type,
+				    (size_t)(dot - type), off);
+		if (err != -ENOENT)
+			return err;
+	}
+	return member_offset(info, info_len, abbrev, abbrev_len, type, member, NULL, 0, off);
 }
 
 /* ----------------------------------------------------------------- ELF -- */
