@@ -39,15 +39,18 @@ static void hold_append(const char *s)
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	char line[4096];
+	char *msg;
 
 	if (level == LIBBPF_DEBUG && bk_verbose < 2)
 		return 0;
 	if (level == LIBBPF_INFO && bk_verbose < 1)
 		return 0;
 	if (level == LIBBPF_WARN && held && bk_verbose < 1) {
-		vsnprintf(line, sizeof(line), fmt, ap);
-		hold_append(line);
+		/* A verifier log comes as one message: keep all of it. */
+		if (vasprintf(&msg, fmt, ap) < 0)
+			return 0;
+		hold_append(msg);
+		free(msg);
 		return 0;
 	}
 	return vfprintf(stderr, fmt, ap);
