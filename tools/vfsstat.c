@@ -67,8 +67,8 @@ static void print_header(void)
 	if (bk_env.json)
 		return;
 	if (!strcmp(bk_attach_path, "syscalls"))
-		printf("# counting system calls, not VFS calls: this kernel has neither "
-		       "fentry nor kprobes (see CAVEATS in vfsstat(8))\n");
+		printf("# counting system calls, not VFS calls: an approximation "
+		       "(see CAVEATS in vfsstat(8))\n");
 	printf("%-*s", BK_W_TIME, "TIME");
 	for (int i = 0; i < VFSSTAT_OPS; i++)
 		printf(" %*s", W_RATE, columns[i]);
@@ -174,6 +174,8 @@ int main(int argc, char **argv)
 	err = bk_choose(variants, 3, bk_env.force_path);
 	if (err < 0)
 		goto cleanup;
+	if (!strcmp(bk_attach_path, "syscalls"))
+		bk_info(1, "no VFS function hooks: counting the system calls that reach them");
 
 	/* Load (the verifier runs here) and attach. */
 	err = bk_load(skel->skeleton);
