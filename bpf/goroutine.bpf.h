@@ -44,8 +44,10 @@ static __always_inline __u64 go_current_g(struct pt_regs *ctx)
 	struct task_struct *task;
 	__u64 fsbase, g = 0;
 
+	/* A volatile read keeps clang from folding ctx + 8 into a pointer
+	 * the verifier refuses ("dereference of modified ctx ptr"). */
 	if (go_regabi)
-		return ctx->r14;
+		return *(volatile unsigned long *)&ctx->r14;
 	/* ABI0 binaries keep g in the TLS slot just below the FS base. */
 	task = (struct task_struct *)bpf_get_current_task();
 	fsbase = BPF_CORE_READ(task, thread.fsbase);
@@ -71,12 +73,13 @@ static __always_inline __u64 go_goid(__u64 g)
 static __always_inline bool go_call_key(struct pt_regs *ctx, __u32 func,
 					struct go_call_key *key)
 {
+	__u64 sp = *(volatile unsigned long *)&PT_REGS_SP(ctx);
 	__u64 g = go_current_g(ctx), hi = 0;
 
 	if (!g || bpf_probe_read_user(&hi, sizeof(hi), (void *)(g + GO_G_STACK_HI)))
 		return false;
 	key->goid = go_goid(g);
-	key->depth = hi - PT_REGS_SP(ctx);
+	key->depth = hi - sp;
 	key->tgid = bpf_get_current_pid_tgid() >> 32;
 	key->func = func;
 	return true;
