@@ -34,6 +34,7 @@ static struct {
 	long rows;
 	int fd;			/* of the flows map */
 	long printed;		/* refreshes printed */
+	int err;		/* of a refresh, which ends the loop */
 	bool clear;		/* clear the screen before each refresh */
 } opt = { .rows = 20 };
 
@@ -183,7 +184,7 @@ static int refresh(void *ctx)
 	err = take_flows(&rows, &n);
 	if (err) {
 		bk_set_error("cannot read the connections: %s", strerror(-err));
-		return err;
+		return opt.err = err;
 	}
 	qsort(rows, n, sizeof(*rows), by_bytes);
 	if (bk_env.json) {
@@ -271,6 +272,8 @@ int main(int argc, char **argv)
 	loop.count = bk_env.count;
 	loop.on_interval = refresh;
 	err = bk_run(&loop);
+	if (!err)
+		err = opt.err;
 
 	/* Ended by a signal: the bytes of the unfinished interval too. */
 	if (!err && (bk_env.count <= 0 || opt.printed < bk_env.count))
