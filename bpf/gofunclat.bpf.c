@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * gofunclat: latency of Go functions, as a log2 histogram per function.
+ *
+ * Plain uprobes at each function's entry and at every RET instruction
+ * (never a uretprobe: the Go runtime aborts when it finds one's trampoline
+ * on a stack). The cookie names the function; entries and returns pair per
+ * goroutine and stack depth (bpf/goroutine.bpf.h), so recursion, stack
+ * growth and goroutines moving between threads are measured right.
+ */
+#include "goroutine.bpf.h"
+#include "hist.bpf.h"
+#include "gofunclat.h"
+
+/* Latency unit of the histogram slots: 1 ns, 1000 us, 1000000 ms. */
+const volatile __u64 targ_unit_ns = 1000;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct go_call_key);
+	__type(value, __u64);	/* entry time, ns */
+} starts SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, GO_MAX_FUNCS);
+	__type(key, __u32);	/* function index */
+	__type(value, struct gofunclat_hist);
+} hists SEC(".maps");
+
+/* uprobe at the first instruction of a Go function; cookie: its index */
+SEC("uprobe")
+int handle_call(struct pt_regs *ctx)
+{
+	struct go_call_key key;
+	__u64 ts;
+
+	if (bk_filtered(bpf_get_current_pid_tgid()))
+		return 0;
+	if (!go_call_key(ctx, GO_COOKIE_INDEX(go_cookie(ctx)), &key))
+		return 0;
+	ts = bpf_ktime_get_ns();
+	/* NOEXIST: a re-run after morestack keeps the first start time. */
+	bpf_map_update_elem(&starts, &key, &ts, BPF_NOEXIST);
+	return 0;
+}
+
+/* uprobe at each RET instruction of a Go function; cookie: its index | GO_COOKIE_RET */
+SEC("uprobe")
+int handle_call_exit(struct pt_regs *ctx)
+{
+	struct gofunclat_hist *h;
+	struct go_call_key key;
+	__u64 *tsp, delta;
+	__u32 func;
+
+	if (bk_filtered(bpf_get_current_pid_tgid()))
+		return 0;
+	func = GO_COOKIE_INDEX(go_cookie(ctx));
+	if (!go_call_key(ctx, func, &key))
+		return 0;
+	tsp = bpf_map_lookup_elem(&starts, &key);
+	if (!tsp)
+		return 0;
+	delta = bpf_ktime_get_ns() - *tsp;
+	bpf_map_delete_elem(&starts, &key);
+	h = bpf_map_lookup_elem(&hists, &func);
+	if (!h)
+		return 0;
+	__sync_fetch_and_add(&h->count, 1);
+	__sync_fetch_and_add(&h->total_ns, delta);
+	__sync_fetch_and_add(&h->slots[bk_log2_slot(delta / targ_unit_ns)], 1);
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -1,0 +1,94 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+# gofunclat against the Go target (tests/go): exact call counts of a recursive
+# function on plain, stripped, PIE and stripped-PIE builds.
+. "$(dirname "$0")/../lib.sh"
+T=gofunclat
+GO=${GO_TARGETS:-$OUTPUT/tests/go}
+
+expect_exit "$T: no arguments is a usage error" 64 "$BIN/$T"
+expect_exit "$T: a binary without a pattern is a usage error" 64 "$BIN/$T" "$GO/target"
+expect_exit "$T: -p without a pattern is a usage error" 64 "$BIN/$T" -p 1
+expect_exit "$T: -p 12abc is a usage error" 64 "$BIN/$T" -p 12abc main.recurse
+expect_exit "$T: -p and --binary together are a usage error" 64 "$BIN/$T" -p 1 --binary "$GO/target" main.recurse
+expect_exit "$T: a bad interval is a usage error" 64 "$BIN/$T" "$GO/target" main.recurse 0
+expect_exit "$T: a bad count is a usage error" 64 "$BIN/$T" "$GO/target" main.recurse 1 x
+expect_exit "$T: a stray argument is a usage error" 64 "$BIN/$T" "$GO/target" main.recurse 1 2 3
+expect_exit "$T: a bad --goid-offset is a usage error" 64 "$BIN/$T" --goid-offset=-8 "$GO/target" main.recurse
+expect_exit "$T: an unknown option is a usage error" 64 "$BIN/$T" --no-such-option
+expect_exit "$T: -u is a UID filter, not microseconds" 64 "$BIN/$T" -u "$GO/target" main.recurse
+expect_exit "$T: --help exits 0" 0 "$BIN/$T" --help
+man_options_match "$T: man page options match --help" $T
+expect_exit "$T: a missing binary is one sentence, exit 1" 1 "$BIN/$T" /nonexistent/prog main.recurse
+expect_exit "$T: a program not written in Go is one sentence, exit 1" 1 "$BIN/$T" "$BIN/$T" main.recurse
+grep -q 'not a Go program' "$TMP/exit.err" || fail "$T: says it is not a Go program" "$(cat "$TMP/exit.err")"
+expect_exit "$T: a pattern matching nothing is one sentence, exit 1" 1 "$BIN/$T" "$GO/target" 'main.nosuch*'
+expect_exit "$T: -p of a missing process is one sentence, exit 1" 1 "$BIN/$T" -p 999999999 main.recurse
+
+if [ ! -x "$GO/target" ]; then
+	skip "$T: Go targets" "$GO/target is not built (tests/go/build.sh needs Go 1.19)"
+	matrix $T uprobe n/a
+	exit 0
+fi
+
+N=60	# recurse(60): 61 calls, 61 returns
+ok_all=1
+for build in target target-stripped target-pie target-pie-stripped; do
+	# Every process running the binary; its PID tells its output apart.
+	start_tool "$build" $T -j "$GO/$build" main.recurse ||
+		{ ok_all=0; fail "$T: $build: did not attach" "$(tail -3 "$TMP/$build.err")"; continue; }
+	res=$("$GO/$build" recurse $N)
+	stop_tool TERM
+	expect_eq "$T: $build: the target's result" "$res" $N
+	[ "$TOOL_RC" = 0 ] || { ok_all=0; fail "$T: $build: SIGTERM exit status" "$TOOL_RC"; }
+	got=$(jq -r 'select(.func == "main.recurse") | "\(.count) \(.unit) \([.hist[].count] | add) \(.avg_ns > 0)"' "$TMP/$build.out")
+	if [ "$got" = "$((N + 1)) usecs $((N + 1)) true" ]; then
+		pass "$T: $build: exactly $((N + 1)) calls of main.recurse in JSON"
+	else
+		ok_all=0; fail "$T: $build: exactly $((N + 1)) calls in JSON" "got '$got': $(head -c 300 "$TMP/$build.out")"
+	fi
+done
+json_valid "$TMP/target.out" && pass "$T: -j output is valid JSON" || fail "$T: -j output is valid JSON" "$(head -2 "$TMP/target.out")"
+
+# Columns, -p through /proc/PID/exe, and a glob matching two functions.
+mkfifo "$TMP/fifo"
+"$GO/target-stripped" -wait recurse $N <"$TMP/fifo" >"$TMP/w.out" &
+wpid=$!
+exec 7>"$TMP/fifo"
+if start_tool cols $T -p "$wpid" 'main.[gr][re]*'; then
+	"$GO/target-stripped" recurse 5 >/dev/null	# another process: filtered out
+	echo go >&7; exec 7>&-
+	wait $wpid
+	stop_tool TERM
+	expect_eq "$T: -p: SIGTERM exits 0" "$TOOL_RC" 0
+	grep -q "probing 2 functions of .*target-stripped (go1\.19" "$TMP/cols.err" &&
+		pass "$T: -p: the glob matched main.greet and main.recurse" ||
+		fail "$T: -p: the glob matched two functions" "$(grep probing "$TMP/cols.err")"
+	got=$(grep -c "^main.recurse: $((N + 1)) calls, average [0-9.]* usecs\$" "$TMP/cols.out")
+	expect_eq "$T: -p: columns show that process's $((N + 1)) calls only" "$got" 1
+	grep -q '^ *usecs *: count *distribution$' "$TMP/cols.out" &&
+		pass "$T: -p: a histogram in microseconds" || fail "$T: -p: a histogram" "$(cat "$TMP/cols.out")"
+	grep -q '^main.greet' "$TMP/cols.out" && fail "$T: -p: uncalled main.greet is not shown" "$(cat "$TMP/cols.out")"
+else
+	exec 7>&-; kill $wpid 2>/dev/null; wait $wpid 2>/dev/null
+	fail "$T: -p: did not attach" "$(tail -3 "$TMP/cols.err")"
+fi
+
+# -m and --ns change the unit; interval and count end the tool by itself.
+start_tool ms $T -m -j "$GO/target" main.recurse
+"$GO/target" recurse 3 >/dev/null
+stop_tool TERM
+expect_eq "$T: -m: milliseconds" "$(jq -r '"\(.unit) \(.count)"' "$TMP/ms.out")" "msecs 4"
+start=$(date +%s%N)
+"$BIN/$T" --ns -j "$GO/target" main.recurse 0.5 2 >"$TMP/iv.out" 2>&1; rc=$?
+el=$(( ($(date +%s%N) - start) / 1000000 ))
+if [ $rc = 0 ] && [ $el -ge 1000 ] && [ $el -lt 8000 ]; then pass "$T: interval 0.5 count 2 ends after a second with 0"
+else fail "$T: interval 0.5 count 2 ends by itself" "rc=$rc after ${el}ms: $(head -2 "$TMP/iv.out")"; fi
+
+# funclatency (for C functions) must refuse Go code: its uretprobes would crash it.
+if [ -x "$BIN/funclatency" ]; then
+	expect_exit "$T: funclatency refuses a Go function" 1 "$BIN/funclatency" -d 0.1 "$GO/target:main.recurse"
+fi
+
+matrix $T uprobe $([ $ok_all = 1 ] && echo pass || echo fail)
+no_leaks "$T: no BPF program or link is left behind"

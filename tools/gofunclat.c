@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+/*
+ * gofunclat: latency histograms of Go functions, per function, measured per
+ * goroutine with uprobes on entries and RET instructions (no uretprobes).
+ */
+#include <argp.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <bpf/libbpf.h>
+#include <bpf/bpf.h>
+#include "attach.h"
+#include "gouprobe.h"
+#include "hist.h"
+#include "json.h"
+#include "log.h"
+#include "loop.h"
+#include "opts.h"
+#include "output.h"
+#include "setup.h"
+#include "gofunclat.h"
+#include "gofunclat.skel.h"
+
+static struct {
+	const char *binary;
+	const char *pattern;
+	const char *pos[4];
+	int npos;
+	int goid_offset;	/* -1: from the binary */
+	__u64 unit_ns;
+	const char *unit;
+	struct gofunc *funcs;
+	size_t nfuncs;
+	int hists_fd;
+	long printed;	/* intervals printed */
+	int err;
+} opt = { .goid_offset = -1, .unit_ns = 1000, .unit = "usecs" };
+
+const char argp_program_doc[] =
+	"Summarize the latency of Go functions as a histogram per function.\n"
+	"\n"
+	"USAGE: gofunclat [-p PID | --binary PATH | BINARY] PATTERN [-m | --us | --ns]\n"
+	"                 [-j] [-d SECONDS] [interval [count]]\n"
+	"\n"
+	"PATTERN is a Go function name or a glob over names: 'main.*',\n"
+	"'net/http.(*conn).serve'. Returns are caught with uprobes on every RET\n"
+	"instruction, never with uretprobes (which crash Go programs).\n"
+	"\n"
+	"EXAMPLES:\n"
+	"    gofunclat -p 181 'main.*'          # every main function of process 181\n"
+	"    gofunclat ./server 'main.handle*'  # every process running ./server\n"
+	"    gofunclat -m -p 181 'net/http.(*conn).serve' 5   # in ms, every 5 s\n"
+	"    gofunclat -j -p 181 main.work 1 10 # JSON, once a second, 10 times";
+
+enum { OPT_BINARY = 2000, OPT_US, OPT_NS, OPT_GOID_OFFSET };
+
+static const struct argp_option options[] = {
+	{ "binary", OPT_BINARY, "PATH", 0, "Probe the Go program PATH (every process running it)", 0 },
+	{ "us", OPT_US, NULL, 0, "Histogram in microseconds (the default)", 0 },
+	{ "ns", OPT_NS, NULL, 0, "Histogram in nanoseconds", 0 },
+	{ "goid-offset", OPT_GOID_OFFSET, "N",
+	  0, "Offset of goid in runtime.g, for Go versions this tool does not know", 0 },
+	{},
+};
+
+static error_t parse_arg(int key, char *arg, struct argp_state *state)
+{
+	long n;
+
+	switch (key) {
+	case OPT_BINARY:
+		if (!*arg)
+			bk_usage(state, "--binary wants a path");
+		opt.binary = arg;
+		break;
+	case OPT_US:
+		opt.unit_ns = 1000;
+		opt.unit = "usecs";
+		break;
+	case OPT_NS:
+		opt.unit_ns = 1;
+		opt.unit = "nsecs";
+		break;
+	case OPT_GOID_OFFSET:
+		if (bk_parse_long(arg, 0, 4096, &n))
+			bk_usage(state, "invalid --goid-offset '%s': want a byte offset 0-4096", arg);
+		opt.goid_offset = (int)n;
+		break;
+	case ARGP_KEY_ARG:
+		if (opt.npos == 4)
+			bk_usage(state, "unexpected argument '%s'", arg);
+		opt.pos[opt.npos++] = arg;
+		break;
+	case ARGP_KEY_END: {
+		int i = 0;
+
+		if (bk_env.milliseconds) {
+			opt.unit_ns = 1000000;
+			opt.unit = "msecs";
+		}
+		if (bk_env.pid && opt.binary)
+			bk_usage(state, "give either -p PID or --binary PATH, not both");
+		/* Without -p or --binary the first argument is the binary. */
+		if (!bk_env.pid && !opt.binary) {
+			if (opt.npos < 1)
+				bk_usage(state, "which Go program? give -p PID, --binary PATH or BINARY");
+			opt.binary = opt.pos[i++];
+		}
+		if (i >= opt.npos)
+			bk_usage(state, "give the functions to measure as a PATTERN ('main.*')");
+		opt.pattern = opt.pos[i++];
+		if (i < opt.npos && bk_parse_seconds(opt.pos[i++], &bk_env.interval_s))
+			bk_usage(state, "invalid interval '%s': want a number of seconds > 0",
+				 opt.pos[i - 1]);
+		if (i < opt.npos && (bk_parse_long(opt.pos[i++], 1, __LONG_MAX__, &n) ||
+				     (bk_env.count = n, 0)))
+			bk_usage(state, "invalid count '%s': want a whole number > 0", opt.pos[i - 1]);
+		if (i < opt.npos)
+			bk_usage(state, "unexpected argument '%s'", opt.pos[i]);
+		break;
+	}
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+/* One function's histogram, as columns or as one JSON object. */
+static void print_func(const struct gofunc *f, const struct gofunclat_hist *h, const char *t)
+{
+	struct bk_json j;
+
+	if (bk_env.json) {
+		bk_json_begin(&j, stdout);
+		bk_json_str(&j, "time", t, 64);
+		bk_json_str(&j, "func", f->name, (size_t)-1);
+		bk_json_str(&j, "unit", opt.unit, 8);
+		bk_json_uint(&j, "count", h->count);
+		bk_json_uint(&j, "total_ns", h->total_ns);
+		bk_json_uint(&j, "avg_ns", h->total_ns / h->count);
+		fputs(",\"hist\":", stdout);
+		bk_json_log2_hist(stdout, h->slots, GOFUNCLAT_SLOTS);
+		bk_json_end(&j);
+		return;
+	}
+	printf("\n%s: %llu calls, average %.3f %s\n", f->name, (unsigned long long)h->count,
+	       (double)h->total_ns / h->count / opt.unit_ns, opt.unit);
+	bk_print_log2_hist(stdout, h->slots, GOFUNCLAT_SLOTS, opt.unit);
+}
+
+/* Prints and clears every function's histogram: one interval. */
+static int print_hists(void *ctx)
+{
+	struct gofunclat_hist h, zero = {};
+	char t[64];
+
+	if (bk_env.json) {
+		bk_time_iso(t, sizeof(t), bk_now_ns());
+	} else {
+		bk_time_hms(t, sizeof(t), bk_now_ns());
+		if (bk_env.interval_s)
+			printf("\n%s\n", t);
+	}
+	for (__u32 i = 0; i < opt.nfuncs; i++) {
+		if (bpf_map_lookup_elem(opt.hists_fd, &i, &h)) {
+			opt.err = -errno;
+			bk_set_error("cannot read the histograms: %s", strerror(errno));
+			return 1;
+		}
+		if (!h.count)
+			continue;
+		bpf_map_update_elem(opt.hists_fd, &i, &zero, BPF_ANY);
+		print_func(&opt.funcs[i], &h, t);
+	}
+	fflush(stdout);
+	opt.printed++;
+	return 0;
+}
+
+/* Entry and RET probes on every matching function. */
+static int attach_funcs(struct gofunclat_bpf *skel, struct gouprobe *gp,
+			struct gouprobe_links *links)
+{
+	size_t nrets, total = 0;
+	int err;
+
+	for (size_t i = 0; i < opt.nfuncs; i++) {
+		err = gouprobe_attach(gp, &opt.funcs[i], i, skel->progs.handle_call,
+				      skel->progs.handle_call_exit, links, &nrets);
+		if (err)
+			return err;
+		bk_info(2, "%s: entry and %zu returns", opt.funcs[i].name, nrets);
+		total += nrets;
+	}
+	bk_info(1, "probing %zu function%s of %s (%s) at %zu entries and %zu returns", opt.nfuncs,
+		opt.nfuncs == 1 ? "" : "s", gouprobe_name(gp), gouprobe_go_version(gp), opt.nfuncs,
+		total);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const struct argp_child *children = bk_opts_child(BK_OPT_PID | BK_OPT_UID |
+		BK_OPT_COMM | BK_OPT_CGROUP | BK_OPT_MILLI | BK_OPT_DURATION | BK_OPT_JSON);
+	const struct argp argp = { options, parse_arg, "[BINARY] PATTERN [interval [count]]",
+				   argp_program_doc, children, NULL, NULL };
+	struct gouprobe_links links = {};
+	struct gofunclat_bpf *skel = NULL;
+	struct gouprobe *gp = NULL;
+	struct bk_loop loop = {};
+	int err;
+
+	/* Arguments; the shared letters land in bk_env. */
+	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
+	if (err)
+		return BK_EXIT_USAGE;
+
+	/* Logging, privileges, BTF; then the Go program and its functions. */
+	err = bk_init("gofunclat");
+	if (err)
+		goto cleanup;
+	err = gouprobe_open(opt.binary, bk_env.pid, opt.goid_offset, &gp);
+	if (err)
+		goto cleanup;
+	err = gouprobe_match(gp, opt.pattern, GO_MAX_FUNCS, &opt.funcs, &opt.nfuncs);
+	if (err)
+		goto cleanup;
+
+	/* Open the BPF object. */
+	skel = gofunclat_bpf__open_opts(bk_open_opts());
+	if (!skel) {
+		err = -errno;
+		bk_set_error("cannot open the BPF object: %s", strerror(errno));
+		goto cleanup;
+	}
+
+	/* Filters, the goroutine layout and the unit go to .rodata before load. */
+	bk_filter_fill(&skel->rodata->bk_filter);
+	skel->rodata->go_goid_offset = gouprobe_goid_offset(gp);
+	skel->rodata->go_regabi = gouprobe_regabi(gp);
+	skel->rodata->targ_unit_ns = opt.unit_ns;
+
+	/* One path: uprobes (named for -v and the test matrix). */
+	struct bk_variant variants[] = {
+		{ "uprobe", { skel->progs.handle_call, skel->progs.handle_call_exit } },
+	};
+	err = bk_choose(variants, 1, NULL);
+	if (err < 0)
+		goto cleanup;
+
+	/* Load (the verifier runs here); probes on the Go functions, then the rest. */
+	err = bk_load(skel->skeleton);
+	if (err)
+		goto cleanup;
+	err = attach_funcs(skel, gp, &links);
+	if (err)
+		goto cleanup;
+	err = bk_attach(skel->skeleton);
+	if (err)
+		goto cleanup;
+	opt.hists_fd = bpf_map__fd(skel->maps.hists);
+
+	/* Signals; the histograms are read at each interval and at the end. */
+	bk_signals();
+	if (!bk_env.json)
+		printf("Tracing %zu Go function%s matching '%s'... Hit Ctrl-C to end.\n",
+		       opt.nfuncs, opt.nfuncs == 1 ? "" : "s", opt.pattern);
+
+	/* Until Ctrl-C, SIGTERM, -d or count intervals. */
+	loop.duration_s = bk_env.duration_s;
+	loop.interval_s = bk_env.interval_s;
+	loop.count = bk_env.count;
+	loop.on_interval = print_hists;
+	err = bk_run(&loop);
+	if (!err)
+		err = opt.err;
+
+	/* Ended by a signal or -d: the calls of the unfinished interval too. */
+	if (!err && (bk_env.count <= 0 || opt.printed < bk_env.count)) {
+		print_hists(NULL);
+		err = opt.err;
+	}
+
+cleanup:
+	if (err < 0)
+		bk_report("gofunclat", err);
+	gouprobe_links_destroy(&links);
+	gofunclat_bpf__destroy(skel);
+	free(opt.funcs);
+	gouprobe_close(gp);
+	return err ? 1 : 0;
+}
