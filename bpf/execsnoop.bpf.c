@@ -56,10 +56,13 @@ static __always_inline void read_argv(struct exec_event *e, const char *const *a
 		n = bpf_probe_read_user_str(&e->args[off], EXECSNOOP_ARG_LEN, arg);
 		if (n <= 0)
 			break;
-		/* A full read: was there more of this argument? */
-		if (n == EXECSNOOP_ARG_LEN &&
-		    !bpf_probe_read_user(&c, 1, arg + EXECSNOOP_ARG_LEN - 1) && c)
-			e->truncated = 1;
+		/*
+		 * arg[n - 1] is the NUL of an argument that fit, and the first
+		 * byte left out of one that did not. Reading it whatever n is
+		 * keeps the verifier from following two paths per argument.
+		 */
+		bpf_probe_read_user(&c, 1, arg + n - 1);
+		e->truncated |= c != 0;
 		off += n;
 	}
 	e->args_size = off;

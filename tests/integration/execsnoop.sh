@@ -101,6 +101,14 @@ w=$(jq -cn '[0, $ARGS.positional[:3], true]' --args "${ARGV[@]}")
 w2=$(jq -cn '[-2, $ARGS.positional[:3], true]' --args "${ARGV[@]}")
 expect_eq "$T: --max-args 3 gives 3 arguments and args_truncated in JSON" "$g" "$(printf '1 %s\n2 %s' "$w2" "$w")"
 
+# Arguments are cut at 255 bytes: one of exactly 255 is whole, one of 256 is cut.
+Y255=$(printf 'y%.0s' $(seq 255)); Z256=$(printf 'z%.0s' $(seq 256))
+run_case fit -j -- -n 1 "$TGT" "$TGT" "$Y255"
+run_case cut -j -- -n 1 "$TGT" "$TGT" "$Z256"
+g=$(jq -c --argjson pp "$EPID" 'select(.ppid == $pp and .ret == 0) | [(.args | map(length)), .args_truncated]' "$TMP/cut.out" | sort -u)
+g2=$(jq -c 'select(.comm == "'$TN'" and .ret == 0) | [(.args | map(length)), .args_truncated]' "$TMP/fit.out" | sort -u)
+expect_eq "$T: a 255-byte argument is whole, a 256-byte one is cut and marked" "$g2 $g" "[[${#TGT},255],false] [[${#TGT},255],true]"
+
 # -n with 25 arguments: the default of 20 is cut with '...', and only $TN is shown.
 MANY=("$TGT"); for i in $(seq 1 24); do MANY+=("a$i"); done
 run_case many -n $TN -- -n 2 "$TGT" "${MANY[@]}"
