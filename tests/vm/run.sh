@@ -25,6 +25,10 @@
 #   BPFKIT_VM_FILE_TIMEOUT    seconds for one test file (300)
 #   BPFKIT_VM_TESTS           folder whose *.sh replace tests/integration/*.sh in
 #                             the VM, to develop this runner
+#   BPFKIT_VM_LOCK            lock file that serializes VM runs on this machine
+#                             (/tmp/bpfkit-vm.lock): runs that share $OUTPUT/vm
+#                             would clobber each other, and two emulated VMs on two
+#                             cores make both too slow for their time limits
 set -u -o pipefail
 cd "$(dirname "$0")/../.." || exit 1
 
@@ -43,7 +47,6 @@ MODULES="veth"
 HOST_PKGS_REQUIRED="bash coreutils jq bpftool iproute2"
 HOST_PKGS_OPTIONAL="grep sed findutils diffutils mawk gzip procps util-linux bsdutils psmisc strace"
 
-T0=$(date +%s)
 failed=0
 
 say() { echo "vm: $*" >&2; }
@@ -63,6 +66,7 @@ for c in qemu-system-x86_64 busybox cpio gzip dpkg-deb apt-get apt-cache ldd jq 
 	command -v "$c" >/dev/null || die "$c is missing: run 'make deps' as root."
 done
 BUSYBOX=$(command -v busybox)
+command -v flock >/dev/null || die "flock is missing: install util-linux."
 
 # newest_package REGEX: the newest downloadable package whose name matches.
 newest_package() {
@@ -97,6 +101,7 @@ fetch_kernel() {
 		(cd "$dir/dl" && apt-get download -q "$KPKG") >&2 ||
 			{ runner_failed "apt-get download $KPKG failed (kernel $label)."; return 1; }
 		deb=$(ls "$dir"/dl/*.deb | head -1)
+		rm -rf "$dir/root.tmp"
 		dpkg-deb -x "$deb" "$dir/root.tmp" ||
 			{ runner_failed "unpacking $deb failed (kernel $label)."; return 1; }
 		# Debian packages ship no modules.dep: depmod runs at install time.
@@ -133,12 +138,11 @@ add_host_pkg() {
 	done
 }
 
-# add_libs: copies every shared library the ELF files in the initramfs need,
-# with the dynamic loader, at their host paths.
+# add_libs DIR...: copies every shared library the ELF files under DIR need
+# (with the dynamic loader) into $R at their host paths, unless already there.
 add_libs() {
 	local f lib d
-	find "$R/usr/bin" "$R/usr/sbin" "$R/bpfkit/build" -type f -perm -u+x -print0 |
-		xargs -0 ldd 2>/dev/null |
+	find "$@" -type f -perm -u+x -print0 | xargs -0 -r ldd 2>/dev/null |
 		awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// && $2 ~ /^\(/ { print $1 }' |
 		sort -u >"$W/libs"
 	# glibc dlopens libgcc_s to unwind at pthread_exit() and pthread_cancel().
@@ -147,36 +151,25 @@ add_libs() {
 	done
 	while read -r lib; do
 		d=$R$(usr_path "$lib")
+		[ -e "$d" ] && continue
 		mkdir -p "${d%/*}"
 		cp -L "$lib" "$d"
 	done <"$W/libs"
 }
 
-# module_closure: the module files of $MODULES with their dependencies, each
-# after what it depends on (modules.dep lists a module's dependencies so that
-# the last one loads first).
-module_closure() {
-	awk -v want="$MODULES" '
-	function base(p) { sub(/.*\//, "", p); sub(/\.ko(\.[a-z]+)?$/, "", p); return p }
-	{ k = $1; sub(/:$/, "", k); deps[base(k)] = k; line[base(k)] = $0 }
-	END {
-		n = split(want, w, " ")
-		for (i = 1; i <= n; i++) {
-			if (!(w[i] in line)) { print "MISSING " w[i]; continue }
-			m = split(line[w[i]], f, " ")
-			for (j = m; j >= 2; j--) if (!(f[j] in seen)) { seen[f[j]] = 1; print f[j] }
-			if (!(deps[w[i]] in seen)) { seen[deps[w[i]]] = 1; print deps[w[i]] }
-		}
-	}' "$KROOT/lib/modules/$KVER/modules.dep"
-}
-
-# build_initramfs LABEL: writes $CACHE/LABEL/initramfs.cpio.gz from scratch.
-build_initramfs() {
-	local label=$1 f a d m
-	R=$CACHE/$label/initramfs
-	W=$CACHE/$label/work
-	rm -rf "$R" "$W"
-	mkdir -p "$W" "$R"/{usr/bin,usr/sbin,usr/lib,usr/lib64,etc/bpfkit-vm,proc,sys,dev,tmp,run,root,bpfkit/build}
+# build_hostroot: the part of the initramfs that comes from this machine
+# (busybox, host programs, their libraries), kept in $CACHE/hostroot until
+# dpkg's database or this script changes: resolving libraries takes seconds.
+build_hostroot() {
+	local stamp a d p R W
+	stamp="$(md5sum <tests/vm/run.sh) $(stat -c %Y /var/lib/dpkg/status) $BUSYBOX"
+	if [ -d "$CACHE/hostroot" ] && [ "$(cat "$CACHE/hostroot.stamp" 2>/dev/null)" = "$stamp" ]; then
+		return 0
+	fi
+	R=$CACHE/hostroot.tmp
+	W=$CACHE/hostroot.work
+	rm -rf "$CACHE/hostroot" "$R" "$W"
+	mkdir -p "$W" "$R"/{usr/bin,usr/sbin,usr/lib,usr/lib64,etc,proc,sys,dev,tmp,run,root}
 	ln -s usr/bin "$R/bin"
 	ln -s usr/sbin "$R/sbin"
 	ln -s usr/lib "$R/lib"
@@ -204,6 +197,45 @@ build_initramfs() {
 		ln -sf /usr/bin/busybox "$d"
 	done
 	ln -sf busybox "$R/usr/bin/sh"
+	add_libs "$R/usr/bin" "$R/usr/sbin"
+
+	printf 'root:x:0:0:root:/root:/bin/bash\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n' \
+		>"$R/etc/passwd"
+	printf 'root:x:0:\nnogroup:x:65534:\n' >"$R/etc/group"
+	ln -s /proc/self/mounts "$R/etc/mtab"
+	rm -rf "$W"
+	mv "$R" "$CACHE/hostroot"
+	echo "$stamp" >"$CACHE/hostroot.stamp"
+}
+
+# module_closure: the module files of $MODULES with their dependencies, each
+# after what it depends on (modules.dep lists a module's dependencies so that
+# the last one loads first).
+module_closure() {
+	awk -v want="$MODULES" '
+	function base(p) { sub(/.*\//, "", p); sub(/\.ko(\.[a-z]+)?$/, "", p); return p }
+	{ k = $1; sub(/:$/, "", k); deps[base(k)] = k; line[base(k)] = $0 }
+	END {
+		n = split(want, w, " ")
+		for (i = 1; i <= n; i++) {
+			if (!(w[i] in line)) { print "MISSING " w[i]; continue }
+			m = split(line[w[i]], f, " ")
+			for (j = m; j >= 2; j--) if (!(f[j] in seen)) { seen[f[j]] = 1; print f[j] }
+			if (!(deps[w[i]] in seen)) { seen[deps[w[i]]] = 1; print deps[w[i]] }
+		}
+	}' "$KROOT/lib/modules/$KVER/modules.dep"
+}
+
+# build_initramfs LABEL: writes $CACHE/LABEL/initramfs.cpio.gz from scratch.
+build_initramfs() {
+	local label=$1 f a d m
+	R=$CACHE/$label/initramfs
+	W=$CACHE/$label/work
+	rm -rf "$R" "$W"
+	mkdir -p "$W"
+	build_hostroot || return 1
+	cp -a "$CACHE/hostroot" "$R"
+	mkdir -p "$R/etc/bpfkit-vm" "$R/bpfkit/build"
 
 	# The project, laid out as in the work tree, with OUTPUT=build.
 	cp -a tests man "$R/bpfkit/" 2>/dev/null
@@ -213,14 +245,17 @@ build_initramfs() {
 		mkdir -p "$R/bpfkit/tests/integration"
 		cp -a "$TESTS_SRC"/*.sh "$R/bpfkit/tests/integration/"
 	fi
+	# Hidden folders are caches (the Go build cache is tens of MB).
 	for d in bin tests; do
-		[ -d "$OUTPUT/$d" ] && cp -a "$OUTPUT/$d" "$R/bpfkit/build/"
+		[ -d "$OUTPUT/$d" ] || continue
+		tar -C "$OUTPUT" --exclude='.*' -cf - "$d" | tar -C "$R/bpfkit/build" -xf - ||
+			{ runner_failed "copying $OUTPUT/$d into the initramfs failed."; return 1; }
 	done
 	if ls "$OUTPUT"/obj/*.bpf.o >/dev/null 2>&1; then
 		mkdir -p "$R/bpfkit/build/obj"
 		cp -a "$OUTPUT"/obj/*.bpf.o "$R/bpfkit/build/obj/"
 	fi
-	add_libs
+	add_libs "$R/bpfkit/build"
 
 	# Modules, with modules.dep/alias limited to them so that busybox modprobe
 	# (also the kernel's request_module) finds them.
@@ -242,10 +277,6 @@ build_initramfs() {
 		"$W/modules" "$KROOT/lib/modules/$KVER/modules.alias" >"$d/modules.alias"
 	cp "$KROOT/lib/modules/$KVER"/modules.{builtin,order} "$d/" 2>/dev/null
 
-	printf 'root:x:0:0:root:/root:/bin/bash\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n' \
-		>"$R/etc/passwd"
-	printf 'root:x:0:\nnogroup:x:65534:\n' >"$R/etc/group"
-	ln -s /proc/self/mounts "$R/etc/mtab"
 	cp tests/vm/init "$R/init"
 	chmod 0755 "$R/init"
 	cp "$CACHE/$label/tests.list" "$R/etc/bpfkit-vm/tests"
@@ -313,6 +344,10 @@ run_kernel() {
 	split_console "$label" "$LOGS/console.log"
 	touch "$LOGS/status"
 	grep '^bpfkit-vm: ' "$LOGS/status" | sed "s/^/vm: kernel $label: /" >&2
+	if grep -qE '(BUG|WARNING|Oops|general protection fault|INFO: task .* blocked)' "$LOGS/dmesg.log" 2>/dev/null; then
+		say "kernel $label: the kernel complained during the tests, see $LOGS/dmesg.log:" \
+			"$(grep -m1 -E '(BUG|WARNING|Oops|general protection fault|INFO: task .* blocked)' "$LOGS/dmesg.log")"
+	fi
 	boot=$(sed -n 's/^BOOTED //p' "$LOGS/status")
 	say "kernel $label: /init started at ${boot:-?} s guest uptime; QEMU ran $t_vm s (exit status $rc)"
 
@@ -361,6 +396,16 @@ if [ ${#tests[@]} -eq 0 ]; then
 	say "no integration test file matches '$T'; no VM started"
 	exit 0
 fi
+
+LOCK=${BPFKIT_VM_LOCK:-/tmp/bpfkit-vm.lock}
+exec 9>>"$LOCK"
+if ! flock -n 9; then
+	say "waiting for another VM run to finish (lock $LOCK)"
+	flock -w 600 9 || die "another VM run held $LOCK for 10 minutes."
+fi
+# The time budget starts once this run has the machine.
+T0=$(date +%s)
+mkdir -p "$CACHE"
 
 mapfile -t kernels < <(grep -Ev '^[[:space:]]*(#|$)' tests/vm/kernels)
 nk=${#kernels[@]}
