@@ -119,18 +119,15 @@ static int by_bytes(const void *a, const void *b)
 /* Takes every entry out of the map: what arrives meanwhile goes to the next refresh. */
 static int take_flows(struct row **out, int *n)
 {
-	struct flow_key key, next, *prev = NULL;
 	struct row *rows = calloc(TCPTOP_MAX_FLOWS, sizeof(*rows));
 	int cnt = 0;
 
 	if (!rows)
 		return -ENOMEM;
 	/* Keys first: deleting while walking would restart the walk. */
-	while (cnt < TCPTOP_MAX_FLOWS && !bpf_map_get_next_key(opt.fd, prev, &next)) {
-		rows[cnt++].key = next;
-		key = next;
-		prev = &key;
-	}
+	while (cnt < TCPTOP_MAX_FLOWS &&
+	       !bpf_map_get_next_key(opt.fd, cnt ? &rows[cnt - 1].key : NULL, &rows[cnt].key))
+		cnt++;
 	*n = 0;
 	for (int i = 0; i < cnt; i++) {
 		if (!bpf_map_lookup_and_delete_elem(opt.fd, &rows[i].key, &rows[i].f))
