@@ -1243,11 +1243,12 @@ static int find_pclntab(struct gobin *gb)
 	/* Scan the non-executable segments for the header, pointer-aligned. */
 	for (i = 0; i < gb->nsegs; i++) {
 		const struct seg *g = &gb->segs[i];
-		const uint8_t *base = gb->map + g->off;
+		const uint8_t *base;
 		uint64_t o;
 
-		if (g->flags & PF_X)
+		if ((g->flags & PF_X) || !g->filesz)
 			continue;
+		base = gb->map + g->off;
 		for (o = 0; o + 16 <= g->filesz; o += 4) {
 			if (base[o + 1] != 0xff || base[o + 2] != 0xff || base[o + 4] || base[o + 5])
 				continue;
@@ -1468,7 +1469,13 @@ int gobin_open(const char *path, struct gobin **out)
 		close(fd);
 		return S_ISDIR(st.st_mode) ? -EISDIR : -ENOEXEC;
 	}
-	map = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	/*
+	 * MAP_SHARED, not MAP_PRIVATE: the kernel writes uprobe breakpoints
+	 * into every private file mapping that may execute, even a read-only
+	 * one like this, so while another tracer probes this binary a private
+	 * mapping shows INT3 where its RETs are. Shared mappings are left alone.
+	 */
+	map = mmap(NULL, st.st_size, PROT_READ, MAP_SHARED, fd, 0);
 	err = map == MAP_FAILED ? -errno : 0;
 	close(fd);
 	if (err)

@@ -40,7 +40,9 @@ struct gofunc {
 
 /*
  * Opens and parses path. Errors: -ENOENT (and other open/mmap errors),
- * -ENOEXEC not an ELF file or no Go pclntab, -EINVAL malformed.
+ * -ENOEXEC not an ELF file or no usable Go pclntab, -EINVAL malformed ELF
+ * headers. Finds pclntab by section (.gopclntab, .data.rel.ro.gopclntab),
+ * by the runtime.pclntab symbol, or by scanning non-executable segments.
  */
 int gobin_open(const char *path, struct gobin **out);
 /* The same on a caller-owned buffer, which must outlive the gobin (fuzzing). */
@@ -97,7 +99,8 @@ int gobin_vaddr_to_offset(const struct gobin *gb, uint64_t vaddr, uint64_t *off)
 /*
  * Virtual addresses of every return instruction in [f->entry, f->end):
  * x86-64 by linear-sweep decoding (C3, C2 iw, CB, CA iw), arm64 RET Xn.
- * Stores up to max addresses and sets *n to the number found; returns
+ * Stores up to max addresses (vaddrs may be NULL when max is 0, to count)
+ * and sets *n to the number found; returns
  * -E2BIG when that is more than max, -EILSEQ when the bytes do not decode
  * (never guess an instruction boundary: a probe inside an instruction
  * corrupts the program), -ENOTSUP for other architectures.
