@@ -472,7 +472,7 @@ static int copy_str(char *dst, size_t size, const uint8_t *s, uint64_t n)
 		return -EINVAL;
 	if (n >= size) {
 		sp = memchr(s, ' ', size - 1);
-		if (!sp)
+		if (!sp || sp == s)
 			return -EINVAL;
 		n = (uint64_t)(sp - s);
 	}

@@ -406,6 +406,9 @@ static void test_buildinfo_inline(void)
 	CHECK_STR(bi.version, "go1.25-20250209-RC00");
 	CHECK_STR(bi.module, "");
 	CHECK_INT(gobin_goid_offset_for(bi.version, EM_X86_64), 152);
+	/* ...but never an empty one (found by fuzz_gobuildinfo) */
+	x.b[32 + 2] = ' ';
+	CHECK_INT(gobuildinfo_parse(x.b, x.n, NULL, NULL, &bi), -EINVAL);
 	x.b[1] = 'X';
 	CHECK_INT(gobuildinfo_parse(x.b, x.n, NULL, NULL, &bi), -ENOENT);
 }
