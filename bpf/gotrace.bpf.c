@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * gotrace: calls of Go functions with their arguments and results.
+ *
+ * Plain uprobes at each function's entry (arguments are in the registers of
+ * Go's ABIInternal there) and at every RET instruction (results are in the
+ * same registers); never a uretprobe, which crashes Go programs. The entry is
+ * kept per goroutine and stack depth (bpf/goroutine.bpf.h) and one event goes
+ * out at the return. Strings are copied at the entry, since the caller may
+ * reuse their memory by the time the function returns.
+ */
+#include "events.bpf.h"
+#include "goroutine.bpf.h"
+#include "gotrace.h"
+
+struct start {
+	__u64 ts_ns;
+	__u64 regs[GOTRACE_REGS];
+	__u8 str_ok;
+	__u8 pad[7];
+	char str[GOTRACE_STRS][GOTRACE_STR_LEN];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 8192);
+	__type(key, struct go_call_key);
+	__type(value, struct start);
+} starts SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, GO_MAX_FUNCS);
+	__type(key, __u32);	/* function index */
+	__type(value, struct gotrace_spec);
+} specs SEC(".maps");
+
+BK_SCRATCH(start_scratch, struct start);
+BK_SCRATCH(scratch, struct gotrace_event);
+
+/* The integer argument/result registers of ABIInternal, in order. */
+static __always_inline void read_regs(struct pt_regs *ctx, __u64 *r)
+{
+	r[0] = ctx->ax;
+	r[1] = ctx->bx;
+	r[2] = ctx->cx;
+	r[3] = ctx->di;
+	r[4] = ctx->si;
+	r[5] = ctx->r8;
+	r[6] = ctx->r9;
+	r[7] = ctx->r10;
+	r[8] = ctx->r11;
+}
+
+/* Copies the strings whose pointer registers `which` names; bit i of the
+ * result says str[i] was read. */
+static __always_inline __u8 read_strs(const __u64 *regs, const __u8 *which,
+				      char (*str)[GOTRACE_STR_LEN])
+{
+	__u8 ok = 0;
+
+	for (int i = 0; i < GOTRACE_STRS; i++) {
+		__u32 r = which[i];
+		__u64 len;
+
+		if (r >= GOTRACE_REGS - 1)
+			continue;
+		len = regs[r + 1];
+		if (len > GOTRACE_STR_LEN)
+			len = GOTRACE_STR_LEN;
+		if (!bpf_probe_read_user(str[i], len, (void *)regs[r]))
+			ok |= 1 << i;
+	}
+	return ok;
+}
+
+/* uprobe at the first instruction of a Go function; cookie: its index */
+SEC("uprobe")
+int handle_call(struct pt_regs *ctx)
+{
+	struct gotrace_spec *spec;
+	struct go_call_key key;
+	struct start *s;
+	__u32 func;
+
+	if (bk_filtered(bpf_get_current_pid_tgid()))
+		return 0;
+	func = GO_COOKIE_INDEX(go_cookie(ctx));
+	if (!go_call_key(ctx, func, &key))
+		return 0;
+	/* A re-run after morestack: the first entry holds the real start. */
+	if (bpf_map_lookup_elem(&starts, &key))
+		return 0;
+	s = bk_scratch(&start_scratch);
+	spec = bpf_map_lookup_elem(&specs, &func);
+	if (!s || !spec)
+		return 0;
+	s->ts_ns = bpf_ktime_get_ns();
+	read_regs(ctx, s->regs);
+	s->str_ok = read_strs(s->regs, spec->arg_str, s->str);
+	bpf_map_update_elem(&starts, &key, s, BPF_NOEXIST);
+	return 0;
+}
+
+/* uprobe at each RET instruction of a Go function; cookie: its index | GO_COOKIE_RET */
+SEC("uprobe")
+int handle_call_exit(struct pt_regs *ctx)
+{
+	struct gotrace_spec *spec;
+	struct gotrace_event *e;
+	struct go_call_key key;
+	struct start *s;
+	__u64 id;
+	__u32 func;
+
+	func = GO_COOKIE_INDEX(go_cookie(ctx));
+	if (!go_call_key(ctx, func, &key))
+		return 0;
+	s = bpf_map_lookup_elem(&starts, &key);
+	if (!s)
+		return 0;
+	e = bk_scratch(&scratch);
+	spec = bpf_map_lookup_elem(&specs, &func);
+	if (!e || !spec)
+		goto out;
+	id = bpf_get_current_pid_tgid();
+	e->ts_ns = bpf_ktime_get_ns();
+	e->lat_ns = e->ts_ns - s->ts_ns;
+	e->goid = key.goid;
+	e->tgid = id >> 32;
+	e->tid = (__u32)id;
+	e->func = func;
+	__builtin_memcpy(e->args, s->regs, sizeof(e->args));
+	__builtin_memcpy(e->arg_str, s->str, sizeof(e->arg_str));
+	e->arg_str_ok = s->str_ok;
+	read_regs(ctx, e->rets);
+	e->ret_str_ok = read_strs(e->rets, spec->ret_str, e->ret_str);
+	bk_output(e, sizeof(*e));
+out:
+	bpf_map_delete_elem(&starts, &key);
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";

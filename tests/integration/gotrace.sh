@@ -1,0 +1,109 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+# gotrace against the Go target (tests/go): exact arguments and results of
+# main.greet, goroutine ids, --list on a stripped build, and a long
+# stack-growth run under gotrace and gofunclat together that must not crash.
+. "$(dirname "$0")/../lib.sh"
+T=gotrace
+GO=${GO_TARGETS:-$OUTPUT/tests/go}
+
+expect_exit "$T: no arguments is a usage error" 64 "$BIN/$T"
+expect_exit "$T: a binary without a probe is a usage error" 64 "$BIN/$T" "$GO/target"
+expect_exit "$T: -p 12abc is a usage error" 64 "$BIN/$T" -p 12abc main.greet
+expect_exit "$T: an unknown type is a usage error" 64 "$BIN/$T" "$GO/target" 'main.greet(name Name) string'
+expect_exit "$T: an untyped last parameter is a usage error" 64 "$BIN/$T" "$GO/target" 'main.greet(name, year)'
+expect_exit "$T: unbalanced parentheses are a usage error" 64 "$BIN/$T" "$GO/target" 'main.greet(name string'
+expect_exit "$T: -p and --binary together are a usage error" 64 "$BIN/$T" -p 1 --binary "$GO/target" main.greet
+expect_exit "$T: --list takes one glob" 64 "$BIN/$T" --list "$GO/target" a b
+expect_exit "$T: an unknown option is a usage error" 64 "$BIN/$T" --no-such-option
+expect_exit "$T: --help exits 0" 0 "$BIN/$T" --help
+man_options_match "$T: man page options match --help" $T
+expect_exit "$T: a missing binary is one sentence, exit 1" 1 "$BIN/$T" /nonexistent/prog main.greet
+expect_exit "$T: a program not written in Go is one sentence, exit 1" 1 "$BIN/$T" "$BIN/$T" main.greet
+expect_exit "$T: a probe matching nothing is one sentence, exit 1" 1 "$BIN/$T" "$GO/target" 'main.nosuch(n int)'
+
+if [ ! -x "$GO/target" ]; then
+	skip "$T: Go targets" "$GO/target is not built (tests/go/build.sh needs Go 1.19)"
+	matrix $T uprobe n/a
+	exit 0
+fi
+
+# --list finds functions in the stripped build (pclntab only), with lines.
+"$BIN/$T" --list "$GO/target-stripped" 'main.*' >"$TMP/list.out" 2>&1
+got=$(awk '$1 == "main.greet" || $1 == "main.recurse" { sub(/.*\//, "", $2); print $1, $2 }' "$TMP/list.out" | tr '\n' ' ')
+expect_eq "$T: --list on the stripped build finds main.greet and main.recurse" "$got" "main.greet main.go:26 main.recurse main.go:31 "
+n=$(grep -vc '^main\.' "$TMP/list.out")
+expect_eq "$T: --list shows only what the glob matches" "$n" 0
+
+SIG='main.greet(name string, year int) string'
+K=7
+ok_all=1
+# Columns on the stripped PIE (the hardest to resolve), JSON on the plain build.
+start_tool cols $T "$GO/target-pie-stripped" "$SIG" ||
+	{ ok_all=0; fail "$T: did not attach" "$(tail -3 "$TMP/cols.err")"; }
+"$GO/target-pie-stripped" greet gopher 2009 $K >/dev/null & gpid=$!
+wait $gpid
+stop_tool TERM
+expect_eq "$T: SIGTERM exits 0" "$TOOL_RC" 0
+head -1 "$TMP/cols.out" | grep -qE '^TIME +PID +GOID +CALL LAT\(us\)$' && pass "$T: column header" ||
+	{ ok_all=0; fail "$T: column header" "$(head -1 "$TMP/cols.out")"; }
+n=$(awk -v pid=$gpid '$1 ~ /^[0-9][0-9]:[0-9][0-9]:[0-9][0-9]$/ && $2 == pid && $3 > 0 &&
+	$4 " " $5 " " $6 " " $7 " " $8 " " $9 == "main.greet(name=\"gopher\", year=2009) = \"hello gopher, 2009\"" &&
+	$10 ~ /^[0-9]+\.[0-9][0-9][0-9]$/ && NF == 10' "$TMP/cols.out" | wc -l)
+[ "$n" = $K ] && pass "$T: columns: exactly $K calls with their arguments, result and a goid" ||
+	{ ok_all=0; fail "$T: columns: $K exact calls" "got $n: $(head -3 "$TMP/cols.out")"; }
+
+start_tool json $T -j "$GO/target" "$SIG" 'main.recurse(n int) int' ||
+	{ ok_all=0; fail "$T: -j: did not attach" "$(tail -3 "$TMP/json.err")"; }
+"$GO/target" greet 'go pher' 1999 $K >/dev/null & gpid=$!
+wait $gpid
+"$GO/target" recurse 4 >/dev/null & rpid=$!
+wait $rpid
+stop_tool TERM
+if json_valid "$TMP/json.out"; then pass "$T: -j output is valid JSON"; else fail "$T: -j output is valid JSON" "$(head -2 "$TMP/json.out")"; fi
+n=$(jq -c --argjson pid $gpid 'select(.pid == $pid and .func == "main.greet" and .goid > 0 and
+	.args.name == "go pher" and .args.year == 1999 and .ret == ["hello go pher, 1999"] and
+	.lat_ns > 0 and .call == "main.greet(name=\"go pher\", year=1999) = \"hello go pher, 1999\"")' "$TMP/json.out" | wc -l)
+[ "$n" = $K ] && pass "$T: -j: exactly $K calls with exact arguments and result" ||
+	{ ok_all=0; fail "$T: -j: $K exact calls" "got $n: $(head -2 "$TMP/json.out")"; }
+# Recursion: every level pairs with its own return (n == result, innermost first).
+got=$(jq -r --argjson pid $rpid 'select(.pid == $pid and .func == "main.recurse") | "\(.args.n)=\(.ret[0])"' "$TMP/json.out" | tr '\n' ' ')
+expect_eq "$T: -j: each recursion level pairs with its own return" "$got" "0=0 1=1 2=2 3=3 4=4 "
+
+# Goroutines: 20 workers that sleep (and so may move between threads), each
+# with its own goid, each paired with its own return.
+start_tool spawn $T -j "$GO/target" 'main.worker(id int, wg *sync.WaitGroup)'
+"$GO/target" spawn 20 >/dev/null
+stop_tool TERM
+got=$(jq -s -r '[.[] | select(.func == "main.worker")] | "\(length) \([.[].args.id] | unique | length) \([.[].goid] | unique | length) \(all(.[]; .goid > 1 and .lat_ns >= 1000000 and (.args.wg | type == "string")))"' "$TMP/spawn.out")
+expect_eq "$T: 20 goroutines: 20 calls, 20 ids, 20 goids, all >= 1 ms" "$got" "20 20 20 true"
+matrix $T uprobe $([ $ok_all = 1 ] && echo pass || echo fail)
+
+# Crash safety: deep recursion that keeps growing (copying) goroutine stacks,
+# under gotrace and gofunclat at once; uretprobes would abort it in copystack.
+SECS=${GOTRACE_CRASH_SECS:-30}
+[ -d /etc/bpfkit-vm ] && SECS=8	# the VM is ~10x slower; the file has 300 s
+if [ -x "$BIN/gofunclat" ]; then
+	start_tool crash-lat gofunclat -j "$GO/target" main.deep
+	LAT_PID=$TOOL_PID
+	TOOL_PID=
+	start_tool crash-trace $T "$GO/target" 'main.deep(n int) int'
+	res=$("$GO/target" stackgrow $SECS 2>"$TMP/crash.err"); rc=$?
+	stop_tool TERM
+	trace_rc=$TOOL_RC
+	TOOL_PID=$LAT_PID
+	stop_tool TERM
+	expect_eq "$T: stackgrow $SECS s under gotrace and gofunclat exits 0 with its result" "$rc $res" "0 true"
+	grep -q 'unexpected return pc\|fatal error' "$TMP/crash.err" && fail "$T: no Go runtime error" "$(head -3 "$TMP/crash.err")"
+	expect_eq "$T: both tools end with 0" "$trace_rc $TOOL_RC" "0 0"
+	# 201 calls per round; every call paired although stacks moved.
+	got=$(jq -r 'select(.func == "main.deep") | "\(.count > 0) \(.count % 201)"' "$TMP/crash-lat.out")
+	expect_eq "$T: gofunclat paired every main.deep call (a multiple of 201)" "$got" "true 0"
+	n=$(grep -c ' main.deep(n=200) = 400 ' "$TMP/crash-trace.out")
+	[ "$n" -gt 0 ] && pass "$T: gotrace saw whole recursions ($n outermost calls)" ||
+		fail "$T: gotrace saw whole recursions" "$(tail -2 "$TMP/crash-trace.out")"
+else
+	skip "$T: crash safety" "gofunclat is not built"
+fi
+
+no_leaks "$T: no BPF program or link is left behind"

@@ -1,0 +1,812 @@
+// SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+/*
+ * gotrace: trace calls of Go functions with arguments and results, decoded
+ * from the registers of Go's ABIInternal by a signature the user gives.
+ */
+#include <argp.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/libbpf.h>
+#include <bpf/bpf.h>
+#include "attach.h"
+#include "gouprobe.h"
+#include "json.h"
+#include "log.h"
+#include "loop.h"
+#include "opts.h"
+#include "output.h"
+#include "setup.h"
+#include "gotrace.h"
+#include "gotrace.skel.h"
+
+#define MAX_PROBES 16
+#define MAX_VALUES 16
+#define SIG_LEN 1024
+
+enum kind { K_INT, K_UINT, K_BOOL, K_PTR, K_STRING, K_SLICE, K_ERROR, K_IFACE, K_FLOAT };
+
+/* One parameter or result and where ABIInternal puts it. */
+struct value {
+	char name[64];		/* "" when the signature names none */
+	enum kind kind;
+	int size;		/* bytes, for K_INT/K_UINT */
+	int reg;		/* first integer register, -1: not in one (float, stack) */
+	int str;		/* K_STRING: slot in the event's string arrays, -1: none */
+};
+
+/* What the user asked for: "main.greet(name string, year int) string" or a glob. */
+struct probe {
+	char glob[512];
+	bool has_sig;		/* parentheses given: arguments are shown */
+	struct value args[MAX_VALUES], rets[MAX_VALUES];
+	int nargs, nrets;
+	bool rets_paren;	/* results written in parentheses */
+};
+
+static struct {
+	const char *binary;
+	const char *pos[MAX_PROBES + 1];
+	int npos;
+	bool list;
+	int goid_offset;
+	struct probe probes[MAX_PROBES];
+	int nprobes;
+	struct gofunc *funcs;	/* every probed function ... */
+	int *func_probe;	/* ... and its probe */
+	size_t nfuncs;
+} opt = { .goid_offset = -1 };
+
+const char argp_program_doc[] =
+	"Trace calls of Go functions with their arguments and results.\n"
+	"\n"
+	"USAGE: gotrace [-p PID | --binary PATH | BINARY] PROBE... [-j] [-d SECONDS]\n"
+	"       gotrace --list [-p PID | --binary PATH | BINARY] [GLOB]\n"
+	"\n"
+	"PROBE is a function name or glob ('main.*'), optionally with its Go\n"
+	"signature, which says how to decode the registers: 'main.greet(name\n"
+	"string, year int) string'. Types: int*, uint*, uintptr, byte, rune, bool,\n"
+	"string, []T, pointers, maps, chans, funcs, error, any; float arguments\n"
+	"and arguments passed on the stack show as '?'. Methods take the receiver\n"
+	"as the first parameter. Returns are caught with uprobes on every RET\n"
+	"instruction, never with uretprobes (which crash Go programs).\n"
+	"\n"
+	"EXAMPLES:\n"
+	"    gotrace -p 181 'main.greet(name string, year int) string'\n"
+	"    gotrace ./server 'main.(*Server).get(s *Server, key string) ([]byte, error)'\n"
+	"    gotrace -p 181 'main.*'             # every main function, no arguments\n"
+	"    gotrace --list ./server 'main.*'    # the functions there are to trace";
+
+enum { OPT_BINARY = 2000, OPT_LIST, OPT_GOID_OFFSET };
+
+static const struct argp_option options[] = {
+	{ "binary", OPT_BINARY, "PATH", 0, "Trace the Go program PATH (every process running it)", 0 },
+	{ "list", OPT_LIST, NULL, 0, "List the Go functions matching GLOB (default: all) and exit", 0 },
+	{ "goid-offset", OPT_GOID_OFFSET, "N",
+	  0, "Offset of goid in runtime.g, for Go versions this tool does not know", 0 },
+	{},
+};
+
+/* ---- signatures ---- */
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = 0;
+	return s;
+}
+
+/* Index of the ',' at depth 0 ending the item at s, or of its end. */
+static int item_end(const char *s)
+{
+	int depth = 0, i;
+
+	for (i = 0; s[i]; i++) {
+		if (s[i] == '(' || s[i] == '[' || s[i] == '{')
+			depth++;
+		else if (depth && (s[i] == ')' || s[i] == ']' || s[i] == '}'))
+			depth--;
+		else if (!depth && s[i] == ',')
+			break;
+	}
+	return i;
+}
+
+static int classify(const char *t, struct value *v)
+{
+	static const struct { const char *name; enum kind kind; int size; } basic[] = {
+		{ "int", K_INT, 8 }, { "int64", K_INT, 8 }, { "int32", K_INT, 4 },
+		{ "rune", K_INT, 4 }, { "int16", K_INT, 2 }, { "int8", K_INT, 1 },
+		{ "uint", K_UINT, 8 }, { "uint64", K_UINT, 8 }, { "uintptr", K_UINT, 8 },
+		{ "uint32", K_UINT, 4 }, { "uint16", K_UINT, 2 }, { "uint8", K_UINT, 1 },
+		{ "byte", K_UINT, 1 }, { "bool", K_BOOL, 1 }, { "string", K_STRING, 16 },
+		{ "error", K_ERROR, 16 }, { "any", K_IFACE, 16 }, { "float32", K_FLOAT, 4 },
+		{ "float64", K_FLOAT, 8 }, { "unsafe.Pointer", K_PTR, 8 },
+	};
+
+	for (size_t i = 0; i < sizeof(basic) / sizeof(basic[0]); i++) {
+		if (!strcmp(t, basic[i].name)) {
+			v->kind = basic[i].kind;
+			v->size = basic[i].size;
+			return 0;
+		}
+	}
+	v->size = 8;
+	if (!strncmp(t, "[]", 2))
+		v->kind = K_SLICE;
+	else if (t[0] == '*' || !strncmp(t, "map[", 4) || !strncmp(t, "chan", 4) ||
+		 !strncmp(t, "<-chan", 6) || !strncmp(t, "func", 4))
+		v->kind = K_PTR;
+	else if (!strncmp(t, "interface", 9))
+		v->kind = K_IFACE;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+/* Parses "a, b int, s string" or "int, error" (without the parentheses). */
+static int parse_list(char *s, struct value *vals, int *n, const char *what, char *err, size_t errlen)
+{
+	char *items[MAX_VALUES];
+	int cnt = 0, named = 0;
+
+	s = trim(s);
+	if (!*s) {
+		*n = 0;
+		return 0;
+	}
+	for (;;) {
+		int e = item_end(s);
+		char c = s[e];
+
+		if (cnt == MAX_VALUES) {
+			snprintf(err, errlen, "more than %d %s", MAX_VALUES, what);
+			return -E2BIG;
+		}
+		s[e] = 0;
+		items[cnt++] = trim(s);
+		if (!c)
+			break;
+		s += e + 1;
+	}
+	/* Named when any item is "name type" (top-level space): then a lone
+	 * word is a name sharing the type of the next item, as in Go. */
+	for (int i = 0; i < cnt; i++)
+		if (strpbrk(items[i], " \t") && !strchr("*[(<", items[i][0]) &&
+		    strncmp(items[i], "func", 4) && strncmp(items[i], "chan", 4) &&
+		    strncmp(items[i], "map[", 4) && strncmp(items[i], "interface", 9))
+			named = 1;
+	for (int i = cnt - 1; i >= 0; i--) {
+		char *it = items[i], *type = it, *sp;
+
+		memset(&vals[i], 0, sizeof(vals[i]));
+		if (named) {
+			sp = strpbrk(it, " \t");
+			if (sp) {
+				*sp = 0;
+				type = trim(sp + 1);
+			} else if (i + 1 < cnt) {
+				type = NULL;	/* takes the next item's type */
+			} else {
+				snprintf(err, errlen, "%s '%s' has no type", what, it);
+				return -EINVAL;
+			}
+			snprintf(vals[i].name, sizeof(vals[i].name), "%s", it);
+			if (!type) {
+				vals[i].kind = vals[i + 1].kind;
+				vals[i].size = vals[i + 1].size;
+				continue;
+			}
+		}
+		if (!*type || classify(type, &vals[i])) {
+			snprintf(err, errlen, "cannot decode type '%s': give one of int*, uint*, "
+				 "bool, string, []T, *T, map, chan, func, error, any, float*, "
+				 "or the underlying type of a named type", type);
+			return -EINVAL;
+		}
+	}
+	*n = cnt;
+	return 0;
+}
+
+/* Registers by ABIInternal: integers in order, strings/interfaces two, slices three. */
+static void assign(struct value *vals, int n, int *nstr)
+{
+	int r = 0;
+
+	for (int i = 0; i < n; i++) {
+		int words = vals[i].kind == K_STRING || vals[i].kind == K_ERROR ||
+			    vals[i].kind == K_IFACE ? 2 : vals[i].kind == K_SLICE ? 3 : 1;
+
+		vals[i].reg = -1;
+		vals[i].str = -1;
+		if (vals[i].kind == K_FLOAT)
+			continue;	/* X0-X14 are not in pt_regs */
+		if (r + words > GOTRACE_REGS)
+			continue;	/* on the stack: not decoded */
+		vals[i].reg = r;
+		r += words;
+		if (vals[i].kind == K_STRING && *nstr < GOTRACE_STRS)
+			vals[i].str = (*nstr)++;
+	}
+}
+
+/* The ')' closing the '(' just before s, or NULL. */
+static char *match_paren(char *s)
+{
+	int depth = 0;
+
+	for (; *s; s++) {
+		if (*s == '(' || *s == '[' || *s == '{')
+			depth++;
+		else if (*s == ')' && !depth)
+			return s;
+		else if (*s == ')' || *s == ']' || *s == '}')
+			depth--;
+	}
+	return NULL;
+}
+
+/* "main.(*T).get(s *T, key string) (v []byte, err error)" into p. */
+static int parse_probe(const char *spec, struct probe *p, char *err, size_t errlen)
+{
+	char buf[SIG_LEN], *open = NULL, *close, *rest;
+	int nstr = 0;
+
+	memset(p, 0, sizeof(*p));
+	if (strlen(spec) >= sizeof(buf)) {
+		snprintf(err, errlen, "too long");
+		return -ENAMETOOLONG;
+	}
+	strcpy(buf, spec);
+	/* The parameters open at the first '(' not right after a '.': Go
+	 * writes method receivers as "pkg.(*T).m". */
+	for (char *c = buf; *c; c++) {
+		if (*c == '(' && (c == buf || c[-1] != '.')) {
+			open = c;
+			break;
+		}
+	}
+	if (open) {
+		*open = 0;
+		close = match_paren(open + 1);
+		if (!close) {
+			snprintf(err, errlen, "unbalanced parentheses");
+			return -EINVAL;
+		}
+		*close = 0;
+		p->has_sig = true;
+		if (parse_list(open + 1, p->args, &p->nargs, "parameter", err, errlen))
+			return -EINVAL;
+		rest = trim(close + 1);
+		if (*rest == '(') {
+			size_t l = strlen(rest);
+
+			if (rest[l - 1] != ')') {
+				snprintf(err, errlen, "unbalanced parentheses in the results");
+				return -EINVAL;
+			}
+			rest[l - 1] = 0;
+			rest++;
+			p->rets_paren = true;
+		}
+		if (parse_list(rest, p->rets, &p->nrets, "result", err, errlen))
+			return -EINVAL;
+		if (p->nrets > 1)
+			p->rets_paren = true;
+	}
+	snprintf(p->glob, sizeof(p->glob), "%s", trim(buf));
+	if (!p->glob[0] || strpbrk(p->glob, " \t")) {
+		snprintf(err, errlen, "want a function name or glob, then its signature");
+		return -EINVAL;
+	}
+	assign(p->args, p->nargs, &nstr);
+	nstr = 0;
+	assign(p->rets, p->nrets, &nstr);
+	return 0;
+}
+
+static error_t parse_arg(int key, char *arg, struct argp_state *state)
+{
+	char err[256];
+	long n;
+
+	switch (key) {
+	case OPT_BINARY:
+		if (!*arg)
+			bk_usage(state, "--binary wants a path");
+		opt.binary = arg;
+		break;
+	case OPT_LIST:
+		opt.list = true;
+		break;
+	case OPT_GOID_OFFSET:
+		if (bk_parse_long(arg, 0, 4096, &n))
+			bk_usage(state, "invalid --goid-offset '%s': want a byte offset 0-4096", arg);
+		opt.goid_offset = (int)n;
+		break;
+	case ARGP_KEY_ARG:
+		if (opt.npos == MAX_PROBES + 1)
+			bk_usage(state, "at most %d probes", MAX_PROBES);
+		opt.pos[opt.npos++] = arg;
+		break;
+	case ARGP_KEY_END: {
+		int i = 0;
+
+		if (bk_env.pid && opt.binary)
+			bk_usage(state, "give either -p PID or --binary PATH, not both");
+		/* Without -p or --binary the first argument is the binary. */
+		if (!bk_env.pid && !opt.binary) {
+			if (opt.npos < 1)
+				bk_usage(state, "which Go program? give -p PID, --binary PATH or BINARY");
+			opt.binary = opt.pos[i++];
+		}
+		if (opt.list) {
+			if (opt.npos - i > 1)
+				bk_usage(state, "--list takes one GLOB");
+			strcpy(opt.probes[0].glob, i < opt.npos ? opt.pos[i] : "*");
+			opt.nprobes = 1;
+			break;
+		}
+		if (i >= opt.npos)
+			bk_usage(state, "give the functions to trace: 'main.greet(name string) string'");
+		for (; i < opt.npos; i++) {
+			if (opt.nprobes == MAX_PROBES)
+				bk_usage(state, "at most %d probes", MAX_PROBES);
+			if (parse_probe(opt.pos[i], &opt.probes[opt.nprobes++], err, sizeof(err)))
+				bk_usage(state, "bad probe '%s': %s", opt.pos[i], err);
+		}
+		break;
+	}
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+/* ---- values ---- */
+
+static long long sext(__u64 v, int size)
+{
+	int shift = 64 - 8 * size;
+
+	return (long long)(v << shift) >> shift;
+}
+
+static __u64 zext(__u64 v, int size)
+{
+	return size >= 8 ? v : v & ((1ULL << (8 * size)) - 1);
+}
+
+/* A Go-quoted string: control bytes, backslashes and quotes escaped. */
+static void quote(char *dst, size_t dstlen, const char *s, size_t len)
+{
+	size_t o = 0, start = 0;
+
+	dst[o++] = '"';
+	for (size_t i = 0; i <= len && o < dstlen - 4; i++) {
+		if (i < len && s[i] != '"' && s[i])
+			continue;
+		o += bk_escape(dst + o, dstlen - o - 3, s + start, i - start);
+		if (i < len && o < dstlen - 4) {
+			dst[o++] = '\\';
+			dst[o++] = s[i] ? '"' : '0';
+		}
+		start = i + 1;
+	}
+	dst[o++] = '"';
+	dst[o] = 0;
+}
+
+/* The string bytes of v that were read, or NULL. */
+static const char *str_bytes(const struct value *v, const __u64 *regs, const char (*strs)[GOTRACE_STR_LEN],
+			     __u8 ok, size_t *len, bool *cut)
+{
+	__u64 l = regs[v->reg + 1];
+
+	*cut = l > GOTRACE_STR_LEN;
+	*len = *cut ? GOTRACE_STR_LEN : l;
+	if (l == 0)
+		return "";
+	if (v->str < 0 || !(ok & (1 << v->str)))
+		return NULL;
+	return strs[v->str];
+}
+
+/* One value as Go-ish text. */
+static void format_value(char *buf, size_t sz, const struct value *v, const __u64 *regs,
+			 const char (*strs)[GOTRACE_STR_LEN], __u8 ok)
+{
+	const char *s;
+	size_t len;
+	bool cut;
+	__u64 w;
+
+	if (v->reg < 0) {
+		snprintf(buf, sz, "?");
+		return;
+	}
+	w = regs[v->reg];
+	switch (v->kind) {
+	case K_INT:
+		snprintf(buf, sz, "%lld", sext(w, v->size));
+		break;
+	case K_UINT:
+		snprintf(buf, sz, "%llu", (unsigned long long)zext(w, v->size));
+		break;
+	case K_BOOL:
+		snprintf(buf, sz, "%s", w & 0xff ? "true" : "false");
+		break;
+	case K_PTR:
+		snprintf(buf, sz, w ? "0x%llx" : "nil", (unsigned long long)w);
+		break;
+	case K_STRING:
+		s = str_bytes(v, regs, strs, ok, &len, &cut);
+		if (!s) {
+			snprintf(buf, sz, "?");
+			break;
+		}
+		quote(buf, sz - 4, s, len);
+		if (cut)
+			strcat(buf, "...");
+		break;
+	case K_SLICE:
+		if (!w)
+			snprintf(buf, sz, "nil");
+		else
+			snprintf(buf, sz, "[len=%llu cap=%llu]", (unsigned long long)regs[v->reg + 1],
+				 (unsigned long long)regs[v->reg + 2]);
+		break;
+	case K_ERROR:
+	case K_IFACE:
+		/* An interface is nil when its type word is. */
+		snprintf(buf, sz, "%s", w ? "non-nil" : "nil");
+		break;
+	case K_FLOAT:
+		snprintf(buf, sz, "?");
+		break;
+	}
+}
+
+static void json_value(const struct value *v, const __u64 *regs,
+		       const char (*strs)[GOTRACE_STR_LEN], __u8 ok)
+{
+	const char *s;
+	size_t len;
+	bool cut;
+	__u64 w;
+
+	if (v->reg < 0 || v->kind == K_FLOAT) {
+		fputs("null", stdout);
+		return;
+	}
+	w = regs[v->reg];
+	switch (v->kind) {
+	case K_INT:
+		printf("%lld", sext(w, v->size));
+		break;
+	case K_UINT:
+		printf("%llu", (unsigned long long)zext(w, v->size));
+		break;
+	case K_BOOL:
+		fputs(w & 0xff ? "true" : "false", stdout);
+		break;
+	case K_PTR:
+		if (w)
+			printf("\"0x%llx\"", (unsigned long long)w);
+		else
+			fputs("null", stdout);
+		break;
+	case K_STRING:
+		s = str_bytes(v, regs, strs, ok, &len, &cut);
+		if (s)
+			bk_json_string(stdout, s, len);
+		else
+			fputs("null", stdout);
+		break;
+	case K_SLICE:
+		if (w)
+			printf("{\"len\":%llu,\"cap\":%llu}", (unsigned long long)regs[v->reg + 1],
+			       (unsigned long long)regs[v->reg + 2]);
+		else
+			fputs("null", stdout);
+		break;
+	default:
+		fputs(w ? "\"non-nil\"" : "null", stdout);
+		break;
+	}
+}
+
+/* "main.greet(name="gopher", year=2009) = "hello gopher, 2009"" */
+static void format_call(char *buf, size_t sz, const struct gotrace_event *e, const char *name,
+			const struct probe *p)
+{
+	char val[4 * GOTRACE_STR_LEN + 16];
+	size_t o;
+
+	o = snprintf(buf, sz, "%s(", name);
+	if (!p->has_sig)
+		o += snprintf(buf + o, o < sz ? sz - o : 0, "...");
+	for (int i = 0; i < p->nargs && o < sz; i++) {
+		format_value(val, sizeof(val), &p->args[i], e->args, e->arg_str, e->arg_str_ok);
+		o += snprintf(buf + o, sz - o, "%s%s%s%s", i ? ", " : "", p->args[i].name,
+			      p->args[i].name[0] ? "=" : "", val);
+	}
+	if (o < sz)
+		o += snprintf(buf + o, sz - o, ")");
+	if (p->nrets && o < sz)
+		o += snprintf(buf + o, sz - o, " = %s", p->rets_paren ? "(" : "");
+	for (int i = 0; i < p->nrets && o < sz; i++) {
+		format_value(val, sizeof(val), &p->rets[i], e->rets, e->ret_str, e->ret_str_ok);
+		o += snprintf(buf + o, sz - o, "%s%s%s%s", i ? ", " : "", p->rets[i].name,
+			      p->rets[i].name[0] ? "=" : "", val);
+	}
+	if (p->rets_paren && o < sz)
+		snprintf(buf + o, sz - o, ")");
+}
+
+static void print_header(void)
+{
+	if (bk_env.json)
+		return;
+	printf("%-*s %-*s %-7s %s %s\n", BK_W_TIME, "TIME", BK_W_PID, "PID", "GOID", "CALL",
+	       "LAT(us)");
+}
+
+static int handle_event(void *ctx, void *data, size_t size)
+{
+	const struct gotrace_event *e = data;
+	const struct probe *p;
+	const char *name;
+	char call[4096], t[48];
+	struct bk_json j;
+
+	if (size < sizeof(*e) || e->func >= opt.nfuncs)
+		return 0;
+	name = opt.funcs[e->func].name;
+	p = &opt.probes[opt.func_probe[e->func]];
+	format_call(call, sizeof(call), e, name, p);
+	if (bk_env.json) {
+		bk_time_iso(t, sizeof(t), e->ts_ns);
+		bk_json_begin(&j, stdout);
+		bk_json_str(&j, "time", t, sizeof(t));
+		bk_json_uint(&j, "pid", e->tgid);
+		bk_json_uint(&j, "tid", e->tid);
+		bk_json_uint(&j, "goid", e->goid);
+		bk_json_str(&j, "func", name, (size_t)-1);
+		bk_json_str(&j, "call", call, sizeof(call));
+		bk_json_uint(&j, "lat_ns", e->lat_ns);
+		if (p->has_sig) {
+			fputs(",\"args\":{", stdout);
+			for (int i = 0; i < p->nargs; i++) {
+				char key[16];
+
+				snprintf(key, sizeof(key), "arg%d", i);
+				printf("%s", i ? "," : "");
+				bk_json_string(stdout, p->args[i].name[0] ? p->args[i].name : key,
+					       sizeof(p->args[i].name));
+				putchar(':');
+				json_value(&p->args[i], e->args, e->arg_str, e->arg_str_ok);
+			}
+			fputs("},\"ret\":[", stdout);
+			for (int i = 0; i < p->nrets; i++) {
+				printf("%s", i ? "," : "");
+				json_value(&p->rets[i], e->rets, e->ret_str, e->ret_str_ok);
+			}
+			putchar(']');
+		}
+		bk_json_end(&j);
+		return 0;
+	}
+	bk_time_hms(t, sizeof(t), e->ts_ns);
+	printf("%-*s %-*u %-7llu %s %.3f\n", BK_W_TIME, t, BK_W_PID, e->tgid,
+	       (unsigned long long)e->goid, call, e->lat_ns / 1000.0);
+	return 0;
+}
+
+/* ---- functions ---- */
+
+/* Every function each probe matches, in one table; the first probe wins. */
+static int match_funcs(struct gouprobe *gp)
+{
+	struct gofunc *fs;
+	size_t n;
+	int err;
+
+	for (int p = 0; p < opt.nprobes; p++) {
+		err = gouprobe_match(gp, opt.probes[p].glob, GO_MAX_FUNCS, &fs, &n);
+		if (err)
+			return err;
+		for (size_t i = 0; i < n; i++) {
+			bool dup = false;
+
+			for (size_t k = 0; k < opt.nfuncs && !dup; k++)
+				dup = opt.funcs[k].entry == fs[i].entry;
+			if (dup)
+				continue;
+			if (opt.nfuncs == GO_MAX_FUNCS) {
+				free(fs);
+				bk_set_error("the probes match more than %d functions", GO_MAX_FUNCS);
+				return -E2BIG;
+			}
+			if (!opt.funcs) {
+				opt.funcs = calloc(GO_MAX_FUNCS, sizeof(*opt.funcs));
+				opt.func_probe = calloc(GO_MAX_FUNCS, sizeof(*opt.func_probe));
+				if (!opt.funcs || !opt.func_probe) {
+					free(fs);
+					return -ENOMEM;
+				}
+			}
+			opt.func_probe[opt.nfuncs] = p;
+			opt.funcs[opt.nfuncs++] = fs[i];
+		}
+		free(fs);
+	}
+	return 0;
+}
+
+/* --list: names and source lines, no BPF. */
+static int list_funcs(struct gouprobe *gp)
+{
+	const char *file;
+	int line, err;
+
+	err = match_funcs(gp);
+	if (err)
+		return err;
+	for (size_t i = 0; i < opt.nfuncs; i++) {
+		if (gobin_pc_info(gouprobe_gobin(gp), opt.funcs[i].entry, NULL, &file, &line) ||
+		    !file)
+			printf("%s\n", opt.funcs[i].name);
+		else
+			printf("%s %s:%d\n", opt.funcs[i].name, file, line);
+	}
+	return 0;
+}
+
+/* The string registers of each function, then entry and RET probes. */
+static int attach_funcs(struct gotrace_bpf *skel, struct gouprobe *gp,
+			struct gouprobe_links *links)
+{
+	int fd = bpf_map__fd(skel->maps.specs), err;
+	size_t nrets, total = 0;
+
+	for (__u32 i = 0; i < opt.nfuncs; i++) {
+		const struct probe *p = &opt.probes[opt.func_probe[i]];
+		struct gotrace_spec spec;
+
+		memset(&spec, GOTRACE_NONE, sizeof(spec));
+		for (int k = 0; k < p->nargs; k++)
+			if (p->args[k].str >= 0)
+				spec.arg_str[p->args[k].str] = p->args[k].reg;
+		for (int k = 0; k < p->nrets; k++)
+			if (p->rets[k].str >= 0)
+				spec.ret_str[p->rets[k].str] = p->rets[k].reg;
+		if (bpf_map_update_elem(fd, &i, &spec, BPF_ANY)) {
+			err = -errno;
+			bk_set_error("cannot fill the signature map: %s", strerror(errno));
+			return err;
+		}
+		err = gouprobe_attach(gp, &opt.funcs[i], i, skel->progs.handle_call,
+				      skel->progs.handle_call_exit, links, &nrets);
+		if (err)
+			return err;
+		total += nrets;
+	}
+	bk_info(1, "probing %zu function%s of %s (%s) at %zu entries and %zu returns",
+		opt.nfuncs, opt.nfuncs == 1 ? "" : "s", gouprobe_name(gp), gouprobe_go_version(gp),
+		opt.nfuncs, total);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const struct argp_child *children = bk_opts_child(BK_OPT_PID | BK_OPT_UID | BK_OPT_COMM |
+		BK_OPT_CGROUP | BK_OPT_DURATION | BK_OPT_JSON);
+	const struct argp argp = { options, parse_arg, "[BINARY] PROBE...", argp_program_doc,
+				   children, NULL, NULL };
+	struct gouprobe_links links = {};
+	struct gotrace_bpf *skel = NULL;
+	struct gouprobe *gp = NULL;
+	struct bk_loop loop = {};
+	int err;
+
+	/* Arguments; the shared letters land in bk_env. */
+	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
+	if (err)
+		return BK_EXIT_USAGE;
+
+	/* --list reads the binary only: no privileges needed. */
+	if (opt.list) {
+		bk_log_init("gotrace");
+		err = gouprobe_open(opt.binary, bk_env.pid, 0, &gp);
+		if (!err)
+			err = list_funcs(gp);
+		goto cleanup;
+	}
+
+	/* Logging, privileges, BTF; then the Go program and its functions. */
+	err = bk_init("gotrace");
+	if (err)
+		goto cleanup;
+	err = gouprobe_open(opt.binary, bk_env.pid, opt.goid_offset, &gp);
+	if (err)
+		goto cleanup;
+	if (!gouprobe_regabi(gp) && opt.probes[0].has_sig) {
+		err = -ENOTSUP;
+		bk_set_error("%s was built with %s, which passes arguments on the stack: "
+			     "arguments are decoded for Go 1.17 and later only",
+			     gouprobe_name(gp), gouprobe_go_version(gp));
+		goto cleanup;
+	}
+	err = match_funcs(gp);
+	if (err)
+		goto cleanup;
+
+	/* Open the BPF object. */
+	skel = gotrace_bpf__open_opts(bk_open_opts());
+	if (!skel) {
+		err = -errno;
+		bk_set_error("cannot open the BPF object: %s", strerror(errno));
+		goto cleanup;
+	}
+
+	/* Filters and the goroutine layout go to .rodata before load. */
+	bk_filter_fill(&skel->rodata->bk_filter);
+	skel->rodata->go_goid_offset = gouprobe_goid_offset(gp);
+	skel->rodata->go_regabi = gouprobe_regabi(gp);
+	err = bk_events_size(skel->maps.events, &skel->rodata->bk_wakeup, 4 << 20);
+	if (err)
+		goto cleanup;
+
+	/* One path: uprobes (named for -v and the test matrix). */
+	struct bk_variant variants[] = {
+		{ "uprobe", { skel->progs.handle_call, skel->progs.handle_call_exit } },
+	};
+	err = bk_choose(variants, 1, NULL);
+	if (err < 0)
+		goto cleanup;
+
+	/* Load (the verifier runs here); signatures and probes, then the rest. */
+	err = bk_load(skel->skeleton);
+	if (err)
+		goto cleanup;
+	err = attach_funcs(skel, gp, &links);
+	if (err)
+		goto cleanup;
+	err = bk_attach(skel->skeleton);
+	if (err)
+		goto cleanup;
+
+	/* Events, signals, then the header. */
+	loop.rb = bk_ringbuf(skel->maps.events, handle_event, NULL);
+	if (!loop.rb) {
+		err = -errno;
+		goto cleanup;
+	}
+	bk_signals();
+	print_header();
+
+	/* Until Ctrl-C, SIGTERM or -d. */
+	loop.drops = &skel->bss->bk_drops;
+	loop.duration_s = bk_env.duration_s;
+	err = bk_run(&loop);
+
+cleanup:
+	if (err < 0)
+		bk_report("gotrace", err);
+	ring_buffer__free(loop.rb);
+	gouprobe_links_destroy(&links);
+	gotrace_bpf__destroy(skel);
+	free(opt.funcs);
+	free(opt.func_probe);
+	gouprobe_close(gp);
+	return err ? 1 : 0;
+}
