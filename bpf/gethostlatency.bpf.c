@@ -52,7 +52,7 @@ static __always_inline int enter(const char *host, __u32 func)
 	return 0;
 }
 
-/* uprobe int getaddrinfo(const char *node, const char *service, const struct addrinfo *hints, struct addrinfo **res) */
+/* uprobe int getaddrinfo(const char *node, const char *service, hints, res) */
 SEC("uprobe")
 int BPF_KPROBE(handle_getaddrinfo, const char *node)
 {

@@ -44,8 +44,10 @@ const char argp_program_doc[] =
 enum { OPT_SHARED = 2000, OPT_BASH };
 
 static const struct argp_option options[] = {
-	{ "bash", OPT_BASH, "PATH", 0, "The shell binary (default: /bin/bash, or the executable of -p PID)", 0 },
-	{ "shared", OPT_SHARED, "PATH", 0, "Probe readline() in this library (a path or a name such as 'readline')", 0 },
+	{ "bash", OPT_BASH, "PATH", 0,
+	  "The shell binary (default: /bin/bash, or the executable of -p PID)", 0 },
+	{ "shared", OPT_SHARED, "PATH", 0,
+	  "Probe readline() in this library (a path or a name such as 'readline')", 0 },
 	{},
 };
 

@@ -47,7 +47,8 @@ const char argp_program_doc[] =
 enum { OPT_LIBC = 2000 };
 
 static const struct argp_option options[] = {
-	{ "libc", OPT_LIBC, "PATH", 0, "The C library to probe (default: the one -p PID maps, else the system's)", 0 },
+	{ "libc", OPT_LIBC, "PATH", 0,
+	  "The C library to probe (default: the one -p PID maps, else the system's)", 0 },
 	{},
 };
 

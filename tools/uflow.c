@@ -50,7 +50,9 @@ const char argp_program_doc[] =
 enum { OPT_BINARY = 2000, OPT_MODULE, OPT_FUNCTION };
 
 static const struct argp_option options[] = {
-	{ "binary", OPT_BINARY, "PATH", 0, "The Python interpreter or libpython to probe (default: the one -p PID runs, else " DEFAULT_BINARY ")", 0 },
+	{ "binary", OPT_BINARY, "PATH", 0,
+	  "The Python interpreter or libpython to probe (default: the one -p PID runs, else "
+	  DEFAULT_BINARY ")", 0 },
 	{ "module", OPT_MODULE, "GLOB", 0, "Only functions of modules matching GLOB (e.g. 'app.*')", 0 },
 	{ "function", OPT_FUNCTION, "GLOB", 0, "Only functions whose name matches GLOB", 0 },
 	{},

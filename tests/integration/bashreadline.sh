@@ -50,6 +50,13 @@ else
 		$TM send-keys -t "$1" "$3"; sleep 0.1
 		$TM send-keys -t "$1" -l "$4"; $TM send-keys -t "$1" Enter; sleep 0.2
 	}
+	# wait_lines FILE N: until FILE has N lines naming $U (the shell may be slow).
+	wait_lines() {
+		for _ in $(seq 1 50); do
+			[ "$(grep -c -- "$U" "$1")" -ge "$2" ] && return
+			sleep 0.1
+		done
+	}
 	# session TOOL-RUN-NAME TOOL-ARGS...: one shell typing the known lines.
 	session() {
 		local name=$1; shift
@@ -63,7 +70,7 @@ else
 		type_line "s-$name" "echo \$'\\e[31m'$U"
 		type_quoted "s-$name" "echo $U" Escape "tail"
 		type_quoted "s-$name" "true $U" Tab "tab"
-		sleep 0.3
+		wait_lines "$TMP/$name.out" 4
 		stop_tool TERM
 		$TM kill-session -t "s-$name"
 	}
@@ -105,6 +112,7 @@ true $U\\ttab"
 		type_line pa "echo $U-mine"
 		type_line pb "echo $U-other"
 		type_line pa "echo $U-mine2"
+		wait_lines "$TMP/pid.out" 2
 		sleep 0.3
 		stop_tool TERM
 		got=$(awk '{print $2, $3, $4}' "$TMP/pid.out" | grep -- "$U" | tr '\n' '|')
