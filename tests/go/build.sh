@@ -18,7 +18,8 @@ out=$(cd "$1" && pwd)
 GO=${GO:-/usr/lib/go-1.19/bin/go}
 [ -x "$GO" ] || { echo "build.sh: $GO not found: install golang-1.19-go" >&2; exit 1; }
 
-export GOFLAGS=-mod=mod GO111MODULE=on GOPROXY=off GOTOOLCHAIN=local GOWORK=off
+# -buildvcs=false: no git needed, and the same sources give the same binary.
+export GOFLAGS='-mod=mod -buildvcs=false' GO111MODULE=on GOPROXY=off GOTOOLCHAIN=local GOWORK=off
 export GOCACHE=$out/.gocache GOPATH=$out/.gopath GOTELEMETRY=off
 
 # build NAME DIR ARGS...: go build into $out/NAME unless it is up to date.
@@ -29,8 +30,8 @@ build() {
 		return 0
 	fi
 	echo "  GO       $name"
-	(cd "$src/$dir" && CGO_ENABLED=${CGO:-0} GOARCH=${ARCH:-amd64} "$GO" build "$@" -o "$bin.tmp" .)
-	mv "$bin.tmp" "$bin"
+	(cd "$src/$dir" && CGO_ENABLED=${CGO:-0} GOARCH=${ARCH:-amd64} "$GO" build "$@" -o "$bin.tmp.$$" .)
+	mv "$bin.tmp.$$" "$bin"
 }
 
 build target target
