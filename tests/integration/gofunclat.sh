@@ -31,6 +31,21 @@ if [ ! -x "$GO/target" ]; then
 	exit 0
 fi
 
+# An unknown Go version (the stripped build has no DWARF to say) is refused,
+# unless --goid-offset says where goid is.
+sed 's/go1\.19\.8/go1.99.8/g' "$GO/target-stripped" >"$TMP/t99" 2>/dev/null; chmod +x "$TMP/t99"
+if [ "$(wc -c <"$TMP/t99")" = "$(wc -c <"$GO/target-stripped")" ] && grep -q 'go1\.99\.8' "$TMP/t99"; then
+	expect_exit "$T: an unknown Go version is refused in one sentence" 1 "$BIN/$T" "$TMP/t99" main.recurse
+	grep -q 'go1.99.8.*--goid-offset' "$TMP/exit.err" && pass "$T: the refusal names the version and --goid-offset" ||
+		fail "$T: the refusal names the version and --goid-offset" "$(cat "$TMP/exit.err")"
+	start_tool t99 $T -j --goid-offset 152 "$TMP/t99" main.recurse
+	"$TMP/t99" recurse 9 >/dev/null
+	stop_tool TERM
+	expect_eq "$T: --goid-offset 152 makes it work" "$(jq -r .count "$TMP/t99.out")" 10
+else
+	skip "$T: unknown Go version" "could not patch the version string with sed here"
+fi
+
 N=60	# recurse(60): 61 calls, 61 returns
 ok_all=1
 for build in target target-stripped target-pie target-pie-stripped; do

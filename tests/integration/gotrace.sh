@@ -70,6 +70,18 @@ n=$(jq -c --argjson pid $gpid 'select(.pid == $pid and .func == "main.greet" and
 got=$(jq -r --argjson pid $rpid 'select(.pid == $pid and .func == "main.recurse") | "\(.args.n)=\(.ret[0])"' "$TMP/json.out" | tr '\n' ' ')
 expect_eq "$T: -j: each recursion level pairs with its own return" "$got" "0=0 1=1 2=2 3=3 4=4 "
 
+# cgo builds (external linker; the stripped PIE's pclntab is found by scanning):
+# greet calls into C and comes back on the same goroutine.
+for b in target-cgo target-cgo-pie-stripped; do
+	[ -x "$GO/$b" ] || { skip "$T: $b" "not built"; continue; }
+	start_tool $b $T -j "$GO/$b" "$SIG" || { ok_all=0; fail "$T: $b: did not attach" "$(tail -3 "$TMP/$b.err")"; continue; }
+	"$GO/$b" 3 >/dev/null
+	stop_tool TERM
+	n=$(jq -c 'select(.goid > 0 and .args == {"name": "cgo", "year": 2024} and .ret == ["hello cgo, 2024"])' "$TMP/$b.out" | wc -l)
+	[ "$n" = 3 ] && pass "$T: $b: exactly 3 calls with exact arguments and result" ||
+		{ ok_all=0; fail "$T: $b: 3 exact calls" "got $n: $(head -2 "$TMP/$b.out")"; }
+done
+
 # Goroutines: 20 workers that sleep (and so may move between threads), each
 # with its own goid, each paired with its own return.
 start_tool spawn $T -j "$GO/target" 'main.worker(id int, wg *sync.WaitGroup)'
