@@ -4,7 +4,7 @@
  * every interval.
  *
  * Preferred path: fentry on the VFS functions themselves (vfs_read,
- * vfs_write, vfs_fsync, vfs_open, vfs_create, vfs_unlink, vfs_mkdir,
+ * vfs_write, vfs_fsync_range, vfs_open, vfs_create, vfs_unlink, vfs_mkdir,
  * vfs_rmdir), else kprobes on them. Kernels with neither get the "syscalls"
  * path: raw_syscalls:sys_enter with a table of the system calls that reach
  * those functions. That counts calls made, not VFS operations done (failed
@@ -49,8 +49,12 @@ int BPF_PROG(handle_write_fentry)
 	return count(VFSSTAT_WRITE);
 }
 
-/* fentry int vfs_fsync(struct file *file, int datasync) */
-SEC("fentry/vfs_fsync")
+/*
+ * fentry int vfs_fsync_range(struct file *file, loff_t start, loff_t end, int datasync)
+ * Not vfs_fsync(): that one-line wrapper is inlined into the fsync system
+ * calls on common builds (Debian's 6.1), so a hook on it misses them.
+ */
+SEC("fentry/vfs_fsync_range")
 int BPF_PROG(handle_fsync_fentry)
 {
 	return count(VFSSTAT_FSYNC);
@@ -105,8 +109,8 @@ int handle_write_kprobe(void *ctx)
 	return count(VFSSTAT_WRITE);
 }
 
-/* kprobe int vfs_fsync(struct file *file, int datasync) */
-SEC("kprobe/vfs_fsync")
+/* kprobe int vfs_fsync_range(struct file *file, loff_t start, loff_t end, int datasync) */
+SEC("kprobe/vfs_fsync_range")
 int handle_fsync_kprobe(void *ctx)
 {
 	return count(VFSSTAT_FSYNC);
