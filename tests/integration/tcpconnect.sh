@@ -22,13 +22,15 @@ P1=$((20000 + RANDOM % 20000))
 P2=$((P1 + 1))
 C=$TRIG/connector
 
-# loopback NAME TOOL-ARGS...: 7 IPv4 and 5 IPv6 connects to P1 and 3 IPv4
-# connects to P2 under the tool, then SIGTERM. Sets PID4 and PID6.
+# loopback NAME TOOL-ARGS...: 7 IPv4, 5 IPv6 and 2 v4-mapped IPv6 connects to
+# P1 and 3 IPv4 connects to P2 under the tool, then SIGTERM. Sets PID4, PID6
+# and PIDM.
 loopback() {
 	local name=$1; shift
 	start_tool "$name" $T "$@" || { fail "$T: $name: did not attach" "$(tail -3 "$TMP/$name.err")"; return 1; }
 	PID4=$("$C" -s -n 7 127.0.0.1 $P1 | head -1)
 	PID6=$("$C" -s -n 5 ::1 $P1 | head -1)
+	PIDM=$("$C" -s -n 2 ::ffff:127.0.0.1 $P1 | head -1)
 	"$C" -s -n 3 127.0.0.1 $P2 >/dev/null
 	stop_tool TERM
 	[ "$TOOL_RC" = 0 ] || fail "$T: $name: SIGTERM exit status" "$TOOL_RC"
@@ -55,9 +57,12 @@ for path in tracepoint fentry kprobe; do
 	[ "$n" = 7 ] || { ok=0; fail "$T: $path: 7 IPv4 connects" "got $n: $(head -3 "$out")"; }
 	n=$(rows "$out" "$PID6" 6 ::1 ::1 $P1)
 	[ "$n" = 5 ] || { ok=0; fail "$T: $path: 5 IPv6 connects" "got $n: $(head -3 "$out")"; }
+	# tcp_v6_connect hands v4-mapped addresses to tcp_v4_connect: seen once.
+	n=$(rows "$out" "$PIDM" 6 ::ffff:127.0.0.1 ::ffff:127.0.0.1 $P1)
+	[ "$n" = 2 ] || { ok=0; fail "$T: $path: 2 v4-mapped IPv6 connects" "got $n: $(grep ffff "$out" | head -3)"; }
 	n=$(grep -vc '^PID' "$out")
-	[ "$n" = 12 ] || { ok=0; fail "$T: $path: --ports $P1 filtered in the kernel" "$n lines"; }
-	[ $ok = 1 ] && pass "$T: $path: exact IPv4 and IPv6 connects, --ports"
+	[ "$n" = 14 ] || { ok=0; fail "$T: $path: --ports $P1 filtered in the kernel" "$n lines"; }
+	[ $ok = 1 ] && pass "$T: $path: exact IPv4, IPv6 and v4-mapped connects, --ports"
 	matrix $T $path $([ $ok = 1 ] && echo pass || echo fail)
 done
 
@@ -82,12 +87,14 @@ expect_eq "$T: --ports $P2 shows its 3 connects only" "$n/$m" "3/0"
 # -c: a table at SIGTERM.
 loopback count -c --ports $P1,$P2
 got=$(awk 'NR > 1 { print $1, $2, $3, $4, $5 }' "$TMP/count.out" | sort | tr '\n' ';')
-want=$(printf '4 127.0.0.1 127.0.0.1 %s 3\n4 127.0.0.1 127.0.0.1 %s 7\n6 ::1 ::1 %s 5\n' $P2 $P1 $P1 | sort | tr '\n' ';')
+want=$(printf '4 127.0.0.1 127.0.0.1 %s 3\n4 127.0.0.1 127.0.0.1 %s 7\n6 ::1 ::1 %s 5\n6 ::ffff:127.0.0.1 ::ffff:127.0.0.1 %s 2\n' \
+	$P2 $P1 $P1 $P1 | sort | tr '\n' ';')
 expect_eq "$T: -c counts per address and port at SIGTERM" "$got" "$want"
 expect_eq "$T: -c sorts by count" "$(awk 'NR == 2 { print $5 }' "$TMP/count.out")" 7
 loopback countj -c -j --ports $P1
 got=$(jq -r '"\(.ip) \(.saddr) \(.daddr) \(.dport) \(.connects)"' "$TMP/countj.out" | sort | tr '\n' ';')
-want=$(printf '4 127.0.0.1 127.0.0.1 %s 7;6 ::1 ::1 %s 5;' $P1 $P1)
+want=$(printf '4 127.0.0.1 127.0.0.1 %s 7\n6 ::1 ::1 %s 5\n6 ::ffff:127.0.0.1 ::ffff:127.0.0.1 %s 2\n' \
+	$P1 $P1 $P1 | sort | tr '\n' ';')
 expect_eq "$T: -c -j gives the counts as JSON" "$got" "$want"
 
 # -p: only the process named, started before it connects.
