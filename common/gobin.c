@@ -883,6 +883,206 @@ int godwarf_member_offset(const void *info, size_t info_len, const void *abbrev,
 	return member_offset(info, info_len, abbrev, abbrev_len, type, member, NULL, 0, off);
 }
 
+/* One DIE's attributes that godwarf_func_params() needs. */
+struct die {
+	uint64_t tag, type;	/* type: absolute .debug_info offset, 0 when none */
+	const char *name;
+	int children, var_param, go_kind;
+};
+
+/* Reads the DIE at r->pos of a unit starting at unit; code 0 gives tag 0. */
+static int read_die(struct dr *r, const struct abbrev *abs, size_t nabs, const uint8_t *abbrev,
+		    size_t abbrev_len, int addr_size, int version, uint64_t unit, struct die *d)
+{
+	uint64_t code = dr_uleb(r), at, form, val;
+	const struct abbrev *a;
+	struct dr spec;
+
+	memset(d, 0, sizeof(*d));
+	if (r->err)
+		return -EINVAL;
+	if (!code)
+		return 0;
+	a = find_abbrev(abs, nabs, code);
+	if (!a)
+		return -EINVAL;
+	d->tag = a->tag;
+	d->children = a->children;
+	spec = (struct dr){ abbrev, abbrev_len, a->attrs, 0 };
+	for (;;) {
+		const char *str = NULL;
+
+		at = dr_uleb(&spec);
+		form = dr_uleb(&spec);
+		if (spec.err || (!at && !form))
+			break;
+		if (form == 0x21)
+			val = dr_uleb(&spec);
+		else
+			dr_attr(r, form, addr_size, version, &val, &str, 0);
+		if (at == 0x03) /* DW_AT_name */
+			d->name = str;
+		else if (at == 0x49) /* DW_AT_type: ref_addr is absolute, ref1-8 unit-relative */
+			d->type = form == 0x10 ? val : unit + val;
+		else if (at == 0x4b) /* DW_AT_variable_parameter: a result in Go */
+			d->var_param = val != 0;
+		else if (at == 0x2900) /* DW_AT_go_kind: reflect.Kind */
+			d->go_kind = (int)val;
+	}
+	return r->err || spec.err ? -EINVAL : 0;
+}
+
+struct unit {
+	uint64_t start, dies, end;
+	int version, addr_size;
+	uint64_t abbrev_off;
+};
+
+static int read_unit(struct dr *r, struct unit *u)
+{
+	uint64_t len;
+
+	u->start = r->pos;
+	len = dr_fixed(r, 4);
+	if (r->err || len >= 0xfffffff0 || !in_bounds(r->len, r->pos, len))
+		return -EINVAL;
+	u->end = r->pos + len;
+	u->version = (int)dr_fixed(r, 2);
+	if (u->version >= 5) {
+		dr_fixed(r, 1);
+		u->addr_size = (int)dr_fixed(r, 1);
+		u->abbrev_off = dr_fixed(r, 4);
+	} else {
+		u->abbrev_off = dr_fixed(r, 4);
+		u->addr_size = (int)dr_fixed(r, 1);
+	}
+	if (r->err || u->version < 2 || u->version > 5 || (u->addr_size != 4 && u->addr_size != 8))
+		return -EINVAL;
+	u->dies = r->pos;
+	return 0;
+}
+
+/* Name and kind of the type DIE at absolute offset off (following typedefs without a kind). */
+static int type_at(const uint8_t *info, size_t info_len, const uint8_t *abbrev, size_t abbrev_len,
+		   uint64_t off, struct godwarf_param *p)
+{
+	for (int hop = 0; hop < 8; hop++) {
+		struct dr r = { info, info_len, 0, 0 };
+		struct abbrev *abs;
+		struct unit u;
+		size_t nabs;
+		struct die d;
+		int err;
+
+		/* The unit holding off: unit headers chain by their lengths. */
+		do {
+			if (read_unit(&r, &u))
+				return -EINVAL;
+			r.pos = u.end;
+		} while (off >= u.end);
+		if (off < u.dies)
+			return -EINVAL;
+		err = parse_abbrevs(abbrev, abbrev_len, u.abbrev_off, &abs, &nabs);
+		if (err)
+			return err;
+		r.pos = off;
+		err = read_die(&r, abs, nabs, abbrev, abbrev_len, u.addr_size, u.version, u.start, &d);
+		free(abs);
+		if (err)
+			return err;
+		if (d.name && !p->type[0])
+			snprintf(p->type, sizeof(p->type), "%s", d.name);
+		if (d.go_kind || !d.type) {
+			p->kind = d.go_kind;
+			return 0;
+		}
+		off = d.type;
+	}
+	return 0;
+}
+
+int godwarf_func_params(const void *info, size_t info_len, const void *abbrev,
+			size_t abbrev_len, const char *func, struct godwarf_param *p, size_t max,
+			size_t *n)
+{
+	struct dr r = { info, info_len, 0, 0 };
+	const char *slash, *dot;
+	size_t pkglen, cnt = 0;
+	uint64_t types[64];
+
+	if (!info || !abbrev || !func || !p || !n)
+		return -EINVAL;
+	/* Go emits one unit per package: "net/http" for "net/http.(*conn).serve". */
+	slash = strrchr(func, '/');
+	dot = strchr(slash ? slash : func, '.');
+	pkglen = dot ? (size_t)(dot - func) : strlen(func);
+	while (r.pos < r.len) {
+		struct abbrev *abs = NULL;
+		int depth = 0, in_func = 0, err;
+		struct unit u;
+		size_t nabs;
+
+		if (read_unit(&r, &u))
+			return -EINVAL;
+		err = parse_abbrevs(abbrev, abbrev_len, u.abbrev_off, &abs, &nabs);
+		if (err)
+			return err;
+		while (r.pos < u.end && !r.err) {
+			struct die d;
+
+			if (read_die(&r, abs, nabs, abbrev, abbrev_len, u.addr_size, u.version,
+				     u.start, &d)) {
+				r.err = 1;
+				break;
+			}
+			if (!d.tag) {
+				if (in_func && depth == 2)
+					goto found;
+				depth--;
+				continue;
+			}
+			if (depth == 0 && d.tag == 0x11 && d.name &&
+			    (strlen(d.name) != pkglen || memcmp(d.name, func, pkglen)))
+				break; /* another package's unit */
+			if (depth == 1 && d.tag == 0x2e && d.name && !strcmp(d.name, func)) {
+				if (!d.children)
+					goto found;
+				in_func = 1;
+			} else if (in_func && depth == 2 && d.tag == 0x05) {
+				if (cnt == max || cnt == 64) {
+					free(abs);
+					return -E2BIG;
+				}
+				memset(&p[cnt], 0, sizeof(p[cnt]));
+				/* "~r0", "~p0": the compiler's names for unnamed ones */
+				if (d.name && d.name[0] != '~')
+					snprintf(p[cnt].name, sizeof(p[cnt].name), "%s", d.name);
+				p[cnt].is_result = d.var_param;
+				types[cnt++] = d.type;
+			}
+			if (d.children)
+				depth++;
+		}
+		free(abs);
+		if (r.err)
+			return -EINVAL;
+		r.pos = u.end;
+		continue;
+found:
+		free(abs);
+		for (size_t i = 0; i < cnt; i++) {
+			if (!types[i])
+				return -EINVAL;
+			err = type_at(info, info_len, abbrev, abbrev_len, types[i], &p[i]);
+			if (err)
+				return err;
+		}
+		*n = cnt;
+		return 0;
+	}
+	return -ENOENT;
+}
+
 /* ----------------------------------------------------------------- ELF -- */
 
 struct seg {
@@ -1621,6 +1821,26 @@ int gobin_goid_offset(const struct gobin *gb)
 	if (off >= 0)
 		return off;
 	return gobin_goid_offset_for(gobin_go_version(gb), gb->machine);
+}
+
+int gobin_func_params(const struct gobin *gb, const char *func, struct godwarf_param *p,
+		      size_t max, size_t *n)
+{
+	const uint8_t *info, *abbrev;
+	uint64_t info_len, abbrev_len;
+	uint8_t *b1 = NULL, *b2 = NULL;
+	int err;
+
+	if (!gb)
+		return -EINVAL;
+	err = debug_section(gb, ".debug_info", &info, &info_len, &b1);
+	if (!err)
+		err = debug_section(gb, ".debug_abbrev", &abbrev, &abbrev_len, &b2);
+	if (!err)
+		err = godwarf_func_params(info, info_len, abbrev, abbrev_len, func, p, max, n);
+	free(b1);
+	free(b2);
+	return err;
 }
 
 size_t gobin_func_count(const struct gobin *gb)

@@ -175,4 +175,24 @@ int gobuildinfo_parse(const void *buf, size_t len, gobin_read_fn rd, void *ctx,
 int godwarf_member_offset(const void *info, size_t info_len, const void *abbrev,
 			  size_t abbrev_len, const char *type, const char *member, int64_t *off);
 
+/* A parameter or result of a Go function, from DWARF. */
+struct godwarf_param {
+	char name[64];	  /* "" when unnamed (the compiler's ~r0, ~p0) */
+	char type[128];	  /* the Go type's name: "string", "*main.T", "main.Celsius" */
+	int kind;	  /* reflect.Kind (DW_AT_go_kind; 24 string, 23 slice, ...), 0 unknown */
+	int is_result;
+};
+
+/*
+ * The parameters then the results of Go function func, in order, from
+ * DWARF (gotrace decodes arguments with them). -ENOENT without DWARF or
+ * without the function, -E2BIG when it has more than max (or 64).
+ */
+int gobin_func_params(const struct gobin *gb, const char *func, struct godwarf_param *p,
+		      size_t max, size_t *n);
+/* The same on uncompressed .debug_info/.debug_abbrev (fuzzing). */
+int godwarf_func_params(const void *info, size_t info_len, const void *abbrev,
+			size_t abbrev_len, const char *func, struct godwarf_param *p, size_t max,
+			size_t *n);
+
 #endif
