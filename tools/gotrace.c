@@ -26,7 +26,9 @@
 #define MAX_VALUES 16
 #define SIG_LEN 1024
 
-enum kind { K_INT, K_UINT, K_BOOL, K_PTR, K_STRING, K_SLICE, K_ERROR, K_IFACE, K_FLOAT };
+/* K_OTHER: structs and arrays, which ABIInternal splits over registers in ways
+ * not decoded here; they and everything after them show as "?". */
+enum kind { K_INT, K_UINT, K_BOOL, K_PTR, K_STRING, K_SLICE, K_ERROR, K_IFACE, K_FLOAT, K_OTHER };
 
 /* One parameter or result and where ABIInternal puts it. */
 struct value {
@@ -55,7 +57,7 @@ static struct {
 	struct probe probes[MAX_PROBES];
 	int nprobes;
 	struct gofunc *funcs;	/* every probed function ... */
-	int *func_probe;	/* ... and its probe */
+	struct probe **sig;	/* ... and how to decode it */
 	size_t nfuncs;
 } opt = { .goid_offset = -1 };
 
@@ -70,13 +72,14 @@ const char argp_program_doc[] =
 	"string, year int) string'. Types: int*, uint*, uintptr, byte, rune, bool,\n"
 	"string, []T, pointers, maps, chans, funcs, error, any; float arguments\n"
 	"and arguments passed on the stack show as '?'. Methods take the receiver\n"
-	"as the first parameter. Returns are caught with uprobes on every RET\n"
+	"as the first parameter. Without a signature it comes from DWARF, when\n"
+	"the binary has it. Returns are caught with uprobes on every RET\n"
 	"instruction, never with uretprobes (which crash Go programs).\n"
 	"\n"
 	"EXAMPLES:\n"
 	"    gotrace -p 181 'main.greet(name string, year int) string'\n"
 	"    gotrace ./server 'main.(*Server).get(s *Server, key string) ([]byte, error)'\n"
-	"    gotrace -p 181 'main.*'             # every main function, no arguments\n"
+	"    gotrace -p 181 'main.*'             # every main function (arguments from DWARF)\n"
 	"    gotrace --list ./server 'main.*'    # the functions there are to trace";
 
 enum { OPT_BINARY = 2000, OPT_LIST, OPT_GOID_OFFSET };
@@ -222,6 +225,8 @@ static void assign(struct value *vals, int n, int *nstr)
 	int r = 0;
 
 	for (int i = 0; i < n; i++) {
+		if (vals[i].kind == K_OTHER)
+			r = GOTRACE_REGS;
 		int words = vals[i].kind == K_STRING || vals[i].kind == K_ERROR ||
 			    vals[i].kind == K_IFACE ? 2 : vals[i].kind == K_SLICE ? 3 : 1;
 
@@ -470,6 +475,7 @@ static void format_value(char *buf, size_t sz, const struct value *v, const __u6
 		snprintf(buf, sz, "%s", w ? "non-nil" : "nil");
 		break;
 	case K_FLOAT:
+	case K_OTHER:
 		snprintf(buf, sz, "?");
 		break;
 	}
@@ -571,7 +577,7 @@ static int handle_event(void *ctx, void *data, size_t size)
 	if (size < sizeof(*e) || e->func >= opt.nfuncs)
 		return 0;
 	name = opt.funcs[e->func].name;
-	p = &opt.probes[opt.func_probe[e->func]];
+	p = opt.sig[e->func];
 	format_call(call, sizeof(call), e, name, p);
 	if (bk_env.json) {
 		bk_time_iso(t, sizeof(t), e->ts_ns);
@@ -638,18 +644,91 @@ static int match_funcs(struct gouprobe *gp)
 			}
 			if (!opt.funcs) {
 				opt.funcs = calloc(GO_MAX_FUNCS, sizeof(*opt.funcs));
-				opt.func_probe = calloc(GO_MAX_FUNCS, sizeof(*opt.func_probe));
-				if (!opt.funcs || !opt.func_probe) {
+				opt.sig = calloc(GO_MAX_FUNCS, sizeof(*opt.sig));
+				if (!opt.funcs || !opt.sig) {
 					free(fs);
 					return -ENOMEM;
 				}
 			}
-			opt.func_probe[opt.nfuncs] = p;
+			opt.sig[opt.nfuncs] = &opt.probes[p];
 			opt.funcs[opt.nfuncs++] = fs[i];
 		}
 		free(fs);
 	}
 	return 0;
+}
+
+/* reflect.Kind (DW_AT_go_kind) -> how the value is decoded. */
+static void kind_of(int go_kind, const char *type, struct value *v)
+{
+	static const signed char ints[] = { [2] = 8, [3] = 1, [4] = 2, [5] = 4, [6] = 8,
+					    [7] = 8, [8] = 1, [9] = 2, [10] = 4, [11] = 8, [12] = 8 };
+
+	v->size = 8;
+	if (go_kind >= 2 && go_kind <= 12) {
+		v->kind = go_kind <= 6 ? K_INT : K_UINT;
+		v->size = ints[go_kind];
+		return;
+	}
+	switch (go_kind) {
+	case 1:
+		v->kind = K_BOOL;
+		break;
+	case 13: case 14: case 15: case 16:	/* floats and complex: X registers */
+		v->kind = K_FLOAT;
+		break;
+	case 18: case 19: case 21: case 22: case 26:
+		v->kind = K_PTR;
+		break;
+	case 20:
+		v->kind = !strcmp(type, "error") ? K_ERROR : K_IFACE;
+		break;
+	case 23:
+		v->kind = K_SLICE;
+		break;
+	case 24:
+		v->kind = K_STRING;
+		break;
+	default:
+		v->kind = K_OTHER;
+		break;
+	}
+}
+
+/* The signatures DWARF gives functions probed without one (none when stripped). */
+static void dwarf_sigs(struct gouprobe *gp)
+{
+	struct godwarf_param dp[2 * MAX_VALUES];
+	size_t n, found = 0;
+
+	for (size_t i = 0; i < opt.nfuncs; i++) {
+		struct probe *p;
+		int nstr = 0;
+
+		if (opt.sig[i]->has_sig ||
+		    gobin_func_params(gouprobe_gobin(gp), opt.funcs[i].name, dp, 2 * MAX_VALUES, &n))
+			continue;
+		p = calloc(1, sizeof(*p));
+		if (!p)
+			return;
+		p->has_sig = true;
+		for (size_t k = 0; k < n; k++) {
+			struct value *v = dp[k].is_result ? &p->rets[p->nrets] : &p->args[p->nargs];
+
+			if ((dp[k].is_result ? p->nrets : p->nargs) == MAX_VALUES)
+				continue;
+			snprintf(v->name, sizeof(v->name), "%.63s", dp[k].name);
+			kind_of(dp[k].kind, dp[k].type, v);
+			dp[k].is_result ? p->nrets++ : p->nargs++;
+		}
+		p->rets_paren = p->nrets > 1 || (p->nrets == 1 && p->rets[0].name[0]);
+		assign(p->args, p->nargs, &nstr);
+		nstr = 0;
+		assign(p->rets, p->nrets, &nstr);
+		opt.sig[i] = p;
+		found++;
+	}
+	bk_info(1, "signatures of %zu of %zu functions from DWARF", found, opt.nfuncs);
 }
 
 /* --list: names and source lines, no BPF. */
@@ -679,7 +758,7 @@ static int attach_funcs(struct gotrace_bpf *skel, struct gouprobe *gp,
 	size_t nrets, total = 0;
 
 	for (__u32 i = 0; i < opt.nfuncs; i++) {
-		const struct probe *p = &opt.probes[opt.func_probe[i]];
+		const struct probe *p = opt.sig[i];
 		struct gotrace_spec spec;
 
 		memset(&spec, GOTRACE_NONE, sizeof(spec));
@@ -749,6 +828,7 @@ int main(int argc, char **argv)
 	err = match_funcs(gp);
 	if (err)
 		goto cleanup;
+	dwarf_sigs(gp);
 
 	/* Open the BPF object. */
 	skel = gotrace_bpf__open_opts(bk_open_opts());
@@ -806,7 +886,10 @@ cleanup:
 	gouprobe_links_destroy(&links);
 	gotrace_bpf__destroy(skel);
 	free(opt.funcs);
-	free(opt.func_probe);
+	for (size_t i = 0; i < opt.nfuncs; i++)
+		if (opt.sig[i] < opt.probes || opt.sig[i] >= opt.probes + MAX_PROBES)
+			free(opt.sig[i]);
+	free(opt.sig);
 	gouprobe_close(gp);
 	return err ? 1 : 0;
 }

@@ -70,6 +70,18 @@ n=$(jq -c --argjson pid $gpid 'select(.pid == $pid and .func == "main.greet" and
 got=$(jq -r --argjson pid $rpid 'select(.pid == $pid and .func == "main.recurse") | "\(.args.n)=\(.ret[0])"' "$TMP/json.out" | tr '\n' ' ')
 expect_eq "$T: -j: each recursion level pairs with its own return" "$got" "0=0 1=1 2=2 3=3 4=4 "
 
+# Without a signature: DWARF gives it on the plain build; the stripped one
+# has none, so calls show without arguments.
+start_tool dwarf $T -j "$GO/target" main.greet
+"$GO/target" greet gopher 2009 2 >/dev/null
+stop_tool TERM
+n=$(jq -c 'select(.args == {"name": "gopher", "year": 2009} and .ret == ["hello gopher, 2009"])' "$TMP/dwarf.out" | wc -l)
+expect_eq "$T: the signature of main.greet from DWARF decodes 2 exact calls" "$n" 2
+start_tool nodwarf $T "$GO/target-stripped" main.greet
+"$GO/target-stripped" greet gopher 2009 2 >/dev/null
+stop_tool TERM
+expect_eq "$T: without DWARF, calls show without arguments" "$(grep -c ' main.greet(...) [0-9]' "$TMP/nodwarf.out")" 2
+
 # cgo builds (external linker; the stripped PIE's pclntab is found by scanning):
 # greet calls into C and comes back on the same goroutine.
 for b in target-cgo target-cgo-pie-stripped; do
