@@ -1,0 +1,493 @@
+// SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+#include <dirent.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/bpf.h>
+#include "elfsym.h"
+#include "log.h"
+#include "probespec.h"
+#include "setup.h"
+#include "uprobe_target.h"
+
+/* Characters of names and globs: identifiers, dots, and fnmatch's own. */
+static bool glob_ok(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.$@*?[]!-", *s))
+			return false;
+	return true;
+}
+
+static int copy(char *dst, size_t sz, const char *src, size_t len)
+{
+	if (len >= sz)
+		return -ENAMETOOLONG;
+	memcpy(dst, src, len);
+	dst[len] = 0;
+	return 0;
+}
+
+int probespec_parse(const char *s, struct probespec *ps)
+{
+	const char *c1, *c2;
+	struct uprobe_spec us;
+	int err;
+
+	memset(ps, 0, sizeof(*ps));
+	if (!strncmp(s, "t:", 2)) {
+		ps->kind = PROBESPEC_TRACEPOINT;
+		c1 = strchr(s + 2, ':');
+		if (!c1 || strchr(c1 + 1, ':'))
+			goto bad;
+		if (copy(ps->group, sizeof(ps->group), s + 2, c1 - s - 2) ||
+		    copy(ps->glob, sizeof(ps->glob), c1 + 1, strlen(c1 + 1)))
+			return -ENAMETOOLONG;
+		if (!glob_ok(ps->group) || !glob_ok(ps->glob))
+			goto bad;
+		return 0;
+	}
+	if (!strncmp(s, "u:", 2)) {
+		/* u:PATH:NAME or u:PATH:PROVIDER:NAME; a path has no ':'. */
+		ps->kind = PROBESPEC_USDT;
+		c1 = strchr(s + 2, ':');
+		if (!c1 || c1 == s + 2)
+			goto bad;
+		c2 = strchr(c1 + 1, ':');
+		if (copy(ps->target, sizeof(ps->target), s + 2, c1 - s - 2))
+			return -ENAMETOOLONG;
+		if (c2) {
+			if (copy(ps->group, sizeof(ps->group), c1 + 1, c2 - c1 - 1))
+				return -ENAMETOOLONG;
+			c1 = c2;
+			if (!glob_ok(ps->group) || strchr(c1 + 1, ':'))
+				goto bad;
+		}
+		if (copy(ps->glob, sizeof(ps->glob), c1 + 1, strlen(c1 + 1)))
+			return -ENAMETOOLONG;
+		if (!glob_ok(ps->glob))
+			goto bad;
+		return 0;
+	}
+	if (!strchr(s, ':')) {
+		ps->kind = PROBESPEC_KFUNC;
+		if (copy(ps->glob, sizeof(ps->glob), s, strlen(s)))
+			return -ENAMETOOLONG;
+		if (!glob_ok(ps->glob))
+			goto bad;
+		return 0;
+	}
+	ps->kind = PROBESPEC_UFUNC;
+	err = uprobe_spec_parse(s, &us);
+	if (err == -ENAMETOOLONG)
+		return err;
+	if (err || us.kind != 'p')
+		goto bad;
+	strcpy(ps->target, us.target);
+	strcpy(ps->glob, us.func);
+	return 0;
+bad:
+	bk_set_error("invalid pattern '%s': want PATH:FUNC, LIB:FUNC, t:CATEGORY:NAME, "
+		     "u:PATH:NAME or a kernel function, globs allowed", s);
+	return -EINVAL;
+}
+
+static int add(struct probe_set *set, size_t *cap, const char *name, uint64_t offset)
+{
+	struct probe *p;
+
+	if (set->n == *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		p = realloc(set->p, *cap * sizeof(*p));
+		if (!p)
+			return -ENOMEM;
+		set->p = p;
+	}
+	set->p[set->n].name = strdup(name);
+	if (!set->p[set->n].name)
+		return -ENOMEM;
+	set->p[set->n++].offset = offset;
+	return 0;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct probe *)a)->name, ((const struct probe *)b)->name);
+}
+
+/* Sorts and drops repeated names (kallsyms has many). */
+static void sort_unique(struct probe_set *set)
+{
+	size_t o = 0;
+
+	if (!set->n)
+		return;
+	qsort(set->p, set->n, sizeof(*set->p), by_name);
+	for (size_t i = 1; i < set->n; i++) {
+		if (!strcmp(set->p[i].name, set->p[o].name)) {
+			free(set->p[i].name);
+			continue;
+		}
+		set->p[++o] = set->p[i];
+	}
+	set->n = o + 1;
+}
+
+static const char *tracefs_root(void)
+{
+	return access("/sys/kernel/tracing/events", F_OK) ? "/sys/kernel/debug/tracing"
+							  : "/sys/kernel/tracing";
+}
+
+static int match_tracepoints(const struct probespec *ps, struct probe_set *set, size_t *cap)
+{
+	char dir[PATH_MAX], name[512];
+	struct dirent *c, *e;
+	DIR *top, *sub;
+	int err = bk_tracefs();
+
+	if (err)
+		return err;
+	snprintf(dir, sizeof(dir), "%s/events", tracefs_root());
+	top = opendir(dir);
+	if (!top) {
+		err = -errno;
+		bk_set_error("cannot read %s: %s", dir, strerror(errno));
+		return err;
+	}
+	while (!err && (c = readdir(top))) {
+		if (c->d_name[0] == '.' || fnmatch(ps->group, c->d_name, 0))
+			continue;
+		snprintf(dir, sizeof(dir), "%s/events/%s", tracefs_root(), c->d_name);
+		sub = opendir(dir);
+		if (!sub)
+			continue;	/* a file such as "enable" */
+		while (!err && (e = readdir(sub))) {
+			if (e->d_name[0] == '.' || e->d_type != DT_DIR || fnmatch(ps->glob, e->d_name, 0))
+				continue;
+			snprintf(name, sizeof(name), "%s:%s", c->d_name, e->d_name);
+			err = add(set, cap, name, 0);
+		}
+		closedir(sub);
+	}
+	closedir(top);
+	return err;
+}
+
+/*
+ * Kernel functions: the ones ftrace can probe (available_filter_functions),
+ * else the text symbols of /proc/kallsyms where that file is not readable.
+ */
+static int match_kfuncs(const struct probespec *ps, struct probe_set *set, size_t *cap)
+{
+	char path[PATH_MAX], line[512], name[256], type;
+	bool kallsyms = false;
+	int err = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/available_filter_functions", tracefs_root());
+	f = fopen(path, "r");
+	if (!f || !fgets(line, sizeof(line), f)) {
+		if (f)
+			fclose(f);
+		f = fopen("/proc/kallsyms", "r");
+		kallsyms = true;
+		if (!f) {
+			err = -errno;
+			bk_set_error("cannot read /proc/kallsyms: %s", strerror(errno));
+			return err;
+		}
+	} else {
+		rewind(f);
+	}
+	while (!err && fgets(line, sizeof(line), f)) {
+		if (kallsyms) {
+			if (sscanf(line, "%*s %c %255s", &type, name) != 2 || (type != 't' && type != 'T'))
+				continue;
+		} else if (sscanf(line, "%255s", name) != 1) {
+			continue;
+		}
+		/* Compiler clones (foo.isra.0, foo.cold) are not functions to ask for. */
+		if (strchr(name, '.') || fnmatch(ps->glob, name, 0))
+			continue;
+		err = add(set, cap, name, 0);
+	}
+	fclose(f);
+	return err;
+}
+
+static int match_ufuncs(const struct probespec *ps, struct probe_set *set, size_t *cap)
+{
+	const struct elfsym_sym **syms;
+	struct elfsym_file *f;
+	size_t n;
+	int err;
+
+	err = elfsym_open(set->path, &f);
+	if (err) {
+		bk_set_error("cannot read the ELF file %s: %s", set->path, strerror(-err));
+		return err;
+	}
+	err = elfsym_match(f, ps->glob, &syms, &n);
+	for (size_t i = 0; !err && i < n; i++) {
+		bool seen = false;
+
+		/*
+		 * An ifunc's symbol is its resolver, run once by ld.so; aliases
+		 * share an address, and two probes there would count twice.
+		 */
+		if (syms[i]->ifunc || !syms[i]->offset)
+			continue;
+		for (size_t k = 0; k < set->n && !seen; k++)
+			seen = set->p[k].offset == syms[i]->offset;
+		if (!seen)
+			err = add(set, cap, syms[i]->name, syms[i]->offset);
+	}
+	free(syms);
+	elfsym_close(f);
+	return err;
+}
+
+struct usdt_ctx {
+	const struct probespec *ps;
+	struct probe_set *set;
+	size_t *cap;
+};
+
+static int usdt_cb(const struct elfsym_usdt *u, void *data)
+{
+	struct usdt_ctx *c = data;
+	char name[512];
+
+	if ((c->ps->group[0] && fnmatch(c->ps->group, u->provider, 0)) ||
+	    fnmatch(c->ps->glob, u->name, 0))
+		return 0;
+	snprintf(name, sizeof(name), "%s:%s", u->provider, u->name);
+	return add(c->set, c->cap, name, u->pc_offset);
+}
+
+static int match_usdt(const struct probespec *ps, struct probe_set *set, size_t *cap)
+{
+	struct usdt_ctx c = { ps, set, cap };
+	struct elfsym_file *f;
+	int err;
+
+	err = elfsym_open_opts(set->path, &(struct elfsym_opts){ .no_debug_file = true }, &f);
+	if (err) {
+		bk_set_error("cannot read the ELF file %s: %s", set->path, strerror(-err));
+		return err;
+	}
+	err = elfsym_usdt_foreach(f, usdt_cb, &c);
+	elfsym_close(f);
+	if (err == -EINVAL)
+		bk_set_error("%s has a malformed USDT note", set->path);
+	return err;
+}
+
+int probe_set_match(const struct probespec *ps, pid_t pid, size_t max, struct probe_set *set)
+{
+	size_t cap = 0;
+	int err;
+
+	memset(set, 0, sizeof(*set));
+	set->kind = ps->kind;
+	if (ps->kind == PROBESPEC_UFUNC || ps->kind == PROBESPEC_USDT) {
+		err = uprobe_target_resolve(ps->target, pid, set->path, sizeof(set->path));
+		if (err) {
+			bk_set_error("cannot find '%s'%s: %s", ps->target,
+				     pid > 0 ? " in the process" : "",
+				     err == -ENOENT ? "no such file, program or library" : strerror(-err));
+			return err;
+		}
+	}
+	switch (ps->kind) {
+	case PROBESPEC_TRACEPOINT: err = match_tracepoints(ps, set, &cap); break;
+	case PROBESPEC_KFUNC: err = match_kfuncs(ps, set, &cap); break;
+	case PROBESPEC_UFUNC: err = match_ufuncs(ps, set, &cap); break;
+	default: err = match_usdt(ps, set, &cap); break;
+	}
+	if (!err)
+		sort_unique(set);
+	if (!err && !set->n) {
+		err = -ENOENT;
+		switch (ps->kind) {
+		case PROBESPEC_TRACEPOINT:
+			bk_set_error("no tracepoint matches t:%s:%s", ps->group, ps->glob);
+			break;
+		case PROBESPEC_KFUNC:
+			bk_set_error("no kernel function matches '%s'", ps->glob);
+			break;
+		case PROBESPEC_UFUNC:
+			bk_set_error("no function of %s matches '%s'", set->path, ps->glob);
+			break;
+		default:
+			bk_set_error("no USDT probe of %s matches '%s%s%s'", set->path, ps->group,
+				     ps->group[0] ? ":" : "", ps->glob);
+		}
+	}
+	if (!err && set->n > max) {
+		size_t n = set->n;
+
+		probe_set_free(set);
+		set->n = n;
+		return -E2BIG;
+	}
+	if (err) {
+		probe_set_free(set);
+		if (err == -ENOMEM)
+			bk_set_error("out of memory");
+	}
+	return err;
+}
+
+void probe_set_free(struct probe_set *set)
+{
+	for (size_t i = 0; set->p && i < set->n; i++)
+		free(set->p[i].name);
+	free(set->p);
+	set->p = NULL;
+	set->n = 0;
+}
+
+void probe_print(FILE *f, const struct probe_set *set, size_t i)
+{
+	switch (set->kind) {
+	case PROBESPEC_TRACEPOINT: fprintf(f, "t:%s\n", set->p[i].name); break;
+	case PROBESPEC_KFUNC: fprintf(f, "%s\n", set->p[i].name); break;
+	case PROBESPEC_UFUNC: fprintf(f, "%s:%s\n", set->path, set->p[i].name); break;
+	default: fprintf(f, "u:%s:%s\n", set->path, set->p[i].name); break;
+	}
+}
+
+long probe_list(FILE *f, const char *pattern, pid_t pid)
+{
+	struct probespec ps;
+	struct probe_set set;
+	long n;
+	int err;
+
+	err = probespec_parse(pattern, &ps);
+	if (!err)
+		err = probe_set_match(&ps, pid, (size_t)-1, &set);
+	if (err)
+		return err;
+	for (size_t i = 0; i < set.n; i++)
+		probe_print(f, &set, i);
+	n = (long)set.n;
+	probe_set_free(&set);
+	return n;
+}
+
+bool probe_kprobes_available(void)
+{
+	return !access("/sys/bus/event_source/devices/kprobe/type", F_OK) ||
+	       !access("/sys/kernel/tracing/kprobe_events", F_OK);
+}
+
+static int keep(struct probe_links *l, struct bpf_link *link)
+{
+	struct bpf_link **p;
+
+	if (!link)
+		return -errno;
+	p = realloc(l->link, (l->n + 1) * sizeof(*p));
+	if (!p) {
+		bpf_link__destroy(link);
+		return -ENOMEM;
+	}
+	l->link = p;
+	l->link[l->n++] = link;
+	return 0;
+}
+
+/* One kprobe.multi link for all kernel functions, their indexes as cookies. */
+static int attach_kprobe_multi(const struct probe_set *set, struct bpf_program *prog,
+			       bool retprobe, struct probe_links *l)
+{
+	const char **syms = calloc(set->n, sizeof(*syms));
+	__u64 *cookies = calloc(set->n, sizeof(*cookies));
+	int err = -ENOMEM;
+
+	if (syms && cookies) {
+		for (size_t i = 0; i < set->n; i++) {
+			syms[i] = set->p[i].name;
+			cookies[i] = i;
+		}
+		LIBBPF_OPTS(bpf_kprobe_multi_opts, opts, .syms = syms, .cookies = cookies,
+			    .cnt = set->n, .retprobe = retprobe);
+		err = keep(l, bpf_program__attach_kprobe_multi_opts(prog, NULL, &opts));
+	}
+	free(syms);
+	free(cookies);
+	return err;
+}
+
+int probe_set_attach(const struct probe_set *set, struct bpf_program *prog, pid_t pid,
+		     bool retprobe, struct probe_links *l)
+{
+	size_t attached = 0;
+	int err = 0;
+
+	if (set->kind == PROBESPEC_KFUNC &&
+	    bpf_program__expected_attach_type(prog) == BPF_TRACE_KPROBE_MULTI) {
+		err = attach_kprobe_multi(set, prog, retprobe, l);
+		if (err)
+			bk_set_error("cannot attach a kprobe.multi link to %zu kernel functions: %s",
+				     set->n, strerror(-err));
+		return err;
+	}
+	for (size_t i = 0; i < set->n; i++) {
+		const char *name = set->p[i].name;
+
+		if (set->kind == PROBESPEC_TRACEPOINT) {
+			LIBBPF_OPTS(bpf_tracepoint_opts, opts, .bpf_cookie = i);
+			char cat[256];
+
+			snprintf(cat, sizeof(cat), "%.*s", (int)strcspn(name, ":"), name);
+			err = keep(l, bpf_program__attach_tracepoint_opts(
+					      prog, cat, name + strlen(cat) + 1, &opts));
+		} else if (set->kind == PROBESPEC_KFUNC) {
+			LIBBPF_OPTS(bpf_kprobe_opts, opts, .bpf_cookie = i, .retprobe = retprobe);
+
+			err = keep(l, bpf_program__attach_kprobe_opts(prog, name, &opts));
+			/* Some listed functions cannot be probed (notrace, blacklisted). */
+			if (err && err != -ENOMEM) {
+				bk_info(1, "skipping kernel function %s: %s", name, strerror(-err));
+				err = 0;
+				continue;
+			}
+		} else if (set->kind == PROBESPEC_UFUNC) {
+			LIBBPF_OPTS(bpf_uprobe_opts, opts, .bpf_cookie = i, .retprobe = retprobe);
+
+			/* libbpf: -1 is every process, 0 would be ourselves. */
+			err = keep(l, bpf_program__attach_uprobe_opts(prog, pid > 0 ? pid : -1, set->path,
+								       set->p[i].offset, &opts));
+		} else {
+			err = -EOPNOTSUPP;
+		}
+		if (err) {
+			bk_set_error("cannot attach to %s%s%s: %s",
+				     set->kind == PROBESPEC_UFUNC ? set->path : "",
+				     set->kind == PROBESPEC_UFUNC ? ":" : "", name, strerror(-err));
+			return err;
+		}
+		attached++;
+	}
+	if (!attached) {
+		bk_set_error("none of the %zu kernel functions could be probed", set->n);
+		return -ENOENT;
+	}
+	return 0;
+}
+
+void probe_links_destroy(struct probe_links *l)
+{
+	while (l->n > 0)
+		bpf_link__destroy(l->link[--l->n]);
+	free(l->link);
+	l->link = NULL;
+}

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
+/*
+ * Probe patterns shared by funccount and funclatency: parsing, expanding a
+ * glob into the probes it matches, listing them (--list), and attaching one
+ * BPF program to every probe with its index as the BPF cookie.
+ *
+ * The syntax (the same for tracing and for --list):
+ *   PATH:GLOB, LIB:GLOB, p:LIB:GLOB  functions of a binary or library (uprobes;
+ *                                    the target as common/uprobe_target.h
+ *                                    resolves it)
+ *   t:CATEGORY:NAME                  tracepoints, globs in either part
+ *   u:PATH:GLOB, u:PATH:PROV:GLOB    USDT probes (listed only)
+ *   GLOB                             kernel functions (kprobes)
+ * GLOB is an fnmatch(3) pattern. Every function returns 0 or -errno and
+ * leaves a sentence for bk_report(); none prints, except probe_list() to
+ * the stream it is given.
+ */
+#ifndef BPFKIT_PROBESPEC_H
+#define BPFKIT_PROBESPEC_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+#include <bpf/libbpf.h>
+
+enum probespec_kind {
+	PROBESPEC_UFUNC,	/* functions of a binary */
+	PROBESPEC_TRACEPOINT,
+	PROBESPEC_KFUNC,	/* kernel functions */
+	PROBESPEC_USDT,
+};
+
+struct probespec {
+	int kind;			/* enum probespec_kind */
+	char target[PATH_MAX];		/* PATH or LIB as typed (UFUNC, USDT) */
+	char group[256];		/* tracepoint category or USDT provider glob */
+	char glob[1024];		/* function, tracepoint or USDT name glob */
+};
+
+/* One probe a pattern matched. */
+struct probe {
+	char *name;		/* as a FUNC column shows it: f_a, sched:sched_switch */
+	uint64_t offset;	/* uprobe file offset (UFUNC) */
+};
+
+struct probe_set {
+	int kind;			/* enum probespec_kind */
+	char path[PATH_MAX];		/* the resolved binary (UFUNC, USDT) */
+	struct probe *p;		/* sorted by name */
+	size_t n;
+};
+
+/* Parses a pattern. -EINVAL malformed, -ENAMETOOLONG a part too long. */
+int probespec_parse(const char *s, struct probespec *ps);
+
+/*
+ * The probes ps matches, for process pid when pid > 0 (it resolves LIB
+ * through the process's mappings). -ENOENT when nothing matches, -E2BIG when
+ * more than max do (set->n is then how many do, set->p is NULL).
+ */
+int probe_set_match(const struct probespec *ps, pid_t pid, size_t max, struct probe_set *set);
+void probe_set_free(struct probe_set *set);
+
+/* Writes probe i of set in the pattern syntax ("t:sched:sched_switch"). */
+void probe_print(FILE *f, const struct probe_set *set, size_t i);
+
+/*
+ * --list: writes every probe the pattern matches to f, one a line, in the
+ * pattern syntax. Returns how many, or -errno (-ENOENT: none).
+ */
+long probe_list(FILE *f, const char *pattern, pid_t pid);
+
+/* Whether this kernel has kprobes at all. */
+bool probe_kprobes_available(void);
+
+struct probe_links {
+	struct bpf_link **link;
+	size_t n;
+};
+
+/*
+ * Attaches prog to every probe of set, cookie = the probe's index (pid > 0:
+ * uprobes of that process only). Kernel functions go through one kprobe.multi
+ * link when prog is a kprobe.multi program, else one kprobe each; kernel
+ * functions that cannot be probed are skipped (-ENOENT when none can).
+ * retprobe: return probes (UFUNC, KFUNC).
+ */
+int probe_set_attach(const struct probe_set *set, struct bpf_program *prog, pid_t pid,
+		     bool retprobe, struct probe_links *l);
+void probe_links_destroy(struct probe_links *l);
+
+#endif

@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
+/*
+ * A target for funccount and funclatency: exported functions called a known
+ * number of times, and system calls made a known number of times.
+ *
+ *   callee [-a N] [-b N] [-s N] [-g N] [-G N] [-f N DIR]
+ *
+ * waits for a line (or EOF) on stdin, so that a tracer can attach first, then
+ * calls f_a() N times (-a), f_b() N times (-b), f_sleep() N times (-s, each
+ * sleeping 3 ms, so a latency lands in the 2048-4095 us slot), makes N
+ * getpid() (-g) and N getppid() (-G) system calls, and N fsync()s of a file
+ * in DIR (-f), then exits 0. f_never() exists and is never called.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+/* noipa: no inlining, cloning (f_a.constprop.0) or call elision */
+#define PROBED __attribute__((noipa, used))
+
+volatile int callee_sink;
+
+PROBED void f_a(int x)
+{
+	callee_sink += x;
+}
+
+PROBED void f_b(int x)
+{
+	callee_sink ^= x;
+}
+
+PROBED void f_sleep(int x)
+{
+	struct timespec ts = { 0, 3 * 1000 * 1000 };
+
+	callee_sink -= x;
+	nanosleep(&ts, NULL);
+}
+
+PROBED void f_never(int x)
+{
+	callee_sink *= x;
+}
+
+static int count(const char *s)
+{
+	char *end;
+	long n = strtol(s, &end, 10);
+
+	if (*end || n < 0 || n > 1000000) {
+		fprintf(stderr, "callee: bad count '%s'\n", s);
+		exit(2);
+	}
+	return (int)n;
+}
+
+int main(int argc, char **argv)
+{
+	int a = 0, b = 0, s = 0, g = 0, gp = 0, f = 0, opt;
+	const char *dir = NULL;
+	char line[16], path[4096];
+
+	while ((opt = getopt(argc, argv, "a:b:s:g:G:f:")) != -1) {
+		switch (opt) {
+		case 'a': a = count(optarg); break;
+		case 'b': b = count(optarg); break;
+		case 's': s = count(optarg); break;
+		case 'g': g = count(optarg); break;
+		case 'G': gp = count(optarg); break;
+		case 'f': f = count(optarg); break;
+		default: return 2;
+		}
+	}
+	if (f) {
+		if (optind >= argc) {
+			fprintf(stderr, "callee: -f wants a directory\n");
+			return 2;
+		}
+		dir = argv[optind];
+	}
+	if (!fgets(line, sizeof(line), stdin))
+		line[0] = 0;
+	for (int i = 0; i < a; i++)
+		f_a(i);
+	for (int i = 0; i < b; i++)
+		f_b(i);
+	for (int i = 0; i < s; i++)
+		f_sleep(i);
+	/* syscall(): glibc's getpid() wrapper is a plain system call, but be sure */
+	for (int i = 0; i < g; i++)
+		syscall(SYS_getpid);
+	for (int i = 0; i < gp; i++)
+		syscall(SYS_getppid);
+	if (dir) {
+		int fd;
+
+		snprintf(path, sizeof(path), "%s/callee.%d", dir, (int)getpid());
+		fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0600);
+		if (fd < 0) {
+			perror("callee: open");
+			return 1;
+		}
+		for (int i = 0; i < f; i++) {
+			if (write(fd, "x", 1) != 1 || fsync(fd)) {
+				perror("callee: fsync");
+				return 1;
+			}
+		}
+		close(fd);
+		unlink(path);
+	}
+	return 0;
+}

@@ -1,0 +1,344 @@
+// SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+/*
+ * funccount: count calls of user functions, kernel functions or
+ * tracepoints matching a pattern, per interval.
+ */
+#include <argp.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "attach.h"
+#include "json.h"
+#include "log.h"
+#include "loop.h"
+#include "opts.h"
+#include "output.h"
+#include "probespec.h"
+#include "setup.h"
+#include "funccount.h"
+#include "funccount.skel.h"
+
+static struct {
+	const char *pattern;
+	struct probespec ps;
+	const char *list;
+	long max_probes;
+	const char *pos[3];
+	int npos;
+} opt = { .max_probes = FUNCCOUNT_MAX_PROBES };
+
+const char argp_program_doc[] =
+	"Count calls of functions or tracepoints matching a pattern.\n"
+	"\n"
+	"USAGE: funccount [-p PID] [-t TID] [-u UID] [-n COMM] [-j] [-d SECONDS]\n"
+	"                 [--max-probes N] PATTERN [interval [count]]\n"
+	"       funccount [-p PID] --list PATTERN\n"
+	"\n"
+	"PATTERN is one of (globs allowed in every name part):\n"
+	"    PATH:FUNC, LIB:FUNC   functions of a program or library (uprobes)\n"
+	"    t:CATEGORY:NAME       tracepoints\n"
+	"    FUNC                  kernel functions (kprobes)\n"
+	"--list also takes u:PATH:NAME and u:PATH:PROVIDER:NAME (USDT probes).\n"
+	"Without an interval the counts are printed once, at Ctrl-C or after -d.\n"
+	"\n"
+	"EXAMPLES:\n"
+	"    funccount 'c:str*'             # libc functions starting with str\n"
+	"    funccount -p 181 'c:malloc' 1  # malloc() calls of process 181, every second\n"
+	"    funccount 't:sched:sched_*'    # scheduler tracepoints\n"
+	"    funccount -d 5 'vfs_*'         # kernel VFS functions for 5 seconds\n"
+	"    funccount --list 't:syscalls:sys_enter_open*'  # what would be probed";
+
+enum { OPT_LIST = 2000, OPT_MAX_PROBES };
+
+static const struct argp_option options[] = {
+	{ "list", OPT_LIST, "PATTERN", 0, "Print the probes PATTERN matches, one a line, and exit", 0 },
+	{ "max-probes", OPT_MAX_PROBES, "N", 0,
+	  "Refuse a pattern matching more than N probes (default 1000)", 0 },
+	{},
+};
+
+static error_t parse_arg(int key, char *arg, struct argp_state *state)
+{
+	long n;
+	int i = 0;
+
+	switch (key) {
+	case OPT_LIST:
+		opt.list = arg;
+		break;
+	case OPT_MAX_PROBES:
+		if (bk_parse_long(arg, 1, 1000000, &opt.max_probes))
+			bk_usage(state, "invalid --max-probes '%s': want 1 to 1000000", arg);
+		break;
+	case ARGP_KEY_ARG:
+		if (opt.npos == 3)
+			bk_usage(state, "unexpected argument '%s'", arg);
+		opt.pos[opt.npos++] = arg;
+		break;
+	case ARGP_KEY_END:
+		if (opt.list) {
+			if (opt.npos)
+				bk_usage(state, "--list takes no other argument ('%s')", opt.pos[0]);
+			break;
+		}
+		if (!opt.npos)
+			bk_usage(state, "what to count? give a PATTERN such as 'c:malloc' or 't:sched:*'");
+		opt.pattern = opt.pos[i++];
+		if (probespec_parse(opt.pattern, &opt.ps))
+			bk_usage(state, "%s", bk_error());
+		if (opt.ps.kind == PROBESPEC_USDT)
+			bk_usage(state, "USDT probes can be listed (--list) but not counted");
+		if (i < opt.npos && bk_parse_seconds(opt.pos[i++], &bk_env.interval_s))
+			bk_usage(state, "invalid interval '%s': want a number of seconds > 0",
+				 opt.pos[i - 1]);
+		if (i < opt.npos) {
+			if (bk_parse_long(opt.pos[i], 1, __LONG_MAX__, &n))
+				bk_usage(state, "invalid count '%s': want a whole number > 0", opt.pos[i]);
+			bk_env.count = n;
+		}
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+#define W_FUNC 36
+#define W_COUNT 12
+
+struct row {
+	const char *name;
+	__u64 count;
+};
+
+struct state {
+	struct probe_set set;
+	int counts_fd;
+	int ncpus;
+	__u64 *percpu;		/* one lookup's values */
+	__u64 *seen;		/* each probe's total at the last print */
+	struct row *rows;
+	long printed;		/* intervals printed */
+	__u64 last_ns;		/* when */
+	int err;
+};
+
+static int by_count(const void *a, const void *b)
+{
+	const struct row *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count < y->count ? 1 : -1;
+	return strcmp(x->name, y->name);
+}
+
+/*
+ * Prints the calls since the last print, most called first. The per-CPU
+ * counters are never zeroed: the difference from the totals read last time
+ * is what happened in between, so a hit that lands between a read and a
+ * reset cannot be lost and the intervals add up to the exact total.
+ */
+static int print_counts(void *ctx)
+{
+	struct state *s = ctx;
+	size_t nrows = 0;
+	char t[40], name[4 * 256];
+	struct bk_json j;
+
+	for (__u32 i = 0; i < s->set.n; i++) {
+		__u64 total = 0;
+
+		if (bpf_map_lookup_elem(s->counts_fd, &i, s->percpu)) {
+			s->err = -errno;
+			bk_set_error("cannot read the counters: %s", strerror(errno));
+			return 1;
+		}
+		for (int c = 0; c < s->ncpus; c++)
+			total += s->percpu[c];
+		if (total != s->seen[i])
+			s->rows[nrows++] = (struct row){ s->set.p[i].name, total - s->seen[i] };
+		s->seen[i] = total;
+	}
+	qsort(s->rows, nrows, sizeof(*s->rows), by_count);
+	s->printed++;
+	s->last_ns = bk_now_ns();
+	if (bk_env.json) {
+		bk_time_iso(t, sizeof(t), bk_now_ns());
+		bk_json_begin(&j, stdout);
+		bk_json_str(&j, "time", t, sizeof(t));
+		fputs(",\"counts\":[", stdout);
+		for (size_t r = 0; r < nrows; r++) {
+			struct bk_json m;
+
+			if (r)
+				fputc(',', stdout);
+			bk_json_begin(&m, stdout);
+			bk_json_str(&m, "func", s->rows[r].name, (size_t)-1);
+			bk_json_uint(&m, "count", s->rows[r].count);
+			fputc('}', stdout);
+		}
+		fputc(']', stdout);
+		bk_json_end(&j);
+		fflush(stdout);
+		return 0;
+	}
+	if (bk_env.interval_s) {
+		bk_time_hms(t, sizeof(t), bk_now_ns());
+		printf("\n%s\n", t);
+	}
+	printf("%-*s %*s\n", W_FUNC, "FUNC", W_COUNT, "COUNT");
+	for (size_t r = 0; r < nrows; r++) {
+		bk_escape(name, sizeof(name), s->rows[r].name, (size_t)-1);
+		printf("%-*s %*llu\n", W_FUNC, name, W_COUNT, (unsigned long long)s->rows[r].count);
+	}
+	fflush(stdout);
+	return 0;
+}
+
+/* The pattern's probes, refusing too many (each costs a perf event or more). */
+static int match(const struct probespec *ps, struct probe_set *set)
+{
+	int err = probe_set_match(ps, bk_env.pid, (size_t)opt.max_probes, set);
+
+	if (err == -E2BIG)
+		bk_set_error("'%s' matches %zu probes, more than %ld: narrow the pattern or raise "
+			     "--max-probes", opt.pattern, set->n, opt.max_probes);
+	return err;
+}
+
+/* Attaches to every probe; kernel functions by kprobe.multi, else kprobes. */
+static int attach_probes(struct funccount_bpf *skel, struct state *s, struct probe_links *l)
+{
+	int err;
+
+	switch (s->set.kind) {
+	case PROBESPEC_UFUNC:
+		return probe_set_attach(&s->set, skel->progs.handle_call, bk_env.pid, false, l);
+	case PROBESPEC_TRACEPOINT:
+		return probe_set_attach(&s->set, skel->progs.handle_call_tracepoint, 0, false, l);
+	}
+	err = probe_set_attach(&s->set, skel->progs.handle_call_kprobe_multi, 0, false, l);
+	if (!err) {
+		bk_attach_path = "kprobe.multi";
+		return 0;
+	}
+	bk_info(1, "%s; one kprobe per function instead", bk_error());
+	return probe_set_attach(&s->set, skel->progs.handle_call_kprobe, 0, false, l);
+}
+
+/* Sets up the arrays the counters are read into. */
+static int alloc_state(struct state *s)
+{
+	s->ncpus = libbpf_num_possible_cpus();
+	if (s->ncpus < 0) {
+		bk_set_error("cannot count the CPUs: %s", strerror(-s->ncpus));
+		return s->ncpus;
+	}
+	s->percpu = calloc(s->ncpus, sizeof(__u64));
+	s->seen = calloc(s->set.n, sizeof(__u64));
+	s->rows = calloc(s->set.n, sizeof(*s->rows));
+	return s->percpu && s->seen && s->rows ? 0 : -ENOMEM;
+}
+
+int main(int argc, char **argv)
+{
+	struct funccount_bpf *skel = NULL;
+	struct probe_links links = {};
+	struct probespec *ps = &opt.ps;
+	struct bk_loop loop = {};
+	struct state st = {};
+	int err;
+
+	/* Arguments; the shared letters land in bk_env. */
+	bk_parse_args(argc, argv, options, parse_arg, argp_program_doc,
+		      BK_OPT_FILTERS | BK_OPT_DURATION | BK_OPT_JSON);
+
+	/* --list: the probes, without tracing. */
+	if (opt.list) {
+		bk_log_init("funccount");
+		long n = probe_list(stdout, opt.list, bk_env.pid);
+
+		return bk_exit(n < 0 ? (int)n : 0);
+	}
+
+	/* The pattern and what it matches. */
+	err = bk_init("funccount");
+	if (err)
+		goto cleanup;
+	if (ps->kind == PROBESPEC_KFUNC && !probe_kprobes_available()) {
+		bk_set_error("kernel functions cannot be counted here: this kernel has no kprobes");
+		err = -EOPNOTSUPP;
+	}
+	if (!err)
+		err = match(ps, &st.set);
+	if (err)
+		goto cleanup;
+
+	/* Open the BPF object; filters and one counter per probe before load. */
+	skel = funccount_bpf__open_opts(bk_open_opts());
+	err = bk_opened(skel);
+	if (err)
+		goto cleanup;
+	bk_filter_fill(&skel->rodata->bk_filter);
+	bpf_map__set_max_entries(skel->maps.counts, st.set.n);
+
+	/* The programs for the pattern's kind of probe. */
+	struct bk_variant variants[] = {
+		{ "uprobe", { skel->progs.handle_call } },
+		{ "tracepoint", { skel->progs.handle_call_tracepoint } },
+		{ "kprobe", { skel->progs.handle_call_kprobe_multi, skel->progs.handle_call_kprobe } },
+	};
+	err = bk_choose(variants, 3, ps->kind == PROBESPEC_UFUNC		 ? "uprobe"
+				     : ps->kind == PROBESPEC_TRACEPOINT ? "tracepoint"
+								       : "kprobe");
+	if (err < 0)
+		goto cleanup;
+
+	/* Load (the verifier runs here); the probes, then the rest. */
+	err = bk_load(skel->skeleton);
+	if (!err)
+		err = attach_probes(skel, &st, &links);
+	if (!err)
+		err = bk_attach(skel->skeleton);
+	if (!err)
+		err = alloc_state(&st);
+	if (err)
+		goto cleanup;
+	st.counts_fd = bpf_map__fd(skel->maps.counts);
+	st.last_ns = bk_now_ns();
+
+	/* Signals, then the banner. */
+	bk_signals();
+	if (!bk_env.json)
+		printf("Tracing %zu probe%s matching '%s'... Hit Ctrl-C to end.\n", st.set.n,
+		       st.set.n == 1 ? "" : "s", opt.pattern);
+
+	/* Until Ctrl-C, SIGTERM, -d or count intervals. */
+	loop.duration_s = bk_env.duration_s;
+	loop.interval_s = bk_env.interval_s;
+	loop.count = bk_env.count;
+	loop.on_interval = print_counts;
+	loop.ctx = &st;
+	err = bk_run(&loop);
+	if (!err)
+		err = st.err;
+
+	/* Ended by a signal or -d: the calls of the unfinished interval too. */
+	if (!err && (!bk_env.interval_s || ((st.printed < bk_env.count || bk_env.count <= 0) &&
+					    bk_now_ns() - st.last_ns > 1000000))) {
+		print_counts(&st);
+		err = st.err;
+	}
+
+cleanup:
+	probe_links_destroy(&links);
+	funccount_bpf__destroy(skel);
+	free(st.percpu);
+	free(st.seen);
+	free(st.rows);
+	probe_set_free(&st.set);
+	return bk_exit(err);
+}
