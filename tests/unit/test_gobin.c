@@ -1198,6 +1198,38 @@ static void test_real_corrupted(void)
 	free(copy);
 }
 
+/* gotrace's DWARF signatures: parameters, then results, with Go type names and kinds. */
+static void test_real_func_params(void)
+{
+	struct gobin *gb = open_target("target"), *st;
+	struct godwarf_param p[8];
+	size_t n = 0;
+
+	if (!gb)
+		return;
+	CHECK_INT(gobin_func_params(gb, "main.greet", p, 8, &n), 0);
+	CHECK_INT((int)n, 3);
+	CHECK_STR(p[0].name, "name");
+	CHECK_STR(p[0].type, "string");
+	CHECK_INT(p[0].kind, 24);
+	CHECK_INT(p[0].is_result, 0);
+	CHECK_STR(p[1].name, "year");
+	CHECK_INT(p[1].kind, 2);
+	CHECK_STR(p[2].name, "");	/* ~r0 */
+	CHECK_INT(p[2].kind, 24);
+	CHECK_INT(p[2].is_result, 1);
+	CHECK_INT(gobin_func_params(gb, "main.worker", p, 8, &n), 0);
+	CHECK_STR(p[1].type, "*sync.WaitGroup");
+	CHECK_INT(p[1].kind, 22);
+	CHECK_INT(gobin_func_params(gb, "main.greet", p, 2, &n), -E2BIG);
+	CHECK_INT(gobin_func_params(gb, "main.nosuch", p, 8, &n), -ENOENT);
+	gobin_close(gb);
+	st = open_target("target-stripped");
+	if (st)
+		CHECK_INT(gobin_func_params(st, "main.greet", p, 8, &n), -ENOENT);
+	gobin_close(st);
+}
+
 int main(void)
 {
 	RUN(test_pclntab_go12);
@@ -1222,6 +1254,7 @@ int main(void)
 	RUN(test_real_no_sections);
 	RUN(test_real_pclntab_symbol);
 	RUN(test_real_goid_dwarf);
+	RUN(test_real_func_params);
 	if (can_probe())
 		RUN(test_real_probed_file);
 	else
