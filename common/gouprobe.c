@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 #include "gouprobe.h"
 #include "log.h"
@@ -31,6 +32,7 @@ static int go_minor(const char *v, int *minor)
 int gouprobe_open(const char *path, pid_t pid, int goid_offset, struct gouprobe **out)
 {
 	struct gouprobe *gp;
+	struct rlimit rl;
 	const char *ver;
 	int err, minor = 0;
 	ssize_t len;
@@ -38,6 +40,12 @@ int gouprobe_open(const char *path, pid_t pid, int goid_offset, struct gouprobe 
 	gp = calloc(1, sizeof(*gp));
 	if (!gp)
 		return -ENOMEM;
+	/* Every probe is a file descriptor: a glob over a few hundred
+	 * functions with several returns each passes the usual 1024. */
+	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
 	gp->pid = pid;
 	if (pid > 0) {
 		/* The magic link opens the very file the process runs, even in
