@@ -24,11 +24,14 @@ CFLAGS ?= -g -O2
 CFLAGS += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
 	  -D_GNU_SOURCE -DBPFKIT_VERSION='"$(VERSION)"' \
 	  -I$(OUTPUT)/include -Icommon -Ibpf $(LIBBPF_CFLAGS)
+# clang -target bpf does not search the target's multiarch include dir, which
+# libbpf's usdt.bpf.h needs (linux/errno.h -> asm/errno.h): add clang's own
+# system dirs after ours, so vmlinux.h always wins.
+CLANG_BPF_SYS_INCLUDES := $(shell $(CLANG) -v -E - </dev/null 2>&1 | \
+	sed -n '/<...> search starts here:/,/End of search list./{ s| \(/.*\)|-idirafter \1|p }')
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wno-unused-function \
-	      -Ibpf/vmlinux/$(ARCH) -Ibpf $(LIBBPF_CFLAGS)
+	      -Ibpf/vmlinux/$(ARCH) -Ibpf $(LIBBPF_CFLAGS) $(CLANG_BPF_SYS_INCLUDES)
 LDLIBS += $(LIBBPF_LIBS)
-# libbpf's usdt.bpf.h includes <linux/errno.h>, which wants the multiarch <asm/errno.h>.
-$(OUTPUT)/obj/uflow.bpf.o: BPF_CFLAGS += -I/usr/include/$(shell $(CC) -print-multiarch 2>/dev/null)
 
 ifeq ($(V),1)
 Q :=
