@@ -32,28 +32,28 @@ static __always_inline int count(void *ctx)
 
 /* uprobe at a user function's entry; cookie: its index */
 SEC("uprobe")
-int handle_call(struct pt_regs *ctx)
+int handle_hit(struct pt_regs *ctx)
 {
 	return count(ctx);
 }
 
 /* tracepoint, any: void *ctx (the event record); cookie: its index */
 SEC("tracepoint")
-int handle_call_tracepoint(void *ctx)
+int handle_hit_tracepoint(void *ctx)
 {
 	return count(ctx);
 }
 
 /* kprobe.multi on kernel function entries; cookie: the function's index */
 SEC("kprobe.multi")
-int handle_call_kprobe_multi(struct pt_regs *ctx)
+int handle_hit_kprobe_multi(struct pt_regs *ctx)
 {
 	return count(ctx);
 }
 
 /* kprobe at a kernel function's entry; cookie: its index */
 SEC("kprobe")
-int handle_call_kprobe(struct pt_regs *ctx)
+int handle_hit_kprobe(struct pt_regs *ctx)
 {
 	return count(ctx);
 }

@@ -216,17 +216,17 @@ static int attach_probes(struct funccount_bpf *skel, struct state *s, struct pro
 
 	switch (s->set.kind) {
 	case PROBESPEC_UFUNC:
-		return probe_set_attach(&s->set, skel->progs.handle_call, bk_env.pid, false, l);
+		return probe_set_attach(&s->set, skel->progs.handle_hit, bk_env.pid, false, l);
 	case PROBESPEC_TRACEPOINT:
-		return probe_set_attach(&s->set, skel->progs.handle_call_tracepoint, 0, false, l);
+		return probe_set_attach(&s->set, skel->progs.handle_hit_tracepoint, 0, false, l);
 	}
-	err = probe_set_attach(&s->set, skel->progs.handle_call_kprobe_multi, 0, false, l);
+	err = probe_set_attach(&s->set, skel->progs.handle_hit_kprobe_multi, 0, false, l);
 	if (!err) {
 		bk_attach_path = "kprobe.multi";
 		return 0;
 	}
 	bk_info(1, "%s; one kprobe per function instead", bk_error());
-	return probe_set_attach(&s->set, skel->progs.handle_call_kprobe, 0, false, l);
+	return probe_set_attach(&s->set, skel->progs.handle_hit_kprobe, 0, false, l);
 }
 
 /* Sets up the arrays the counters are read into. */
@@ -287,9 +287,9 @@ int main(int argc, char **argv)
 
 	/* The programs for the pattern's kind of probe. */
 	struct bk_variant variants[] = {
-		{ "uprobe", { skel->progs.handle_call } },
-		{ "tracepoint", { skel->progs.handle_call_tracepoint } },
-		{ "kprobe", { skel->progs.handle_call_kprobe_multi, skel->progs.handle_call_kprobe } },
+		{ "uprobe", { skel->progs.handle_hit } },
+		{ "tracepoint", { skel->progs.handle_hit_tracepoint } },
+		{ "kprobe", { skel->progs.handle_hit_kprobe_multi, skel->progs.handle_hit_kprobe } },
 	};
 	err = bk_choose(variants, 3, ps->kind == PROBESPEC_UFUNC		 ? "uprobe"
 				     : ps->kind == PROBESPEC_TRACEPOINT ? "tracepoint"

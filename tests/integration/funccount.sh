@@ -44,6 +44,16 @@ else
 	skip "$T: --list of USDT probes" "no /usr/bin/python3.11 here"
 fi
 
+# own_ids: this tool's programs and the links to them, as prog_ids gives them
+# (other tools may be loading theirs at the same time).
+own_ids() {
+	local progs
+	progs=$(bpftool prog show -j | jq -c '[.[] | select(.name | test("^handle_hit")) | .id]')
+	jq -r '.[] | "p\(.)"' <<<"$progs"
+	bpftool link show -j 2>/dev/null | jq -r --argjson p "$progs" '.[] | select(.prog_id | IN($p[])) | "l\(.id)"'
+}
+before=$(own_ids)
+
 # counted NAME CALLEE-ARGS -- TOOL-ARGS...: starts callee waiting, runs the
 # tool on it (PID stands for its PID), lets it run and stops the tool with
 # SIGTERM.
@@ -154,4 +164,5 @@ start_tool int $T -p 1 "$CALLEE:f_*"
 stop_tool INT
 expect_eq "$T: SIGINT prints the summary and exits 0" "$(grep -c '^FUNC' "$TMP/int.out") $TOOL_RC" "1 0"
 
-no_leaks "$T: no BPF program or link is left behind"
+after=$(own_ids)
+expect_eq "$T: no BPF program or link is left behind" "$(comm -13 <(echo "$before") <(echo "$after") | tr '\n' ' ')" ""
