@@ -432,6 +432,13 @@ int probe_set_attach(const struct probe_set *set, struct bpf_program *prog, pid_
 	size_t attached = 0;
 	int err = 0;
 
+	if (set->kind == PROBESPEC_KFUNC && bpf_program__type(prog) == BPF_PROG_TYPE_TRACING) {
+		err = set->n == 1 ? keep(l, bpf_program__attach_trace(prog)) : -E2BIG;
+		if (err)
+			bk_set_error("cannot attach %s to %s: %s", bpf_program__name(prog),
+				     set->p[0].name, strerror(-err));
+		return err;
+	}
 	if (set->kind == PROBESPEC_KFUNC &&
 	    bpf_program__expected_attach_type(prog) == BPF_TRACE_KPROBE_MULTI) {
 		err = attach_kprobe_multi(set, prog, retprobe, l);

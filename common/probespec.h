@@ -84,8 +84,10 @@ struct probe_links {
 /*
  * Attaches prog to every probe of set, cookie = the probe's index (pid > 0:
  * uprobes of that process only). Kernel functions go through one kprobe.multi
- * link when prog is a kprobe.multi program, else one kprobe each; kernel
- * functions that cannot be probed are skipped (-ENOENT when none can).
+ * link when prog is a kprobe.multi program, through fentry/fexit when it is a
+ * tracing program (one function, its target set before load), else one
+ * kprobe each; kernel functions that cannot be kprobed are skipped (-ENOENT
+ * when none can).
  * retprobe: return probes (UFUNC, KFUNC).
  */
 int probe_set_attach(const struct probe_set *set, struct bpf_program *prog, pid_t pid,

@@ -46,7 +46,7 @@ const char argp_program_doc[] =
 	"\n"
 	"EXAMPLES:\n"
 	"    funccount 'c:str*'             # libc functions starting with str\n"
-	"    funccount -p 181 'c:malloc' 1  # malloc() calls of process 181, every second\n"
+	"    funccount -p 181 'c:malloc' 1  # malloc() calls of process 181, each second\n"
 	"    funccount 't:sched:sched_*'    # scheduler tracepoints\n"
 	"    funccount -d 5 'vfs_*'         # kernel VFS functions for 5 seconds\n"
 	"    funccount --list 't:syscalls:sys_enter_open*'  # what would be probed";

@@ -1,0 +1,155 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+# funclatency against tests/triggers/callee: 15 calls of f_sleep (3 ms each)
+# all in the 2048-4095 us slot (2-3 ms with -m), f_a's exact count beside it,
+# in columns and JSON; kernel functions (fsync) where the kernel has fentry or
+# kprobes; Go programs refused.
+. "$(dirname "$0")/../lib.sh"
+T=funclatency
+CALLEE=$TRIG/callee
+GO=${GO_TARGETS:-$OUTPUT/tests/go}
+
+expect_exit "$T: no pattern is a usage error" 64 "$BIN/$T"
+expect_exit "$T: a malformed pattern is a usage error" 64 "$BIN/$T" 'a:b:c:d'
+expect_exit "$T: a tracepoint is a usage error" 64 "$BIN/$T" 't:sched:sched_switch'
+expect_exit "$T: interval 0 is a usage error" 64 "$BIN/$T" "$CALLEE:f_a" 0
+expect_exit "$T: count 0 is a usage error" 64 "$BIN/$T" "$CALLEE:f_a" 1 0
+expect_exit "$T: a fourth argument is a usage error" 64 "$BIN/$T" "$CALLEE:f_a" 1 2 3
+expect_exit "$T: --max-probes 0 is a usage error" 64 "$BIN/$T" --max-probes 0 "$CALLEE:f_a"
+expect_exit "$T: -u without a user is a usage error" 64 "$BIN/$T" "$CALLEE:f_a" -u
+expect_exit "$T: -x is not an option of $T" 64 "$BIN/$T" -x "$CALLEE:f_a"
+expect_exit "$T: --help exits 0" 0 "$BIN/$T" --help
+man_options_match "$T: man page options match --help" $T
+expect_eq "$T: --list (shared with funccount) gives callee's f_s* functions" \
+	"$("$BIN/$T" --list "$CALLEE:f_s*")" "$(readlink -f "$CALLEE"):f_sleep"
+
+# timed NAME CALLEE-ARGS -- TOOL-ARGS...: starts callee waiting, runs the
+# tool on it (PID stands for its PID), lets it run and stops the tool with
+# SIGTERM.
+timed() {
+	local name=$1 a=() b=(); shift
+	while [ "$1" != -- ]; do a+=("$1"); shift; done; shift
+	rm -f "$TMP/fifo" && mkfifo "$TMP/fifo"
+	"$CALLEE" "${a[@]}" <"$TMP/fifo" &
+	TRIG_PID=$!
+	exec 7>"$TMP/fifo"
+	for x in "$@"; do b+=("${x//PID/$TRIG_PID}"); done
+	if ! start_tool "$name" $T "${b[@]}"; then
+		fail "$T: $name: did not attach" "$(grep -v '^libbpf' "$TMP/$name.err" | tail -3)"
+		exec 7>&-; wait $TRIG_PID; return 1
+	fi
+	echo go >&7; exec 7>&-
+	wait $TRIG_PID || fail "$T: $name: callee failed" "exit status $?"
+	stop_tool TERM
+	[ "$TOOL_RC" = 0 ] || fail "$T: $name: SIGTERM exit status" "$TOOL_RC"
+	return 0
+}
+
+# hist FILE FUNC: the non-empty rows of FUNC's column histogram, "low-high:count ...".
+hist() {
+	awk -v f="$2:" '$1 == f { on = 1; next } on && /^$/ { on = 0 }
+		on && $2 == "->" && $5 != 0 { printf "%s-%s:%s ", $1, $3, $5 }' "$1"
+}
+# jhist FILE FUNC: the same from JSON, summed over the records, with the count.
+jhist() {
+	jq -s -r --arg f "$2" '[.[] | select(.func == $f)] |
+		"\(map(.count) | add) " + ([.[].hist[]] | group_by(.low)
+		| map("\(.[0].low)-\(.[0].high):\(map(.count) | add)") | join(" "))' "$1"
+}
+
+# own_ids: this tool's programs and the links to them, as prog_ids gives them
+# (other tools may be loading theirs at the same time).
+own_ids() {
+	local progs
+	progs=$(bpftool prog show -j | jq -c '[.[] | select(.name | test("^handle_func")) | .id]')
+	jq -r '.[] | "p\(.)"' <<<"$progs"
+	bpftool link show -j 2>/dev/null | jq -r --argjson p "$progs" '.[] | select(.prog_id | IN($p[])) | "l\(.id)"'
+}
+before=$(own_ids)
+
+# A 3 ms sleep can still end late on a loaded machine (callee runs SCHED_FIFO
+# to make that rare): a run whose slots are off is tried again, twice at most.
+# retried CHECK NAME CALLEE-ARGS -- TOOL-ARGS: timed until CHECK NAME succeeds.
+retried() {
+	local check=$1 try; shift
+	for try in 1 2 3; do
+		timed "$@" || return 1
+		$check "$1" && return 0
+		echo "# $1: try $try: $(grep -v '^#' "$TMP/$1.out" | head -c 300 | tr '\n' ' ')"
+	done
+	return 0
+}
+
+# User functions: uprobe + uretprobe, microseconds.
+ok=1
+us_cols_ok() { [ "$(hist "$TMP/$1.out" f_sleep)" = "2048-4095:15 " ]; }
+retried us_cols_ok ucols -a 23 -s 15 -- -p PID "$CALLEE:f_*" || ok=0
+out=$TMP/ucols.out
+got=$(grep -E '^f_(a|b|sleep|never):' "$out" | cut -d' ' -f1-3 | tr '\n' '|')
+expect_eq "$T: uprobe: columns give f_a 23 and f_sleep 15 calls only" "$got" "f_a: 23 calls,|f_sleep: 15 calls,|"
+[ "$got" = "f_a: 23 calls,|f_sleep: 15 calls,|" ] || ok=0
+expect_eq "$T: uprobe: every f_sleep call in the 2048-4095 us slot" "$(hist "$out" f_sleep)" "2048-4095:15 "
+[ "$(hist "$out" f_sleep)" = "2048-4095:15 " ] || ok=0
+expect_eq "$T: uprobe: the histogram's unit" "$(grep -c '^ *usecs *: count *distribution' "$out")" 2
+
+us_json_ok() { [ "$(jhist "$TMP/$1.out" f_sleep)" = "15 2048-4095:15" ]; }
+retried us_json_ok ujson -a 23 -s 15 -- -j -p PID "$CALLEE:f_*" || ok=0
+out=$TMP/ujson.out
+json_valid "$out" || { ok=0; fail "$T: uprobe: -j output is valid JSON" "$(head -2 "$out")"; }
+expect_eq "$T: uprobe: JSON gives f_sleep 15 calls, all in 2048-4095 us" "$(jhist "$out" f_sleep)" "15 2048-4095:15"
+[ "$(jhist "$out" f_sleep)" = "15 2048-4095:15" ] || ok=0
+expect_eq "$T: uprobe: JSON gives f_a 23 calls" "$(jhist "$out" f_a | cut -d' ' -f1)" 23
+n=$(jq -c 'select(.unit != "usecs" or .avg_ns * .count > .total_ns or .total_ns - .avg_ns * .count >= .count)' "$out" | wc -l)
+expect_eq "$T: uprobe: JSON unit, total_ns and avg_ns agree" "$n" 0
+matrix $T uprobe $([ $ok = 1 ] && echo pass || echo fail)
+
+# -m: milliseconds, the 2-3 ms slot; intervals add up.
+ms_json_ok() { [ "$(jhist "$TMP/$1.out" f_sleep)" = "15 2-3:15" ]; }
+retried ms_json_ok ms -s 15 -- -m -j -p PID "$CALLEE:f_sleep" 0.02
+expect_eq "$T: -m: 15 calls in the 2-3 ms slot over $(wc -l <"$TMP/ms.out") intervals of 20 ms" \
+	"$(jhist "$TMP/ms.out" f_sleep) $(jq -r .unit "$TMP/ms.out" | sort -u)" "15 2-3:15 msecs"
+ms_cols_ok() { [ "$(hist "$TMP/$1.out" f_sleep)" = "2-3:15 " ]; }
+retried ms_cols_ok mscols -s 15 -- -m -p PID "$CALLEE:f_sleep"
+expect_eq "$T: -m: columns give the 2-3 ms slot" "$(hist "$TMP/mscols.out" f_sleep)" "2-3:15 "
+ns_ok() { [ "$(jhist "$TMP/$1.out" f_sleep)" = "3 2097152-4194303:3" ]; }
+retried ns_ok ns -s 3 -- --ns -j -p PID "$CALLEE:f_sleep"
+expect_eq "$T: --ns: 3 calls in the 2^21-2^22 ns slot" "$(jhist "$TMP/ns.out" f_sleep)" "3 2097152-4194303:3"
+
+# Go programs are refused, pointing to gofunclat.
+if [ -x "$GO/target" ]; then
+	expect_exit "$T: a Go program is refused" 1 "$BIN/$T" "$GO/target:main.main"
+	grep -q 'is a Go program.*gofunclat' "$TMP/exit.err" &&
+		pass "$T: the refusal points to gofunclat" ||
+		fail "$T: the refusal points to gofunclat" "$(cat "$TMP/exit.err")"
+else
+	skip "$T: Go refusal" "no Go test target in $GO"
+fi
+
+# Kernel functions: 9 fsyncs reach vfs_fsync_range 9 times. One function takes
+# fentry where it loads; a glob (vfs_fsync and vfs_fsync_range) takes kprobes.
+mkdir -p "$TMP/d"
+for pat in vfs_fsync_range 'vfs_fsync*'; do
+	"$BIN/$T" -d 0.1 "$pat" >/dev/null 2>"$TMP/k.err"; rc=$?
+	if [ $rc != 0 ] && grep -q 'cannot be timed here' "$TMP/k.err"; then
+		expect_eq "$T: kernel function $pat: one sentence and exit 1 here" "$rc $(wc -l <"$TMP/k.err")" "1 1"
+		skip "$T: kernel function $pat" "$(cat "$TMP/k.err")"
+		[ "$pat" = vfs_fsync_range ] && matrix $T fentry n/a || matrix $T kprobe n/a
+		continue
+	fi
+	ok=1
+	timed "k$pat" -f 9 "$TMP/d" -- -j --ns -p PID "$pat" || ok=0
+	got=$(jhist "$TMP/k$pat.out" vfs_fsync_range | cut -d' ' -f1)
+	expect_eq "$T: $ATTACH_PATH: vfs_fsync_range timed 9 times" "$got" 9
+	[ "$got" = 9 ] || ok=0
+	matrix $T "$ATTACH_PATH" $([ $ok = 1 ] && echo pass || echo fail)
+done
+
+# A count ends by itself with 0; SIGINT prints the summary and exits 0.
+"$BIN/$T" -j -p 1 "$CALLEE:f_a" 0.1 3 >"$TMP/count.out" 2>&1; rc=$?
+expect_eq "$T: interval 0.1 count 3 (nothing called) exits 0" "$(wc -l <"$TMP/count.out") $rc" "0 0"
+int_ok() { [ "$(hist "$TMP/$1.out" f_sleep)" = "2048-4095:2 " ]; }
+retried int_ok int -s 2 -- -p PID "$CALLEE:f_sleep" 60
+expect_eq "$T: SIGTERM prints the interval under way" "$(hist "$TMP/int.out" f_sleep)" "2048-4095:2 "
+
+after=$(own_ids)
+expect_eq "$T: no BPF program or link is left behind" "$(comm -13 <(echo "$before") <(echo "$after") | tr '\n' ' ')" ""

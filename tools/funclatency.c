@@ -1,0 +1,338 @@
+// SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+/*
+ * funclatency: latency histograms of user or kernel functions matching a
+ * pattern, one per function, per interval.
+ */
+#include <argp.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "attach.h"
+#include "gobin.h"
+#include "hist.h"
+#include "json.h"
+#include "log.h"
+#include "loop.h"
+#include "opts.h"
+#include "output.h"
+#include "probespec.h"
+#include "setup.h"
+#include "funclatency.h"
+#include "funclatency.skel.h"
+
+static struct {
+	const char *pattern;
+	struct probespec ps;
+	const char *list;
+	long max_funcs;
+	const char *pos[3];
+	int npos;
+	__u64 unit_ns;
+	const char *unit;
+} opt = { .max_funcs = FUNCLATENCY_MAX_FUNCS, .unit_ns = 1000, .unit = "usecs" };
+
+const char argp_program_doc[] =
+	"Summarize the latency of functions as a histogram per function.\n"
+	"\n"
+	"USAGE: funclatency [-p PID] [-t TID] [-u UID] [-n COMM] [-m | --us | --ns]\n"
+	"                   [-j] [-d SECONDS] [--max-probes N]\n"
+	"                   PATTERN [interval [count]]\n"
+	"       funclatency [-p PID] --list PATTERN\n"
+	"\n"
+	"PATTERN is one of (globs allowed; one histogram per matching function):\n"
+	"    PATH:FUNC, LIB:FUNC   functions of a program or library (uprobe and\n"
+	"                          uretprobe; not Go programs: see gofunclat)\n"
+	"    FUNC                  kernel functions (fentry/fexit for one\n"
+	"                          function, else kprobe and kretprobe)\n"
+	"Without an interval the histograms are printed once, at Ctrl-C or after -d.\n"
+	"\n"
+	"EXAMPLES:\n"
+	"    funclatency c:getaddrinfo            # libc's getaddrinfo(), in us\n"
+	"    funclatency -m -p 181 c:fsync 5      # fsync() of process 181 in ms, each 5 s\n"
+	"    funclatency './app:handle_*'         # each handle_ function of ./app\n"
+	"    funclatency -d 10 vfs_read           # the kernel's vfs_read for 10 s\n"
+	"    funclatency -j --ns /bin/bash:readline  # JSON, in nanoseconds";
+
+enum { OPT_LIST = 2000, OPT_MAX_PROBES, OPT_US, OPT_NS };
+
+static const struct argp_option options[] = {
+	{ "us", OPT_US, NULL, 0, "Histogram in microseconds (the default)", 0 },
+	{ "ns", OPT_NS, NULL, 0, "Histogram in nanoseconds", 0 },
+	{ "list", OPT_LIST, "PATTERN", 0, "Print the probes PATTERN matches, one a line, and exit", 0 },
+	{ "max-probes", OPT_MAX_PROBES, "N", 0,
+	  "Refuse a pattern matching more than N functions (default 1000)", 0 },
+	{},
+};
+
+static error_t parse_arg(int key, char *arg, struct argp_state *state)
+{
+	long n;
+	int i = 0;
+
+	switch (key) {
+	case OPT_US:
+		opt.unit_ns = 1000;
+		opt.unit = "usecs";
+		break;
+	case OPT_NS:
+		opt.unit_ns = 1;
+		opt.unit = "nsecs";
+		break;
+	case OPT_LIST:
+		opt.list = arg;
+		break;
+	case OPT_MAX_PROBES:
+		if (bk_parse_long(arg, 1, 1000000, &opt.max_funcs))
+			bk_usage(state, "invalid --max-probes '%s': want 1 to 1000000", arg);
+		break;
+	case ARGP_KEY_ARG:
+		if (opt.npos == 3)
+			bk_usage(state, "unexpected argument '%s'", arg);
+		opt.pos[opt.npos++] = arg;
+		break;
+	case ARGP_KEY_END:
+		if (bk_env.milliseconds) {
+			opt.unit_ns = 1000000;
+			opt.unit = "msecs";
+		}
+		if (opt.list) {
+			if (opt.npos)
+				bk_usage(state, "--list takes no other argument ('%s')", opt.pos[0]);
+			break;
+		}
+		if (!opt.npos)
+			bk_usage(state, "which functions? give a PATTERN such as 'c:getaddrinfo'");
+		opt.pattern = opt.pos[i++];
+		if (probespec_parse(opt.pattern, &opt.ps))
+			bk_usage(state, "%s", bk_error());
+		if (opt.ps.kind == PROBESPEC_TRACEPOINT || opt.ps.kind == PROBESPEC_USDT)
+			bk_usage(state, "tracepoints and USDT probes have no return to time: "
+					"give a function (PATH:FUNC, LIB:FUNC or a kernel function)");
+		if (i < opt.npos && bk_parse_seconds(opt.pos[i++], &bk_env.interval_s))
+			bk_usage(state, "invalid interval '%s': want a number of seconds > 0",
+				 opt.pos[i - 1]);
+		if (i < opt.npos) {
+			if (bk_parse_long(opt.pos[i], 1, __LONG_MAX__, &n))
+				bk_usage(state, "invalid count '%s': want a whole number > 0", opt.pos[i]);
+			bk_env.count = n;
+		}
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+struct state {
+	struct probe_set set;
+	int hists_fd;
+	struct funclatency_hist *seen;	/* each function's histogram at the last print */
+	long printed;			/* intervals printed */
+	__u64 last_ns;			/* when */
+	int err;
+};
+
+/* One function's histogram, as columns or as one JSON object. */
+static void print_func(const char *name, const struct funclatency_hist *h, const char *t)
+{
+	char esc[4 * 256];
+	struct bk_json j;
+
+	if (bk_env.json) {
+		bk_json_begin(&j, stdout);
+		bk_json_str(&j, "time", t, 64);
+		bk_json_str(&j, "func", name, (size_t)-1);
+		bk_json_str(&j, "unit", opt.unit, 8);
+		bk_json_uint(&j, "count", h->count);
+		bk_json_uint(&j, "total_ns", h->total_ns);
+		bk_json_uint(&j, "avg_ns", h->total_ns / h->count);
+		fputs(",\"hist\":", stdout);
+		bk_json_log2_hist(stdout, h->slots, FUNCLATENCY_SLOTS);
+		bk_json_end(&j);
+		return;
+	}
+	bk_escape(esc, sizeof(esc), name, (size_t)-1);
+	printf("\n%s: %llu calls, average %.3f %s\n", esc, (unsigned long long)h->count,
+	       (double)h->total_ns / h->count / opt.unit_ns, opt.unit);
+	bk_print_log2_hist(stdout, h->slots, FUNCLATENCY_SLOTS, opt.unit);
+}
+
+/*
+ * Prints each function's calls since the last print. The histograms are never
+ * zeroed: the difference from the copy read last time is what happened in
+ * between, so a return that lands between a read and a reset cannot be lost.
+ */
+static int print_hists(void *ctx)
+{
+	struct state *s = ctx;
+	struct funclatency_hist h, d;
+	char t[64];
+
+	if (bk_env.json) {
+		bk_time_iso(t, sizeof(t), bk_now_ns());
+	} else {
+		bk_time_hms(t, sizeof(t), bk_now_ns());
+		if (bk_env.interval_s)
+			printf("\n%s\n", t);
+	}
+	for (__u32 i = 0; i < s->set.n; i++) {
+		if (bpf_map_lookup_elem(s->hists_fd, &i, &h)) {
+			s->err = -errno;
+			bk_set_error("cannot read the histograms: %s", strerror(errno));
+			return 1;
+		}
+		d.count = h.count - s->seen[i].count;
+		d.total_ns = h.total_ns - s->seen[i].total_ns;
+		for (int k = 0; k < FUNCLATENCY_SLOTS; k++)
+			d.slots[k] = h.slots[k] - s->seen[i].slots[k];
+		s->seen[i] = h;
+		if (d.count)
+			print_func(s->set.p[i].name, &d, t);
+	}
+	fflush(stdout);
+	s->printed++;
+	s->last_ns = bk_now_ns();
+	return 0;
+}
+
+/*
+ * User functions: uprobes, refusing Go programs. Kernel functions: fentry
+ * for one function where it loads, else kprobes. Returns the path's name.
+ */
+static const char *choose(const struct probe_set *set, int *err)
+{
+	char sec[300], why[256];
+	struct gobin *gb;
+
+	*err = 0;
+	if (set->kind == PROBESPEC_UFUNC) {
+		if (!gobin_open(set->path, &gb)) {
+			gobin_close(gb);
+			bk_set_error("%s is a Go program, which uretprobes crash: use gofunclat(8)",
+				     set->path);
+			*err = -EOPNOTSUPP;
+		}
+		return "uprobe";
+	}
+	snprintf(sec, sizeof(sec), "fentry/%s", set->p[0].name);
+	if (set->n == 1 && bk_hook_available(sec, why, sizeof(why)))
+		return "fentry";
+	if (probe_kprobes_available())
+		return "kprobe";
+	bk_set_error("kernel functions cannot be timed here: this kernel has no kprobes%s",
+		     set->n == 1 ? " and fentry programs do not load"
+				 : " (fentry can time one function, not a glob)");
+	*err = -EOPNOTSUPP;
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	struct funclatency_bpf *skel = NULL;
+	struct probe_links links = {};
+	struct bk_loop loop = {};
+	struct state st = {};
+	const char *path = NULL;
+	int err, chosen;
+
+	/* Arguments; the shared letters land in bk_env. */
+	bk_parse_args(argc, argv, options, parse_arg, argp_program_doc,
+		      BK_OPT_FILTERS | BK_OPT_MILLI | BK_OPT_DURATION | BK_OPT_JSON);
+
+	/* --list: the probes, without tracing. */
+	if (opt.list) {
+		bk_log_init("funclatency");
+		long n = probe_list(stdout, opt.list, bk_env.pid);
+
+		return bk_exit(n < 0 ? (int)n : 0);
+	}
+
+	/* The functions, and how this kernel lets us time them. */
+	err = bk_init("funclatency");
+	if (!err) {
+		err = probe_set_match(&opt.ps, bk_env.pid, (size_t)opt.max_funcs, &st.set);
+		if (err == -E2BIG)
+			bk_set_error("'%s' matches %zu functions, more than %ld: narrow the pattern "
+				     "or raise --max-probes", opt.pattern, st.set.n, opt.max_funcs);
+	}
+	if (!err)
+		path = choose(&st.set, &err);
+	if (err)
+		goto cleanup;
+
+	/* Open the BPF object; filters, the unit and one histogram per function before load. */
+	skel = funclatency_bpf__open_opts(bk_open_opts());
+	err = bk_opened(skel);
+	if (err)
+		goto cleanup;
+	bk_filter_fill(&skel->rodata->bk_filter);
+	skel->rodata->targ_unit_ns = opt.unit_ns;
+	bpf_map__set_max_entries(skel->maps.hists, st.set.n);
+	if (!strcmp(path, "fentry")) {
+		bpf_program__set_attach_target(skel->progs.handle_func_fentry, 0, st.set.p[0].name);
+		bpf_program__set_attach_target(skel->progs.handle_func_fexit, 0, st.set.p[0].name);
+	}
+
+	/* The programs of the chosen path. */
+	struct bk_variant variants[] = {
+		{ "uprobe", { skel->progs.handle_func, skel->progs.handle_func_exit } },
+		{ "fentry", { skel->progs.handle_func_fentry, skel->progs.handle_func_fexit } },
+		{ "kprobe", { skel->progs.handle_func_kprobe, skel->progs.handle_func_exit_kprobe } },
+	};
+	chosen = bk_choose(variants, 3, path);
+	if (chosen < 0) {
+		err = chosen;
+		goto cleanup;
+	}
+
+	/* Load (the verifier runs here); return probes first, so no entry is left unpaired. */
+	err = bk_load(skel->skeleton);
+	if (!err)
+		err = probe_set_attach(&st.set, variants[chosen].progs[1], bk_env.pid, true, &links);
+	if (!err)
+		err = probe_set_attach(&st.set, variants[chosen].progs[0], bk_env.pid, false, &links);
+	if (!err)
+		err = bk_attach(skel->skeleton);
+	if (err)
+		goto cleanup;
+	st.hists_fd = bpf_map__fd(skel->maps.hists);
+	st.seen = calloc(st.set.n, sizeof(*st.seen));
+	if (!st.seen) {
+		err = -ENOMEM;
+		goto cleanup;
+	}
+	st.last_ns = bk_now_ns();
+
+	/* Signals, then the banner. */
+	bk_signals();
+	if (!bk_env.json)
+		printf("Tracing %zu function%s matching '%s'... Hit Ctrl-C to end.\n", st.set.n,
+		       st.set.n == 1 ? "" : "s", opt.pattern);
+
+	/* Until Ctrl-C, SIGTERM, -d or count intervals. */
+	loop.duration_s = bk_env.duration_s;
+	loop.interval_s = bk_env.interval_s;
+	loop.count = bk_env.count;
+	loop.on_interval = print_hists;
+	loop.ctx = &st;
+	err = bk_run(&loop);
+	if (!err)
+		err = st.err;
+
+	/* Ended by a signal or -d: the calls of the unfinished interval too. */
+	if (!err && (!bk_env.interval_s || ((st.printed < bk_env.count || bk_env.count <= 0) &&
+					    bk_now_ns() - st.last_ns > 1000000))) {
+		print_hists(&st);
+		err = st.err;
+	}
+
+cleanup:
+	probe_links_destroy(&links);
+	funclatency_bpf__destroy(skel);
+	free(st.seen);
+	probe_set_free(&st.set);
+	return bk_exit(err);
+}
