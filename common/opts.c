@@ -118,13 +118,20 @@ int bk_parse_comm(const char *s, char comm[16])
 	return 0;
 }
 
-void bk_parse_args(int argc, char **argv, const struct argp_option *options,
-		   argp_parser_t parser, const char *doc, unsigned int mask)
+void bk_parse_args_doc(int argc, char **argv, const struct argp_option *options,
+		       argp_parser_t parser, const char *args_doc, const char *doc,
+		       unsigned int mask)
 {
-	const struct argp argp = { options, parser, NULL, doc, bk_opts_child(mask), NULL, NULL };
+	const struct argp argp = { options, parser, args_doc, doc, bk_opts_child(mask), NULL, NULL };
 
 	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
 		exit(BK_EXIT_USAGE);
+}
+
+void bk_parse_args(int argc, char **argv, const struct argp_option *options,
+		   argp_parser_t parser, const char *doc, unsigned int mask)
+{
+	bk_parse_args_doc(argc, argv, options, parser, NULL, doc, mask);
 }
 
 void bk_usage(const struct argp_state *state, const char *fmt, ...)

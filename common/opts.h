@@ -68,6 +68,10 @@ int bk_parse_comm(const char *s, char comm[16]);	/* at most 15 bytes */
  */
 void bk_parse_args(int argc, char **argv, const struct argp_option *options,
 		   argp_parser_t parser, const char *doc, unsigned int mask);
+/* The same for tools with positional arguments, named in `args_doc`. */
+void bk_parse_args_doc(int argc, char **argv, const struct argp_option *options,
+		       argp_parser_t parser, const char *args_doc, const char *doc,
+		       unsigned int mask);
 
 /* A usage error: one line on stderr, exit 64. */
 __attribute__((format(printf, 2, 3), noreturn)) void bk_usage(const struct argp_state *state,

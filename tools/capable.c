@@ -67,10 +67,7 @@ static void print_header(void)
 {
 	if (bk_env.json)
 		return;
-	if (bk_env.timestamp)
-		printf("%-*s ", BK_W_TIME, "TIME");
-	if (bk_env.uid_column)
-		printf("%-*s ", BK_W_UID, "UID");
+	bk_print_prefix_header();
 	printf("%-*s %-*s %*s %-*s %-*s %s\n", BK_W_PID, "PID", BK_W_COMM, "COMM", W_CAP, "CAP",
 	       W_NAME, "NAME", W_AUDIT, "AUDIT", "VERDICT");
 }
@@ -81,7 +78,7 @@ static int handle_event(void *ctx, void *data, size_t size)
 	const char *name = bk_cap_name(e->cap), *verdict = e->ret ? "deny" : "allow";
 	const char *audit = e->audit == CAPABLE_AUDIT_YES ? "1" :
 			    e->audit == CAPABLE_AUDIT_NO ? "0" : "-";
-	char comm[4 * 16], t[40], unknown[16];
+	char comm[4 * 16], unknown[16];
 	struct bk_json j;
 
 	if (!name) {
@@ -89,13 +86,7 @@ static int handle_event(void *ctx, void *data, size_t size)
 		name = unknown;
 	}
 	if (bk_env.json) {
-		bk_time_iso(t, sizeof(t), e->ts_ns);
-		bk_json_begin(&j, stdout);
-		bk_json_str(&j, "time", t, sizeof(t));
-		bk_json_uint(&j, "pid", e->tgid);
-		bk_json_uint(&j, "tid", e->tid);
-		bk_json_uint(&j, "uid", e->uid);
-		bk_json_str(&j, "comm", e->comm, sizeof(e->comm));
+		bk_json_event(&j, stdout, e->ts_ns, e->tgid, e->tid, e->uid, e->comm);
 		bk_json_int(&j, "cap", e->cap);
 		bk_json_str(&j, "name", name, strlen(name));
 		if (e->audit == CAPABLE_AUDIT_UNKNOWN)
@@ -109,12 +100,7 @@ static int handle_event(void *ctx, void *data, size_t size)
 		return 0;
 	}
 	bk_escape(comm, sizeof(comm), e->comm, sizeof(e->comm));
-	if (bk_env.timestamp) {
-		bk_time_hms(t, sizeof(t), e->ts_ns);
-		printf("%-*s ", BK_W_TIME, t);
-	}
-	if (bk_env.uid_column)
-		printf("%-*u ", BK_W_UID, e->uid);
+	bk_print_prefix(e->ts_ns, e->uid);
 	printf("%-*u %-*s %*d %-*s %-*s %s\n", BK_W_PID, e->tgid, BK_W_COMM, comm, W_CAP, e->cap,
 	       W_NAME, name, W_AUDIT, audit, verdict);
 	return 0;
@@ -122,17 +108,14 @@ static int handle_event(void *ctx, void *data, size_t size)
 
 int main(int argc, char **argv)
 {
-	const struct argp_child *children = bk_opts_child(BK_OPT_FILTERS | BK_OPT_FAILED |
-		BK_OPT_TIMESTAMP | BK_OPT_UIDCOL | BK_OPT_DURATION | BK_OPT_JSON | BK_OPT_FORCE_PATH);
-	const struct argp argp = { options, parse_arg, NULL, argp_program_doc, children, NULL, NULL };
 	struct bk_loop loop = {};
 	struct capable_bpf *skel = NULL;
 	int err;
 
 	/* Arguments; the shared letters land in bk_env. */
-	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
-	if (err)
-		return BK_EXIT_USAGE;
+	bk_parse_args(argc, argv, options, parse_arg, argp_program_doc,
+		      BK_OPT_FILTERS | BK_OPT_FAILED | BK_OPT_TIMESTAMP | BK_OPT_UIDCOL |
+		      BK_OPT_DURATION | BK_OPT_JSON | BK_OPT_FORCE_PATH);
 
 	/* Logging, privileges, BTF. */
 	err = bk_init("capable");
@@ -141,11 +124,9 @@ int main(int argc, char **argv)
 
 	/* Open the BPF object. */
 	skel = capable_bpf__open_opts(bk_open_opts());
-	if (!skel) {
-		err = -errno;
-		bk_set_error("cannot open the BPF object: %s", strerror(errno));
+	err = bk_opened(skel);
+	if (err)
 		goto cleanup;
-	}
 
 	/* Filters and settings go to .rodata before load. */
 	bk_filter_fill(&skel->rodata->bk_filter);
@@ -166,31 +147,22 @@ int main(int argc, char **argv)
 		goto cleanup;
 
 	/* Load (the verifier runs here) and attach. */
-	err = bk_load(skel->skeleton);
-	if (err)
-		goto cleanup;
-	err = bk_attach(skel->skeleton);
+	err = bk_start(skel->skeleton);
 	if (err)
 		goto cleanup;
 
 	/* Events, signals, then the header. */
-	loop.rb = bk_ringbuf(skel->maps.events, handle_event, NULL);
-	if (!loop.rb) {
-		err = -errno;
+	err = bk_events(&loop, skel->maps.events, handle_event, NULL, &skel->bss->bk_drops);
+	if (err)
 		goto cleanup;
-	}
 	bk_signals();
 	print_header();
 
 	/* Until Ctrl-C, SIGTERM or -d. */
-	loop.drops = &skel->bss->bk_drops;
-	loop.duration_s = bk_env.duration_s;
 	err = bk_run(&loop);
 
 cleanup:
-	if (err < 0)
-		bk_report("capable", err);
-	ring_buffer__free(loop.rb);
+	bk_loop_free(&loop);
 	capable_bpf__destroy(skel);
-	return err == -EINVAL && bk_env.force_path ? BK_EXIT_USAGE : err ? 1 : 0;
+	return bk_exit(err);
 }

@@ -139,17 +139,13 @@ static bool tracepoint_names_victim(void)
 
 int main(int argc, char **argv)
 {
-	const struct argp_child *children = bk_opts_child(BK_OPT_DURATION | BK_OPT_JSON |
-							  BK_OPT_FORCE_PATH);
-	const struct argp argp = { NULL, parse_arg, NULL, argp_program_doc, children, NULL, NULL };
 	struct bk_loop loop = {};
 	struct oomkill_bpf *skel = NULL;
 	int err, shift = 0;
 
 	/* Arguments; the shared letters land in bk_env. */
-	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
-	if (err)
-		return BK_EXIT_USAGE;
+	bk_parse_args(argc, argv, NULL, parse_arg, argp_program_doc,
+		      BK_OPT_DURATION | BK_OPT_JSON | BK_OPT_FORCE_PATH);
 
 	/* Logging, privileges, BTF. */
 	err = bk_init("oomkill");
@@ -158,11 +154,9 @@ int main(int argc, char **argv)
 
 	/* Open the BPF object. */
 	skel = oomkill_bpf__open_opts(bk_open_opts());
-	if (!skel) {
-		err = -errno;
-		bk_set_error("cannot open the BPF object: %s", strerror(errno));
+	err = bk_opened(skel);
+	if (err)
 		goto cleanup;
-	}
 
 	/* Settings go to .rodata before load; OOM kills are rare, the buffer small. */
 	while ((1L << (shift + 10)) < sysconf(_SC_PAGESIZE))
@@ -189,31 +183,22 @@ int main(int argc, char **argv)
 		goto cleanup;
 
 	/* Load (the verifier runs here) and attach. */
-	err = bk_load(skel->skeleton);
-	if (err)
-		goto cleanup;
-	err = bk_attach(skel->skeleton);
+	err = bk_start(skel->skeleton);
 	if (err)
 		goto cleanup;
 
 	/* Events, signals, then the header. */
-	loop.rb = bk_ringbuf(skel->maps.events, handle_event, NULL);
-	if (!loop.rb) {
-		err = -errno;
+	err = bk_events(&loop, skel->maps.events, handle_event, NULL, &skel->bss->bk_drops);
+	if (err)
 		goto cleanup;
-	}
 	bk_signals();
 	print_header();
 
 	/* Until Ctrl-C, SIGTERM or -d. */
-	loop.drops = &skel->bss->bk_drops;
-	loop.duration_s = bk_env.duration_s;
 	err = bk_run(&loop);
 
 cleanup:
-	if (err < 0)
-		bk_report("oomkill", err);
-	ring_buffer__free(loop.rb);
+	bk_loop_free(&loop);
 	oomkill_bpf__destroy(skel);
-	return err == -EINVAL && bk_env.force_path ? BK_EXIT_USAGE : err ? 1 : 0;
+	return bk_exit(err);
 }

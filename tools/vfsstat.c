@@ -125,10 +125,6 @@ static int print_interval(void *ctx)
 
 int main(int argc, char **argv)
 {
-	const struct argp_child *children = bk_opts_child(BK_OPT_FILTERS | BK_OPT_DURATION |
-							  BK_OPT_JSON | BK_OPT_FORCE_PATH);
-	const struct argp argp = { NULL, parse_arg, "[interval [count]]", argp_program_doc,
-				   children, NULL, NULL };
 	struct bk_loop loop = {};
 	struct state st = {};
 	struct vfsstat_bpf *skel = NULL;
@@ -136,9 +132,8 @@ int main(int argc, char **argv)
 
 	/* Arguments; the shared letters land in bk_env. One second by default. */
 	bk_env.interval_s = 1;
-	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
-	if (err)
-		return BK_EXIT_USAGE;
+	bk_parse_args_doc(argc, argv, NULL, parse_arg, "[interval [count]]", argp_program_doc,
+			  BK_OPT_FILTERS | BK_OPT_DURATION | BK_OPT_JSON | BK_OPT_FORCE_PATH);
 
 	/* Logging, privileges, BTF. */
 	err = bk_init("vfsstat");
@@ -147,11 +142,9 @@ int main(int argc, char **argv)
 
 	/* Open the BPF object. */
 	skel = vfsstat_bpf__open_opts(bk_open_opts());
-	if (!skel) {
-		err = -errno;
-		bk_set_error("cannot open the BPF object: %s", strerror(errno));
+	err = bk_opened(skel);
+	if (err)
 		goto cleanup;
-	}
 
 	/* Filters go to .rodata before load. */
 	bk_filter_fill(&skel->rodata->bk_filter);
@@ -178,10 +171,7 @@ int main(int argc, char **argv)
 		bk_info(1, "no VFS function hooks: counting the system calls that reach them");
 
 	/* Load (the verifier runs here) and attach. */
-	err = bk_load(skel->skeleton);
-	if (err)
-		goto cleanup;
-	err = bk_attach(skel->skeleton);
+	err = bk_start(skel->skeleton);
 	if (err)
 		goto cleanup;
 
@@ -216,9 +206,7 @@ int main(int argc, char **argv)
 	fflush(stdout);
 
 cleanup:
-	if (err < 0)
-		bk_report("vfsstat", err);
 	free(st.percpu);
 	vfsstat_bpf__destroy(skel);
-	return err == -EINVAL && bk_env.force_path ? BK_EXIT_USAGE : err ? 1 : 0;
+	return bk_exit(err);
 }
