@@ -32,6 +32,11 @@ ev=/sys/kernel/tracing/events
 want=$(cd $ev/sched 2>/dev/null && ls -d sched_process_e* | sed 's/^/t:sched:/' | sort | tr '\n' ' ')
 expect_eq "$T: --list t:sched:sched_process_e* gives tracefs' tracepoints" \
 	"$("$BIN/$T" --list 't:sched:sched_process_e*' | tr '\n' ' ')" "$want"
+got=$("$BIN/$T" --list 'vfs_fsync*' 2>&1 | tr '\n' ' ')
+case " $got" in
+*" vfs_fsync_range "*) pass "$T: --list vfs_fsync* gives kernel functions with vfs_fsync_range" ;;
+*) fail "$T: --list vfs_fsync*" "got '$got'" ;;
+esac
 expect_exit "$T: --list of nothing exits 1" 1 "$BIN/$T" --list "$CALLEE:nothing_*"
 if [ -x /usr/bin/python3.11 ]; then
 	got=$("$BIN/$T" --list 'u:/usr/bin/python3.11:*function*' | tr '\n' ' ')
