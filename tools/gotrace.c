@@ -155,7 +155,8 @@ static int classify(const char *t, struct value *v)
 }
 
 /* Parses "a, b int, s string" or "int, error" (without the parentheses). */
-static int parse_list(char *s, struct value *vals, int *n, const char *what, char *err, size_t errlen)
+static int parse_list(char *s, struct value *vals, int *n, const char *what, char *err,
+		      size_t errlen)
 {
 	char *items[MAX_VALUES];
 	int cnt = 0, named = 0;
@@ -411,8 +412,8 @@ static void quote(char *dst, size_t dstlen, const char *s, size_t len)
 }
 
 /* The string bytes of v that were read, or NULL. */
-static const char *str_bytes(const struct value *v, const __u64 *regs, const char (*strs)[GOTRACE_STR_LEN],
-			     __u8 ok, size_t *len, bool *cut)
+static const char *str_bytes(const struct value *v, const __u64 *regs,
+			     const char (*strs)[GOTRACE_STR_LEN], __u8 ok, size_t *len, bool *cut)
 {
 	__u64 l = regs[v->reg + 1];
 
