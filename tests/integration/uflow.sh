@@ -1,8 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # uflow against tests/triggers/flow.py run by Debian's /usr/bin/python3.11
-# (built with USDT probes; a pyenv python on PATH may not be): the exact
-# sequence of entries and returns, with depth, per thread.
+# (built with USDT probes; a pyenv python on PATH may not be), and against
+# tests/triggers/minipy, which plays flow.py with the same USDT probes where
+# no such Python exists (the VMs): the exact sequence of entries and returns,
+# with depth, per thread.
 . "$(dirname "$0")/../lib.sh"
 T=uflow
 PY=/usr/bin/python3.11
@@ -43,107 +45,119 @@ expected() {
 }
 # Columns as "DEPTH DIR METHOD" for thread $2 of process $1 in file $3: the
 # depth is the indentation after the TIME(us) column (which ends at column 31),
-# in steps of 2. With $4 = rel, depths count from the first line's.
+# in steps of 2. With $4 = rel, depths count from the first line's, and the
+# module code's frame (whose entry only some runs see) is left out.
 cols_flow() {
 	awk -v pid="$1" -v tid="$2" -v rel="${4:-}" '$2 == pid && $3 == tid {
+		if (rel != "" && $6 == "flow.<module>") next
 		rest = substr($0, 32); match(rest, /^ */); d = RLENGTH / 2
 		if (rel != "" && base == "") base = d
 		print d - (rel != "" ? base : 0), $5, $6 }' "$3"
 }
-# waiting_flow COUNT: starts flow.py waiting on a fifo (FD 7 releases it); sets WPID.
+# waiting_flow COUNT: starts the program waiting on a fifo (FD 7 releases it); sets WPID.
 waiting_flow() {
-	rm -f "$TMP/fifo"; mkfifo "$TMP/fifo"
-	$PY $FLOW "$1" <"$TMP/fifo" >"$TMP/w.pid" &
+	rm -f "$TMP/fifo" "$TMP/w.pid"; mkfifo "$TMP/fifo"
+	$RUN "$1" <"$TMP/fifo" >"$TMP/w.pid" &
 	WPID=$!
 	exec 7>"$TMP/fifo"
 	for _ in $(seq 1 50); do [ -s "$TMP/w.pid" ] && break; sleep 0.1; done
 }
 
-if [ ! -x $PY ]; then
-	skip "$T: tracing Python" "$PY is not installed here"
-	matrix $T usdt n/a
-else
+# suite LABEL: the runtime tests against $RUN (a command taking COUNT and
+# reading a line first) whose probes are in $BINARY; the flow's file ends in
+# $FILE_END and inner() starts at line $DEF_INNER.
+suite() {
+	local L=$1 ok n got want wtid wpid
 	# System-wide on the interpreter file: started before the program.
-	if start_tool cols $T --module flow; then
-		RPID=$(echo go | $PY $FLOW 2 | head -1)
+	if start_tool cols-$L $T --binary "$BINARY" --module flow; then
+		RPID=$(echo go | $RUN 2 | head -1)
 		sleep 0.2
 		stop_tool TERM
-		expect_eq "$T: SIGTERM exits 0" "$TOOL_RC" 0
-		expect_eq "$T: attached via USDT" "$ATTACH_PATH" usdt
+		expect_eq "$T: $L: SIGTERM exits 0" "$TOOL_RC" 0
+		expect_eq "$T: $L: attached via USDT" "$ATTACH_PATH" usdt
 		ok=1
 		# Started before the program, uflow also sees the interpreter's
 		# start-up, whose coroutines that never run leave their entries
 		# open on 3.11: depths are compared from the first line's (CAVEATS).
-		got=$(cols_flow "$RPID" "$RPID" "$TMP/cols.out" rel | sed '$d')
+		got=$(cols_flow "$RPID" "$RPID" "$TMP/cols-$L.out" rel)
 		want=$(expected 2 0)
-		[ "$got" = "$want" ] || { ok=0; fail "$T: columns: main thread's exact flow" "$(diff <(echo "$want") <(echo "$got") | head -8 | tr '\n' '|')"; }
+		[ "$got" = "$want" ] || { ok=0; fail "$T: $L: columns: main thread's exact flow" "$(diff <(echo "$want") <(echo "$got") | head -8 | tr '\n' '|')"; }
 		# The worker thread: the same flow, one level under threading's run().
-		wtid=$(awk -v pid="$RPID" '$2 == pid && $3 != pid {print $3; exit}' "$TMP/cols.out")
-		got=$(cols_flow "$RPID" "${wtid:-none}" "$TMP/cols.out" rel)
+		wtid=$(awk -v pid="$RPID" '$2 == pid && $3 != pid {print $3; exit}' "$TMP/cols-$L.out")
+		got=$(cols_flow "$RPID" "${wtid:-none}" "$TMP/cols-$L.out" rel)
 		want=$(expected 2 0)
-		[ "$got" = "$want" ] || { ok=0; fail "$T: columns: worker thread's exact flow" "$(diff <(echo "$want") <(echo "$got") | head -8 | tr '\n' '|')"; }
-		n=$(awk 'NR > 1' "$TMP/cols.out" | grep -vc ' flow\.')
-		[ "$n" = 0 ] || { ok=0; fail "$T: --module flow shows that module only" "$n other lines"; }
-		head -1 "$TMP/cols.out" | grep -qE '^CPU +PID +TID +TIME\(us\) +METHOD$' ||
-			{ ok=0; fail "$T: column header" "$(head -1 "$TMP/cols.out")"; }
-		[ $ok = 1 ] && pass "$T: columns: exact entries, returns and depths of both threads"
-		matrix $T usdt $([ $ok = 1 ] && echo pass || echo fail)
+		[ "$got" = "$want" ] || { ok=0; fail "$T: $L: columns: worker thread's exact flow" "$(diff <(echo "$want") <(echo "$got") | head -8 | tr '\n' '|')"; }
+		n=$(awk 'NR > 1' "$TMP/cols-$L.out" | grep -vc ' flow\.')
+		[ "$n" = 0 ] || { ok=0; fail "$T: $L: --module flow shows that module only" "$n other lines"; }
+		head -1 "$TMP/cols-$L.out" | grep -qE '^CPU +PID +TID +TIME\(us\) +METHOD$' ||
+			{ ok=0; fail "$T: $L: column header" "$(head -1 "$TMP/cols-$L.out")"; }
+		[ $ok = 1 ] && pass "$T: $L: columns: exact entries, returns and depths of both threads"
+		[ $ok = 1 ] || MATRIX_RESULT=fail
 	else
-		fail "$T: did not attach" "$(tail -3 "$TMP/cols.err")"
-		matrix $T usdt fail
+		fail "$T: $L: did not attach" "$(tail -3 "$TMP/cols-$L.err")"
+		MATRIX_RESULT=fail
 	fi
 
 	# -p, attached to a waiting program; JSON with file, line and depth.
 	waiting_flow 1; wpid=$WPID
-	if start_tool json $T -j -p "$wpid" --module flow; then
-		echo "$PY $FLOW 1" | $PY $FLOW 1 >/dev/null	# another one, not traced
+	if start_tool json-$L $T -j -p "$wpid" --module flow; then
+		echo go | $RUN 1 >/dev/null	# another one, not traced
 		echo go >&7; exec 7>&-
 		wait $wpid
 		sleep 0.2
 		stop_tool TERM
-		if json_valid "$TMP/json.out"; then pass "$T: -j output is valid JSON"; else fail "$T: -j output is valid JSON" "$(head -2 "$TMP/json.out")"; fi
+		if json_valid "$TMP/json-$L.out"; then pass "$T: $L: -j output is valid JSON"; else fail "$T: $L: -j output is valid JSON" "$(head -2 "$TMP/json-$L.out")"; fi
 		got=$(jq -r --argjson pid "$wpid" 'select(.pid == $pid and .tid == $pid) |
-			"\(.depth) \(if .event == "entry" then "->" else "<-" end) \(.module).\(.function)"' "$TMP/json.out")
+			"\(.depth) \(if .event == "entry" then "->" else "<-" end) \(.module).\(.function)"' "$TMP/json-$L.out")
 		want=$(expected 1 0; echo "0 <- flow.<module>")
-		expect_eq "$T: -j -p: the main thread's exact flow" "$got" "$want"
-		n=$(jq -r --argjson pid "$wpid" 'select(.pid != $pid)' "$TMP/json.out" | wc -l)
-		expect_eq "$T: -p shows that process only" "$n" 0
-		def=$(grep -n '^def inner' $FLOW | cut -d: -f1)
-		file=$(cd "$(dirname $FLOW)" && pwd)/flow.py
-		got=$(jq -r --arg f "$(realpath --relative-to=. "$file" 2>/dev/null || echo $FLOW)" \
-			'select(.function == "inner" and .event == "entry") | "\(.line) \(.file | endswith("tests/triggers/flow.py")) \(.cpu | type) \(.time_us | type)"' "$TMP/json.out" | sort -u)
-		expect_eq "$T: -j: line, file, cpu and time of each entry" "$got" "$def true number number"
+		expect_eq "$T: $L: -j -p: the main thread's exact flow" "$got" "$want"
+		n=$(jq -r --argjson pid "$wpid" 'select(.pid != $pid)' "$TMP/json-$L.out" | wc -l)
+		expect_eq "$T: $L: -p shows that process only" "$n" 0
+		got=$(jq -r --arg suffix "$FILE_END" 'select(.function == "inner" and .event == "entry") |
+			"\(.line) \(.file | endswith($suffix)) \(.cpu | type) \(.time_us | type)"' "$TMP/json-$L.out" | sort -u)
+		expect_eq "$T: $L: -j: line, file, cpu and time of each entry" "$got" "$DEF_INNER true number number"
 	else
-		fail "$T: -p: did not attach" "$(tail -3 "$TMP/json.err")"
+		fail "$T: $L: -p: did not attach" "$(tail -3 "$TMP/json-$L.err")"
 		echo go >&7; exec 7>&-
 	fi
 
 	# --function: only inner(), still at its true depth.
 	waiting_flow 1
-	if start_tool func $T -p $WPID --function 'in*'; then
+	if start_tool func-$L $T -p $WPID --function 'in*'; then
 		echo go >&7; exec 7>&-
 		wait $WPID
 		sleep 0.2
 		stop_tool TERM
-		got=$(cols_flow "$WPID" "$WPID" "$TMP/func.out" | sort | uniq -c | awk '{print $1, $2, $3, $4}' | tr '\n' '|')
-		expect_eq "$T: --function shows inner() at depth 3 only" "$got" "2 3 -> flow.inner|2 3 <- flow.inner|"
+		got=$(cols_flow "$WPID" "$WPID" "$TMP/func-$L.out" | sort | uniq -c | awk '{print $1, $2, $3, $4}' | tr '\n' '|')
+		expect_eq "$T: $L: --function shows inner() at depth 3 only" "$got" "2 3 -> flow.inner|2 3 <- flow.inner|"
 	else
-		fail "$T: --function: did not attach" "$(tail -3 "$TMP/func.err")"
+		fail "$T: $L: --function: did not attach" "$(tail -3 "$TMP/func-$L.err")"
 		echo go >&7; exec 7>&-
 	fi
+}
+
+MATRIX_RESULT=pass
+# The stand-in everywhere: no Python needed.
+RUN=$TRIG/minipy BINARY=$TRIG/minipy FILE_END=/srv/minipy/flow.py DEF_INNER=16
+suite minipy
+if [ -x $PY ]; then
+	RUN="$PY $FLOW" BINARY=$PY FILE_END=tests/triggers/flow.py
+	DEF_INNER=$(grep -n '^def inner' $FLOW | cut -d: -f1)
+	suite python3.11
+else
+	skip "$T: tracing Python 3.11" "$PY is not installed here (tested with minipy only)"
 fi
+matrix $T usdt $MATRIX_RESULT
 
 # SIGINT also ends cleanly; -d ends by itself.
-if [ -x $PY ]; then
-	start_tool int $T
-	stop_tool INT
-	expect_eq "$T: SIGINT exits 0" "$TOOL_RC" 0
-	start=$(date +%s%N)
-	"$BIN/$T" -d 1 >/dev/null 2>&1; rc=$?
-	el=$(( ($(date +%s%N) - start) / 1000000 ))
-	if [ $rc = 0 ] && [ $el -ge 1000 ] && [ $el -lt 5000 ]; then pass "$T: -d 1 ends after a second with 0"
-	else fail "$T: -d 1 ends after a second with 0" "rc=$rc after ${el}ms"; fi
-fi
+start_tool int $T --binary "$TRIG/minipy"
+stop_tool INT
+expect_eq "$T: SIGINT exits 0" "$TOOL_RC" 0
+start=$(date +%s%N)
+"$BIN/$T" --binary "$TRIG/minipy" -d 1 >/dev/null 2>&1; rc=$?
+el=$(( ($(date +%s%N) - start) / 1000000 ))
+if [ $rc = 0 ] && [ $el -ge 1000 ] && [ $el -lt 5000 ]; then pass "$T: -d 1 ends after a second with 0"
+else fail "$T: -d 1 ends after a second with 0" "rc=$rc after ${el}ms"; fi
 
 after=$(my_progs)
 expect_eq "$T: no BPF program or link is left behind" "$(comm -13 <(echo "$before") <(echo "$after") | tr '\n' ' ')" ""
