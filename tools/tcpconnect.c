@@ -107,10 +107,7 @@ static void print_header(void)
 {
 	if (bk_env.json || opt.count)
 		return;
-	if (bk_env.timestamp)
-		printf("%-*s ", BK_W_TIME, "TIME");
-	if (bk_env.uid_column)
-		printf("%-*s ", BK_W_UID, "UID");
+	bk_print_prefix_header();
 	printf("%-*s %-*s IP %-*s %-*s %*s\n", BK_W_PID, "PID", BK_W_COMM, "COMM", W_ADDR, "SADDR",
 	       W_ADDR, "DADDR", W_PORT, "DPORT");
 }
@@ -118,19 +115,13 @@ static void print_header(void)
 static int handle_event(void *ctx, void *data, size_t size)
 {
 	const struct connect_event *e = data;
-	char comm[4 * 16], saddr[BK_INET_ADDR_LEN] = "?", daddr[BK_INET_ADDR_LEN] = "?", t[40];
+	char comm[4 * 16], saddr[BK_INET_ADDR_LEN] = "?", daddr[BK_INET_ADDR_LEN] = "?";
 	struct bk_json j;
 
 	bk_inet_addr(saddr, sizeof(saddr), e->family, e->saddr);
 	bk_inet_addr(daddr, sizeof(daddr), e->family, e->daddr);
 	if (bk_env.json) {
-		bk_time_iso(t, sizeof(t), e->ts_ns);
-		bk_json_begin(&j, stdout);
-		bk_json_str(&j, "time", t, sizeof(t));
-		bk_json_uint(&j, "pid", e->tgid);
-		bk_json_uint(&j, "tid", e->tid);
-		bk_json_uint(&j, "uid", e->uid);
-		bk_json_str(&j, "comm", e->comm, sizeof(e->comm));
+		bk_json_event(&j, stdout, e->ts_ns, e->tgid, e->tid, e->uid, e->comm);
 		bk_json_int(&j, "ip", bk_inet_version(e->family));
 		bk_json_str(&j, "saddr", saddr, sizeof(saddr));
 		bk_json_str(&j, "daddr", daddr, sizeof(daddr));
@@ -139,12 +130,7 @@ static int handle_event(void *ctx, void *data, size_t size)
 		return 0;
 	}
 	bk_escape(comm, sizeof(comm), e->comm, sizeof(e->comm));
-	if (bk_env.timestamp) {
-		bk_time_hms(t, sizeof(t), e->ts_ns);
-		printf("%-*s ", BK_W_TIME, t);
-	}
-	if (bk_env.uid_column)
-		printf("%-*u ", BK_W_UID, e->uid);
+	bk_print_prefix(e->ts_ns, e->uid);
 	printf("%-*u %-*s %-2d %-*s %-*s %*u\n", BK_W_PID, e->tgid, BK_W_COMM, comm,
 	       bk_inet_version(e->family), W_ADDR, saddr, W_ADDR, daddr, W_PORT, e->dport);
 	return 0;
@@ -226,17 +212,14 @@ static int fill_ports(struct bpf_map *ports)
 
 int main(int argc, char **argv)
 {
-	const struct argp_child *children = bk_opts_child(BK_OPT_FILTERS | BK_OPT_TIMESTAMP |
-		BK_OPT_UIDCOL | BK_OPT_DURATION | BK_OPT_JSON | BK_OPT_FORCE_PATH);
-	const struct argp argp = { options, parse_arg, NULL, argp_program_doc, children, NULL, NULL };
 	struct bk_loop loop = {};
 	struct tcpconnect_bpf *skel = NULL;
 	int err;
 
 	/* Arguments; the shared letters land in bk_env. */
-	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
-	if (err)
-		return BK_EXIT_USAGE;
+	bk_parse_args(argc, argv, options, parse_arg, argp_program_doc,
+		      BK_OPT_FILTERS | BK_OPT_TIMESTAMP | BK_OPT_UIDCOL | BK_OPT_DURATION |
+		      BK_OPT_JSON | BK_OPT_FORCE_PATH);
 
 	/* Logging, privileges, BTF. */
 	err = bk_init("tcpconnect");
@@ -245,11 +228,9 @@ int main(int argc, char **argv)
 
 	/* Open the BPF object. */
 	skel = tcpconnect_bpf__open_opts(bk_open_opts());
-	if (!skel) {
-		err = -errno;
-		bk_set_error("cannot open the BPF object: %s", strerror(errno));
+	err = bk_opened(skel);
+	if (err)
 		goto cleanup;
-	}
 
 	/* Filters and settings go to .rodata before load. */
 	bk_filter_fill(&skel->rodata->bk_filter);
@@ -284,25 +265,19 @@ int main(int argc, char **argv)
 		goto cleanup;
 
 	/* Events, signals, then the header. */
-	loop.rb = bk_ringbuf(skel->maps.events, handle_event, NULL);
-	if (!loop.rb) {
-		err = -errno;
+	err = bk_events(&loop, skel->maps.events, handle_event, NULL, &skel->bss->bk_drops);
+	if (err)
 		goto cleanup;
-	}
 	bk_signals();
 	print_header();
 
 	/* Until Ctrl-C, SIGTERM or -d; -c prints its table then. */
-	loop.drops = &skel->bss->bk_drops;
-	loop.duration_s = bk_env.duration_s;
 	err = bk_run(&loop);
 	if (!err && opt.count)
 		err = print_counts(skel->maps.counts);
 
 cleanup:
-	if (err < 0)
-		bk_report("tcpconnect", err);
-	ring_buffer__free(loop.rb);
+	bk_loop_free(&loop);
 	tcpconnect_bpf__destroy(skel);
-	return err == -EINVAL && bk_env.force_path ? BK_EXIT_USAGE : err ? 1 : 0;
+	return bk_exit(err);
 }

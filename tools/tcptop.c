@@ -205,18 +205,14 @@ static int refresh(void *ctx)
 
 int main(int argc, char **argv)
 {
-	const struct argp_child *children = bk_opts_child(BK_OPT_PID | BK_OPT_UID | BK_OPT_COMM |
-		BK_OPT_CGROUP | BK_OPT_JSON | BK_OPT_FORCE_PATH);
-	const struct argp argp = { options, parse_arg, "[interval [count]]", argp_program_doc, children,
-				   NULL, NULL };
 	struct bk_loop loop = {};
 	struct tcptop_bpf *skel = NULL;
 	int err;
 
 	/* Arguments; the shared letters land in bk_env. */
-	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
-	if (err)
-		return BK_EXIT_USAGE;
+	bk_parse_args_doc(argc, argv, options, parse_arg, "[interval [count]]", argp_program_doc,
+			  BK_OPT_PID | BK_OPT_UID | BK_OPT_COMM | BK_OPT_CGROUP | BK_OPT_JSON |
+			  BK_OPT_FORCE_PATH);
 	if (bk_env.interval_s == 0)
 		bk_env.interval_s = 1;
 	/* Clearing only makes sense on a terminal. */
@@ -229,11 +225,9 @@ int main(int argc, char **argv)
 
 	/* Open the BPF object. */
 	skel = tcptop_bpf__open_opts(bk_open_opts());
-	if (!skel) {
-		err = -errno;
-		bk_set_error("cannot open the BPF object: %s", strerror(errno));
+	err = bk_opened(skel);
+	if (err)
 		goto cleanup;
-	}
 
 	/* Filters go to .rodata before load. */
 	bk_filter_fill(&skel->rodata->bk_filter);
@@ -251,10 +245,7 @@ int main(int argc, char **argv)
 		goto cleanup;
 
 	/* Load (the verifier runs here) and attach. */
-	err = bk_load(skel->skeleton);
-	if (err)
-		goto cleanup;
-	err = bk_attach(skel->skeleton);
+	err = bk_start(skel->skeleton);
 	if (err)
 		goto cleanup;
 	opt.fd = bpf_map__fd(skel->maps.flows);
@@ -277,8 +268,6 @@ int main(int argc, char **argv)
 		err = refresh(NULL);
 
 cleanup:
-	if (err < 0)
-		bk_report("tcptop", err);
 	tcptop_bpf__destroy(skel);
-	return err == -EINVAL && bk_env.force_path ? BK_EXIT_USAGE : err ? 1 : 0;
+	return bk_exit(err);
 }
