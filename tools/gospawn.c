@@ -1,0 +1,421 @@
+// SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+/*
+ * gospawn: watch `go` statements in Go programs: which goroutine started
+ * which, running what, from which line.
+ */
+#include <argp.h>
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/libbpf.h>
+#include <bpf/bpf.h>
+#include "attach.h"
+#include "gouprobe.h"
+#include "json.h"
+#include "log.h"
+#include "loop.h"
+#include "opts.h"
+#include "output.h"
+#include "setup.h"
+#include "gospawn.h"
+#include "gospawn.skel.h"
+
+#define NEWPROC1 "runtime.newproc1"
+#define MAX_ROWS 4096
+
+static struct {
+	const char *binary;
+	bool count, stack;
+	int nintervals;		/* [interval [count]] arguments seen */
+	int goid_offset;	/* -1: from the binary */
+	struct gouprobe *gp;
+	struct gofunc newproc1;
+	int counts_fd;
+	long printed;		/* intervals printed */
+	int err;
+} opt = { .goid_offset = -1 };
+
+const char argp_program_doc[] =
+	"Trace goroutine creation (`go` statements) in Go programs.\n"
+	"\n"
+	"USAGE: gospawn [-p PID | BINARY] [-U] [-s] [-j] [-d SECONDS]\n"
+	"       gospawn -c [-p PID | BINARY] [-j] [interval [count]]\n"
+	"\n"
+	"Each line is one new goroutine: the goroutine that ran the `go`\n"
+	"statement (PARENT_GOID), the new one (GOID), the function it starts in\n"
+	"and the file:line of the statement. With BINARY, every process running\n"
+	"that program is traced. Probes runtime.newproc1 (Go 1.18 and later) at\n"
+	"its entry and at every RET instruction, never with uretprobes.\n"
+	"\n"
+	"EXAMPLES:\n"
+	"    gospawn -p 181            # goroutines started in process 181\n"
+	"    gospawn ./server          # in every process running ./server\n"
+	"    gospawn -s -p 181         # with the stack of the spawning goroutine\n"
+	"    gospawn -c -p 181 5       # counts per function and line, every 5 s\n"
+	"    gospawn -j -d 10 -p 181   # JSON lines for 10 seconds";
+
+enum { OPT_GOID_OFFSET = 2000 };
+
+static const struct argp_option options[] = {
+	{ "count", 'c', NULL, 0, "Count spawns per function and go statement instead", 0 },
+	{ "stack", 's', NULL, 0, "Show the stack of the spawning goroutine", 0 },
+	{ "goid-offset", OPT_GOID_OFFSET, "N",
+	  0, "Offset of goid in runtime.g, for Go versions this tool does not know", 0 },
+	{},
+};
+
+static error_t parse_arg(int key, char *arg, struct argp_state *state)
+{
+	long n;
+
+	switch (key) {
+	case 'c':
+		opt.count = true;
+		break;
+	case 's':
+		opt.stack = true;
+		break;
+	case OPT_GOID_OFFSET:
+		if (bk_parse_long(arg, 0, 4096, &n))
+			bk_usage(state, "invalid --goid-offset '%s': want a byte offset 0-4096", arg);
+		opt.goid_offset = (int)n;
+		break;
+	case ARGP_KEY_ARG:
+		/* Without -p the first argument is the binary; -c takes [interval [count]]. */
+		if (!bk_env.pid && !opt.binary) {
+			opt.binary = arg;
+		} else if (opt.count) {
+			/* The interval is the first argument after the binary. */
+			state->arg_num = opt.nintervals++;
+			bk_parse_interval_arg(state, arg);
+		} else {
+			bk_usage(state, "unexpected argument '%s'", arg);
+		}
+		break;
+	case ARGP_KEY_END:
+		if (!bk_env.pid && !opt.binary)
+			bk_usage(state, "which Go program? give -p PID or BINARY");
+		if (opt.count && opt.stack)
+			bk_usage(state, "-s shows each spawn's stack: it does not go with -c");
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+/* The link-time address of a runtime PC: PIE programs are loaded at a bias,
+ * which the entry probe's own address gives (probe_ip - newproc1's entry,
+ * page-aligned whether the IP is reported at or after the breakpoint). */
+static __u64 link_pc(__u64 pc, __u64 probe_ip)
+{
+	return pc - ((probe_ip - opt.newproc1.entry) & ~0xfffULL);
+}
+
+/* "main.worker", or "0x4c1a20" when the PC is in no function. */
+static const char *func_name(__u64 pc, char *buf, size_t size)
+{
+	struct gofunc f;
+
+	if (!gobin_pc_info(gouprobe_gobin(opt.gp), pc, &f, NULL, NULL))
+		return f.name;
+	snprintf(buf, size, "0x%llx", (unsigned long long)pc);
+	return buf;
+}
+
+/*
+ * The line of a call from its return address (pc - 1 is inside the call
+ * instruction). short_site keeps the file's directory and name only, for
+ * columns; file and line may be NULL.
+ */
+static void site(__u64 ret_pc, char *buf, size_t size, bool short_site, const char **filep,
+		 int *linep)
+{
+	const char *file = NULL, *s;
+	int line = 0;
+
+	if (gobin_pc_info(gouprobe_gobin(opt.gp), ret_pc - 1, NULL, &file, &line) || !file) {
+		snprintf(buf, size, "?");
+		file = NULL;
+	} else {
+		s = file;
+		if (short_site)
+			for (const char *p = file, *last = NULL; *p; p++)
+				if (*p == '/') {
+					s = last ? last + 1 : file;
+					last = p;
+				}
+		snprintf(buf, size, "%s:%d", s, line);
+	}
+	if (filep)
+		*filep = file;
+	if (linep)
+		*linep = line;
+}
+
+static void print_header(void)
+{
+	if (bk_env.json)
+		return;
+	bk_print_prefix_header();
+	printf("%-*s %-11s %-7s %-24s %s\n", BK_W_PID, "PID", "PARENT_GOID", "GOID", "FUNC", "SITE");
+}
+
+static int handle_event(void *ctx, void *data, size_t size)
+{
+	const struct spawn_event *e = data;
+	char fbuf[32], sbuf[4096], frame[4200];
+	const char *fn, *file;
+	struct bk_json j;
+	__u32 nframes;
+	int line;
+
+	if (size < offsetof(struct spawn_event, stack))
+		return 0;
+	nframes = (size - offsetof(struct spawn_event, stack)) / sizeof(__u64);
+	if (nframes > e->nframes)
+		nframes = e->nframes;
+	fn = func_name(link_pc(e->start_pc, e->probe_ip), fbuf, sizeof(fbuf));
+	site(link_pc(e->caller_pc, e->probe_ip), sbuf, sizeof(sbuf), !bk_env.json, &file, &line);
+	if (bk_env.json) {
+		bk_json_event(&j, stdout, e->ts_ns, e->tgid, e->tid, e->uid, e->comm);
+		bk_json_uint(&j, "parent_goid", e->parent_goid);
+		bk_json_uint(&j, "goid", e->goid);
+		bk_json_str(&j, "func", fn, (size_t)-1);
+		bk_json_str(&j, "site", sbuf, sizeof(sbuf));
+		if (file) {
+			bk_json_str(&j, "file", file, (size_t)-1);
+			bk_json_int(&j, "line", line);
+		}
+		if (opt.stack) {
+			bk_json_array_begin(&j, "stack");
+			for (__u32 i = 0; i < nframes; i++) {
+				__u64 pc = link_pc(e->stack[i], e->probe_ip);
+
+				site(pc, sbuf, sizeof(sbuf), false, NULL, NULL);
+				snprintf(frame, sizeof(frame), "%s %s",
+					 func_name(pc - 1, fbuf, sizeof(fbuf)), sbuf);
+				bk_json_array_str(&j, frame, sizeof(frame));
+			}
+			bk_json_array_end(&j);
+		}
+		bk_json_end(&j);
+		return 0;
+	}
+	bk_print_prefix(e->ts_ns, e->uid);
+	printf("%-*u %-11llu %-7llu %-24s %s\n", BK_W_PID, e->tgid,
+	       (unsigned long long)e->parent_goid, (unsigned long long)e->goid, fn, sbuf);
+	for (__u32 i = 0; i < nframes; i++) {
+		__u64 pc = link_pc(e->stack[i], e->probe_ip);
+
+		site(pc, sbuf, sizeof(sbuf), true, NULL, NULL);
+		printf("        %s %s\n", func_name(pc - 1, fbuf, sizeof(fbuf)), sbuf);
+	}
+	return 0;
+}
+
+/* ---- -c ---- */
+
+struct row {
+	char func[256];
+	char site[512];
+	__u64 count;
+};
+
+static int by_count(const void *a, const void *b)
+{
+	const struct row *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count < y->count ? 1 : -1;
+	return strcmp(x->func, y->func) ?: strcmp(x->site, y->site);
+}
+
+/* Adds one key's count to its row (function and site, over processes). */
+static size_t add_row(struct row *rows, size_t n, const struct spawn_key *key,
+		      const struct spawn_count *c)
+{
+	char fbuf[32];
+	struct row r = { .count = c->count };
+	size_t k;
+
+	snprintf(r.func, sizeof(r.func), "%s",
+		 func_name(link_pc(key->start_pc, c->probe_ip), fbuf, sizeof(fbuf)));
+	site(link_pc(key->caller_pc, c->probe_ip), r.site, sizeof(r.site), !bk_env.json, NULL,
+	     NULL);
+	for (k = 0; k < n; k++) {
+		if (!strcmp(rows[k].func, r.func) && !strcmp(rows[k].site, r.site)) {
+			rows[k].count += r.count;
+			return n;
+		}
+	}
+	if (n < MAX_ROWS)
+		rows[n++] = r;
+	return n;
+}
+
+/* Prints and clears the counts: one interval. */
+static int print_counts(void *ctx)
+{
+	static struct spawn_key keys[MAX_ROWS];
+	static struct row rows[MAX_ROWS];
+	struct spawn_key *prev = NULL;
+	struct spawn_count c;
+	size_t nkeys = 0, n = 0, k;
+	struct bk_json j;
+	char t[64];
+
+	/* Keys first: deleting while walking would restart the walk. */
+	while (nkeys < MAX_ROWS && !bpf_map_get_next_key(opt.counts_fd, prev, &keys[nkeys])) {
+		prev = &keys[nkeys];
+		nkeys++;
+	}
+	for (k = 0; k < nkeys; k++) {
+		/* Lookup-and-delete on hashes needs 5.14; else lookup, then delete. */
+		if (bpf_map_lookup_and_delete_elem(opt.counts_fd, &keys[k], &c)) {
+			if (bpf_map_lookup_elem(opt.counts_fd, &keys[k], &c))
+				continue;
+			bpf_map_delete_elem(opt.counts_fd, &keys[k]);
+		}
+		n = add_row(rows, n, &keys[k], &c);
+	}
+	qsort(rows, n, sizeof(rows[0]), by_count);
+	if (bk_env.json) {
+		bk_time_iso(t, sizeof(t), bk_now_ns());
+		for (k = 0; k < n; k++) {
+			bk_json_begin(&j, stdout);
+			bk_json_str(&j, "time", t, sizeof(t));
+			bk_json_str(&j, "func", rows[k].func, sizeof(rows[k].func));
+			bk_json_str(&j, "site", rows[k].site, sizeof(rows[k].site));
+			bk_json_uint(&j, "count", rows[k].count);
+			bk_json_end(&j);
+		}
+	} else {
+		bk_time_hms(t, sizeof(t), bk_now_ns());
+		printf("\n%s\n%-8s %-32s %s\n", t, "COUNT", "FUNC", "SITE");
+		for (k = 0; k < n; k++)
+			printf("%-8llu %-32s %s\n", (unsigned long long)rows[k].count, rows[k].func,
+			       rows[k].site);
+	}
+	fflush(stdout);
+	opt.printed++;
+	return 0;
+}
+
+/* ---- set-up ---- */
+
+/* The Go program, its newproc1, and whether this tool can read its arguments. */
+static int open_target(void)
+{
+	const char *v;
+	int err, minor = 0;
+
+	err = gouprobe_open(opt.binary, bk_env.pid, opt.goid_offset, &opt.gp);
+	if (err)
+		return err;
+	v = gouprobe_go_version(opt.gp);
+	/* newproc1(fn, callergp, callerpc) in registers since Go 1.18. */
+	if (!gouprobe_regabi(opt.gp) || (sscanf(v, "go1.%d", &minor) == 1 && minor < 18)) {
+		bk_set_error("%s was built with %s: gospawn reads runtime.newproc1 as Go 1.18 "
+			     "and later define it", gouprobe_name(opt.gp), v);
+		return -ENOTSUP;
+	}
+	err = gobin_find_func(gouprobe_gobin(opt.gp), NEWPROC1, &opt.newproc1);
+	if (err) {
+		bk_set_error("%s has no %s to probe", gouprobe_name(opt.gp), NEWPROC1);
+		return err;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct gouprobe_links links = {};
+	struct gospawn_bpf *skel = NULL;
+	struct bk_loop loop = {};
+	size_t nrets = 0;
+	int err;
+
+	/* Arguments; the shared letters land in bk_env. TIME is always shown. */
+	bk_parse_args_doc(argc, argv, options, parse_arg, "[BINARY] [interval [count]]",
+			  argp_program_doc, BK_OPT_PID | BK_OPT_UID | BK_OPT_COMM | BK_OPT_CGROUP |
+			  BK_OPT_UIDCOL | BK_OPT_DURATION | BK_OPT_JSON);
+	bk_env.timestamp = true;
+
+	/* Logging, privileges, BTF; then the Go program and runtime.newproc1. */
+	err = bk_init("gospawn");
+	if (err)
+		goto cleanup;
+	err = open_target();
+	if (err)
+		goto cleanup;
+
+	/* Open the BPF object. */
+	skel = gospawn_bpf__open_opts(bk_open_opts());
+	err = bk_opened(skel);
+	if (err)
+		goto cleanup;
+
+	/* Filters, the goroutine layout and the mode go to .rodata before load. */
+	bk_filter_fill(&skel->rodata->bk_filter);
+	skel->rodata->go_goid_offset = gouprobe_goid_offset(opt.gp);
+	skel->rodata->go_regabi = 1;
+	skel->rodata->targ_count = opt.count;
+	skel->rodata->targ_stack = opt.stack;
+	err = bk_events_size(skel->maps.events, &skel->rodata->bk_wakeup, 1 << 20);
+	if (err)
+		goto cleanup;
+
+	/* One path: uprobes (named for -v and the test matrix). */
+	struct bk_variant variants[] = {
+		{ "uprobe", { skel->progs.handle_spawn, skel->progs.handle_spawn_exit } },
+	};
+	err = bk_choose(variants, 1, NULL);
+	if (err < 0)
+		goto cleanup;
+
+	/* Load (the verifier runs here), then newproc1's entry and, unless -c
+	 * (which needs no result), its RET sites. */
+	err = bk_start(skel->skeleton);
+	if (err)
+		goto cleanup;
+	err = gouprobe_attach(opt.gp, &opt.newproc1, 0, skel->progs.handle_spawn,
+			      opt.count ? NULL : skel->progs.handle_spawn_exit, &links, &nrets);
+	if (err)
+		goto cleanup;
+	bk_info(1, "probing %s of %s (%s) at its entry and %zu returns", NEWPROC1,
+		gouprobe_name(opt.gp), gouprobe_go_version(opt.gp), opt.count ? 0 : nrets);
+
+	/* Events (or counts read each interval), signals, then the header. */
+	if (opt.count) {
+		opt.counts_fd = bpf_map__fd(skel->maps.counts);
+		loop.duration_s = bk_env.duration_s;
+		loop.interval_s = bk_env.interval_s;
+		loop.count = bk_env.count;
+		loop.on_interval = print_counts;
+	} else {
+		err = bk_events(&loop, skel->maps.events, handle_event, NULL, &skel->bss->bk_drops);
+		if (err)
+			goto cleanup;
+	}
+	bk_signals();
+	if (opt.count && !bk_env.json)
+		printf("Counting goroutine spawns in %s... Hit Ctrl-C to end.\n",
+		       gouprobe_name(opt.gp));
+	else if (!opt.count)
+		print_header();
+
+	/* Until Ctrl-C, SIGTERM, -d or count intervals. */
+	err = bk_run(&loop);
+	if (!err && opt.count && (bk_env.count <= 0 || opt.printed < bk_env.count))
+		print_counts(NULL);
+
+cleanup:
+	bk_loop_free(&loop);
+	gouprobe_links_destroy(&links);
+	gospawn_bpf__destroy(skel);
+	gouprobe_close(opt.gp);
+	return bk_exit(err);
+}
