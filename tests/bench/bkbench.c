@@ -9,18 +9,21 @@
  *   bkbench read N               N one-byte read()s of /dev/zero; ns_per_op=
  *   bkbench flood T SECONDS PATH T threads open()+close() PATH as fast as they can;
  *                                generated= (opens done) ns_per_op=
+ *   bkbench btf                  time and RSS of reading the kernel BTF (libbpf)
  *   bkbench run [-m open|exec|none] [-p PATTERN] [-l 'LOAD ARGS'] [-c CPU]
- *               [-L CPU] [-s MS] [-e ERRFILE] [-w SECONDS] -- TOOL ARGS...
+ *               [-L CPU] [-s MS] [-a MS] [-e ERRFILE] [-o OUTFILE] [-w SECONDS] -- TOOL ARGS...
  *
  * run: spawns TOOL (on CPU -c, stdout to a pipe read here, stderr to ERRFILE)
  * and, every millisecond, opens (or execs) a path with a unique marker until
  * the marker shows up on TOOL's stdout: that is when TOOL is attached, and
- * the time since the spawn is its start-up (attach_ms). -m none waits -s MS
- * instead. Then it runs LOAD (`bkbench LOAD ARGS`, on CPU -L), counting
+ * the time since the spawn is its start-up (attach_ms). -m none waits -a MS
+ * (2000) instead (as does -o, which sends TOOL's stdout to OUTFILE, e.g. /dev/null,
+ * instead of the pipe). Then it runs LOAD (`bkbench LOAD ARGS`, on CPU -L), counting
  * TOOL's output lines that contain PATTERN, waits -s MS, sends SIGINT and
  * times TOOL's exit (exit_ms) while reading the rest of its output. Prints
- * one line of key=value: attach_ms lines exit_ms rss_kb status, then LOAD's
- * own line.
+ * one line of key=value: attach_ms lines matched exit_ms rss_kb status
+ * wakeups (TOOL's voluntary context switches) cpu_ms (its user + system time)
+ * run_s (spawn to exit), then LOAD's own line.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -33,12 +36,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <bpf/btf.h>
 
 extern char **environ;
 
@@ -168,6 +173,29 @@ static int load_flood(long threads, long seconds, const char *path)
 	return 0;
 }
 
+/*
+ * What libbpf 1.1 pays before loading an object with CO-RE relocations: the
+ * whole kernel BTF read and parsed. Prints its time and the RSS it adds.
+ */
+static int btf_cost(void)
+{
+	struct rusage r0, r1;
+	double t0, t1;
+	struct btf *btf;
+
+	getrusage(RUSAGE_SELF, &r0);
+	t0 = now_s();
+	btf = btf__load_vmlinux_btf();
+	t1 = now_s();
+	getrusage(RUSAGE_SELF, &r1);
+	if (!btf)
+		die("kernel BTF");
+	printf("btf_ms=%.1f btf_rss_kb=%ld btf_types=%u\n", (t1 - t0) * 1000,
+	       r1.ru_maxrss - r0.ru_maxrss, btf__type_cnt(btf));
+	btf__free(btf);
+	return 0;
+}
+
 /* ---- harness ---- */
 
 static void pin(int cpu)
@@ -254,16 +282,17 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: bkbench open N PATH | exec N TAG | read N | flood THREADS SECONDS PATH\n"
 			"       bkbench run [-m open|exec|none] [-p PATTERN] [-l 'LOAD ARGS'] [-c CPU]\n"
-			"                   [-L CPU] [-s MS] [-e ERRFILE] [-w SECONDS] -- TOOL ARGS...\n");
+			"                   [-L CPU] [-s MS] [-a MS] [-e ERRFILE] [-o OUTFILE] [-w SECONDS] -- TOOL ARGS...\n");
 	exit(2);
 }
 
 static int run(int argc, char **argv)
 {
-	char kind = 'o', marker[64], *load = NULL, *errfile = "/dev/null", loadout[512] = "";
+	char kind = 'o', marker[64], *load = NULL, *errfile = "/dev/null", *outfile = NULL;
+	char loadout[512] = "";
 	const char *pattern = NULL;
 	int tool_cpu = -1, load_cpu = -1, c, out[2], lp[2] = { -1, -1 }, pidfd, st;
-	long settle_ms = 0, wait_s = 30, nmark = 0;
+	long settle_ms = 0, attach_ms = 2000, wait_s = 30, nmark = 0;
 	double t0, t_attach = -1, t_int, t_exit = -1, next_mark;
 	size_t nloadout = 0;
 	struct rusage ru;
@@ -276,7 +305,7 @@ static int run(int argc, char **argv)
 		die("/proc/self/exe");
 	self[nself] = 0;
 
-	while ((c = getopt(argc, argv, "+m:p:l:c:L:s:e:w:")) != -1) {
+	while ((c = getopt(argc, argv, "+m:p:l:c:L:s:a:e:o:w:")) != -1) {
 		switch (c) {
 		case 'm': kind = optarg[0]; break;
 		case 'p': pattern = optarg; break;
@@ -284,7 +313,9 @@ static int run(int argc, char **argv)
 		case 'c': tool_cpu = atoi(optarg); break;
 		case 'L': load_cpu = atoi(optarg); break;
 		case 's': settle_ms = num(optarg); break;
+		case 'a': attach_ms = num(optarg); break;
 		case 'e': errfile = optarg; break;
+		case 'o': outfile = optarg; kind = 'n'; break;
 		case 'w': wait_s = num(optarg); break;
 		default: usage();
 		}
@@ -304,8 +335,17 @@ static int run(int argc, char **argv)
 	if (pid == 0) {
 		int efd = open(errfile, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 
+		prctl(PR_SET_PDEATHSIG, SIGKILL);	/* never outlive the harness */
 		pin(tool_cpu);
-		dup2(out[1], 1);
+		if (outfile) {
+			int ofd = open(outfile, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+			if (ofd < 0)
+				die(outfile);
+			dup2(ofd, 1);
+		} else {
+			dup2(out[1], 1);
+		}
 		if (efd >= 0)
 			dup2(efd, 2);
 		execvp(argv[optind], argv + optind);
@@ -323,28 +363,29 @@ static int run(int argc, char **argv)
 	/* Attached: the marker is on its stdout (or, for -m none, the settle time passed). */
 	next_mark = t0 + 0.001;
 	while (t_attach < 0) {
-		struct pollfd pf[2] = { { s.fd, POLLIN, 0 }, { pidfd, POLLIN, 0 } };
+		struct pollfd pf[2] = { { s.eof ? -1 : s.fd, POLLIN, 0 }, { pidfd, POLLIN, 0 } };
 		double now = now_s();
 		int timeout = next_mark > now ? (int)((next_mark - now) * 1000) + 1 : 0;
 
 		if (kind == 'n')
-			timeout = (int)((t0 + settle_ms / 1000.0 - now) * 1000) + 1;
+			timeout = (int)((t0 + attach_ms / 1000.0 - now) * 1000) + 1;
 		if (timeout < 0)
 			timeout = 0;
 		poll(pf, 2, timeout);
 		if (pf[0].revents)
 			scan_read(&s);
 		now = now_s();
-		if (s.marker_seen || (kind == 'n' && now >= t0 + settle_ms / 1000.0)) {
+		if (s.marker_seen || (kind == 'n' && now >= t0 + attach_ms / 1000.0)) {
 			t_attach = now;
 			break;
 		}
-		if (s.eof || pf[1].revents) {
+		if (pf[1].revents) {
 			printf("attach_ms=-1 lines=0 exit_ms=-1 rss_kb=-1 status=died\n");
 			waitpid(pid, NULL, 0);
 			return 1;
 		}
-		if (now - t0 > wait_s) {
+		/* Its stdout went elsewhere: no marker can show up. */
+		if (now - t0 > wait_s || (s.eof && kind != 'n')) {
 			kill(pid, SIGKILL);
 			waitpid(pid, NULL, 0);
 			printf("attach_ms=-1 lines=0 exit_ms=-1 rss_kb=-1 status=noattach\n");
@@ -371,6 +412,7 @@ static int run(int argc, char **argv)
 		if (lpid < 0)
 			die("fork");
 		if (lpid == 0) {
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
 			pin(load_cpu);
 			dup2(lp[1], 1);
 			/* Not /proc/self/exe: the name would be "exe", not bkbench. */
@@ -399,7 +441,7 @@ static int run(int argc, char **argv)
 	}
 
 	/* Let the tool catch up, then SIGINT and time its exit. */
-	for (double end = now_s() + settle_ms / 1000.0 * (kind != 'n'); !s.eof && now_s() < end;) {
+	for (double end = now_s() + settle_ms / 1000.0; !s.eof && now_s() < end;) {
 		struct pollfd pf = { s.fd, POLLIN, 0 };
 
 		if (poll(&pf, 1, (int)((end - now_s()) * 1000) + 1) > 0)
@@ -427,10 +469,13 @@ static int run(int argc, char **argv)
 	loadout[nloadout] = 0;
 	if (nloadout && loadout[nloadout - 1] == '\n')
 		loadout[nloadout - 1] = 0;
-	printf("attach_ms=%.2f lines=%ld matched=%ld exit_ms=%.2f rss_kb=%ld status=%s%d %s\n",
+	/* wakeups: the tool's voluntary context switches, each a sleep ended by an event or timeout. */
+	printf("attach_ms=%.2f lines=%ld matched=%ld exit_ms=%.2f rss_kb=%ld status=%s%d "
+	       "wakeups=%ld cpu_ms=%.1f run_s=%.3f %s\n",
 	       (t_attach - t0) * 1000, s.lines, s.matched, (t_exit - t_int) * 1000, ru.ru_maxrss,
 	       WIFEXITED(st) ? "exit" : "signal", WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st),
-	       loadout);
+	       ru.ru_nvcsw, (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
+	       (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3, t_exit - t0, loadout);
 	return 0;
 }
 
@@ -445,6 +490,8 @@ int main(int argc, char **argv)
 		return load_read(num(argv[2]));
 	if (argc >= 5 && !strcmp(argv[1], "flood"))
 		return load_flood(num(argv[2]), num(argv[3]), argv[4]);
+	if (argc >= 2 && !strcmp(argv[1], "btf"))
+		return btf_cost();
 	if (argc >= 2 && !strcmp(argv[1], "run"))
 		return run(argc - 1, argv + 1);
 	usage();

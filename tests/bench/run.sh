@@ -49,7 +49,8 @@ say() { echo "bench: $*" >&2; }
 
 # ---- set-up: the load generator and the baselines (idempotent) ----
 mkdir -p "$B" || exit 1
-gcc -O2 -g -Wall -Wextra -D_GNU_SOURCE tests/bench/bkbench.c -o "$B/bkbench" -lpthread || exit 1
+gcc -O2 -g -Wall -Wextra -D_GNU_SOURCE $(pkg-config --cflags libbpf 2>/dev/null) tests/bench/bkbench.c \
+	-o "$B/bkbench" -lpthread -lbpf || exit 1
 BK=$B/bkbench
 TARGET=$PWD/$B/bkbench.target
 echo target >"$TARGET"
@@ -85,7 +86,7 @@ bt_script() {
 }
 
 RAW=$B/raw.csv
-echo "case,tool,impl,rep,attach_ms,lines,matched,expected,exit_ms,rss_kb,status,ns_per_op,drops,generated" >"$RAW"
+echo "case,tool,impl,rep,attach_ms,lines,matched,expected,exit_ms,rss_kb,status,ns_per_op,drops,generated,wakeups,cpu_ms,run_s" >"$RAW"
 ERR=$B/stderr.txt
 
 # drops IMPL FILE: the events the tool says it lost. bpfkit: the total in its
@@ -116,8 +117,11 @@ cmd() {
 one() {
 	local c=$1 t=$2 impl=$3 rep=$4 expected=$5 out kv; shift 5
 	out=$("$BK" run -c "$TOOL_CPU" -L "$LOAD_CPU" -e "$ERR" "$@")
+	# A baseline that skipped probes it could not attach (bpftrace on kprobes
+	# here) measured nothing: count it as failed.
+	grep -qiE 'could not attach|failed to (auto-)?attach' "$ERR" && out="${out/status=exit0/status=noattach}"
 	kv() { echo "$out" | grep -oE "(^| )$1=[^ ]*" | head -1 | cut -d= -f2; }
-	echo "$c,$t,$impl,$rep,$(kv attach_ms),$(kv lines),$(kv matched),$expected,$(kv exit_ms),$(kv rss_kb),$(kv status),$(kv ns_per_op),$(drops "$impl" "$ERR"),$(kv generated)" >>"$RAW"
+	echo "$c,$t,$impl,$rep,$(kv attach_ms),$(kv lines),$(kv matched),$expected,$(kv exit_ms),$(kv rss_kb),$(kv status),$(kv ns_per_op),$(drops "$impl" "$ERR"),$(kv generated),$(kv wakeups),$(kv cpu_ms),$(kv run_s)" >>"$RAW"
 	# Keep the last stderr of each implementation for the reader.
 	cp "$ERR" "$B/stderr.$c.$t.$impl.txt"
 }
@@ -143,6 +147,14 @@ for t in "${ORDER[@]}"; do
 	RUN_TOOLS+=("$t")
 done
 
+# rotate REP ITEMS...: the items, starting at item REP-1 (mod their number), so
+# that no implementation always runs first or right after another.
+rotate() {
+	local r=$1; shift
+	local a=("$@") n=$# i
+	for ((i = 0; i < n; i++)); do echo "${a[((i + r - 1) % n)]}"; done
+}
+
 load_of() {	# load_of TOOL -> "harness -l argument|pattern|expected"
 	case ${T_LOAD[$1]} in
 	open) echo "open $OPENS $TARGET|bkbench.target|$OPENS" ;;
@@ -150,7 +162,24 @@ load_of() {	# load_of TOOL -> "harness -l argument|pattern|expected"
 	read) echo "read $READS||" ;;
 	esac
 }
-mark_opt() { [ "${T_MARK[$1]}" = none ] && echo "-m none -s 2000" || echo "-m ${T_MARK[$1]}"; }
+mark_opt() { [ "${T_MARK[$1]}" = none ] && echo "-m none -a 2000" || echo "-m ${T_MARK[$1]}"; }
+
+# What bounds a bpfkit tool, for the notes: its ring-buffer size (from the fdinfo
+# of its BPF maps, type 27) and whether libbpf read the kernel BTF for it.
+declare -A P_RING P_BTF
+for t in "${RUN_TOOLS[@]}"; do
+	"$OUTPUT/bin/$t" -vv ${T_ARGS[$t]} >/dev/null 2>"$B/probe.$t.txt" </dev/null &
+	pid=$!
+	sleep 2
+	P_RING[$t]=$(grep -l '^map_type:[[:space:]]*27$' /proc/$pid/fdinfo/* 2>/dev/null | head -1 |
+		xargs -r awk '/^max_entries:/ { print $2 / 1024 }')
+	kill -INT "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	grep -q 'loading kernel BTF' "$B/probe.$t.txt" && P_BTF[$t]=1 || P_BTF[$t]=0
+done
+BTF_COST=$("$BK" btf)
+BTF_MS=$(echo "$BTF_COST" | grep -oE 'btf_ms=[0-9.]+' | cut -d= -f2)
+BTF_MB=$(echo "$BTF_COST" | grep -oE 'btf_rss_kb=[0-9]+' | cut -d= -f2 | awk '{ printf "%.1f", $1 / 1024 }')
 
 LOADAVG_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 OTHER_PROGS=$(bpftool prog show 2>/dev/null | grep -cE '^[0-9]+: (kprobe|tracepoint|raw_tracepoint|tracing|perf_event)')
@@ -162,9 +191,12 @@ for t in "${RUN_TOOLS[@]}"; do
 	IFS='|' read -r larg pat exp <<<"$(load_of "$t")"
 	for rep in $(seq 1 "$REPS"); do
 		say "overhead $t run $rep/$REPS"
-		ns=$(taskset -c "$LOAD_CPU" "$BK" $larg | grep -oE 'ns_per_op=[0-9.]+' | cut -d= -f2)
-		echo "overhead,$t,untraced,$rep,,,,$exp,,,exit0,$ns,," >>"$RAW"
-		for impl in $IMPLS; do
+		for impl in $(rotate "$rep" untraced $IMPLS); do
+			if [ "$impl" = untraced ]; then
+				ns=$(taskset -c "$LOAD_CPU" "$BK" $larg | grep -oE 'ns_per_op=[0-9.]+' | cut -d= -f2)
+				echo "overhead,$t,untraced,$rep,,,,$exp,,,exit0,$ns,,,,," >>"$RAW"
+				continue
+			fi
 			c=$(cmd "$impl" "$t" 0) || continue
 			[ -z "$c" ] && continue
 			# -s 500: let a tracer print what it still holds before SIGINT.
@@ -179,7 +211,7 @@ for t in "${RUN_TOOLS[@]}"; do
 	[[ " $CASES_RUN " == *" startup "* && " ${T_CASES[$t]} " == *" startup "* ]] || continue
 	for rep in $(seq 1 "$STARTUP_REPS"); do
 		say "startup $t run $rep/$STARTUP_REPS"
-		for impl in $IMPLS; do
+		for impl in $(rotate "$rep" $IMPLS); do
 			c=$(cmd "$impl" "$t" 1) || continue
 			[ -z "$c" ] && continue
 			one startup "$t" "$impl" "$rep" "" -m "${T_MARK[$t]}" -- $c
@@ -192,7 +224,7 @@ for t in "${RUN_TOOLS[@]}"; do
 	[[ " $CASES_RUN " == *" flood "* && " ${T_CASES[$t]} " == *" flood "* ]] || continue
 	for rep in $(seq 1 "$FLOOD_REPS"); do
 		say "flood $t run $rep/$FLOOD_REPS"
-		for impl in $IMPLS; do
+		for impl in $(rotate "$rep" $IMPLS); do
 			c=$(cmd "$impl" "$t" 0) || continue
 			[ -z "$c" ] && continue
 			# bpfkit filters on the load's name so that its drop count is
@@ -228,8 +260,9 @@ ROWS=()
 row() {
 	ROWS+=("| $1 | $2 | $(fmt "$3" "${DEC:-0}") | $(fmt "$4" "${DEC:-0}") | $(fmt "$5" "${DEC:-0}") | $(ratio "$3" "$4") | $(ratio "$3" "$5") | ${6:-} |")
 }
-verdict() { [ "$1" = 1 ] && echo "met" || echo "**MISSED**"; }
-le() { [ -n "$1" ] && [ -n "$2" ] && awk -v a="$1" -v b="$2" 'BEGIN { exit !(a <= b) }' && echo 1 || echo 0; }
+verdict() { case $1 in 1) echo "met" ;; 0) echo "**MISSED** (see notes)" ;; *) echo "n/a" ;; esac; }
+# le A B: 1 if A <= B, 0 if not, nothing if either is missing.
+le() { [ -n "$1" ] && [ -n "$2" ] && awk -v a="$1" -v b="$2" 'BEGIN { print (a <= b) ? 1 : 0 }'; }
 
 for t in "${RUN_TOOLS[@]}"; do
 	if [[ " $CASES_RUN " == *" overhead "* && " ${T_CASES[$t]} " == *" overhead "* ]]; then
@@ -246,12 +279,15 @@ for t in "${RUN_TOOLS[@]}"; do
 			[ "$f" -gt 0 ] && NOTES+=("$t overhead, $impl: $f run(s) failed to start or attach (see $B/stderr.overhead.$t.$impl.txt)")
 		done
 		IFS='|' read -r larg pat exp <<<"$(load_of "$t")"
+		nl=$(col overhead "$t" bpfkit drops | awk '$1 > 0' | wc -l)
+		[ "$nl" -gt 0 ] && NOTES+=("$t overhead: bpfkit lost events in $nl of $(runs overhead "$t" bpfkit) runs (reported on stderr): its ${P_RING[$t]:-?} KB ring buffer filled while its reader was off the CPU; a larger ring buffer or smaller records absorb longer stalls.")
 		tgt=
 		if [ "$t" = opensnoop ]; then
-			ok=$(le "${add[bpfkit]}" 1500); [ "${lost[bpfkit]:-1}" != 0 ] && ok=0
+			ok=$(le "${add[bpfkit]}" 1500); [ -n "$ok" ] && [ "${lost[bpfkit]:-1}" != 0 ] && ok=0
 			tgt="<= 1500 ns, none lost: $(verdict "$ok")"
 		fi
-		row "$t overhead" "added ns per ${T_LOAD[$t]} (untraced $(fmt "$base") ns)" \
+		spread=$(col overhead "$t" untraced ns_per_op | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%.0f-%.0f", lo, hi }')
+		row "$t overhead" "added ns per ${T_LOAD[$t]} (untraced $(fmt "$base") ns, runs $spread)" \
 			"${add[bpfkit]}" "${add[libbpf-tools]}" "${add[bpftrace]}" "$tgt"
 		if [ -n "$pat" ]; then
 			row "$t overhead" "events printed of $exp (worst run)" "${seen[bpfkit]}" \
@@ -264,6 +300,15 @@ for t in "${RUN_TOOLS[@]}"; do
 			"$(awk -v k="${rss[bpftrace]}" 'BEGIN { if (k != "") print k / 1024 }')" \
 			"<= libbpf-tools: $(verdict "$(le "${rss[bpfkit]}" "${rss[libbpf-tools]}")")"
 		row "$t overhead" "exit after SIGINT, ms" "${ex[bpfkit]}" "${ex[libbpf-tools]}" "${ex[bpftrace]}"
+		if [ -n "$exp" ]; then
+			declare -A cpu=() wk=()
+			for impl in $IMPLS; do
+				cpu[$impl]=$(awk -F, -v t="$t" -v i="$impl" -v e="$exp" '$1 == "overhead" && $2 == t && $3 == i && $11 == "exit0" { print $16 * 1e6 / e }' "$RAW" | median)
+				wk[$impl]=$(awk -F, -v t="$t" -v i="$impl" '$1 == "overhead" && $2 == t && $3 == i && $11 == "exit0" && $17 > 0 { print $15 / $17 }' "$RAW" | median)
+			done
+			row "$t overhead" "tracer CPU time per event, ns (user+sys)" "${cpu[bpfkit]}" "${cpu[libbpf-tools]}" "${cpu[bpftrace]}"
+			row "$t overhead" "tracer wake-ups per second (voluntary switches)" "${wk[bpfkit]}" "${wk[libbpf-tools]}" "${wk[bpftrace]}"
+		fi
 	fi
 	if [[ " $CASES_RUN " == *" startup "* && " ${T_CASES[$t]} " == *" startup "* ]]; then
 		declare -A st=() rs=()
@@ -273,7 +318,7 @@ for t in "${RUN_TOOLS[@]}"; do
 			f=$(failed startup "$t" "$impl")
 			[ "$f" -gt 0 ] && NOTES+=("$t startup, $impl: $f run(s) failed to start or attach")
 		done
-		half=$(awk -v v="${st[libbpf-tools]:-0}" 'BEGIN { print v / 2 }')
+		half=$( [ -n "${st[libbpf-tools]}" ] && awk -v v="${st[libbpf-tools]}" 'BEGIN { print v / 2 }')
 		DEC=1 row "$t start-up" "spawn to first event, ms (median of $STARTUP_REPS)" \
 			"${st[bpfkit]}" "${st[libbpf-tools]}" "${st[bpftrace]}" \
 			"<= half of libbpf-tools: $(verdict "$(le "${st[bpfkit]}" "$half")")"
@@ -320,7 +365,8 @@ done
 	printf '%s\n' "${ROWS[@]}"
 	echo
 	echo "Notes:"
-	echo "- Runs interleave: each repetition runs untraced, bpfkit, libbpf-tools, bpftrace in turn;"
+	echo "- Runs interleave: each repetition runs untraced, bpfkit, libbpf-tools, bpftrace in turn,"
+	echo "  the order rotated by one each repetition;"
 	echo "  figures are medians ($REPS overhead runs, $STARTUP_REPS start-up runs, $FLOOD_REPS flood runs) unless marked."
 	echo "- Pinning: the load on CPU $LOAD_CPU, the tracer (and the harness reading its stdout through a"
 	echo "  pipe, as \`tool | grep\` would) on CPU $TOOL_CPU; the flood load runs on every CPU."
@@ -333,6 +379,10 @@ done
 	echo "  load's; the baselines trace everything. SIGINT is sent as the load ends."
 	echo "- Machine load: load average $LOADAVG_BEFORE before, $(cut -d' ' -f1-3 /proc/loadavg) after;"
 	echo "  $OTHER_PROGS other tracing BPF programs were loaded when it started (other users of the machine)."
+	for t in "${RUN_TOOLS[@]}"; do
+		echo "- bpfkit $t: $([ -n "${P_RING[$t]}" ] && echo "ring buffer ${P_RING[$t]} KB" || echo "no ring buffer");" \
+		     "$([ "${P_BTF[$t]}" = 1 ] && echo "libbpf reads the whole kernel BTF at start (the object has CO-RE relocations): $BTF_MS ms and $BTF_MB MB of RSS here (\`bkbench btf\`), most of a small tool's start-up and RSS." || echo "no kernel BTF read at start.")"
+	done
 	for n in "${NOTES[@]}"; do echo "- $n"; done
 } >"$RES"
 cat "$RES"
