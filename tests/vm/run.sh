@@ -45,7 +45,10 @@ MODULES="veth"
 # Debian packages whose programs go into the VM over busybox's. The first
 # line is required; the second is there for fidelity with the host when installed.
 HOST_PKGS_REQUIRED="bash coreutils jq bpftool iproute2"
-HOST_PKGS_OPTIONAL="grep sed findutils diffutils mawk gzip procps util-linux bsdutils psmisc strace"
+HOST_PKGS_OPTIONAL="grep sed findutils diffutils mawk gzip procps util-linux bsdutils psmisc strace tmux"
+# Packages copied whole when installed: Debian's python (built with USDT probes,
+# which uflow traces) and the terminfo entries tmux and bash need.
+HOST_PKGS_WHOLE="python3.11-minimal libpython3.11-minimal ncurses-base"
 
 failed=0
 
@@ -128,12 +131,16 @@ usr_path() {
 	esac
 }
 
-# add_host_pkg PKG: copies the package's programs into the initramfs.
+# add_host_pkg PKG [all]: copies the package's programs (all its files but
+# the documentation with "all") into the initramfs.
 add_host_pkg() {
-	local f d
-	dpkg -L "$1" 2>/dev/null | grep -E '^/(usr/)?s?bin/[^/]+$' | while read -r f; do
+	local f d re='^/(usr/)?s?bin/[^/]+$'
+	[ "${2:-}" = all ] && re='^/'
+	dpkg -L "$1" 2>/dev/null | grep -E "$re" | grep -Ev '^/usr/share/(doc|man|info|lintian)/' |
+	while read -r f; do
 		[ -f "$f" ] || continue
 		d=$R$(usr_path "$f")
+		mkdir -p "${d%/*}"
 		cp -P --remove-destination "$f" "$d"
 	done
 }
@@ -191,7 +198,13 @@ build_hostroot() {
 	for p in $HOST_PKGS_OPTIONAL; do
 		add_host_pkg "$p"
 	done
+	for p in $HOST_PKGS_WHOLE; do
+		add_host_pkg "$p" all
+	done
 	[ -e "$R/usr/bin/mawk" ] && ln -sf mawk "$R/usr/bin/awk"
+	# tmux wants a UTF-8 locale; glibc's C.UTF-8 is a compiled locale on Debian.
+	mkdir -p "$R/usr/lib/locale"
+	cp -a /usr/lib/locale/C.utf8 "$R/usr/lib/locale/" 2>/dev/null
 	# A host symlink whose target is not in the image falls back to busybox.
 	find "$R/usr/bin" "$R/usr/sbin" -xtype l | while read -r d; do
 		ln -sf /usr/bin/busybox "$d"
@@ -296,6 +309,8 @@ split_console() {
 	# Serial consoles end lines with CR, and firmware and kernel emit escape sequences.
 	sed -e 's/\r$//' -e 's/\x1b\[[0-9;?]*[a-zA-Z]//g' -e 's/\x1b[a-zA-Z]//g' <"$2" | awk -v dir="$LOGS" '
 	function logname(f) { sub(/^tests\//, "", f); gsub(/\//, "_", f); return dir "/" f ".log" }
+	# The firmware leaves "Booting from ROM.." without a newline before /init speaks.
+	(i = index($0, "=== BPFKIT-VM ")) > 1 { $0 = substr($0, i) }
 	/^=== BPFKIT-VM BEGIN / {
 		name = $4; out = logname(name); inside = 1; blank = 0
 		printf "" >out
