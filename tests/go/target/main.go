@@ -74,7 +74,7 @@ func stackgrow(seconds float64) int {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: target [-wait] spawn N | recurse N | greet NAME YEAR COUNT | gc N | stackgrow SECONDS")
+	fmt.Fprintln(os.Stderr, "usage: target [-wait] spawn N | recurse N | greet NAME YEAR COUNT | gc N | memstats N | stackgrow SECONDS")
 	os.Exit(64)
 }
 
@@ -124,6 +124,16 @@ func main() {
 		n := atoi(args[1])
 		for i := 0; i < n; i++ {
 			runtime.GC()
+		}
+	case "memstats":
+		// target [-wait] memstats N: N stop-the-world pauses outside GC.
+		if len(args) != 2 {
+			usage()
+		}
+		var ms runtime.MemStats
+		n := atoi(args[1])
+		for i := 0; i < n; i++ {
+			runtime.ReadMemStats(&ms)
 		}
 	case "stackgrow":
 		if len(args) != 2 {
