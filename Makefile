@@ -3,7 +3,7 @@
 # bpfkit build. The one list of tools is TOOLS below: install, tests, the README
 # check and the benchmarks all derive from it.
 
-TOOLS := opensnoop execsnoop exitsnoop gethostlatency capable tcpconnect bashreadline oomkill tcptop vfsstat uflow gofunclat gotrace funccount funclatency gospawn
+TOOLS := opensnoop execsnoop exitsnoop gethostlatency capable tcpconnect bashreadline oomkill tcptop vfsstat uflow gofunclat gotrace funccount funclatency gospawn gogc
 
 VERSION := 0.1.0
 OUTPUT ?= build

@@ -1,0 +1,122 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+# gogc against the Go target (tests/go): `target gc N` forces exactly N GC
+# cycles, each with two stop-the-world pauses (sweep and mark termination);
+# `target memstats N` stops the world N times outside any cycle.
+. "$(dirname "$0")/../lib.sh"
+T=gogc
+GO=${GO_TARGETS:-$OUTPUT/tests/go}
+N=5
+
+expect_exit "$T: no arguments is a usage error" 64 "$BIN/$T"
+expect_exit "$T: -p 12abc is a usage error" 64 "$BIN/$T" -p 12abc
+expect_exit "$T: -p and a binary together are a usage error" 64 "$BIN/$T" -p 1 "$GO/target"
+expect_exit "$T: two binaries are a usage error" 64 "$BIN/$T" "$GO/target" "$GO/target"
+expect_exit "$T: a bad --goid-offset is a usage error" 64 "$BIN/$T" --goid-offset=x "$GO/target"
+expect_exit "$T: a bad -d is a usage error" 64 "$BIN/$T" -d 0 "$GO/target"
+expect_exit "$T: an unknown option is a usage error" 64 "$BIN/$T" --no-such-option
+expect_exit "$T: --help exits 0" 0 "$BIN/$T" --help
+man_options_match "$T: man page options match --help" $T
+expect_exit "$T: a missing binary is one sentence, exit 1" 1 "$BIN/$T" /nonexistent/prog
+expect_exit "$T: a program not written in Go is one sentence, exit 1" 1 "$BIN/$T" "$BIN/$T"
+grep -q 'not a Go program' "$TMP/exit.err" || fail "$T: says it is not a Go program" "$(cat "$TMP/exit.err")"
+expect_exit "$T: -p of a missing process is one sentence, exit 1" 1 "$BIN/$T" -p 999999999
+
+if [ ! -x "$GO/target" ]; then
+	skip "$T: Go targets" "$GO/target is not built (tests/go/build.sh needs Go 1.19)"
+	matrix $T uprobe n/a
+	exit 0
+fi
+
+# run_wait NAME BUILD MODE COUNT TOOLARGS...: runs BUILD -wait MODE COUNT,
+# attaches the tool with -p to it, lets it go and stops the tool with SIGTERM.
+# Sets WPID.
+run_wait() {
+	local name=$1 build=$2 mode=$3 count=$4 rc=0; shift 4
+	rm -f "$TMP/fifo"; mkfifo "$TMP/fifo"
+	"$GO/$build" -wait "$mode" "$count" <"$TMP/fifo" >/dev/null &
+	WPID=$!
+	exec 7>"$TMP/fifo"
+	if ! start_tool "$name" $T "$@" -p "$WPID"; then
+		exec 7>&-; wait $WPID
+		fail "$T: $name: did not attach" "$(tail -3 "$TMP/$name.err")"
+		return 1
+	fi
+	echo go >&7; exec 7>&-
+	wait $WPID || rc=$?
+	[ $rc = 0 ] || fail "$T: $name: the target exited with $rc"
+	stop_tool TERM
+	expect_eq "$T: $name: SIGTERM exits 0" "$TOOL_RC" 0
+}
+
+ok_all=1
+# JSON on a plain and a stripped PIE build: N forced cycles numbered 1..N, each
+# with a sweep-termination then a mark-termination pause, nothing else; the
+# summary's histogram counts the same 2N pauses.
+for build in target target-pie-stripped; do
+	run_wait "$build" $build gc $N -j || { ok_all=0; continue; }
+	json_valid "$TMP/$build.out" || { ok_all=0; fail "$T: $build: valid JSON" "$(head -2 "$TMP/$build.out")"; }
+	got=$(jq -rs --argjson pid $WPID '[.[] | select(.pid == $pid and .event == "cycle")] |
+		"\(length) \([.[].trigger] | unique | join(",")) \([.[].cycle] | map(tostring) | join(","))"' \
+		"$TMP/$build.out")
+	want="$N forced $(seq -s, 1 $N)"
+	[ "$got" = "$want" ] || ok_all=0
+	expect_eq "$T: $build: exactly $N cycles, forced, numbered" "$got" "$want"
+	got=$(jq -rs --argjson pid $WPID '[.[] | select(.pid == $pid and .event == "stw")] |
+		"\(length) \(all(.[]; .pause_ns > 0)) \([.[] | "\(.cycle)\(.phase)"] | join(" "))"' \
+		"$TMP/$build.out")
+	want="$((2 * N)) true $(for c in $(seq 1 $N); do printf '%ssweep-term %smark-term ' $c $c; done)"
+	[ "$got" = "${want% }" ] || ok_all=0
+	expect_eq "$T: $build: exactly $((2 * N)) pauses, two per cycle, non-zero" "$got" "${want% }"
+	got=$(jq -rs '[.[] | select(.event == "summary")] | .[0] |
+		"\(.cycles) \(.pauses) \([.hist[].count] | add) \(.unit) \(.max_ns > 0)"' "$TMP/$build.out")
+	[ "$got" = "$N $((2 * N)) $((2 * N)) usecs true" ] || ok_all=0
+	expect_eq "$T: $build: the summary histogram counts every pause" "$got" "$N $((2 * N)) $((2 * N)) usecs true"
+done
+
+# Columns on the stripped build.
+if run_wait cols target-stripped gc $N; then
+	grep -q '^TIME  *PID  *CYCLE  *TRIGGER  *PHASE  *PAUSE(us)$' "$TMP/cols.out" &&
+		pass "$T: cols: header" || fail "$T: cols: header" "$(head -1 "$TMP/cols.out")"
+	got=$(awk -v pid=$WPID '$2 == pid && $4 == "forced" && $5 == "start" && $6 == "-" { n++ }
+		END { print n + 0 }' "$TMP/cols.out")
+	expect_eq "$T: cols: $N forced cycle starts" "$got" $N
+	got=$(awk -v pid=$WPID '$2 == pid && $4 == "forced" && $5 ~ /^(sweep|mark)-term$/ &&
+		$6 ~ /^[0-9]+\.[0-9][0-9][0-9]$/ && $6 > 0 { n++; c[$3 $5]++ }
+		END { k = 0; for (i in c) k++; print n + 0, k }' "$TMP/cols.out")
+	expect_eq "$T: cols: $((2 * N)) pauses, one of each phase per cycle" "$got" "$((2 * N)) $((2 * N))"
+	grep -q "^$N GC cycles, $((2 * N)) stop-the-world pauses, average [0-9.]* usecs, longest [0-9.]* usecs\$" \
+		"$TMP/cols.out" && pass "$T: cols: summary line" ||
+		fail "$T: cols: summary line" "$(tail -15 "$TMP/cols.out")"
+	got=$(awk '/-> .*: [0-9]+ *\|/ { s += $5 } END { print s + 0 }' "$TMP/cols.out")
+	expect_eq "$T: cols: the histogram holds $((2 * N)) pauses" "$got" $((2 * N))
+else
+	ok_all=0
+fi
+
+# Pauses outside GC: runtime.ReadMemStats stops the world once per call.
+if run_wait memstats target-pie memstats 3 -j; then
+	got=$(jq -rs --argjson pid $WPID '[.[] | select(.pid == $pid)] |
+		"\([.[] | select(.event == "cycle")] | length) \([.[] | select(.event == "stw" and
+		.phase == "other" and .cycle == null and .pause_ns > 0)] | length)"' "$TMP/memstats.out")
+	expect_eq "$T: memstats: 3 pauses outside any cycle, no cycle" "$got" "0 3"
+else
+	ok_all=0
+fi
+
+# A binary path: every process running it.
+if start_tool bin $T -j "$GO/target"; then
+	"$GO/target" gc 2 >/dev/null &
+	tpid=$!
+	wait $tpid
+	stop_tool TERM
+	got=$(jq -rs --argjson pid $tpid '[.[] | select(.pid == $pid)] |
+		"\([.[] | select(.event == "cycle")] | length) \([.[] | select(.event == "stw")] | length)"' \
+		"$TMP/bin.out")
+	expect_eq "$T: binary: 2 cycles and 4 pauses of a process started later" "$got" "2 4"
+else
+	ok_all=0; fail "$T: binary: did not attach" "$(tail -3 "$TMP/bin.err")"
+fi
+
+matrix $T uprobe $([ $ok_all = 1 ] && echo pass || echo fail)
+no_leaks "$T: no BPF program or link is left behind"
