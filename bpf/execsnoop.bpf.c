@@ -54,8 +54,14 @@ static __always_inline void read_argv(struct exec_event *e, const char *const *a
 			break;
 		}
 		n = bpf_probe_read_user_str(&e->args[off], EXECSNOOP_ARG_LEN, arg);
-		if (n <= 0)
+		if (n < 0)
 			break;
+		/*
+		 * Older kernels (6.1 among them) count an empty string as 0
+		 * bytes, not 1 (they do copy its NUL). Adding 1 when n is 0
+		 * without a branch keeps the verifier on one path.
+		 */
+		n += (__u64)(n - 1) >> 63;
 		/*
 		 * arg[n - 1] is the NUL of an argument that fit, and the first
 		 * byte left out of one that did not. Reading it whatever n is
