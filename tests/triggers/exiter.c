@@ -104,7 +104,8 @@ static void run(const char *name, void (*fn)(void), int with_tids)
 	}
 	close(tids_pipe[1]);
 	printf("%s %d", name, pid);
-	for (int i = 0; with_tids && i < nthreads && read(tids_pipe[0], &tid, sizeof(tid)) == sizeof(tid); i++)
+	/* The threads' TIDs, in the order they started. */
+	while (with_tids && read(tids_pipe[0], &tid, sizeof(tid)) == sizeof(tid))
 		printf(" %d", tid);
 	printf("\n");
 	close(tids_pipe[0]);
