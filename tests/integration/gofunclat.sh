@@ -103,6 +103,8 @@ else fail "$T: interval 0.5 count 2 ends by itself" "rc=$rc after ${el}ms: $(hea
 # funclatency (for C functions) must refuse Go code: its uretprobes would crash it.
 if [ -x "$BIN/funclatency" ]; then
 	expect_exit "$T: funclatency refuses a Go function" 1 "$BIN/funclatency" -d 0.1 "$GO/target:main.recurse"
+	grep -q 'Go program.*gofunclat' "$TMP/exit.err" && pass "$T: funclatency points to gofunclat" ||
+		fail "$T: funclatency points to gofunclat" "$(cat "$TMP/exit.err")"
 fi
 
 matrix $T uprobe $([ $ok_all = 1 ] && echo pass || echo fail)
