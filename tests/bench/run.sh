@@ -311,9 +311,10 @@ for t in "${RUN_TOOLS[@]}"; do
 		fi
 	fi
 	if [[ " $CASES_RUN " == *" startup "* && " ${T_CASES[$t]} " == *" startup "* ]]; then
-		declare -A st=() rs=()
+		declare -A st=() rs=() sc=()
 		for impl in $IMPLS; do
 			st[$impl]=$(med startup "$t" "$impl" attach_ms)
+			sc[$impl]=$(med startup "$t" "$impl" cpu_ms)
 			rs[$impl]=$(med startup "$t" "$impl" rss_kb)
 			f=$(failed startup "$t" "$impl")
 			[ "$f" -gt 0 ] && NOTES+=("$t startup, $impl: $f run(s) failed to start or attach")
@@ -322,6 +323,9 @@ for t in "${RUN_TOOLS[@]}"; do
 		DEC=1 row "$t start-up" "spawn to first event, ms (median of $STARTUP_REPS)" \
 			"${st[bpfkit]}" "${st[libbpf-tools]}" "${st[bpftrace]}" \
 			"<= half of libbpf-tools: $(verdict "$(le "${st[bpfkit]}" "$half")")"
+		# CPU time is steadier than wall time on a shared machine.
+		DEC=1 row "$t start-up" "CPU time of a start-up run (user+sys, to exit), ms" \
+			"${sc[bpfkit]}" "${sc[libbpf-tools]}" "${sc[bpftrace]}"
 		DEC=1 row "$t start-up" "RSS when attached and idle, MB" \
 			"$(awk -v k="${rs[bpfkit]}" 'BEGIN { if (k != "") print k / 1024 }')" \
 			"$(awk -v k="${rs[libbpf-tools]}" 'BEGIN { if (k != "") print k / 1024 }')" \
