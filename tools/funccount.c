@@ -291,9 +291,12 @@ int main(int argc, char **argv)
 		{ "tracepoint", { skel->progs.handle_hit_tracepoint } },
 		{ "kprobe", { skel->progs.handle_hit_kprobe_multi, skel->progs.handle_hit_kprobe } },
 	};
-	err = bk_choose(variants, 3, ps->kind == PROBESPEC_UFUNC		 ? "uprobe"
-				     : ps->kind == PROBESPEC_TRACEPOINT ? "tracepoint"
-								       : "kprobe");
+	static const char *const paths[] = {
+		[PROBESPEC_UFUNC] = "uprobe",
+		[PROBESPEC_TRACEPOINT] = "tracepoint",
+		[PROBESPEC_KFUNC] = "kprobe",
+	};
+	err = bk_choose(variants, 3, paths[ps->kind]);
 	if (err < 0)
 		goto cleanup;
 
