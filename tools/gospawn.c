@@ -5,10 +5,13 @@
  */
 #include <argp.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <bpf/libbpf.h>
 #include <bpf/bpf.h>
 #include "attach.h"
@@ -19,6 +22,7 @@
 #include "opts.h"
 #include "output.h"
 #include "setup.h"
+#include "x86_insn.h"
 #include "gospawn.h"
 #include "gospawn.skel.h"
 
@@ -32,10 +36,11 @@ static struct {
 	int goid_offset;	/* -1: from the binary */
 	struct gouprobe *gp;
 	struct gofunc newproc1;
+	int exe_fd;		/* the binary, to read wrapper code */
 	int counts_fd;
 	long printed;		/* intervals printed */
 	int err;
-} opt = { .goid_offset = -1 };
+} opt = { .goid_offset = -1, .exe_fd = -1 };
 
 const char argp_program_doc[] =
 	"Trace goroutine creation (`go` statements) in Go programs.\n"
@@ -44,7 +49,7 @@ const char argp_program_doc[] =
 	"       gospawn -c [-p PID | BINARY] [-j] [interval [count]]\n"
 	"\n"
 	"Each line is one new goroutine: the goroutine that ran the `go`\n"
-	"statement (PARENT_GOID), the new one (GOID), the function it starts in\n"
+	"statement (PARENT_GOID), the new one (GOID), the function it runs\n"
 	"and the file:line of the statement. With BINARY, every process running\n"
 	"that program is traced. Probes runtime.newproc1 (Go 1.18 and later) at\n"
 	"its entry and at every RET instruction, never with uretprobes.\n"
@@ -126,6 +131,64 @@ static const char *func_name(__u64 pc, char *buf, size_t size)
 }
 
 /*
+ * Since Go 1.17 `go f(x)` starts the goroutine in a closure the compiler
+ * writes to call f(x) (main.spawn.func1). The compiler marks it a wrapper,
+ * which on amd64 gives it a prologue check of g._panic, mov 0x20(%r14),%r12,
+ * that closures people write do not have. For such a wrapper this returns
+ * the function of its first direct call before its first RET (f), or NULL:
+ * not a wrapper, an indirect call (an interface method), unreadable code.
+ */
+static const char *wrapped_func(__u64 entry)
+{
+	static const uint8_t panic_check[] = { 0x4d, 0x8b, 0x66, 0x20 };
+	struct gobin *gb = gouprobe_gobin(opt.gp);
+	uint8_t code[256];
+	struct gofunc f, callee;
+	uint64_t off;
+	bool wrapper = false;
+	ssize_t n;
+	int pos, len;
+
+	if (opt.exe_fd < 0 || gobin_pc_info(gb, entry, &f, NULL, NULL) || f.entry != entry ||
+	    gobin_vaddr_to_offset(gb, entry, &off))
+		return NULL;
+	n = pread(opt.exe_fd, code, f.end - f.entry < sizeof(code) ? f.end - f.entry : sizeof(code),
+		  (off_t)off);
+	for (pos = 0; n > 0 && pos < n; pos += len) {
+		len = x86_insn_len(code + pos, n - pos);
+		if (len < 0 || x86_insn_is_ret(code + pos, len))
+			return NULL;
+		if (len == sizeof(panic_check) && !memcmp(code + pos, panic_check, len))
+			wrapper = true;
+		if (code[pos] == 0xe8 && len == 5) {
+			int32_t rel;
+			uint64_t target;
+
+			memcpy(&rel, code + pos + 1, 4);
+			target = entry + pos + 5 + (int64_t)rel;
+			if (!wrapper || gobin_pc_info(gb, target, &callee, NULL, NULL) ||
+			    callee.entry != target)
+				return NULL;
+			return callee.name;
+		}
+		/* A call through a register or memory (after a REX prefix). */
+		const uint8_t *op = code + pos + ((code[pos] & 0xf0) == 0x40 && len > 2);
+
+		if (op[0] == 0xff && ((op[1] >> 3) & 7) == 2)
+			return NULL;
+	}
+	return NULL;
+}
+
+/* The function a goroutine starting at pc runs: the wrapped one, if any. */
+static const char *start_func(__u64 pc, char *buf, size_t size)
+{
+	const char *w = wrapped_func(pc);
+
+	return w ? w : func_name(pc, buf, size);
+}
+
+/*
  * The line of a call from its return address (pc - 1 is inside the call
  * instruction). short_site keeps the file's directory and name only, for
  * columns; file and line may be NULL.
@@ -177,13 +240,17 @@ static int handle_event(void *ctx, void *data, size_t size)
 	nframes = (size - offsetof(struct spawn_event, stack)) / sizeof(__u64);
 	if (nframes > e->nframes)
 		nframes = e->nframes;
-	fn = func_name(link_pc(e->start_pc, e->probe_ip), fbuf, sizeof(fbuf));
+	fn = start_func(link_pc(e->start_pc, e->probe_ip), fbuf, sizeof(fbuf));
 	site(link_pc(e->caller_pc, e->probe_ip), sbuf, sizeof(sbuf), !bk_env.json, &file, &line);
 	if (bk_env.json) {
 		bk_json_event(&j, stdout, e->ts_ns, e->tgid, e->tid, e->uid, e->comm);
 		bk_json_uint(&j, "parent_goid", e->parent_goid);
 		bk_json_uint(&j, "goid", e->goid);
 		bk_json_str(&j, "func", fn, (size_t)-1);
+		bk_json_str(&j, "start_func",
+			    func_name(link_pc(e->start_pc, e->probe_ip), sbuf, sizeof(sbuf)),
+			    (size_t)-1);
+		site(link_pc(e->caller_pc, e->probe_ip), sbuf, sizeof(sbuf), false, &file, &line);
 		bk_json_str(&j, "site", sbuf, sizeof(sbuf));
 		if (file) {
 			bk_json_str(&j, "file", file, (size_t)-1);
@@ -242,7 +309,7 @@ static size_t add_row(struct row *rows, size_t n, const struct spawn_key *key,
 	size_t k;
 
 	snprintf(r.func, sizeof(r.func), "%s",
-		 func_name(link_pc(key->start_pc, c->probe_ip), fbuf, sizeof(fbuf)));
+		 start_func(link_pc(key->start_pc, c->probe_ip), fbuf, sizeof(fbuf)));
 	site(link_pc(key->caller_pc, c->probe_ip), r.site, sizeof(r.site), !bk_env.json, NULL,
 	     NULL);
 	for (k = 0; k < n; k++) {
@@ -322,6 +389,8 @@ static int open_target(void)
 			     "and later define it", gouprobe_name(opt.gp), v);
 		return -ENOTSUP;
 	}
+	/* Wrapper code is read from the file itself (optional: names only). */
+	opt.exe_fd = open(gouprobe_path(opt.gp), O_RDONLY | O_CLOEXEC);
 	err = gobin_find_func(gouprobe_gobin(opt.gp), NEWPROC1, &opt.newproc1);
 	if (err) {
 		bk_set_error("%s has no %s to probe", gouprobe_name(opt.gp), NEWPROC1);
@@ -417,5 +486,7 @@ cleanup:
 	gouprobe_links_destroy(&links);
 	gospawn_bpf__destroy(skel);
 	gouprobe_close(opt.gp);
+	if (opt.exe_fd >= 0)
+		close(opt.exe_fd);
 	return bk_exit(err);
 }

@@ -37,8 +37,10 @@ SRC=tests/go/target/main.go
 LINE=$(grep -n 'go worker(i, &wg)' "$SRC" | cut -d: -f1)
 [ -n "$LINE" ] || { fail "$T: the spawn line is in $SRC" "not found"; exit 0; }
 # `go worker(i, &wg)` passes arguments, so since Go 1.17 the goroutine starts
-# in a closure the compiler wraps the call in, named after spawn.
-FUNC_RE='^main\.spawn\.func[0-9]+$'
+# in a closure the compiler wraps the call in, named after spawn; FUNC names
+# the function it calls, the one in the statement.
+FUNC=main.$(sed -n "${LINE}s/.*go \([a-z]*\)(.*/\1/p" "$SRC")
+START_RE='^main\.spawn\.func[0-9]+$'
 
 # spawn_wait NAME BUILD TOOLARGS...: runs BUILD -wait spawn N, attaches the
 # tool with -p to it, lets it go and stops the tool. Sets WPID.
@@ -63,14 +65,14 @@ spawn_wait() {
 # check_json NAME FILE PID: the N spawns of PID in FILE (JSON lines).
 check_json() {
 	local name=$1 f=$2 pid=$3 got
-	got=$(jq -rs --arg re "$FUNC_RE" --argjson pid "$pid" '
-		[.[] | select(.pid == $pid and (.func | test($re)))] |
-		"\(length) \([.[].func] | unique | length) \([.[].site] | unique | map(sub(".*/"; "")) | join(","))" +
+	got=$(jq -rs --arg re "$START_RE" --arg fn "$FUNC" --argjson pid "$pid" '
+		[.[] | select(.pid == $pid and .func == $fn and (.start_func | test($re)))] |
+		"\(length) \([.[].start_func] | unique | length) \([.[].site] | unique | map(sub(".*/"; "")) | join(","))" +
 		" \([.[].line] | unique | join(",")) \([.[].goid] | unique | length) \(all(.[]; .goid > 0))" +
 		" \([.[].parent_goid] | unique | join(","))"' "$f")
 	want="$N 1 main.go:$LINE $LINE $N true 1"
 	if [ "$got" = "$want" ]; then
-		pass "$T: $name: $N spawns of one function at main.go:$LINE, distinct goids, parent 1"
+		pass "$T: $name: $N spawns of $FUNC at main.go:$LINE, distinct goids, parent 1"
 	else
 		fail "$T: $name: $N spawns of one function at main.go:$LINE" "got '$got', want '$want'"
 		return 1
@@ -98,8 +100,8 @@ done
 if spawn_wait cols target-stripped; then
 	grep -q '^TIME  *PID  *PARENT_GOID  *GOID  *FUNC  *SITE$' "$TMP/cols.out" &&
 		pass "$T: cols: header" || fail "$T: cols: header" "$(head -1 "$TMP/cols.out")"
-	got=$(awk -v pid=$WPID -v site="target/main.go:$LINE" '
-		$2 == pid && $5 ~ /^main\.spawn\.func[0-9]+$/ && $6 == site && $3 == 1 && $4 > 0 {
+	got=$(awk -v pid=$WPID -v site="target/main.go:$LINE" -v fn="$FUNC" '
+		$2 == pid && $5 == fn && $6 == site && $3 == 1 && $4 > 0 {
 			n++; if (!seen[$4]++) d++ }
 		END { print n + 0, d + 0 }' "$TMP/cols.out")
 	expect_eq "$T: cols: $N rows at target/main.go:$LINE with distinct goids" "$got" "$N $N"
@@ -110,7 +112,7 @@ fi
 
 # -s: the spawning goroutine's stack, by frame pointers, innermost first.
 if spawn_wait stack target-pie -j -s; then
-	got=$(jq -rs --arg re "$FUNC_RE" '[.[] | select(.func | test($re)) | .stack[0:2] |
+	got=$(jq -rs --arg fn "$FUNC" '[.[] | select(.func == $fn) | .stack[0:2] |
 		map(sub(" .*/"; " ")) | join(" < ")] | unique | "\(length) \(.[0])"' "$TMP/stack.out")
 	expect_eq "$T: -s: every spawn's stack starts at the go statement, then main.main" \
 		"$got" "1 main.spawn main.go:$LINE < main.main main.go:$(grep -n 'spawn(atoi(args\[1\]))' "$SRC" | cut -d: -f1)"
@@ -120,7 +122,7 @@ fi
 
 # -c: counts in the kernel (entry probe only), as JSON then as columns.
 if spawn_wait count target-pie-stripped -c -j; then
-	got=$(jq -rs --arg re "$FUNC_RE" '[.[] | select(.func | test($re))] |
+	got=$(jq -rs --arg fn "$FUNC" '[.[] | select(.func == $fn)] |
 		"\(length) \(.[0].count) \(.[0].site | sub(".*/"; ""))"' "$TMP/count.out")
 	expect_eq "$T: -c -j: one row counting $N spawns at main.go:$LINE" "$got" "1 $N main.go:$LINE"
 	grep -q 'at its entry and 0 returns' "$TMP/count.err" &&
@@ -129,13 +131,28 @@ else
 	ok_all=0
 fi
 if spawn_wait countcols target -c; then
-	got=$(awk -v site="target/main.go:$LINE" '$2 ~ /^main\.spawn\.func[0-9]+$/ && $3 == site { print $1 }' \
+	got=$(awk -v site="target/main.go:$LINE" -v fn="$FUNC" '$2 == fn && $3 == site { print $1 }' \
 		"$TMP/countcols.out")
 	expect_eq "$T: -c: columns count $N at target/main.go:$LINE" "$got" $N
 	grep -q '^COUNT  *FUNC  *SITE$' "$TMP/countcols.out" && pass "$T: -c: header" ||
 		fail "$T: -c: header" "$(cat "$TMP/countcols.out")"
 else
 	ok_all=0
+fi
+
+# A closure written in the program is no wrapper: FUNC is the closure itself.
+CLINE=$(grep -n 'go func() { done <- deep' "$SRC" | cut -d: -f1)
+if start_tool closure $T -j "$GO/target"; then
+	"$GO/target" stackgrow 0.05 >/dev/null &
+	tpid=$!
+	wait $tpid
+	stop_tool TERM
+	got=$(jq -rs --argjson pid $tpid --argjson line "$CLINE" '[.[] | select(.pid == $pid and
+		.line == $line)] | "\(length > 0) \(all(.[]; .func == .start_func and
+		(.func | test("^main\\.stackgrow\\.func[0-9]+$"))))"' "$TMP/closure.out")
+	expect_eq "$T: a go func(){...}() closure is shown as itself" "$got" "true true"
+else
+	fail "$T: closure: did not attach" "$(tail -3 "$TMP/closure.err")"
 fi
 
 # Interval and count end the tool by itself.
