@@ -214,7 +214,9 @@ for t in "${RUN_TOOLS[@]}"; do
 		for impl in $(rotate "$rep" $IMPLS); do
 			c=$(cmd "$impl" "$t" 1) || continue
 			[ -z "$c" ] && continue
-			one startup "$t" "$impl" "$rep" "" -m "${T_MARK[$t]}" -- $c
+			# -s 200: bpftrace 0.17 may ignore a SIGINT that comes right
+			# after its first event and has to be killed.
+			one startup "$t" "$impl" "$rep" "" -m "${T_MARK[$t]}" -s 200 -- $c
 		done
 	done
 done
@@ -253,6 +255,9 @@ ratio() { [ -z "$1" ] || [ -z "$2" ] && { echo "n/a"; return; }
 	awk -v a="$1" -v b="$2" 'BEGIN { if (b <= 0) print "n/a"; else printf "%.2f", a / b }'; }
 runs() { col "$1" "$2" "$3" status | wc -l; }
 failed() { awk -F, -v c="$1" -v t="$2" -v i="$3" '$1 == c && $2 == t && $3 == i && $11 != "exit0"' "$RAW" | wc -l; }
+# how CASE TOOL IMPL: the statuses of its failed runs, e.g. "2 noattach, 1 signal9".
+how() { awk -F, -v c="$1" -v t="$2" -v i="$3" '$1 == c && $2 == t && $3 == i && $11 != "exit0" { n[$11]++ }
+	END { for (k in n) printf "%s%d %s", (s++ ? ", " : ""), n[k], k }' "$RAW"; }
 
 RES=$B/results.md
 ROWS=()
@@ -276,7 +281,7 @@ for t in "${RUN_TOOLS[@]}"; do
 			rss[$impl]=$(med overhead "$t" "$impl" rss_kb)
 			ex[$impl]=$(med overhead "$t" "$impl" exit_ms)
 			f=$(failed overhead "$t" "$impl")
-			[ "$f" -gt 0 ] && NOTES+=("$t overhead, $impl: $f run(s) failed to start or attach (see $B/stderr.overhead.$t.$impl.txt)")
+			[ "$f" -gt 0 ] && NOTES+=("$t overhead, $impl: $f run(s) left out: $(how overhead "$t" "$impl") (see $B/stderr.overhead.$t.$impl.txt)")
 		done
 		IFS='|' read -r larg pat exp <<<"$(load_of "$t")"
 		nl=$(col overhead "$t" bpfkit drops | awk '$1 > 0' | wc -l)
@@ -317,14 +322,15 @@ for t in "${RUN_TOOLS[@]}"; do
 			sc[$impl]=$(med startup "$t" "$impl" cpu_ms)
 			rs[$impl]=$(med startup "$t" "$impl" rss_kb)
 			f=$(failed startup "$t" "$impl")
-			[ "$f" -gt 0 ] && NOTES+=("$t startup, $impl: $f run(s) failed to start or attach")
+			[ "$f" -gt 0 ] && NOTES+=("$t startup, $impl: $f run(s) left out: $(how startup "$t" "$impl")")
 		done
 		half=$( [ -n "${st[libbpf-tools]}" ] && awk -v v="${st[libbpf-tools]}" 'BEGIN { print v / 2 }')
 		DEC=1 row "$t start-up" "spawn to first event, ms (median of $STARTUP_REPS)" \
 			"${st[bpfkit]}" "${st[libbpf-tools]}" "${st[bpftrace]}" \
 			"<= half of libbpf-tools: $(verdict "$(le "${st[bpfkit]}" "$half")")"
-		# CPU time is steadier than wall time on a shared machine.
-		DEC=1 row "$t start-up" "CPU time of a start-up run (user+sys, to exit), ms" \
+		# CPU time is steadier than wall time on a shared machine (it includes 0.2 s
+		# of tracing whatever the machine does).
+		DEC=1 row "$t start-up" "CPU time, start to exit 0.2 s after the first event, ms" \
 			"${sc[bpfkit]}" "${sc[libbpf-tools]}" "${sc[bpftrace]}"
 		DEC=1 row "$t start-up" "RSS when attached and idle, MB" \
 			"$(awk -v k="${rs[bpfkit]}" 'BEGIN { if (k != "") print k / 1024 }')" \
@@ -335,6 +341,8 @@ for t in "${RUN_TOOLS[@]}"; do
 	if [[ " $CASES_RUN " == *" flood "* && " ${T_CASES[$t]} " == *" flood "* ]]; then
 		declare -A fr=() fx=() fg=() fp=() fl=()
 		for impl in $IMPLS; do
+			f=$(failed flood "$t" "$impl")
+			[ "$f" -gt 0 ] && NOTES+=("$t flood, $impl: $f run(s) left out: $(how flood "$t" "$impl")")
 			fr[$impl]=$(col flood "$t" "$impl" rss_kb | maxv)
 			fx[$impl]=$(col flood "$t" "$impl" exit_ms | maxv)
 			fg[$impl]=$(med flood "$t" "$impl" generated)
@@ -381,6 +389,8 @@ done
 	echo "  issued every 1 ms from the spawn on; RSS is ru_maxrss of the tool (wait4)."
 	echo "- Flood: bpfkit runs with \`-n bkbench\` (the load's name) so that every drop it counts is the"
 	echo "  load's; the baselines trace everything. SIGINT is sent as the load ends."
+	echo "- Runs left out of the medians: died (exited before attaching), noattach (never showed"
+	echo "  the marker, or skipped probes it could not attach), signal9 (killed 10 s after SIGINT)."
 	echo "- Machine load: load average $LOADAVG_BEFORE before, $(cut -d' ' -f1-3 /proc/loadavg) after;"
 	echo "  $OTHER_PROGS other tracing BPF programs were loaded when it started (other users of the machine)."
 	for t in "${RUN_TOOLS[@]}"; do
