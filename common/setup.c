@@ -226,9 +226,10 @@ int bk_start(struct bpf_object_skeleton *s)
 
 int bk_exit(int err)
 {
-	if (err >= 0)
+	if (!err)
 		return 0;
-	bk_report(bk_prog, err);
+	if (err < 0)
+		bk_report(bk_prog, err);
 	return err == -EINVAL && bk_env.force_path ? BK_EXIT_USAGE : 1;
 }
 

@@ -47,7 +47,7 @@ int bk_start(struct bpf_object_skeleton *s);
 
 /*
  * The exit status for a tool's result: 0; 64 for an unknown --force-path;
- * otherwise 1, after printing the sentence that explains the failure.
+ * otherwise 1, after printing the sentence that explains a -errno.
  */
 int bk_exit(int err);
 

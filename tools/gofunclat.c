@@ -202,10 +202,6 @@ static int attach_funcs(struct gofunclat_bpf *skel, struct gouprobe *gp,
 
 int main(int argc, char **argv)
 {
-	const struct argp_child *children = bk_opts_child(BK_OPT_PID | BK_OPT_UID |
-		BK_OPT_COMM | BK_OPT_CGROUP | BK_OPT_MILLI | BK_OPT_DURATION | BK_OPT_JSON);
-	const struct argp argp = { options, parse_arg, "[BINARY] PATTERN [interval [count]]",
-				   argp_program_doc, children, NULL, NULL };
 	struct gouprobe_links links = {};
 	struct gofunclat_bpf *skel = NULL;
 	struct gouprobe *gp = NULL;
@@ -213,9 +209,10 @@ int main(int argc, char **argv)
 	int err;
 
 	/* Arguments; the shared letters land in bk_env. */
-	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
-	if (err)
-		return BK_EXIT_USAGE;
+	bk_parse_args_doc(argc, argv, options, parse_arg, "[BINARY] PATTERN [interval [count]]",
+			  argp_program_doc,
+			  BK_OPT_PID | BK_OPT_UID | BK_OPT_COMM | BK_OPT_CGROUP | BK_OPT_MILLI |
+			  BK_OPT_DURATION | BK_OPT_JSON);
 
 	/* Logging, privileges, BTF; then the Go program and its functions. */
 	err = bk_init("gofunclat");
@@ -230,11 +227,9 @@ int main(int argc, char **argv)
 
 	/* Open the BPF object. */
 	skel = gofunclat_bpf__open_opts(bk_open_opts());
-	if (!skel) {
-		err = -errno;
-		bk_set_error("cannot open the BPF object: %s", strerror(errno));
+	err = bk_opened(skel);
+	if (err)
 		goto cleanup;
-	}
 
 	/* Filters, the goroutine layout and the unit go to .rodata before load. */
 	bk_filter_fill(&skel->rodata->bk_filter);
@@ -284,11 +279,9 @@ int main(int argc, char **argv)
 	}
 
 cleanup:
-	if (err < 0)
-		bk_report("gofunclat", err);
 	gouprobe_links_destroy(&links);
 	gofunclat_bpf__destroy(skel);
 	free(opt.funcs);
 	gouprobe_close(gp);
-	return err ? 1 : 0;
+	return bk_exit(err);
 }

@@ -788,10 +788,6 @@ static int attach_funcs(struct gotrace_bpf *skel, struct gouprobe *gp,
 
 int main(int argc, char **argv)
 {
-	const struct argp_child *children = bk_opts_child(BK_OPT_PID | BK_OPT_UID | BK_OPT_COMM |
-		BK_OPT_CGROUP | BK_OPT_DURATION | BK_OPT_JSON);
-	const struct argp argp = { options, parse_arg, "[BINARY] PROBE...", argp_program_doc,
-				   children, NULL, NULL };
 	struct gouprobe_links links = {};
 	struct gotrace_bpf *skel = NULL;
 	struct gouprobe *gp = NULL;
@@ -799,9 +795,10 @@ int main(int argc, char **argv)
 	int err;
 
 	/* Arguments; the shared letters land in bk_env. */
-	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
-	if (err)
-		return BK_EXIT_USAGE;
+	bk_parse_args_doc(argc, argv, options, parse_arg, "[BINARY] PROBE...",
+			  argp_program_doc,
+			  BK_OPT_PID | BK_OPT_UID | BK_OPT_COMM | BK_OPT_CGROUP | BK_OPT_DURATION |
+			  BK_OPT_JSON);
 
 	/* --list reads the binary only: no privileges needed. */
 	if (opt.list) {
@@ -833,11 +830,9 @@ int main(int argc, char **argv)
 
 	/* Open the BPF object. */
 	skel = gotrace_bpf__open_opts(bk_open_opts());
-	if (!skel) {
-		err = -errno;
-		bk_set_error("cannot open the BPF object: %s", strerror(errno));
+	err = bk_opened(skel);
+	if (err)
 		goto cleanup;
-	}
 
 	/* Filters and the goroutine layout go to .rodata before load. */
 	bk_filter_fill(&skel->rodata->bk_filter);
@@ -867,23 +862,17 @@ int main(int argc, char **argv)
 		goto cleanup;
 
 	/* Events, signals, then the header. */
-	loop.rb = bk_ringbuf(skel->maps.events, handle_event, NULL);
-	if (!loop.rb) {
-		err = -errno;
+	err = bk_events(&loop, skel->maps.events, handle_event, NULL, &skel->bss->bk_drops);
+	if (err)
 		goto cleanup;
-	}
 	bk_signals();
 	print_header();
 
 	/* Until Ctrl-C, SIGTERM or -d. */
-	loop.drops = &skel->bss->bk_drops;
-	loop.duration_s = bk_env.duration_s;
 	err = bk_run(&loop);
 
 cleanup:
-	if (err < 0)
-		bk_report("gotrace", err);
-	ring_buffer__free(loop.rb);
+	bk_loop_free(&loop);
 	gouprobe_links_destroy(&links);
 	gotrace_bpf__destroy(skel);
 	free(opt.funcs);
@@ -892,5 +881,5 @@ cleanup:
 			free(opt.sig[i]);
 	free(opt.sig);
 	gouprobe_close(gp);
-	return err ? 1 : 0;
+	return bk_exit(err);
 }

@@ -249,9 +249,6 @@ static int find_python(char *path, size_t len)
 
 int main(int argc, char **argv)
 {
-	const struct argp_child *children = bk_opts_child(BK_OPT_FILTERS | BK_OPT_DURATION |
-							  BK_OPT_JSON);
-	const struct argp argp = { options, parse_arg, NULL, argp_program_doc, children, NULL, NULL };
 	struct bk_uprobe_links links = {};
 	struct bk_loop loop = {};
 	struct uflow_bpf *skel = NULL;
@@ -259,9 +256,8 @@ int main(int argc, char **argv)
 	int err;
 
 	/* Arguments; the shared letters land in bk_env. */
-	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
-	if (err)
-		return BK_EXIT_USAGE;
+	bk_parse_args(argc, argv, options, parse_arg, argp_program_doc,
+		      BK_OPT_FILTERS | BK_OPT_DURATION | BK_OPT_JSON);
 
 	/* Logging, privileges, BTF; then the interpreter file with the probes. */
 	err = bk_init("uflow");
@@ -273,11 +269,9 @@ int main(int argc, char **argv)
 
 	/* Open the BPF object. */
 	skel = uflow_bpf__open_opts(bk_open_opts());
-	if (!skel) {
-		err = -errno;
-		bk_set_error("cannot open the BPF object: %s", strerror(errno));
+	err = bk_opened(skel);
+	if (err)
 		goto cleanup;
-	}
 
 	/* Filters and settings go to .rodata before load. */
 	bk_filter_fill(&skel->rodata->bk_filter);
@@ -315,24 +309,18 @@ int main(int argc, char **argv)
 		goto cleanup;
 
 	/* Events, signals, then the header. */
-	loop.rb = bk_ringbuf(skel->maps.events, handle_event, NULL);
-	if (!loop.rb) {
-		err = -errno;
+	err = bk_events(&loop, skel->maps.events, handle_event, NULL, &skel->bss->bk_drops);
+	if (err)
 		goto cleanup;
-	}
 	bk_signals();
 	print_header();
 
 	/* Until Ctrl-C, SIGTERM or -d. */
-	loop.drops = &skel->bss->bk_drops;
-	loop.duration_s = bk_env.duration_s;
 	err = bk_run(&loop);
 
 cleanup:
-	if (err < 0)
-		bk_report("uflow", err);
-	ring_buffer__free(loop.rb);
+	bk_loop_free(&loop);
 	bk_uprobe_links_destroy(&links);
 	uflow_bpf__destroy(skel);
-	return err ? 1 : 0;
+	return bk_exit(err);
 }
