@@ -64,10 +64,7 @@ static void print_header(void)
 {
 	if (bk_env.json)
 		return;
-	if (bk_env.timestamp)
-		printf("%-*s ", BK_W_TIME, "TIME");
-	if (bk_env.uid_column)
-		printf("%-*s ", BK_W_UID, "UID");
+	bk_print_prefix_header();
 	printf("%-*s %-*s %-*s %-*s %-*s EXIT\n", BK_W_COMM, "PCOMM", BK_W_PID, "PID", BK_W_PID,
 	       "PPID", BK_W_PID, "TID", W_AGE, "AGE(s)");
 }
@@ -88,18 +85,12 @@ static int handle_event(void *ctx, void *data, size_t size)
 	const struct exit_event *e = data;
 	int sig = e->status & 0x7f, code = (e->status >> 8) & 0xff;
 	bool core = e->status & 0x80;
-	char comm[4 * 16], t[40], how[64], sbuf[16];
+	char comm[4 * 16], how[64], sbuf[16];
 	struct bk_json j;
 
 	if (bk_env.json) {
-		bk_time_iso(t, sizeof(t), e->ts_ns);
-		bk_json_begin(&j, stdout);
-		bk_json_str(&j, "time", t, sizeof(t));
-		bk_json_uint(&j, "pid", e->tgid);
-		bk_json_uint(&j, "tid", e->tid);
+		bk_json_event(&j, stdout, e->ts_ns, e->tgid, e->tid, e->uid, e->comm);
 		bk_json_uint(&j, "ppid", e->ppid);
-		bk_json_uint(&j, "uid", e->uid);
-		bk_json_str(&j, "comm", e->comm, sizeof(e->comm));
 		bk_json_uint(&j, "age_ns", e->age_ns);
 		bk_json_uint(&j, "status", e->status);
 		if (sig) {
@@ -121,12 +112,7 @@ static int handle_event(void *ctx, void *data, size_t size)
 	else
 		snprintf(how, sizeof(how), "0");
 	bk_escape(comm, sizeof(comm), e->comm, sizeof(e->comm));
-	if (bk_env.timestamp) {
-		bk_time_hms(t, sizeof(t), e->ts_ns);
-		printf("%-*s ", BK_W_TIME, t);
-	}
-	if (bk_env.uid_column)
-		printf("%-*u ", BK_W_UID, e->uid);
+	bk_print_prefix(e->ts_ns, e->uid);
 	printf("%-*s %-*u %-*u %-*u %-*.2f %s\n", BK_W_COMM, comm, BK_W_PID, e->tgid, BK_W_PID,
 	       e->ppid, BK_W_PID, e->tid, W_AGE, e->age_ns / 1e9, how);
 	return 0;
@@ -134,18 +120,15 @@ static int handle_event(void *ctx, void *data, size_t size)
 
 int main(int argc, char **argv)
 {
-	const struct argp_child *children = bk_opts_child(BK_OPT_PID | BK_OPT_UID | BK_OPT_COMM |
-		BK_OPT_CGROUP | BK_OPT_FAILED | BK_OPT_TIMESTAMP | BK_OPT_UIDCOL | BK_OPT_DURATION |
-		BK_OPT_JSON | BK_OPT_FORCE_PATH);
-	const struct argp argp = { options, parse_arg, NULL, argp_program_doc, children, NULL, NULL };
 	struct bk_loop loop = {};
 	struct exitsnoop_bpf *skel = NULL;
 	int err;
 
 	/* Arguments; the shared letters land in bk_env. */
-	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
-	if (err)
-		return BK_EXIT_USAGE;
+	bk_parse_args(argc, argv, options, parse_arg, argp_program_doc,
+		      BK_OPT_PID | BK_OPT_UID | BK_OPT_COMM | BK_OPT_CGROUP | BK_OPT_FAILED |
+		      BK_OPT_TIMESTAMP | BK_OPT_UIDCOL | BK_OPT_DURATION | BK_OPT_JSON |
+		      BK_OPT_FORCE_PATH);
 
 	/* Logging, privileges, BTF. */
 	err = bk_init("exitsnoop");
@@ -154,11 +137,9 @@ int main(int argc, char **argv)
 
 	/* Open the BPF object. */
 	skel = exitsnoop_bpf__open_opts(bk_open_opts());
-	if (!skel) {
-		err = -errno;
-		bk_set_error("cannot open the BPF object: %s", strerror(errno));
+	err = bk_opened(skel);
+	if (err)
 		goto cleanup;
-	}
 
 	/* Filters and settings go to .rodata before load. */
 	bk_filter_fill(&skel->rodata->bk_filter);
@@ -178,31 +159,22 @@ int main(int argc, char **argv)
 		goto cleanup;
 
 	/* Load (the verifier runs here) and attach. */
-	err = bk_load(skel->skeleton);
-	if (err)
-		goto cleanup;
-	err = bk_attach(skel->skeleton);
+	err = bk_start(skel->skeleton);
 	if (err)
 		goto cleanup;
 
 	/* Events, signals, then the header. */
-	loop.rb = bk_ringbuf(skel->maps.events, handle_event, NULL);
-	if (!loop.rb) {
-		err = -errno;
+	err = bk_events(&loop, skel->maps.events, handle_event, NULL, &skel->bss->bk_drops);
+	if (err)
 		goto cleanup;
-	}
 	bk_signals();
 	print_header();
 
 	/* Until Ctrl-C, SIGTERM or -d. */
-	loop.drops = &skel->bss->bk_drops;
-	loop.duration_s = bk_env.duration_s;
 	err = bk_run(&loop);
 
 cleanup:
-	if (err < 0)
-		bk_report("exitsnoop", err);
-	ring_buffer__free(loop.rb);
+	bk_loop_free(&loop);
 	exitsnoop_bpf__destroy(skel);
-	return err == -EINVAL && bk_env.force_path ? BK_EXIT_USAGE : err ? 1 : 0;
+	return bk_exit(err);
 }
