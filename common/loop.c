@@ -100,17 +100,17 @@ static int ms_until(__u64 now, __u64 deadline)
 int bk_run(struct bk_loop *l)
 {
 	__u64 start = bk_now_ns(), now, end = 0, next_tick = 0, next_drop_check = 0;
-	__u64 reported = 0;
+	__u64 reported = 0, last_tick = start;
 	long ticks = 0;
-	bool busy = false;
-	int err = 0, n, timeout;
+	bool busy = false, done = false;
+	int err = 0, n = 0, timeout;
 
 	if (l->duration_s > 0)
 		end = start + (__u64)(l->duration_s * 1e9);
 	if (l->interval_s > 0)
 		next_tick = start + (__u64)(l->interval_s * 1e9);
 
-	while (!bk_exiting) {
+	while (!bk_exiting && !done) {
 		now = bk_now_ns();
 		timeout = busy ? FLUSH_MS : IDLE_MS;
 		if (end && ms_until(now, end) < timeout)
@@ -143,12 +143,19 @@ int bk_run(struct bk_loop *l)
 		if (next_tick && now >= next_tick) {
 			if (l->rb)
 				ring_buffer__consume(l->rb);
-			if (l->on_interval && l->on_interval(l->ctx))
-				break;
+			n = l->on_interval ? l->on_interval(l->ctx) : 0;
 			fflush(stdout);
-			next_tick += (__u64)(l->interval_s * 1e9);
-			if (l->count > 0 && ++ticks >= l->count)
+			if (n) {
+				/* > 0: the tool is done; < 0: it failed. */
+				err = n < 0 ? n : 0;
+				done = true;
 				break;
+			}
+			last_tick = bk_now_ns();
+			next_tick += (__u64)(l->interval_s * 1e9);
+			/* The count ends the run on a whole interval: nothing is left to print. */
+			if (l->count > 0 && ++ticks >= l->count)
+				done = true;
 		}
 		if (end && now >= end)
 			break;
@@ -156,6 +163,11 @@ int bk_run(struct bk_loop *l)
 	/* What is already in the ring buffer is shown, not lost. */
 	if (l->rb && !err)
 		ring_buffer__consume(l->rb);
+	if (!err && !done && l->final_interval && l->on_interval &&
+	    bk_now_ns() - last_tick > 1000000) {
+		n = l->on_interval(l->ctx);
+		err = n < 0 ? n : 0;
+	}
 	fflush(stdout);
 	report_drops(l, &reported, true);
 	return err;

@@ -28,8 +28,15 @@ struct bk_loop {
 	double duration_s;		/* 0: until a signal */
 	double interval_s;		/* call on_interval this often; 0: never */
 	long count;			/* stop after this many intervals; <0: never */
-	int (*on_interval)(void *ctx);	/* non-zero return ends the loop */
+	/* Called each interval: 0 goes on, > 0 ends the loop, < 0 (-errno) fails it. */
+	int (*on_interval)(void *ctx);
 	void *ctx;
+	/*
+	 * Also call on_interval when a signal or -d ends the loop part-way through
+	 * an interval (or with no interval at all), so a summary tool prints what
+	 * it counted since the last one.
+	 */
+	bool final_interval;
 };
 
 /*

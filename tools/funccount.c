@@ -121,9 +121,6 @@ struct state {
 	__u64 *percpu;		/* one lookup's values */
 	__u64 *seen;		/* each probe's total at the last print */
 	struct row *rows;
-	long printed;		/* intervals printed */
-	__u64 last_ns;		/* when */
-	int err;
 };
 
 static int by_count(const void *a, const void *b)
@@ -152,9 +149,10 @@ static int print_counts(void *ctx)
 		__u64 total = 0;
 
 		if (bpf_map_lookup_elem(s->counts_fd, &i, s->percpu)) {
-			s->err = -errno;
-			bk_set_error("cannot read the counters: %s", strerror(errno));
-			return 1;
+			int err = -errno;
+
+			bk_set_error("cannot read the counters: %s", strerror(-err));
+			return err;
 		}
 		for (int c = 0; c < s->ncpus; c++)
 			total += s->percpu[c];
@@ -163,8 +161,6 @@ static int print_counts(void *ctx)
 		s->seen[i] = total;
 	}
 	qsort(s->rows, nrows, sizeof(*s->rows), by_count);
-	s->printed++;
-	s->last_ns = bk_now_ns();
 	if (bk_env.json) {
 		bk_time_iso(t, sizeof(t), bk_now_ns());
 		bk_json_begin(&j, stdout);
@@ -311,7 +307,6 @@ int main(int argc, char **argv)
 	if (err)
 		goto cleanup;
 	st.counts_fd = bpf_map__fd(skel->maps.counts);
-	st.last_ns = bk_now_ns();
 
 	/* Signals, then the banner. */
 	bk_signals();
@@ -325,16 +320,8 @@ int main(int argc, char **argv)
 	loop.count = bk_env.count;
 	loop.on_interval = print_counts;
 	loop.ctx = &st;
+	loop.final_interval = true;
 	err = bk_run(&loop);
-	if (!err)
-		err = st.err;
-
-	/* Ended by a signal or -d: the calls of the unfinished interval too. */
-	if (!err && (!bk_env.interval_s || ((st.printed < bk_env.count || bk_env.count <= 0) &&
-					    bk_now_ns() - st.last_ns > 1000000))) {
-		print_counts(&st);
-		err = st.err;
-	}
 
 cleanup:
 	probe_links_destroy(&links);

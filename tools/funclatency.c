@@ -130,9 +130,6 @@ struct state {
 	struct probe_set set;
 	int hists_fd;
 	struct funclatency_hist *seen;	/* each function's histogram at the last print */
-	long printed;			/* intervals printed */
-	__u64 last_ns;			/* when */
-	int err;
 };
 
 /* One function's histogram, as columns or as one JSON object. */
@@ -180,9 +177,10 @@ static int print_hists(void *ctx)
 	}
 	for (__u32 i = 0; i < s->set.n; i++) {
 		if (bpf_map_lookup_elem(s->hists_fd, &i, &h)) {
-			s->err = -errno;
-			bk_set_error("cannot read the histograms: %s", strerror(errno));
-			return 1;
+			int err = -errno;
+
+			bk_set_error("cannot read the histograms: %s", strerror(-err));
+			return err;
 		}
 		d.count = h.count - s->seen[i].count;
 		d.total_ns = h.total_ns - s->seen[i].total_ns;
@@ -193,8 +191,6 @@ static int print_hists(void *ctx)
 			print_func(s->set.p[i].name, &d, t);
 	}
 	fflush(stdout);
-	s->printed++;
-	s->last_ns = bk_now_ns();
 	return 0;
 }
 
@@ -304,7 +300,6 @@ int main(int argc, char **argv)
 		err = -ENOMEM;
 		goto cleanup;
 	}
-	st.last_ns = bk_now_ns();
 
 	/* Signals, then the banner. */
 	bk_signals();
@@ -318,16 +313,8 @@ int main(int argc, char **argv)
 	loop.count = bk_env.count;
 	loop.on_interval = print_hists;
 	loop.ctx = &st;
+	loop.final_interval = true;
 	err = bk_run(&loop);
-	if (!err)
-		err = st.err;
-
-	/* Ended by a signal or -d: the calls of the unfinished interval too. */
-	if (!err && (!bk_env.interval_s || ((st.printed < bk_env.count || bk_env.count <= 0) &&
-					    bk_now_ns() - st.last_ns > 1000000))) {
-		print_hists(&st);
-		err = st.err;
-	}
 
 cleanup:
 	probe_links_destroy(&links);

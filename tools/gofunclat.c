@@ -34,8 +34,6 @@ static struct {
 	struct gofunc *funcs;
 	size_t nfuncs;
 	int hists_fd;
-	long printed;	/* intervals printed */
-	int err;
 } opt = { .goid_offset = -1, .unit_ns = 1000, .unit = "usecs" };
 
 const char argp_program_doc[] =
@@ -165,9 +163,10 @@ static int print_hists(void *ctx)
 	}
 	for (__u32 i = 0; i < opt.nfuncs; i++) {
 		if (bpf_map_lookup_elem(opt.hists_fd, &i, &h)) {
-			opt.err = -errno;
-			bk_set_error("cannot read the histograms: %s", strerror(errno));
-			return 1;
+			int err = -errno;
+
+			bk_set_error("cannot read the histograms: %s", strerror(-err));
+			return err;
 		}
 		if (!h.count)
 			continue;
@@ -175,7 +174,6 @@ static int print_hists(void *ctx)
 		print_func(&opt.funcs[i], &h, t);
 	}
 	fflush(stdout);
-	opt.printed++;
 	return 0;
 }
 
@@ -268,15 +266,8 @@ int main(int argc, char **argv)
 	loop.interval_s = bk_env.interval_s;
 	loop.count = bk_env.count;
 	loop.on_interval = print_hists;
+	loop.final_interval = true;
 	err = bk_run(&loop);
-	if (!err)
-		err = opt.err;
-
-	/* Ended by a signal or -d: the calls of the unfinished interval too. */
-	if (!err && (bk_env.count <= 0 || opt.printed < bk_env.count)) {
-		print_hists(NULL);
-		err = opt.err;
-	}
 
 cleanup:
 	gouprobe_links_destroy(&links);

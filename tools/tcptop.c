@@ -33,8 +33,7 @@ static struct {
 	enum sort_by sort;
 	long rows;
 	int fd;			/* of the flows map */
-	long printed;		/* refreshes printed */
-	int err;		/* of a refresh, which ends the loop */
+	long printed;		/* refreshes printed, for the blank line between them */
 	bool clear;		/* clear the screen before each refresh */
 } opt = { .rows = 20 };
 
@@ -181,7 +180,7 @@ static int refresh(void *ctx)
 	err = take_flows(&rows, &n);
 	if (err) {
 		bk_set_error("cannot read the connections: %s", strerror(-err));
-		return opt.err = err;
+		return err;
 	}
 	qsort(rows, n, sizeof(*rows), by_bytes);
 	if (bk_env.json) {
@@ -259,13 +258,8 @@ int main(int argc, char **argv)
 	loop.interval_s = bk_env.interval_s;
 	loop.count = bk_env.count;
 	loop.on_interval = refresh;
+	loop.final_interval = true;
 	err = bk_run(&loop);
-	if (!err)
-		err = opt.err;
-
-	/* Ended by a signal: the bytes of the unfinished interval too. */
-	if (!err && (bk_env.count <= 0 || opt.printed < bk_env.count))
-		err = refresh(NULL);
 
 cleanup:
 	tcptop_bpf__destroy(skel);

@@ -200,10 +200,8 @@ int main(int argc, char **argv)
 	loop.count = bk_env.count;
 	loop.on_interval = print_interval;
 	loop.ctx = &st;
+	loop.final_interval = true;
 	err = bk_run(&loop);
-	if (!err && (bk_exiting || (loop.duration_s > 0 && bk_now_ns() - st.last_ns > 1000000)))
-		err = print_interval(&st);
-	fflush(stdout);
 
 cleanup:
 	free(st.percpu);
