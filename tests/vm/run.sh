@@ -7,9 +7,11 @@
 #
 # For each kernel: fetch its Debian package once (cached in $OUTPUT/vm/LABEL),
 # build an initramfs with busybox, bash, the host tools the tests use, the
-# built tools and the tests (rebuilt every run), boot it with QEMU (software
-# emulation), and split the serial console into one log per test file:
-# LOGDIR/vm/LABEL/<file>.log. stdout gets one line per test file,
+# built tools and the tests (rebuilt every run), boot it in QEMU (software
+# emulation; BPFKIT_VM_SHARDS VMs side by side, each running its share of the
+# files one at a time, see tests/vm/init), and split the serial consoles into
+# one log per test file: LOGDIR/vm/LABEL/<file>.log. stdout gets one line per
+# test file,
 #
 #   RESULT <kernel-label> vm/integration/<file> <log>
 #
@@ -23,12 +25,16 @@
 #   BPFKIT_VM_KERNELS         labels to run, space-separated (all of tests/vm/kernels)
 #   BPFKIT_VM_TIMEOUT         seconds for all VMs together (540)
 #   BPFKIT_VM_FILE_TIMEOUT    seconds for one test file (300)
+#   BPFKIT_VM_SHARDS          VMs per kernel run side by side, each with part of
+#                             the files (2: one emulated VM keeps about one host
+#                             core busy, the tests in it running one at a time)
+#   BPFKIT_VM_APPEND          more kernel command line (e.g. loglevel=7)
 #   BPFKIT_VM_TESTS           folder whose *.sh replace tests/integration/*.sh in
 #                             the VM, to develop this runner
 #   BPFKIT_VM_LOCK            lock file that serializes VM runs on this machine
 #                             (/tmp/bpfkit-vm.lock): runs that share $OUTPUT/vm
-#                             would clobber each other, and two emulated VMs on two
-#                             cores make both too slow for their time limits
+#                             would clobber each other, and more busy emulated
+#                             VMs than cores make each too slow for its limits
 set -u -o pipefail
 cd "$(dirname "$0")/../.." || exit 1
 
@@ -39,6 +45,7 @@ CACHE=$OUTPUT/vm
 TESTS_SRC=${BPFKIT_VM_TESTS:-tests/integration}
 VM_TIMEOUT=${BPFKIT_VM_TIMEOUT:-540}
 FILE_TIMEOUT=${BPFKIT_VM_FILE_TIMEOUT:-300}
+SHARDS=${BPFKIT_VM_SHARDS:-2}
 # Modules the tests need, loaded at boot with their dependencies (veth: tests
 # that build a network between namespaces).
 MODULES="veth"
@@ -292,7 +299,7 @@ build_initramfs() {
 
 	cp tests/vm/init "$R/init"
 	chmod 0755 "$R/init"
-	cp "$CACHE/$label/tests.list" "$R/etc/bpfkit-vm/tests"
+	assign_shards "$label"
 	# The guest's clock starts a few seconds after QEMU: the deadline keeps a margin
 	# so that the last file ends and the results come out before QEMU is killed.
 	printf 'FILE_TIMEOUT=%s\nDEADLINE=%s\n' "$FILE_TIMEOUT" $((QEMU_TIMEOUT - 30)) \
@@ -303,8 +310,29 @@ build_initramfs() {
 		{ runner_failed "writing the initramfs for kernel $label failed."; return 1; }
 }
 
+# assign_shards LABEL: splits the test files over NSHARDS VMs, longest first
+# onto the least loaded VM, by the durations of the last run (30 s if unknown);
+# writes $R/etc/bpfkit-vm/tests.N.
+assign_shards() {
+	local label=$1 i
+	NSHARDS=$(grep -c . "$CACHE/$label/tests.list")
+	[ "$NSHARDS" -gt "$SHARDS" ] && NSHARDS=$SHARDS
+	touch "$CACHE/$label/durations"
+	awk 'FILENAME == ARGV[1] { d[$1] = $2; next } { print ($1 in d ? d[$1] : 30), $1 }' \
+		"$CACHE/$label/durations" "$CACHE/$label/tests.list" | sort -k1,1nr -k2 |
+		awk -v n="$NSHARDS" -v dir="$W" '{
+			best = 0
+			for (i = 1; i < n; i++) if (load[i] < load[best]) best = i
+			load[best] += $1
+			print $2 >(dir "/tests." best)
+		}'
+	for ((i = 0; i < NSHARDS; i++)); do
+		sort "$W/tests.$i" >"$R/etc/bpfkit-vm/tests.$i"
+	done
+}
+
 # split_console LABEL CONSOLE: one log per section of the console, and
-# LOGS/status with "FILE begun", "FILE STATUS TIMEDOUT SECONDS" or "FILE notrun".
+# LOGS/status with "FILE begun", "FILE STATUS TIMEDOUT SECONDS LIMIT" or "FILE notrun".
 split_console() {
 	# Serial consoles end lines with CR, and firmware and kernel emit escape sequences.
 	sed -e 's/\r$//' -e 's/\x1b\[[0-9;?]*[a-zA-Z]//g' -e 's/\x1b[a-zA-Z]//g' <"$2" | awk -v dir="$LOGS" '
@@ -318,8 +346,8 @@ split_console() {
 		next
 	}
 	/^=== BPFKIT-VM END / {
-		sub(/status=/, "", $5); sub(/timedout=/, "", $6); sub(/seconds=/, "", $7)
-		print $4, $5, $6, $7 >(dir "/status")
+		sub(/status=/, "", $5); sub(/timedout=/, "", $6); sub(/seconds=/, "", $7); sub(/limit=/, "", $8)
+		print $4, $5, $6, $7, $8 >(dir "/status")
 		close(out); inside = 0
 		next
 	}
@@ -338,7 +366,7 @@ split_console() {
 
 # run_kernel LABEL REGEX: everything for one kernel; prints the RESULT lines.
 run_kernel() {
-	local label=$1 regex=$2 t0 t_build t_vm rc f name log st boot
+	local label=$1 regex=$2 t0 t_build t_vm rc f name log st boot i pids rcs
 	LOGS=$LOGDIR/vm/$label
 	rm -rf "$LOGS"
 	mkdir -p "$LOGS"
@@ -351,20 +379,36 @@ run_kernel() {
 		"($(du -sm "$R" | cut -f1) MB unpacked) built in $t_build s"
 
 	t0=$(now)
-	rc=0
-	timeout -k 10 "$QEMU_TIMEOUT" qemu-system-x86_64 -cpu max -m 2G -smp 2 -nographic -no-reboot \
-		-nic none -kernel "$KROOT/boot/vmlinuz-$KVER" -initrd "$CACHE/$label/initramfs.cpio.gz" \
-		-append "console=ttyS0 quiet panic=-1" </dev/null >"$LOGS/console.log" 2>"$LOGS/qemu.err" || rc=$?
+	pids=()
+	for ((i = 0; i < NSHARDS; i++)); do
+		timeout -k 10 "$QEMU_TIMEOUT" qemu-system-x86_64 -cpu max -m 2G -smp 2 -nographic -no-reboot \
+			-nic none -kernel "$KROOT/boot/vmlinuz-$KVER" -initrd "$CACHE/$label/initramfs.cpio.gz" \
+			-append "console=ttyS0 quiet panic=-1 bpfkit.shard=$i ${BPFKIT_VM_APPEND:-}" \
+			</dev/null >"$LOGS/console-$i.log" 2>"$LOGS/qemu-$i.err" &
+		pids+=($!)
+	done
+	rcs=()
+	for ((i = 0; i < NSHARDS; i++)); do
+		rc=0
+		wait "${pids[i]}" || rc=$?
+		rcs+=("$rc")
+	done
 	t_vm=$(secs_since "$t0")
-	split_console "$label" "$LOGS/console.log"
+	# Each VM's sections are whole, so the consoles can be read one after the other.
+	cat "$LOGS"/console-*.log >"$W/console"
+	split_console "$label" "$W/console"
 	touch "$LOGS/status"
+	# What this run took per file places the files on the VMs next time.
+	awk 'FILENAME == ARGV[1] { if (NF == 5 && $1 ~ /^tests\//) d[$1] = $4; next }
+		!($1 in d) { print } END { for (f in d) print f, d[f] }' \
+		"$LOGS/status" "$CACHE/$label/durations" >"$W/durations"
+	mv "$W/durations" "$CACHE/$label/durations"
 	grep '^bpfkit-vm: ' "$LOGS/status" | sed "s/^/vm: kernel $label: /" >&2
-	if grep -qE '(BUG|WARNING|Oops|general protection fault|INFO: task .* blocked)' "$LOGS/dmesg.log" 2>/dev/null; then
-		say "kernel $label: the kernel complained during the tests, see $LOGS/dmesg.log:" \
-			"$(grep -m1 -E '(BUG|WARNING|Oops|general protection fault|INFO: task .* blocked)' "$LOGS/dmesg.log")"
-	fi
-	boot=$(sed -n 's/^BOOTED //p' "$LOGS/status")
-	say "kernel $label: /init started at ${boot:-?} s guest uptime; QEMU ran $t_vm s (exit status $rc)"
+	f=$(grep -m1 -E '(BUG|WARNING|Oops|general protection fault|INFO: task .* blocked)' "$LOGS"/dmesg-*.log 2>/dev/null)
+	[ -z "$f" ] || say "kernel $label: the kernel complained during the tests: $f"
+	boot=$(sed -n 's/^BOOTED //p' "$LOGS/status" | sort -n | tail -1)
+	say "kernel $label: $NSHARDS VMs; /init started at ${boot:-?} s guest uptime;" \
+		"QEMU ran $t_vm s (exit status ${rcs[*]})"
 
 	while read -r f; do
 		name=${f#tests/}
@@ -372,8 +416,10 @@ run_kernel() {
 		st=$(awk -v f="$f" '$1 == f && $2 != "begun"' "$LOGS/status" | tail -1)
 		touch "$log"
 		set -- $st
-		if [ $# -eq 4 ]; then
-			if [ "$3" = 1 ]; then
+		if [ $# -eq 5 ]; then
+			if [ "$3" = 1 ] && [ "$5" -lt "$FILE_TIMEOUT" ]; then
+				echo "FAIL $name: stopped after $4 s: the VM time budget ($QEMU_TIMEOUT s) ran out" >>"$log"
+			elif [ "$3" = 1 ]; then
 				echo "FAIL $name: timed out after $4 s" >>"$log"
 			elif [ "$2" != 0 ] && ! grep -q '^FAIL ' "$log"; then
 				echo "FAIL $name: exited with status $2" >>"$log"
@@ -381,23 +427,26 @@ run_kernel() {
 		elif [ "${2:-}" = notrun ]; then
 			echo "FAIL $name: not run: the VM time budget ($QEMU_TIMEOUT s) was used up" >>"$log"
 		elif grep -qx "$f begun" "$LOGS/status"; then
-			echo "FAIL $name: the VM stopped while this file ran (see $LOGS/console.log)" >>"$log"
+			echo "FAIL $name: the VM stopped while this file ran (see $LOGS/console-*.log)" >>"$log"
 		else
-			echo "FAIL $name: not run: the VM stopped before it (see $LOGS/console.log)" >>"$log"
+			echo "FAIL $name: not run: the VM stopped before it (see $LOGS/console-*.log)" >>"$log"
 		fi
 		echo "RESULT $label vm/$name $log"
 	done <"$CACHE/$label/tests.list"
 
-	if ! grep -qx DONE "$LOGS/status"; then
-		if [ -z "$boot" ]; then
-			runner_failed "the $label VM did not boot (QEMU exit status $rc): see $LOGS/console.log and $LOGS/qemu.err."
+	for ((i = 0; i < NSHARDS; i++)); do
+		f=$LOGS/console-$i.log
+		rc=${rcs[i]}
+		grep -aq '=== BPFKIT-VM DONE' "$f" && continue
+		if ! grep -aq '=== BPFKIT-VM BOOTED' "$f"; then
+			runner_failed "a $label VM did not boot (QEMU exit status $rc): see $f and $LOGS/qemu-$i.err."
 		elif [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
-			runner_failed "the $label VM did not finish within $QEMU_TIMEOUT s: see $LOGS/console.log."
+			runner_failed "a $label VM did not finish within $QEMU_TIMEOUT s: see $f."
 		else
-			runner_failed "the $label VM stopped before the end of the tests (QEMU exit status $rc): see $LOGS/console.log."
+			runner_failed "a $label VM stopped before the end of its tests (QEMU exit status $rc): see $f."
 		fi
 		return 1
-	fi
+	done
 }
 
 # The test files, as paths inside the VM's work tree.
