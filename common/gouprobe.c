@@ -229,28 +229,9 @@ int gouprobe_ret_offsets(const struct gouprobe *gp, const struct gofunc *f, uint
 	return 0;
 }
 
-static int keep(struct gouprobe_links *l, struct bpf_link *link)
-{
-	struct bpf_link **tmp;
-
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 64;
-
-		tmp = realloc(l->link, cap * sizeof(*tmp));
-		if (!tmp) {
-			bpf_link__destroy(link);
-			return -ENOMEM;
-		}
-		l->link = tmp;
-		l->cap = cap;
-	}
-	l->link[l->n++] = link;
-	return 0;
-}
-
 /* A plain uprobe (never a uretprobe) at file offset off with cookie. */
 static int probe(const struct gouprobe *gp, struct bpf_program *prog, uint64_t off,
-		 uint64_t cookie, const char *fname, struct gouprobe_links *l)
+		 uint64_t cookie, const char *fname, struct bk_links *l)
 {
 	LIBBPF_OPTS(bpf_uprobe_opts, opts, .retprobe = false, .bpf_cookie = cookie);
 	struct bpf_link *link;
@@ -268,12 +249,12 @@ static int probe(const struct gouprobe *gp, struct bpf_program *prog, uint64_t o
 				     : "");
 		return err;
 	}
-	return keep(l, link);
+	return bk_links_add(l, link);
 }
 
 int gouprobe_attach(const struct gouprobe *gp, const struct gofunc *f, uint32_t index,
 		    struct bpf_program *entry_prog, struct bpf_program *ret_prog,
-		    struct gouprobe_links *links, size_t *nrets)
+		    struct bk_links *links, size_t *nrets)
 {
 	uint64_t entry, *rets = NULL;
 	size_t n = 0;
@@ -306,13 +287,4 @@ int gouprobe_attach(const struct gouprobe *gp, const struct gofunc *f, uint32_t 
 out:
 	free(rets);
 	return err;
-}
-
-void gouprobe_links_destroy(struct gouprobe_links *l)
-{
-	while (l->n > 0)
-		bpf_link__destroy(l->link[--l->n]);
-	free(l->link);
-	l->link = NULL;
-	l->cap = 0;
 }

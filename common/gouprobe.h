@@ -17,7 +17,7 @@
  *
  *	struct gouprobe *gp;
  *	struct gofunc *fs;
- *	struct gouprobe_links links = {};
+ *	struct bk_links links = {};
  *	size_t n;
  *
  *	err = gouprobe_open(path, pid, -1, &gp);          path or pid
@@ -28,7 +28,7 @@
  *	for (i = 0; i < n; i++)
  *		err = gouprobe_attach(gp, &fs[i], i, prog, prog, &links);
  *	... run ...
- *	gouprobe_links_destroy(&links);
+ *	bk_links_destroy(&links);
  *	free(fs);
  *	gouprobe_close(gp);
  *
@@ -44,6 +44,7 @@
 #include <sys/types.h>
 #include <bpf/libbpf.h>
 #include "gobin.h"
+#include "links.h"
 #include "goroutine.h"
 
 struct gouprobe; /* opaque: a Go target opened for probing */
@@ -84,11 +85,6 @@ int gouprobe_match(const struct gouprobe *gp, const char *glob, size_t max,
 		   struct gofunc **funcs, size_t *n);
 
 /* Every link attached, destroyed together at cleanup (before the skeleton). */
-struct gouprobe_links {
-	struct bpf_link **link;
-	size_t n, cap;
-};
-
 /*
  * Attaches entry_prog at the entry of f with cookie GO_COOKIE(index, 0) and
  * ret_prog at every RET instruction of f with GO_COOKIE(index, 1), both as
@@ -100,12 +96,11 @@ struct gouprobe_links {
  */
 int gouprobe_attach(const struct gouprobe *gp, const struct gofunc *f, uint32_t index,
 		    struct bpf_program *entry_prog, struct bpf_program *ret_prog,
-		    struct gouprobe_links *links, size_t *nrets);
+		    struct bk_links *links, size_t *nrets);
 
 /* The RET sites of f as uprobe file offsets (malloc()ed; free() it). */
 int gouprobe_ret_offsets(const struct gouprobe *gp, const struct gofunc *f, uint64_t **offs,
 			 size_t *n);
 
-void gouprobe_links_destroy(struct gouprobe_links *links);
 
 #endif

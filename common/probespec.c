@@ -388,25 +388,9 @@ bool probe_kprobes_available(void)
 	       !access("/sys/kernel/tracing/kprobe_events", F_OK);
 }
 
-static int keep(struct probe_links *l, struct bpf_link *link)
-{
-	struct bpf_link **p;
-
-	if (!link)
-		return -errno;
-	p = realloc(l->link, (l->n + 1) * sizeof(*p));
-	if (!p) {
-		bpf_link__destroy(link);
-		return -ENOMEM;
-	}
-	l->link = p;
-	l->link[l->n++] = link;
-	return 0;
-}
-
 /* One kprobe.multi link for all kernel functions, their indexes as cookies. */
 static int attach_kprobe_multi(const struct probe_set *set, struct bpf_program *prog,
-			       bool retprobe, struct probe_links *l)
+			       bool retprobe, struct bk_links *l)
 {
 	const char **syms = calloc(set->n, sizeof(*syms));
 	__u64 *cookies = calloc(set->n, sizeof(*cookies));
@@ -419,7 +403,7 @@ static int attach_kprobe_multi(const struct probe_set *set, struct bpf_program *
 		}
 		LIBBPF_OPTS(bpf_kprobe_multi_opts, opts, .syms = syms, .cookies = cookies,
 			    .cnt = set->n, .retprobe = retprobe);
-		err = keep(l, bpf_program__attach_kprobe_multi_opts(prog, NULL, &opts));
+		err = bk_links_add(l, bpf_program__attach_kprobe_multi_opts(prog, NULL, &opts));
 	}
 	free(syms);
 	free(cookies);
@@ -427,13 +411,13 @@ static int attach_kprobe_multi(const struct probe_set *set, struct bpf_program *
 }
 
 int probe_set_attach(const struct probe_set *set, struct bpf_program *prog, pid_t pid,
-		     bool retprobe, struct probe_links *l)
+		     bool retprobe, struct bk_links *l)
 {
 	size_t attached = 0;
 	int err = 0;
 
 	if (set->kind == PROBESPEC_KFUNC && bpf_program__type(prog) == BPF_PROG_TYPE_TRACING) {
-		err = set->n == 1 ? keep(l, bpf_program__attach_trace(prog)) : -E2BIG;
+		err = set->n == 1 ? bk_links_add(l, bpf_program__attach_trace(prog)) : -E2BIG;
 		if (err)
 			bk_set_error("cannot attach %s to %s: %s", bpf_program__name(prog),
 				     set->p[0].name, strerror(-err));
@@ -455,12 +439,12 @@ int probe_set_attach(const struct probe_set *set, struct bpf_program *prog, pid_
 			char cat[256];
 
 			snprintf(cat, sizeof(cat), "%.*s", (int)strcspn(name, ":"), name);
-			err = keep(l, bpf_program__attach_tracepoint_opts(
+			err = bk_links_add(l, bpf_program__attach_tracepoint_opts(
 					      prog, cat, name + strlen(cat) + 1, &opts));
 		} else if (set->kind == PROBESPEC_KFUNC) {
 			LIBBPF_OPTS(bpf_kprobe_opts, opts, .bpf_cookie = i, .retprobe = retprobe);
 
-			err = keep(l, bpf_program__attach_kprobe_opts(prog, name, &opts));
+			err = bk_links_add(l, bpf_program__attach_kprobe_opts(prog, name, &opts));
 			/* Some listed functions cannot be probed (notrace, blacklisted). */
 			if (err && err != -ENOMEM) {
 				bk_info(1, "skipping kernel function %s: %s", name, strerror(-err));
@@ -471,7 +455,7 @@ int probe_set_attach(const struct probe_set *set, struct bpf_program *prog, pid_
 			LIBBPF_OPTS(bpf_uprobe_opts, opts, .bpf_cookie = i, .retprobe = retprobe);
 
 			/* libbpf: -1 is every process, 0 would be ourselves. */
-			err = keep(l, bpf_program__attach_uprobe_opts(prog, pid > 0 ? pid : -1, set->path,
+			err = bk_links_add(l, bpf_program__attach_uprobe_opts(prog, pid > 0 ? pid : -1, set->path,
 								       set->p[i].offset, &opts));
 		} else {
 			err = -EOPNOTSUPP;
@@ -489,12 +473,4 @@ int probe_set_attach(const struct probe_set *set, struct bpf_program *prog, pid_
 		return -ENOENT;
 	}
 	return 0;
-}
-
-void probe_links_destroy(struct probe_links *l)
-{
-	while (l->n > 0)
-		bpf_link__destroy(l->link[--l->n]);
-	free(l->link);
-	l->link = NULL;
 }

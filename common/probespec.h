@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 #include <bpf/libbpf.h>
+#include "links.h"
 
 enum probespec_kind {
 	PROBESPEC_UFUNC,	/* functions of a binary */
@@ -76,11 +77,6 @@ long probe_list(FILE *f, const char *pattern, pid_t pid);
 /* Whether this kernel has kprobes at all. */
 bool probe_kprobes_available(void);
 
-struct probe_links {
-	struct bpf_link **link;
-	size_t n;
-};
-
 /*
  * Attaches prog to every probe of set, cookie = the probe's index (pid > 0:
  * uprobes of that process only). Kernel functions go through one kprobe.multi
@@ -91,7 +87,6 @@ struct probe_links {
  * retprobe: return probes (UFUNC, KFUNC).
  */
 int probe_set_attach(const struct probe_set *set, struct bpf_program *prog, pid_t pid,
-		     bool retprobe, struct probe_links *l);
-void probe_links_destroy(struct probe_links *l);
+		     bool retprobe, struct bk_links *l);
 
 #endif

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include "attach.h"
+#include "links.h"
 #include "log.h"
 #include "opts.h"
 #include "setup.h"
@@ -203,7 +204,8 @@ int bk_attach(struct bpf_object_skeleton *s)
 	}
 	bk_log_hold(false);
 	/* Tests wait for this line; it also says which path a tool took. */
-	bk_info(1, "attached via %s (%d programs)", bk_attach_path ? bk_attach_path : kind, n);
+	bk_info(1, "attached via %s (%zu links)", bk_attach_path ? bk_attach_path : kind,
+		n + bk_links_held);
 	return 0;
 }
 

@@ -6,21 +6,16 @@
 #include "log.h"
 #include "uprobes.h"
 
-static int keep(struct bk_uprobe_links *l, struct bpf_link *link, const char *what,
-		const char *path)
+static int keep(struct bk_links *l, struct bpf_link *link, const char *what, const char *path)
 {
-	int err;
+	int err = bk_links_add(l, link);
 
-	if (!link) {
-		err = -errno;
+	if (err)
 		bk_set_error("cannot attach to %s in %s: %s", what, path, strerror(-err));
-		return err;
-	}
-	l->link[l->n++] = link;
-	return 0;
+	return err;
 }
 
-int bk_uprobe_attach(struct bk_uprobe_links *l, struct bpf_program *prog, pid_t pid,
+int bk_uprobe_attach(struct bk_links *l, struct bpf_program *prog, pid_t pid,
 		     const char *path, const char *func, bool retprobe)
 {
 	LIBBPF_OPTS(bpf_uprobe_opts, opts, .retprobe = retprobe);
@@ -28,10 +23,6 @@ int bk_uprobe_attach(struct bk_uprobe_links *l, struct bpf_program *prog, pid_t 
 	uint64_t off;
 	int err;
 
-	if (l->n >= BK_UPROBE_LINKS) {
-		bk_set_error("too many uprobes (at most %d)", BK_UPROBE_LINKS);
-		return -E2BIG;
-	}
 	err = elfsym_open(path, &f);
 	if (err) {
 		bk_set_error("cannot read the ELF file %s: %s", path, strerror(-err));
@@ -49,22 +40,12 @@ int bk_uprobe_attach(struct bk_uprobe_links *l, struct bpf_program *prog, pid_t 
 		    func, path);
 }
 
-int bk_usdt_attach(struct bk_uprobe_links *l, struct bpf_program *prog, pid_t pid,
+int bk_usdt_attach(struct bk_links *l, struct bpf_program *prog, pid_t pid,
 		   const char *path, const char *provider, const char *name)
 {
 	char what[256];
 
-	if (l->n >= BK_UPROBE_LINKS) {
-		bk_set_error("too many probes (at most %d)", BK_UPROBE_LINKS);
-		return -E2BIG;
-	}
 	snprintf(what, sizeof(what), "USDT probe %s:%s", provider, name);
 	return keep(l, bpf_program__attach_usdt(prog, pid > 0 ? pid : -1, path, provider, name, NULL),
 		    what, path);
-}
-
-void bk_uprobe_links_destroy(struct bk_uprobe_links *l)
-{
-	while (l->n > 0)
-		bpf_link__destroy(l->link[--l->n]);
 }

@@ -10,13 +10,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 #include <bpf/libbpf.h>
-
-#define BK_UPROBE_LINKS 32
-
-struct bk_uprobe_links {
-	struct bpf_link *link[BK_UPROBE_LINKS];
-	int n;
-};
+#include "links.h"
 
 /*
  * Attaches prog at the entry (or, with retprobe, the return) of function
@@ -24,14 +18,11 @@ struct bk_uprobe_links {
  * the file has no such function, -E2BIG when the set is full; the sentence
  * for bk_report() names the file and the function.
  */
-int bk_uprobe_attach(struct bk_uprobe_links *l, struct bpf_program *prog, pid_t pid,
+int bk_uprobe_attach(struct bk_links *l, struct bpf_program *prog, pid_t pid,
 		     const char *path, const char *func, bool retprobe);
 
 /* Attaches prog to USDT provider:name of path (pid > 0: that process only). */
-int bk_usdt_attach(struct bk_uprobe_links *l, struct bpf_program *prog, pid_t pid,
+int bk_usdt_attach(struct bk_links *l, struct bpf_program *prog, pid_t pid,
 		   const char *path, const char *provider, const char *name);
-
-/* Destroys every link (before the skeleton). */
-void bk_uprobe_links_destroy(struct bk_uprobe_links *l);
 
 #endif

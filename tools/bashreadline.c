@@ -177,7 +177,7 @@ static int find_readline(char *path, size_t len)
 
 int main(int argc, char **argv)
 {
-	struct bk_uprobe_links links = {};
+	struct bk_links links = {};
 	struct bk_loop loop = {};
 	struct bashreadline_bpf *skel = NULL;
 	char target[PATH_MAX];
@@ -240,7 +240,7 @@ int main(int argc, char **argv)
 
 cleanup:
 	bk_loop_free(&loop);
-	bk_uprobe_links_destroy(&links);
+	bk_links_destroy(&links);
 	bashreadline_bpf__destroy(skel);
 	return bk_exit(err);
 }

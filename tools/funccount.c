@@ -206,7 +206,7 @@ static int match(const struct probespec *ps, struct probe_set *set)
 }
 
 /* Attaches to every probe; kernel functions by kprobe.multi, else kprobes. */
-static int attach_probes(struct funccount_bpf *skel, struct state *s, struct probe_links *l)
+static int attach_probes(struct funccount_bpf *skel, struct state *s, struct bk_links *l)
 {
 	int err;
 
@@ -242,7 +242,7 @@ static int alloc_state(struct state *s)
 int main(int argc, char **argv)
 {
 	struct funccount_bpf *skel = NULL;
-	struct probe_links links = {};
+	struct bk_links links = {};
 	struct probespec *ps = &opt.ps;
 	struct bk_loop loop = {};
 	struct state st = {};
@@ -324,7 +324,7 @@ int main(int argc, char **argv)
 	err = bk_run(&loop);
 
 cleanup:
-	probe_links_destroy(&links);
+	bk_links_destroy(&links);
 	funccount_bpf__destroy(skel);
 	free(st.percpu);
 	free(st.seen);

@@ -228,7 +228,7 @@ static const char *choose(const struct probe_set *set, int *err)
 int main(int argc, char **argv)
 {
 	struct funclatency_bpf *skel = NULL;
-	struct probe_links links = {};
+	struct bk_links links = {};
 	struct bk_loop loop = {};
 	struct state st = {};
 	const char *path = NULL;
@@ -317,7 +317,7 @@ int main(int argc, char **argv)
 	err = bk_run(&loop);
 
 cleanup:
-	probe_links_destroy(&links);
+	bk_links_destroy(&links);
 	funclatency_bpf__destroy(skel);
 	free(st.seen);
 	probe_set_free(&st.set);

@@ -126,7 +126,7 @@ static int find_libc(char *path, size_t len)
 
 /* Entry uprobes on each function the libc has, the shared uretprobe on each. */
 static int attach_lookups(struct gethostlatency_bpf *skel, const char *libc,
-			  struct bk_uprobe_links *links)
+			  struct bk_links *links)
 {
 	struct bpf_program *entry[] = {
 		[GETHOSTLATENCY_GETADDRINFO] = skel->progs.handle_getaddrinfo,
@@ -157,7 +157,7 @@ static int attach_lookups(struct gethostlatency_bpf *skel, const char *libc,
 
 int main(int argc, char **argv)
 {
-	struct bk_uprobe_links links = {};
+	struct bk_links links = {};
 	struct bk_loop loop = {};
 	struct gethostlatency_bpf *skel = NULL;
 	char libc[PATH_MAX];
@@ -219,7 +219,7 @@ int main(int argc, char **argv)
 
 cleanup:
 	bk_loop_free(&loop);
-	bk_uprobe_links_destroy(&links);
+	bk_links_destroy(&links);
 	gethostlatency_bpf__destroy(skel);
 	return bk_exit(err);
 }

@@ -179,7 +179,7 @@ static int print_hists(void *ctx)
 
 /* Entry and RET probes on every matching function. */
 static int attach_funcs(struct gofunclat_bpf *skel, struct gouprobe *gp,
-			struct gouprobe_links *links)
+			struct bk_links *links)
 {
 	size_t nrets, total = 0;
 	int err;
@@ -200,7 +200,7 @@ static int attach_funcs(struct gofunclat_bpf *skel, struct gouprobe *gp,
 
 int main(int argc, char **argv)
 {
-	struct gouprobe_links links = {};
+	struct bk_links links = {};
 	struct gofunclat_bpf *skel = NULL;
 	struct gouprobe *gp = NULL;
 	struct bk_loop loop = {};
@@ -270,7 +270,7 @@ int main(int argc, char **argv)
 	err = bk_run(&loop);
 
 cleanup:
-	gouprobe_links_destroy(&links);
+	bk_links_destroy(&links);
 	gofunclat_bpf__destroy(skel);
 	free(opt.funcs);
 	gouprobe_close(gp);

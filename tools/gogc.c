@@ -269,7 +269,7 @@ static int open_target(void)
 }
 
 /* Entry probes on the first three, RET probes on startTheWorldWithSema. */
-static int attach_funcs(struct gogc_bpf *skel, struct gouprobe_links *links)
+static int attach_funcs(struct gogc_bpf *skel, struct bk_links *links)
 {
 	struct bpf_program *entry[NFUNCS] = { skel->progs.handle_gc_start,
 		skel->progs.handle_gc_cycle, skel->progs.handle_stw, NULL };
@@ -294,7 +294,7 @@ static int attach_funcs(struct gogc_bpf *skel, struct gouprobe_links *links)
 
 int main(int argc, char **argv)
 {
-	struct gouprobe_links links = {};
+	struct bk_links links = {};
 	struct gogc_bpf *skel = NULL;
 	struct bk_loop loop = {};
 	int err;
@@ -358,7 +358,7 @@ int main(int argc, char **argv)
 
 cleanup:
 	bk_loop_free(&loop);
-	gouprobe_links_destroy(&links);
+	bk_links_destroy(&links);
 	gogc_bpf__destroy(skel);
 	gouprobe_close(opt.gp);
 	return bk_exit(err);

@@ -401,7 +401,7 @@ static int open_target(void)
 
 int main(int argc, char **argv)
 {
-	struct gouprobe_links links = {};
+	struct bk_links links = {};
 	struct gospawn_bpf *skel = NULL;
 	struct bk_loop loop = {};
 	size_t nrets = 0;
@@ -483,7 +483,7 @@ int main(int argc, char **argv)
 
 cleanup:
 	bk_loop_free(&loop);
-	gouprobe_links_destroy(&links);
+	bk_links_destroy(&links);
 	gospawn_bpf__destroy(skel);
 	gouprobe_close(opt.gp);
 	if (opt.exe_fd >= 0)

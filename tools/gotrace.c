@@ -753,7 +753,7 @@ static int list_funcs(struct gouprobe *gp)
 
 /* The string registers of each function, then entry and RET probes. */
 static int attach_funcs(struct gotrace_bpf *skel, struct gouprobe *gp,
-			struct gouprobe_links *links)
+			struct bk_links *links)
 {
 	int fd = bpf_map__fd(skel->maps.specs), err;
 	size_t nrets, total = 0;
@@ -788,7 +788,7 @@ static int attach_funcs(struct gotrace_bpf *skel, struct gouprobe *gp,
 
 int main(int argc, char **argv)
 {
-	struct gouprobe_links links = {};
+	struct bk_links links = {};
 	struct gotrace_bpf *skel = NULL;
 	struct gouprobe *gp = NULL;
 	struct bk_loop loop = {};
@@ -873,7 +873,7 @@ int main(int argc, char **argv)
 
 cleanup:
 	bk_loop_free(&loop);
-	gouprobe_links_destroy(&links);
+	bk_links_destroy(&links);
 	gotrace_bpf__destroy(skel);
 	free(opt.funcs);
 	for (size_t i = 0; i < opt.nfuncs; i++)

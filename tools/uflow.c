@@ -249,7 +249,7 @@ static int find_python(char *path, size_t len)
 
 int main(int argc, char **argv)
 {
-	struct bk_uprobe_links links = {};
+	struct bk_links links = {};
 	struct bk_loop loop = {};
 	struct uflow_bpf *skel = NULL;
 	char python[PATH_MAX];
@@ -320,7 +320,7 @@ int main(int argc, char **argv)
 
 cleanup:
 	bk_loop_free(&loop);
-	bk_uprobe_links_destroy(&links);
+	bk_links_destroy(&links);
 	uflow_bpf__destroy(skel);
 	return bk_exit(err);
 }
