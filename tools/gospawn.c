@@ -38,7 +38,6 @@ static struct {
 	struct gofunc newproc1;
 	int exe_fd;		/* the binary, to read wrapper code */
 	int counts_fd;
-	long printed;		/* intervals printed */
 	int err;
 } opt = { .goid_offset = -1, .exe_fd = -1 };
 
@@ -367,7 +366,6 @@ static int print_counts(void *ctx)
 			       rows[k].site);
 	}
 	fflush(stdout);
-	opt.printed++;
 	return 0;
 }
 
@@ -477,9 +475,8 @@ int main(int argc, char **argv)
 		print_header();
 
 	/* Until Ctrl-C, SIGTERM, -d or count intervals. */
+	loop.final_interval = true;
 	err = bk_run(&loop);
-	if (!err && opt.count && (bk_env.count <= 0 || opt.printed < bk_env.count))
-		print_counts(NULL);
 
 cleanup:
 	bk_loop_free(&loop);
