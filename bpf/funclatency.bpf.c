@@ -54,9 +54,7 @@ static __always_inline int leave(__u32 func)
 	h = bpf_map_lookup_elem(&hists, &func);
 	if (!h)
 		return 0;
-	__sync_fetch_and_add(&h->count, 1);
-	__sync_fetch_and_add(&h->total_ns, delta);
-	__sync_fetch_and_add(&h->slots[bk_log2_slot(delta / targ_unit_ns)], 1);
+	bk_hist_add(h, delta, targ_unit_ns);
 	return 0;
 }
 

@@ -19,4 +19,15 @@ static __always_inline __u32 bk_log2_slot(__u64 v)
 	return r >= BK_LOG2_SLOTS ? BK_LOG2_SLOTS - 1 : r;
 }
 
+/*
+ * Adds one latency to a histogram struct with count, total_ns and
+ * slots[BK_LOG2_SLOTS] members (shared by many CPUs: atomic adds).
+ */
+#define bk_hist_add(h, delta_ns, unit_ns)                                       \
+	do {                                                                  \
+		__sync_fetch_and_add(&(h)->count, 1);                         \
+		__sync_fetch_and_add(&(h)->total_ns, (delta_ns));             \
+		__sync_fetch_and_add(&(h)->slots[bk_log2_slot((delta_ns) / (unit_ns))], 1); \
+	} while (0)
+
 #endif

@@ -102,6 +102,29 @@ no_leaks() {
 	else pass "$1"; fi
 }
 
+# named_ids REGEX: the loaded programs whose name matches REGEX, and the links
+# to them, as prog_ids gives them. Tools whose programs have distinctive names
+# check leaks with these: other tools may load theirs at the same time.
+named_ids() {
+	local progs
+	progs=$(bpftool prog show -j | jq -c --arg re "$1" '[.[] | select(.name | test($re)) | .id]')
+	jq -r '.[] | "p\(.)"' <<<"$progs"
+	bpftool link show -j 2>/dev/null | jq -r --argjson p "$progs" '.[] | select(.prog_id | IN($p[])) | "l\(.id)"'
+}
+
+# no_leaks_named NAME REGEX BEFORE: within 3 s, nothing named REGEX is left that
+# was not in BEFORE (named_ids from the start); the kernel frees closed
+# programs a moment after their last fd goes.
+no_leaks_named() {
+	local left i
+	for i in $(seq 1 30); do
+		left=$(comm -13 <(echo "$3") <(named_ids "$2") | tr '\n' ' ')
+		[ -z "$left" ] && break
+		sleep 0.1
+	done
+	expect_eq "$1" "$left" ""
+}
+
 # cgroup2_root: where the cgroup v2 hierarchy is mounted (empty if nowhere).
 cgroup2_root() {
 	awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts

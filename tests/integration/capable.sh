@@ -15,14 +15,8 @@ expect_exit "$T: an unknown --force-path is a usage error" 64 "$BIN/$T" --force-
 expect_exit "$T: --help exits 0" 0 "$BIN/$T" --help
 man_options_match "$T: man page options match --help" $T
 
-# own_ids: this tool's programs and the links to them, as prog_ids gives them
-# (other tools may be loading theirs at the same time).
-own_ids() {
-	local progs
-	progs=$(bpftool prog show -j | jq -c '[.[] | select(.name | startswith("handle_capable")) | .id]')
-	jq -r '.[] | "p\(.)"' <<<"$progs"
-	bpftool link show -j 2>/dev/null | jq -r --argjson p "$progs" '.[] | select(.prog_id | IN($p[])) | "l\(.id)"'
-}
+# Programs of this tool, by name (others may load theirs meanwhile).
+OWN='^handle_capable'
 
 # run_case NAME TOOL-ARGS...: trace capper (-n capper), N granted then N denied binds.
 run_case() {
@@ -39,7 +33,7 @@ count_rows() {
 		'$1 == pid && $2 == "capper" && $3 == 10 && $4 == "CAP_NET_BIND_SERVICE" && $6 == v' "$1" | wc -l
 }
 
-before=$(own_ids)
+before=$(named_ids "$OWN")
 for path in tracepoint fentry kprobe; do
 	if ! "$BIN/$T" --force-path=$path -d 0.1 >/dev/null 2>"$TMP/probe.err"; then
 		if grep -q 'not available on this kernel' "$TMP/probe.err"; then
@@ -121,5 +115,4 @@ el=$(( ($(date +%s%N) - start) / 1000000 ))
 if [ $rc = 0 ] && [ $el -ge 1000 ] && [ $el -lt 5000 ]; then pass "$T: -d 1 ends after a second with 0"
 else fail "$T: -d 1 ends after a second with 0" "rc=$rc after ${el}ms"; fi
 
-after=$(own_ids)
-expect_eq "$T: no BPF program or link is left behind" "$(comm -13 <(echo "$before") <(echo "$after") | tr '\n' ' ')" ""
+no_leaks_named "$T: no BPF program or link is left behind" "$OWN" "$before"

@@ -49,15 +49,9 @@ else
 	skip "$T: --list of USDT probes" "no /usr/bin/python3.11 here"
 fi
 
-# own_ids: this tool's programs and the links to them, as prog_ids gives them
-# (other tools may be loading theirs at the same time).
-own_ids() {
-	local progs
-	progs=$(bpftool prog show -j | jq -c '[.[] | select(.name | test("^handle_hit")) | .id]')
-	jq -r '.[] | "p\(.)"' <<<"$progs"
-	bpftool link show -j 2>/dev/null | jq -r --argjson p "$progs" '.[] | select(.prog_id | IN($p[])) | "l\(.id)"'
-}
-before=$(own_ids)
+# Programs of this tool, by name (others may load theirs meanwhile).
+OWN='^handle_hit'
+before=$(named_ids "$OWN")
 
 # counted NAME CALLEE-ARGS -- TOOL-ARGS...: starts callee waiting, runs the
 # tool on it (PID stands for its PID), lets it run and stops the tool with
@@ -170,9 +164,4 @@ stop_tool INT
 expect_eq "$T: SIGINT prints the summary and exits 0" "$(grep -c '^FUNC' "$TMP/int.out") $TOOL_RC" "1 0"
 
 # The kernel frees a closed program a little later (RCU, perf events): wait.
-for i in $(seq 1 30); do
-	left=$(comm -13 <(echo "$before") <(own_ids) | tr '\n' ' ')
-	[ -z "$left" ] && break
-	sleep 0.1
-done
-expect_eq "$T: no BPF program or link is left behind" "$left" ""
+no_leaks_named "$T: no BPF program or link is left behind" "$OWN" "$before"

@@ -57,15 +57,9 @@ jhist() {
 		| map("\(.[0].low)-\(.[0].high):\(map(.count) | add)") | join(" "))' "$1"
 }
 
-# own_ids: this tool's programs and the links to them, as prog_ids gives them
-# (other tools may be loading theirs at the same time).
-own_ids() {
-	local progs
-	progs=$(bpftool prog show -j | jq -c '[.[] | select(.name | test("^handle_func")) | .id]')
-	jq -r '.[] | "p\(.)"' <<<"$progs"
-	bpftool link show -j 2>/dev/null | jq -r --argjson p "$progs" '.[] | select(.prog_id | IN($p[])) | "l\(.id)"'
-}
-before=$(own_ids)
+# Programs of this tool, by name (others may load theirs meanwhile).
+OWN='^handle_func'
+before=$(named_ids "$OWN")
 
 # A 3 ms sleep can still end late on a loaded machine (callee runs SCHED_FIFO
 # to make that rare): a run whose slots are off is tried again, twice at most.
@@ -152,9 +146,4 @@ retried int_ok int -s 2 -- -p PID "$CALLEE:f_sleep" 60
 expect_eq "$T: SIGTERM prints the interval under way" "$(hist "$TMP/int.out" f_sleep)" "2048-4095:2 "
 
 # The kernel frees a closed program a little later (RCU, perf events): wait.
-for i in $(seq 1 30); do
-	left=$(comm -13 <(echo "$before") <(own_ids) | tr '\n' ' ')
-	[ -z "$left" ] && break
-	sleep 0.1
-done
-expect_eq "$T: no BPF program or link is left behind" "$left" ""
+no_leaks_named "$T: no BPF program or link is left behind" "$OWN" "$before"

@@ -15,14 +15,8 @@ expect_exit "$T: an unknown --force-path is a usage error" 64 "$BIN/$T" --force-
 expect_exit "$T: --help exits 0" 0 "$BIN/$T" --help
 man_options_match "$T: man page options match --help" $T
 
-# own_ids: this tool's programs and the links to them, as prog_ids gives them
-# (other tools may be loading theirs at the same time).
-own_ids() {
-	local progs
-	progs=$(bpftool prog show -j | jq -c '[.[] | select(.name | test("^handle_(mark_victim|oom_kill)")) | .id]')
-	jq -r '.[] | "p\(.)"' <<<"$progs"
-	bpftool link show -j 2>/dev/null | jq -r --argjson p "$progs" '.[] | select(.prog_id | IN($p[])) | "l\(.id)"'
-}
+# Programs of this tool, by name (others may load theirs meanwhile).
+OWN='^handle_(mark_victim|oom_kill)'
 
 # A 32 MiB memory cgroup without swap: cgroup v2 where its memory controller
 # is (enabled in the root's subtree_control if it was not), else cgroup v1.
@@ -77,7 +71,7 @@ fi
 full_tp=0
 grep -q ' comm;' /sys/kernel/tracing/events/oom/mark_victim/format 2>/dev/null && full_tp=1
 
-before=$(own_ids)
+before=$(named_ids "$OWN")
 for path in tracepoint fentry kprobe; do
 	if ! "$BIN/$T" --force-path=$path -d 0.1 >/dev/null 2>"$TMP/probe.err"; then
 		if grep -q 'not available on this kernel' "$TMP/probe.err"; then
@@ -126,5 +120,4 @@ el=$(( ($(date +%s%N) - start) / 1000000 ))
 if [ $rc = 0 ] && [ $el -ge 1000 ] && [ $el -lt 5000 ]; then pass "$T: -d 1 ends after a second with 0"
 else fail "$T: -d 1 ends after a second with 0" "rc=$rc after ${el}ms"; fi
 
-after=$(own_ids)
-expect_eq "$T: no BPF program or link is left behind" "$(comm -13 <(echo "$before") <(echo "$after") | tr '\n' ' ')" ""
+no_leaks_named "$T: no BPF program or link is left behind" "$OWN" "$before"
