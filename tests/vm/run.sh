@@ -22,7 +22,9 @@
 # Environment:
 #   OUTPUT                    build folder (build)
 #   T                         only test files whose path contains this
-#   BPFKIT_VM_KERNELS         labels to run, space-separated (all of tests/vm/kernels)
+#   BPFKIT_VM_KERNELS         labels to run, space-separated (all of the matrix)
+#   BPFKIT_VM_MATRIX          the kernel matrix file (tests/vm/kernels), to try a
+#                             kernel before adding its line
 #   BPFKIT_VM_TIMEOUT         seconds for all VMs together (540)
 #   BPFKIT_VM_FILE_TIMEOUT    seconds for one test file (300)
 #   BPFKIT_VM_SHARDS          VMs per kernel run side by side, each with part of
@@ -471,7 +473,7 @@ fi
 T0=$(date +%s)
 mkdir -p "$CACHE"
 
-mapfile -t kernels < <(grep -Ev '^[[:space:]]*(#|$)' tests/vm/kernels)
+mapfile -t kernels < <(grep -Ev '^[[:space:]]*(#|$)' "${BPFKIT_VM_MATRIX:-tests/vm/kernels}")
 nk=${#kernels[@]}
 for k in "${kernels[@]}"; do
 	read -r label regex <<<"$k"
