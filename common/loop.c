@@ -9,9 +9,15 @@
 #include "loop.h"
 #include "opts.h"
 
-/* While events flow, drain every FLUSH_MS; when idle, a BPF wake-up ends the wait. */
-#define FLUSH_MS 10
+/*
+ * While events flow, drain every FLUSH_MS; when idle, a BPF wake-up ends the
+ * wait. The kernel side skips the wake-up of a record that comes within
+ * bk_wakeup.interval_ns (20 ms) of the last one, so the loop keeps draining
+ * on its timer for LINGER_NS after it last saw data, longer than that.
+ */
+#define FLUSH_MS 5
 #define IDLE_MS 1000
+#define LINGER_NS 50000000ULL
 
 volatile sig_atomic_t bk_exiting;
 static char outbuf[1 << 16];
@@ -100,7 +106,7 @@ static int ms_until(__u64 now, __u64 deadline)
 int bk_run(struct bk_loop *l)
 {
 	__u64 start = bk_now_ns(), now, end = 0, next_tick = 0, next_drop_check = 0;
-	__u64 reported = 0, last_tick = start;
+	__u64 reported = 0, last_tick = start, last_data = 0;
 	long ticks = 0;
 	bool busy = false, done = false;
 	int err = 0, n = 0, timeout;
@@ -120,6 +126,15 @@ int bk_run(struct bk_loop *l)
 
 		if (l->rb) {
 			n = ring_buffer__poll(l->rb, timeout);
+			/*
+			 * The poll only drains a ring that woke us; records
+			 * submitted without a wake-up are drained here.
+			 */
+			if (n >= 0) {
+				int m = ring_buffer__consume(l->rb);
+
+				n = m < 0 ? m : n + m;
+			}
 		} else {
 			n = poll(NULL, 0, timeout);
 			n = n < 0 ? -errno : 0;
@@ -131,11 +146,13 @@ int bk_run(struct bk_loop *l)
 			bk_set_error("reading events failed: %s", strerror(-n));
 			break;
 		}
-		busy = n > 0;
-		if (busy)
-			fflush(stdout);
-
 		now = bk_now_ns();
+		if (n > 0) {
+			last_data = now;
+			fflush(stdout);
+		}
+		busy = last_data && now - last_data < LINGER_NS;
+
 		if (now >= next_drop_check) {
 			report_drops(l, &reported, false);
 			next_drop_check = now + 1000000000ULL;

@@ -127,6 +127,15 @@ stop_tool TERM
 got=$(jq -r .path "$TMP/evilj.out")
 expect_eq "$T: JSON keeps the exact bytes of a path" "$got" "$evil"
 
+# Latency: a few opens a few ms apart on a quiet system are all printed
+# promptly, not when the next wake-up happens to come.
+start_tool sparse $T --prefix "$D/"
+"$TRIG/opener" -n 3 -s 5000 "$D/present" >/dev/null
+sleep 0.5
+n=$(grep -c "$D/present" "$TMP/sparse.out")
+stop_tool TERM
+expect_eq "$T: opens 5 ms apart are all printed within 0.5 s" "$n" 3
+
 # SIGINT also ends cleanly; -d ends by itself.
 start_tool int $T --prefix "$D/"
 stop_tool INT

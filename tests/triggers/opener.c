@@ -4,7 +4,9 @@
  * -2) and closes it again. Prints its PID first; with -w it waits for a line
  * on stdin before opening, so a tracer can be started with -p PID.
  *
- *   opener [-w] [-2] [-n COUNT] PATH...
+ *   opener [-w] [-2] [-n COUNT] [-s USEC] PATH...
+ *
+ * -s sleeps USEC microseconds after each open.
  */
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -16,11 +18,12 @@
 
 int main(int argc, char **argv)
 {
-	int count = 1, use_openat2 = 0, wait_line = 0, c;
+	int count = 1, use_openat2 = 0, wait_line = 0, pause_us = 0, c;
 	char line[16];
 
-	while ((c = getopt(argc, argv, "w2n:")) != -1) {
+	while ((c = getopt(argc, argv, "w2n:s:")) != -1) {
 		switch (c) {
+		case 's': pause_us = atoi(optarg); break;
 		case 'w': wait_line = 1; break;
 		case '2': use_openat2 = 1; break;
 		case 'n': count = atoi(optarg); break;
@@ -39,6 +42,8 @@ int main(int argc, char **argv)
 
 			if (fd >= 0)
 				close(fd);
+			if (pause_us)
+				usleep(pause_us);
 		}
 	}
 	return 0;
