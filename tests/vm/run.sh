@@ -473,14 +473,18 @@ fi
 T0=$(date +%s)
 mkdir -p "$CACHE"
 
-mapfile -t kernels < <(grep -Ev '^[[:space:]]*(#|$)' "${BPFKIT_VM_MATRIX:-tests/vm/kernels}")
+kernels=()
+while read -r label regex; do
+	case "$label" in ''|'#'*) continue ;; esac
+	if [ -n "${BPFKIT_VM_KERNELS:-}" ]; then
+		case " $BPFKIT_VM_KERNELS " in *" $label "*) ;; *) continue ;; esac
+	fi
+	kernels+=("$label $regex")
+done <"${BPFKIT_VM_MATRIX:-tests/vm/kernels}"
 nk=${#kernels[@]}
 for k in "${kernels[@]}"; do
 	read -r label regex <<<"$k"
 	nk=$((nk - 1))
-	if [ -n "${BPFKIT_VM_KERNELS:-}" ]; then
-		case " $BPFKIT_VM_KERNELS " in *" $label "*) ;; *) continue ;; esac
-	fi
 	# Each kernel gets an equal share of what is left of the budget.
 	left=$((VM_TIMEOUT - ($(date +%s) - T0)))
 	QEMU_TIMEOUT=$((left / (nk + 1)))
