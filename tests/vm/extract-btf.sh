@@ -27,11 +27,13 @@ cd "$(dirname "$0")/../.."
 OUTPUT=${OUTPUT:-build}
 
 die() { echo "extract-btf: $*" >&2; exit 1; }
+# The Makefile's DEPS_PKGS brings python3.11, not necessarily the python3 link.
+PYTHON=$(command -v python3 || command -v python3.11) || die "python3 is missing: run 'make deps'"
 
 # btf_from_image IMAGE BLOB: writes the vmlinux BTF found in IMAGE to BLOB.
 btf_from_image() {
 	local image=$1 blob=$2 raw=$2.image cand
-	python3 - "$image" "$raw" <<'EOF'
+	"$PYTHON" - "$image" "$raw" <<'EOF'
 import gzip, struct, sys, zlib
 data = open(sys.argv[1], "rb").read()
 if data[:2] == b"\x1f\x8b":
@@ -45,7 +47,7 @@ elif data[:2] == b"MZ" and data[4:8] == b"zimg":
     data = zlib.decompress(data[off:off + size], 16 + zlib.MAX_WBITS)
 open(sys.argv[2], "wb").write(data)
 EOF
-	python3 - "$raw" "$blob" <<'EOF'
+	"$PYTHON" - "$raw" "$blob" <<'EOF'
 import struct, sys
 data = open(sys.argv[1], "rb").read()
 n = 0

@@ -28,8 +28,8 @@
 #   BPFKIT_VM_TIMEOUT         seconds for all VMs together (540)
 #   BPFKIT_VM_FILE_TIMEOUT    seconds for one test file (300)
 #   BPFKIT_VM_SHARDS          VMs per kernel run side by side, each with part of
-#                             the files (2: one emulated VM keeps about one host
-#                             core busy, the tests in it running one at a time)
+#                             the files (one per core: an emulated VM keeps about
+#                             one host core busy, its tests running one at a time)
 #   BPFKIT_VM_APPEND          more kernel command line (e.g. loglevel=7)
 #   BPFKIT_VM_TESTS           folder whose *.sh replace tests/integration/*.sh in
 #                             the VM, to develop this runner
@@ -47,7 +47,7 @@ CACHE=$OUTPUT/vm
 TESTS_SRC=${BPFKIT_VM_TESTS:-tests/integration}
 VM_TIMEOUT=${BPFKIT_VM_TIMEOUT:-540}
 FILE_TIMEOUT=${BPFKIT_VM_FILE_TIMEOUT:-300}
-SHARDS=${BPFKIT_VM_SHARDS:-2}
+SHARDS=${BPFKIT_VM_SHARDS:-$(nproc)}
 # Modules the tests need, loaded at boot with their dependencies (veth: tests
 # that build a network between namespaces).
 MODULES="veth"
