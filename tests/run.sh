@@ -82,6 +82,8 @@ if [ "$VM" != 0 ] && [ -x tests/vm/run.sh ] && [ "$(id -u)" -eq 0 ]; then
 	echo "integration tests in VMs"
 	while read -r line; do
 		case "$line" in
+		"RUNNER_RC "*)
+			vm_rc=${line#RUNNER_RC } ;;
 		"RESULT "*)
 			# RESULT <kernel> <label> <log file>
 			set -- $line
@@ -91,6 +93,9 @@ if [ "$VM" != 0 ] && [ -x tests/vm/run.sh ] && [ "$(id -u)" -eq 0 ]; then
 	if grep -q '^RUNNER_FAILED' "$LOGDIR/vm-runner.log" 2>/dev/null; then
 		nfail=$((nfail + 1))
 		failures+=("vm: $(grep '^RUNNER_FAILED' "$LOGDIR/vm-runner.log" | head -1)")
+	elif [ "${vm_rc:-0}" != 0 ]; then
+		nfail=$((nfail + 1))
+		failures+=("vm: the VM runner exited with status $vm_rc (log: $LOGDIR/vm-runner.log)")
 	fi
 fi
 
