@@ -400,3 +400,12 @@ done
 	for n in "${NOTES[@]}"; do echo "- $n"; done
 } >"$RES"
 cat "$RES"
+
+# The Go tools: cost per probed call against an empty uprobe program on the
+# same function, in the same run (tests/bench/go.sh appends its table).
+case " $TOOLS " in
+*" gofunclat "*)
+	if [ -z "$ONLY" ] || [[ " $ONLY " == *" go "* ]]; then
+		bash tests/bench/go.sh || say "the Go case failed"
+	fi ;;
+esac
