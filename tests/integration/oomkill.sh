@@ -91,7 +91,10 @@ for path in tracepoint fentry kprobe; do
 	n=$(awk -v k="$VICTIM" -v t="$TRIGGER" -v kc="$kcomm" -v mp=$minpages \
 		'$2 == k && $3 == kc && $4 == t && $5 == "oomer-alloc" && ($6 == "-" ? mp == 0 : $6 + 0 >= mp) && $7 ~ /^[0-9]+\.[0-9][0-9]$/' "$out" | wc -l)
 	[ "$n" = 1 ] || { ok=0; fail "$T: $path: one kill of $VICTIM triggered by $TRIGGER" "got $n: $(cat "$out" "$TMP/cols-$path.oomer")"; }
-	n=$(awk -v k="$VICTIM" -v t="$TRIGGER" 'NR > 1 && ($2 == k || $2 == t || $4 == t)' "$out" | wc -l)
+	# Under emulation (the VM) the kernel can be slow to free the victim's
+	# memory, and the trigger, the only task left, may be killed after it.
+	n=$(awk -v k="$VICTIM" -v t="$TRIGGER" -v vm="$IN_VM" \
+		'NR > 1 && ($2 == k || $2 == t || $4 == t) && !(vm == 1 && $2 == t)' "$out" | wc -l)
 	[ "$n" = 1 ] || { ok=0; fail "$T: $path: no other kill of the trigger's processes" "got $n lines"; }
 	[ $ok = 1 ] && pass "$T: $path: the exact victim, trigger and pages"
 	matrix $T $path $([ $ok = 1 ] && echo pass || echo fail)
@@ -107,7 +110,8 @@ n=$(jq -c --argjson k "$VICTIM" --argjson t "$TRIGGER" --argjson mp $((HOLD * 25
 		and .trigger_pid == $t and .trigger_tid == $t and .trigger_comm == "oomer-alloc"
 		and .pages >= $mp and (.loadavg | test("^[0-9.]+ [0-9.]+ [0-9.]+$")))' "$TMP/json.out" | wc -l)
 expect_eq "$T: -j has the one exact kill ($ATTACH_PATH)" "$n" 1
-n=$(jq -c --argjson t "$TRIGGER" 'select(.trigger_pid == $t)' "$TMP/json.out" | wc -l)
+n=$(jq -c --argjson t "$TRIGGER" --argjson vm "$IN_VM" \
+	'select(.trigger_pid == $t and ($vm == 0 or .killed_pid != $t))' "$TMP/json.out" | wc -l)
 expect_eq "$T: -j has no other kill by the trigger" "$n" 1
 
 # SIGINT also ends cleanly; -d ends by itself.

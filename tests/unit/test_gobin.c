@@ -714,9 +714,14 @@ static int read_file_at(const char *path, uint64_t off, void *buf, size_t n)
 static void test_real_offsets_and_rets(void)
 {
 	static const char *funcs[] = { "main.greet", "main.recurse", "main.spawn", "main.main" };
-	/* cmp 0x10(%r14),%rsp, or lea -N(%rsp),%r12 before the check for big frames */
+	/*
+	 * Go's three stack checks: cmp 0x10(%r14),%rsp; for big frames
+	 * lea -N(%rsp),%r12 first; for frames over 4 KB (StackBig)
+	 * mov %rsp,%r12 then sub $N,%r12.
+	 */
 	static const uint8_t prologue[4] = { 0x49, 0x3b, 0x66, 0x10 };
 	static const uint8_t prologue_big[4] = { 0x4c, 0x8d, 0x64, 0x24 };
+	static const uint8_t prologue_huge[3] = { 0x49, 0x89, 0xe4 };
 	size_t v, i, k;
 
 	for (v = 0; v < NVARIANTS; v++) {
@@ -736,7 +741,8 @@ static void test_real_offsets_and_rets(void)
 			CHECK(!f.is_wrapper && f.end > f.entry);
 			CHECK_INT(gobin_vaddr_to_offset(gb, f.entry, &off), 0);
 			CHECK_INT(read_file_at(target_path(variants[v]), off, b, 4), 0);
-			CHECK(!memcmp(b, prologue, 4) || !memcmp(b, prologue_big, 4));
+			CHECK(!memcmp(b, prologue, 4) || !memcmp(b, prologue_big, 4) ||
+			      !memcmp(b, prologue_huge, 3));
 			CHECK_INT(gobin_ret_sites(gb, &f, rets, 32, &n), 0);
 			CHECK(n >= 1);
 			for (k = 0; k < n && k < 32; k++) {
