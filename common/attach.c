@@ -81,6 +81,12 @@ static bool kallsyms_has(const char *func)
 	return found;
 }
 
+bool bk_kprobes_available(void)
+{
+	return !access("/sys/bus/event_source/devices/kprobe/type", F_OK) ||
+	       !access("/sys/kernel/tracing/kprobe_events", F_OK);
+}
+
 static bool prefix(const char *s, const char *p)
 {
 	return !strncmp(s, p, strlen(p));
@@ -130,8 +136,7 @@ int bk_hook_available(const char *sec, char *why, size_t whylen)
 		return 1;
 	}
 	if (prefix(sec, "kprobe/") || prefix(sec, "kretprobe/")) {
-		if (access("/sys/bus/event_source/devices/kprobe/type", F_OK) &&
-		    access("/sys/kernel/tracing/kprobe_events", F_OK)) {
+		if (!bk_kprobes_available()) {
 			snprintf(why, whylen, "this kernel has no kprobes");
 			return 0;
 		}

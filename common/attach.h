@@ -13,6 +13,7 @@
 #ifndef BPFKIT_ATTACH_H
 #define BPFKIT_ATTACH_H
 
+#include <stdbool.h>
 #include <bpf/libbpf.h>
 
 #define BK_VARIANT_PROGS 12
@@ -29,6 +30,9 @@ struct bk_variant {
  * variant of this tool. `force` (--force-path) may be NULL.
  */
 int bk_choose(struct bk_variant *v, int n, const char *force);
+
+/* Whether this kernel has kprobes at all (the kprobe PMU or kprobe_events). */
+bool bk_kprobes_available(void);
 
 /* The name of the chosen variant, for -v and the test matrix. */
 extern const char *bk_attach_path;

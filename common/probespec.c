@@ -382,12 +382,6 @@ long probe_list(FILE *f, const char *pattern, pid_t pid)
 	return n;
 }
 
-bool probe_kprobes_available(void)
-{
-	return !access("/sys/bus/event_source/devices/kprobe/type", F_OK) ||
-	       !access("/sys/kernel/tracing/kprobe_events", F_OK);
-}
-
 /* One kprobe.multi link for all kernel functions, their indexes as cookies. */
 static int attach_kprobe_multi(const struct probe_set *set, struct bpf_program *prog,
 			       bool retprobe, struct bk_links *l)

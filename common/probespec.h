@@ -74,9 +74,6 @@ void probe_print(FILE *f, const struct probe_set *set, size_t i);
  */
 long probe_list(FILE *f, const char *pattern, pid_t pid);
 
-/* Whether this kernel has kprobes at all. */
-bool probe_kprobes_available(void);
-
 /*
  * Attaches prog to every probe of set, cookie = the probe's index (pid > 0:
  * uprobes of that process only). Kernel functions go through one kprobe.multi

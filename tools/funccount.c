@@ -264,7 +264,7 @@ int main(int argc, char **argv)
 	err = bk_init("funccount");
 	if (err)
 		goto cleanup;
-	if (ps->kind == PROBESPEC_KFUNC && !probe_kprobes_available()) {
+	if (ps->kind == PROBESPEC_KFUNC && !bk_kprobes_available()) {
 		bk_set_error("kernel functions cannot be counted here: this kernel has no kprobes");
 		err = -EOPNOTSUPP;
 	}

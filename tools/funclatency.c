@@ -216,7 +216,7 @@ static const char *choose(const struct probe_set *set, int *err)
 	snprintf(sec, sizeof(sec), "fentry/%s", set->p[0].name);
 	if (set->n == 1 && bk_hook_available(sec, why, sizeof(why)))
 		return "fentry";
-	if (probe_kprobes_available())
+	if (bk_kprobes_available())
 		return "kprobe";
 	bk_set_error("kernel functions cannot be timed here: this kernel has no kprobes%s",
 		     set->n == 1 ? " and fentry programs do not load"
