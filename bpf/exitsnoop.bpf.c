@@ -53,8 +53,10 @@ static __always_inline bool first_to_report(struct task_struct *task, __u32 tgid
 {
 	__u64 sig = (__u64)BPF_CORE_READ(task, signal), *seen;
 
-	if (BPF_CORE_READ(task, signal, nr_threads) <= 1)
-		return true;
+	/*
+	 * No shortcut for "the only thread left": a thread that already
+	 * reported may be released before the last one gets here.
+	 */
 	if (!bpf_map_update_elem(&groups, &tgid, &sig, BPF_NOEXIST))
 		return true;
 	seen = bpf_map_lookup_elem(&groups, &tgid);
