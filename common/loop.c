@@ -73,6 +73,16 @@ int bk_events(struct bk_loop *l, struct bpf_map *events, ring_buffer_sample_fn f
 	return 0;
 }
 
+void bk_summary(struct bk_loop *l, int (*fn)(void *ctx), void *ctx)
+{
+	l->duration_s = bk_env.duration_s;
+	l->interval_s = bk_env.interval_s;
+	l->count = bk_env.count;
+	l->on_interval = fn;
+	l->ctx = ctx;
+	l->final_interval = true;
+}
+
 void bk_loop_free(struct bk_loop *l)
 {
 	ring_buffer__free(l->rb);

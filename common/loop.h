@@ -52,6 +52,12 @@ struct ring_buffer *bk_ringbuf(struct bpf_map *events, ring_buffer_sample_fn fn,
 int bk_events(struct bk_loop *l, struct bpf_map *events, ring_buffer_sample_fn fn, void *ctx,
 	      volatile __u64 *drops);
 
+/*
+ * Sets the loop up for a summary tool: -d, [interval [count]] from bk_env,
+ * `fn` each interval and once more for an unfinished one at the end.
+ */
+void bk_summary(struct bk_loop *l, int (*fn)(void *ctx), void *ctx);
+
 /* Frees what bk_events() set up. */
 void bk_loop_free(struct bk_loop *l);
 

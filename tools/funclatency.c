@@ -308,12 +308,7 @@ int main(int argc, char **argv)
 		       st.set.n == 1 ? "" : "s", opt.pattern);
 
 	/* Until Ctrl-C, SIGTERM, -d or count intervals. */
-	loop.duration_s = bk_env.duration_s;
-	loop.interval_s = bk_env.interval_s;
-	loop.count = bk_env.count;
-	loop.on_interval = print_hists;
-	loop.ctx = &st;
-	loop.final_interval = true;
+	bk_summary(&loop, print_hists, &st);
 	err = bk_run(&loop);
 
 cleanup:

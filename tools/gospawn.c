@@ -458,10 +458,7 @@ int main(int argc, char **argv)
 	/* Events (or counts read each interval), signals, then the header. */
 	if (opt.count) {
 		opt.counts_fd = bpf_map__fd(skel->maps.counts);
-		loop.duration_s = bk_env.duration_s;
-		loop.interval_s = bk_env.interval_s;
-		loop.count = bk_env.count;
-		loop.on_interval = print_counts;
+		bk_summary(&loop, print_counts, NULL);
 	} else {
 		err = bk_events(&loop, skel->maps.events, handle_event, NULL, &skel->bss->bk_drops);
 		if (err)
@@ -475,7 +472,6 @@ int main(int argc, char **argv)
 		print_header();
 
 	/* Until Ctrl-C, SIGTERM, -d or count intervals. */
-	loop.final_interval = true;
 	err = bk_run(&loop);
 
 cleanup:

@@ -255,10 +255,7 @@ int main(int argc, char **argv)
 	/* Until Ctrl-C, SIGTERM, -d or count refreshes. */
 	loop.drops = &skel->bss->flow_drops;
 	loop.drop_what = "connections";
-	loop.interval_s = bk_env.interval_s;
-	loop.count = bk_env.count;
-	loop.on_interval = refresh;
-	loop.final_interval = true;
+	bk_summary(&loop, refresh, NULL);
 	err = bk_run(&loop);
 
 cleanup:

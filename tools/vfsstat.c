@@ -195,12 +195,7 @@ int main(int argc, char **argv)
 	print_header();
 
 	/* Until Ctrl-C, SIGTERM, -d or the count; what is left is printed too. */
-	loop.duration_s = bk_env.duration_s;
-	loop.interval_s = bk_env.interval_s;
-	loop.count = bk_env.count;
-	loop.on_interval = print_interval;
-	loop.ctx = &st;
-	loop.final_interval = true;
+	bk_summary(&loop, print_interval, &st);
 	err = bk_run(&loop);
 
 cleanup:
