@@ -12,6 +12,9 @@
 
 struct bk_env bk_env = { .count = -1 };
 
+/* Set by bk_parse_args(): the tool takes no positional arguments. */
+static bool no_args;
+
 const char *argp_program_bug_address = "https://github.com/bpfkit/bpfkit/issues";
 error_t argp_err_exit_status = BK_EXIT_USAGE;
 
@@ -131,6 +134,7 @@ void bk_parse_args_doc(int argc, char **argv, const struct argp_option *options,
 void bk_parse_args(int argc, char **argv, const struct argp_option *options,
 		   argp_parser_t parser, const char *doc, unsigned int mask)
 {
+	no_args = true;
 	bk_parse_args_doc(argc, argv, options, parser, NULL, doc, mask);
 }
 
@@ -167,6 +171,10 @@ static error_t parse_common(int key, char *arg, struct argp_state *state)
 	int err;
 
 	switch (key) {
+	case ARGP_KEY_ARG:
+		if (!no_args)
+			return ARGP_ERR_UNKNOWN;
+		bk_usage(state, "unexpected argument '%s'", arg);
 	case 'p':
 		if (bk_parse_pid(arg, &bk_env.pid))
 			bk_usage(state, "invalid PID '%s': want a process id > 0", arg);

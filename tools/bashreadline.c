@@ -60,9 +60,6 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 			bk_usage(state, "--%s wants a path", key == OPT_SHARED ? "shared" : "bash");
 		*(key == OPT_SHARED ? &opt.shared : &opt.bash) = arg;
 		break;
-	case ARGP_KEY_ARG:
-		bk_usage(state, "unexpected argument '%s'", arg);
-		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}

@@ -51,9 +51,6 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 			bk_usage(state, "invalid --max-args '%s': want 1 to %d", arg,
 				 EXECSNOOP_MAX_ARGS);
 		break;
-	case ARGP_KEY_ARG:
-		bk_usage(state, "unexpected argument '%s'", arg);
-		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}

@@ -49,9 +49,6 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case OPT_THREADS:
 		opt.threads = true;
 		break;
-	case ARGP_KEY_ARG:
-		bk_usage(state, "unexpected argument '%s'", arg);
-		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}

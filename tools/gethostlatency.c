@@ -60,9 +60,6 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 			bk_usage(state, "--libc wants a path or a library name");
 		opt.libc = arg;
 		break;
-	case ARGP_KEY_ARG:
-		bk_usage(state, "unexpected argument '%s'", arg);
-		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}

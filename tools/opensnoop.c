@@ -57,9 +57,6 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 			bk_usage(state, "--prefix wants 1 to %d characters", OPENSNOOP_PREFIX_LEN - 1);
 		opt.prefix = arg;
 		break;
-	case ARGP_KEY_ARG:
-		bk_usage(state, "unexpected argument '%s'", arg);
-		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}

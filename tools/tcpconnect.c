@@ -90,9 +90,6 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 			bk_usage(state, "invalid --ports '%s': want up to %d ports of 1-65535, "
 				 "separated by commas", arg, TCPCONNECT_MAX_PORTS);
 		break;
-	case ARGP_KEY_ARG:
-		bk_usage(state, "unexpected argument '%s'", arg);
-		break;
 	case ARGP_KEY_END:
 		if (opt.count && (bk_env.timestamp || bk_env.uid_column))
 			bk_usage(state, "-T and -U add columns to events, which -c does not print");

@@ -72,9 +72,6 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 			bk_usage(state, "--%s wants a glob", key == OPT_MODULE ? "module" : "function");
 		*(key == OPT_MODULE ? &opt.module : &opt.function) = arg;
 		break;
-	case ARGP_KEY_ARG:
-		bk_usage(state, "unexpected argument '%s'", arg);
-		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
