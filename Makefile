@@ -3,7 +3,17 @@
 # bpfkit build. The one list of tools is TOOLS below: install, tests, the README
 # check and the benchmarks all derive from it.
 
-TOOLS := opensnoop execsnoop exitsnoop gethostlatency capable tcpconnect bashreadline oomkill tcptop vfsstat uflow gofunclat gotrace funccount funclatency gospawn gogc
+# The tools, one line per subsystem (the README's tool tables follow the same
+# groups). TOOLS is the list everything else derives from.
+TOOLS_PROC := opensnoop execsnoop exitsnoop capable oomkill vfsstat
+TOOLS_CPU :=
+TOOLS_BLOCK :=
+TOOLS_NET := tcpconnect tcptop
+TOOLS_MEM :=
+TOOLS_USER := gethostlatency bashreadline uflow funccount funclatency
+TOOLS_GO := gofunclat gotrace gospawn gogc
+TOOLS := $(strip $(TOOLS_PROC) $(TOOLS_CPU) $(TOOLS_BLOCK) $(TOOLS_NET) $(TOOLS_MEM) \
+	 $(TOOLS_USER) $(TOOLS_GO))
 
 VERSION := 0.1.0
 OUTPUT ?= build
@@ -41,7 +51,10 @@ Q := @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-COMMON_SRCS := $(sort $(wildcard common/*.c))
+# common/ has one sub-folder per concern (core: lifecycle and output; uspace:
+# user-space targets, ELF symbols, probe specs; go; net; kernel); sources
+# include its headers by that path ("core/log.h").
+COMMON_SRCS := $(sort $(wildcard common/*/*.c))
 COMMON_OBJS := $(patsubst common/%.c,$(OUTPUT)/obj/common/%.o,$(COMMON_SRCS))
 LIBCOMMON := $(OUTPUT)/libbpfkit.a
 
@@ -82,8 +95,9 @@ $(OUTPUT)/include/%.skel.h: $(OUTPUT)/obj/%.bpf.o | $(OUTPUT)/include
 	$(Q)$(BPFTOOL) gen skeleton $< name $*_bpf > $@
 
 # User side. Each front end depends on its own skeleton.
-$(OUTPUT)/obj/common/%.o: common/%.c | $(OUTPUT)/obj/common
+$(OUTPUT)/obj/common/%.o: common/%.c
 	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
 $(LIBCOMMON): $(COMMON_OBJS)
@@ -107,7 +121,7 @@ $(OUTPUT)/tests/triggers/%: tests/triggers/%.c | $(OUTPUT)/tests/triggers
 	$(call msg,CC,$@)
 	$(Q)$(CC) -g -O2 -Wall -Wextra -D_GNU_SOURCE -MMD -MP $< -o $@ -lpthread
 
-$(OUTPUT)/obj $(OUTPUT)/obj/common $(OUTPUT)/include $(OUTPUT)/bin \
+$(OUTPUT)/obj $(OUTPUT)/include $(OUTPUT)/bin \
 $(OUTPUT)/tests/unit $(OUTPUT)/tests/triggers:
 	$(Q)mkdir -p $@
 
@@ -146,5 +160,5 @@ vmlinux:
 clean:
 	rm -rf $(OUTPUT)
 
--include $(wildcard $(OUTPUT)/obj/*.d $(OUTPUT)/obj/common/*.d $(OUTPUT)/tests/unit/*.d \
+-include $(wildcard $(OUTPUT)/obj/*.d $(OUTPUT)/obj/common/*/*.d $(OUTPUT)/tests/unit/*.d \
 		    $(OUTPUT)/tests/triggers/*.d)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
 /*
- * Go goroutines from uprobes placed by common/gouprobe.c: the current g,
+ * Go goroutines from uprobes placed by common/go/gouprobe.c: the current g,
  * its goid, and a key that pairs a function's entry with its return.
  *
  * Thread ids are useless for pairing (goroutines migrate between threads

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
 /*
- * The bpf_cookie of a Go function probe, shared by common/gouprobe.c (which
+ * The bpf_cookie of a Go function probe, shared by common/go/gouprobe.c (which
  * attaches) and bpf/goroutine.bpf.h (which decodes): the function's index in
  * the tool's table in the low 32 bits, GO_COOKIE_RET on return probes.
  */

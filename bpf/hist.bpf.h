@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
-/* Log2 and linear histogram slots, as common/hist.c prints them. */
+/* Log2 and linear histogram slots, as common/core/hist.c prints them. */
 #ifndef BPFKIT_HIST_BPF_H
 #define BPFKIT_HIST_BPF_H
 

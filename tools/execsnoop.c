@@ -7,13 +7,13 @@
 #include <stdio.h>
 #include <string.h>
 #include <bpf/libbpf.h>
-#include "attach.h"
-#include "json.h"
-#include "log.h"
-#include "loop.h"
-#include "opts.h"
-#include "output.h"
-#include "setup.h"
+#include "core/attach.h"
+#include "core/json.h"
+#include "core/log.h"
+#include "core/loop.h"
+#include "core/opts.h"
+#include "core/output.h"
+#include "core/setup.h"
 #include "execsnoop.h"
 #include "execsnoop.skel.h"
 

@@ -10,14 +10,14 @@
 #include <string.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include "attach.h"
-#include "json.h"
-#include "log.h"
-#include "loop.h"
-#include "opts.h"
-#include "output.h"
-#include "probespec.h"
-#include "setup.h"
+#include "core/attach.h"
+#include "core/json.h"
+#include "core/log.h"
+#include "core/loop.h"
+#include "core/opts.h"
+#include "core/output.h"
+#include "uspace/probespec.h"
+#include "core/setup.h"
 #include "funccount.h"
 #include "funccount.skel.h"
 

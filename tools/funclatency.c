@@ -10,16 +10,16 @@
 #include <string.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include "attach.h"
-#include "gobin.h"
-#include "hist.h"
-#include "json.h"
-#include "log.h"
-#include "loop.h"
-#include "opts.h"
-#include "output.h"
-#include "probespec.h"
-#include "setup.h"
+#include "core/attach.h"
+#include "go/gobin.h"
+#include "core/hist.h"
+#include "core/json.h"
+#include "core/log.h"
+#include "core/loop.h"
+#include "core/opts.h"
+#include "core/output.h"
+#include "uspace/probespec.h"
+#include "core/setup.h"
 #include "funclatency.h"
 #include "funclatency.skel.h"
 

@@ -9,15 +9,15 @@
 #include <stdio.h>
 #include <string.h>
 #include <bpf/libbpf.h>
-#include "attach.h"
-#include "json.h"
-#include "log.h"
-#include "loop.h"
-#include "opts.h"
-#include "output.h"
-#include "setup.h"
-#include "uprobe_target.h"
-#include "uprobes.h"
+#include "core/attach.h"
+#include "core/json.h"
+#include "core/log.h"
+#include "core/loop.h"
+#include "core/opts.h"
+#include "core/output.h"
+#include "core/setup.h"
+#include "uspace/uprobe_target.h"
+#include "uspace/uprobes.h"
 #include "gethostlatency.h"
 #include "gethostlatency.skel.h"
 

@@ -14,15 +14,15 @@
 #include <unistd.h>
 #include <bpf/libbpf.h>
 #include <bpf/bpf.h>
-#include "attach.h"
-#include "gouprobe.h"
-#include "json.h"
-#include "log.h"
-#include "loop.h"
-#include "opts.h"
-#include "output.h"
-#include "setup.h"
-#include "x86_insn.h"
+#include "core/attach.h"
+#include "go/gouprobe.h"
+#include "core/json.h"
+#include "core/log.h"
+#include "core/loop.h"
+#include "core/opts.h"
+#include "core/output.h"
+#include "core/setup.h"
+#include "go/x86_insn.h"
 #include "gospawn.h"
 #include "gospawn.skel.h"
 

@@ -11,14 +11,14 @@
 #include <string.h>
 #include <bpf/libbpf.h>
 #include <bpf/bpf.h>
-#include "attach.h"
-#include "gouprobe.h"
-#include "json.h"
-#include "log.h"
-#include "loop.h"
-#include "opts.h"
-#include "output.h"
-#include "setup.h"
+#include "core/attach.h"
+#include "go/gouprobe.h"
+#include "core/json.h"
+#include "core/log.h"
+#include "core/loop.h"
+#include "core/opts.h"
+#include "core/output.h"
+#include "core/setup.h"
 #include "gotrace.h"
 #include "gotrace.skel.h"
 

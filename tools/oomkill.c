@@ -8,13 +8,13 @@
 #include <string.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
-#include "attach.h"
-#include "json.h"
-#include "log.h"
-#include "loop.h"
-#include "opts.h"
-#include "output.h"
-#include "setup.h"
+#include "core/attach.h"
+#include "core/json.h"
+#include "core/log.h"
+#include "core/loop.h"
+#include "core/opts.h"
+#include "core/output.h"
+#include "core/setup.h"
 #include "oomkill.h"
 #include "oomkill.skel.h"
 

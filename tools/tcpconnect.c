@@ -11,14 +11,14 @@
 #include <sys/socket.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include "attach.h"
-#include "inet.h"
-#include "json.h"
-#include "log.h"
-#include "loop.h"
-#include "opts.h"
-#include "output.h"
-#include "setup.h"
+#include "core/attach.h"
+#include "net/inet.h"
+#include "core/json.h"
+#include "core/log.h"
+#include "core/loop.h"
+#include "core/opts.h"
+#include "core/output.h"
+#include "core/setup.h"
 #include "tcpconnect.h"
 #include "tcpconnect.skel.h"
 

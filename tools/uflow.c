@@ -12,16 +12,16 @@
 #include <string.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
-#include "attach.h"
-#include "elfsym.h"
-#include "json.h"
-#include "log.h"
-#include "loop.h"
-#include "opts.h"
-#include "output.h"
-#include "setup.h"
-#include "uprobe_target.h"
-#include "uprobes.h"
+#include "core/attach.h"
+#include "uspace/elfsym.h"
+#include "core/json.h"
+#include "core/log.h"
+#include "core/loop.h"
+#include "core/opts.h"
+#include "core/output.h"
+#include "core/setup.h"
+#include "uspace/uprobe_target.h"
+#include "uspace/uprobes.h"
 #include "uflow.h"
 #include "uflow.skel.h"
 

@@ -6,7 +6,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
-#include "gobin.h"
+#include "go/gobin.h"
 
 struct mem {
 	const uint8_t *data;

@@ -4,7 +4,7 @@
  * 1..15 and inside the input.
  */
 #include <stdint.h>
-#include "x86_insn.h"
+#include "go/x86_insn.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 #
-# Builds the libFuzzer targets with ASan+UBSan straight from common/*.c into
+# Builds the libFuzzer targets with ASan+UBSan straight from common/*/*.c into
 # $OUTPUT/fuzz and runs each for FUZZ_SECONDS (20) seconds. Prints
 # "PASS fuzz_x" or "FAIL fuzz_x: why" per target. Seeds come from the Go
 # test targets when tests/go/build.sh has built them.
@@ -56,8 +56,8 @@ seeds() {
 	return 0
 }
 
-for t in fuzz_gopclntab:gobin.c,x86_insn.c fuzz_gobuildinfo:gobin.c,x86_insn.c \
-	 fuzz_godwarf:gobin.c,x86_insn.c fuzz_x86_insn:x86_insn.c; do
+for t in fuzz_gopclntab:go/gobin.c,go/x86_insn.c fuzz_gobuildinfo:go/gobin.c,go/x86_insn.c \
+	 fuzz_godwarf:go/gobin.c,go/x86_insn.c fuzz_x86_insn:go/x86_insn.c; do
 	name=${t%%:*}
 	srcs=$(echo "${t#*:}" | tr ',' '\n' | sed 's|^|common/|' | tr '\n' ' ')
 	log=$out/$name.log

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 /* Capability names against the build host's <linux/capability.h>. */
 #include <linux/capability.h>
-#include "capnames.h"
+#include "kernel/capnames.h"
 #include "unit.h"
 
 static void test_known(void)

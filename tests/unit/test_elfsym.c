@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "elfsym.h"
+#include "uspace/elfsym.h"
 #include "unit.h"
 
 #define PYTHON "/usr/bin/python3.11"

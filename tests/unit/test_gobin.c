@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "unit.h"
-#include "gobin.h"
+#include "go/gobin.h"
 
 /* ------------------------------------------------- synthetic pclntab -- */
 

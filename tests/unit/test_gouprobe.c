@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "gouprobe.h"
+#include "go/gouprobe.h"
 #include "unit.h"
 
 static const char *target(const char *name)

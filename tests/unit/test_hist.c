@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 /* Histogram printing, against golden output in the classic bcc format. */
 #include <stdlib.h>
-#include "hist.h"
+#include "core/hist.h"
 #include "unit.h"
 /* The BPF side's slot function is plain C: check it here too. */
 #ifndef __always_inline

@@ -2,7 +2,7 @@
 /* The strict option parsers: what a person types must mean exactly one thing. */
 #include <errno.h>
 #include <limits.h>
-#include "opts.h"
+#include "core/opts.h"
 #include "unit.h"
 
 static void test_pid(void)

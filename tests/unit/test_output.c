@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 /* Escaping of untrusted strings for columns, and the JSON writer. */
 #include <stdlib.h>
-#include "json.h"
-#include "output.h"
+#include "core/json.h"
+#include "core/output.h"
 #include "unit.h"
 
 static const char *esc(const char *s, size_t n, size_t dst)

@@ -14,8 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "elfsym.h"
-#include "symcache.h"
+#include "uspace/elfsym.h"
+#include "uspace/symcache.h"
 #include "unit.h"
 
 #define TRIGGER_SRC "tests/triggers/symtarget.c"

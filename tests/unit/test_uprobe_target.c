@@ -13,7 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "uprobe_target.h"
+#include "uspace/uprobe_target.h"
 #include "unit.h"
 
 static char tmp[64];

@@ -6,7 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include "unit.h"
-#include "x86_insn.h"
+#include "go/x86_insn.h"
 
 struct insn_case {
 	const char *hex;

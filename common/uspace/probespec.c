@@ -6,11 +6,11 @@
 #include <string.h>
 #include <unistd.h>
 #include <linux/bpf.h>
-#include "elfsym.h"
-#include "log.h"
-#include "probespec.h"
-#include "setup.h"
-#include "uprobe_target.h"
+#include "uspace/elfsym.h"
+#include "core/log.h"
+#include "uspace/probespec.h"
+#include "core/setup.h"
+#include "uspace/uprobe_target.h"
 
 /* Characters of names and globs: identifiers, dots, and fnmatch's own. */
 static bool glob_ok(const char *s)

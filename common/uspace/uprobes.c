@@ -2,9 +2,9 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include "elfsym.h"
-#include "log.h"
-#include "uprobes.h"
+#include "uspace/elfsym.h"
+#include "core/log.h"
+#include "uspace/uprobes.h"
 
 static int keep(struct bk_links *l, struct bpf_link *link, const char *what, const char *path)
 {

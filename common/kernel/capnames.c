@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 #include <stddef.h>
-#include "capnames.h"
+#include "kernel/capnames.h"
 
 /* Linux 6.18's list; a newer kernel's new capability shows as its number. */
 static const char *const names[] = {

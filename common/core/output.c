@@ -3,9 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
-#include "opts.h"
-#include "output.h"
-#include "utf8.h"
+#include "core/opts.h"
+#include "core/output.h"
+#include "core/utf8.h"
 
 /* Length of a printable UTF-8 sequence at s: 1 for ASCII, 0 if invalid or a C1 control. */
 static size_t utf8_len(const unsigned char *s, size_t n)

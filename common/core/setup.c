@@ -11,11 +11,11 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
-#include "attach.h"
-#include "links.h"
-#include "log.h"
-#include "opts.h"
-#include "setup.h"
+#include "core/attach.h"
+#include "core/links.h"
+#include "core/log.h"
+#include "core/opts.h"
+#include "core/setup.h"
 
 #ifndef CAP_PERFMON
 #define CAP_PERFMON 38

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 #include <string.h>
-#include "json.h"
-#include "output.h"
-#include "utf8.h"
+#include "core/json.h"
+#include "core/output.h"
+#include "core/utf8.h"
 
 void bk_json_string(FILE *f, const char *str, size_t maxlen)
 {

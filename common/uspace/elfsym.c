@@ -13,7 +13,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "elfsym.h"
+#include "uspace/elfsym.h"
 
 #define DEFAULT_DEBUG_ROOT "/usr/lib/debug"
 #define NT_STAPSDT 3

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/libbpf.h>
-#include "log.h"
+#include "core/log.h"
 
 const char *bk_prog = "bpfkit";
 int bk_verbose;

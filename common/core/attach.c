@@ -7,10 +7,10 @@
 #include <linux/bpf.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
-#include "attach.h"
-#include "log.h"
-#include "opts.h"
-#include "setup.h"
+#include "core/attach.h"
+#include "core/log.h"
+#include "core/opts.h"
+#include "core/setup.h"
 
 const char *bk_attach_path;
 static struct btf *vmlinux_btf;

@@ -5,9 +5,9 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include "log.h"
-#include "loop.h"
-#include "opts.h"
+#include "core/log.h"
+#include "core/loop.h"
+#include "core/opts.h"
 
 /*
  * While events flow, drain every FLUSH_MS; when idle, a BPF wake-up ends the

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
-#include "utf8.h"
+#include "core/utf8.h"
 
 size_t bk_utf8_seq(const unsigned char *s, size_t n, unsigned int *cp)
 {

@@ -5,7 +5,7 @@
  * the immediate is; operand semantics are ignored.
  */
 #include <errno.h>
-#include "x86_insn.h"
+#include "go/x86_insn.h"
 
 /* Immediate kinds for the one-byte and 0F maps. */
 enum {

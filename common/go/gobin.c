@@ -20,8 +20,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "gobin.h"
-#include "x86_insn.h"
+#include "go/gobin.h"
+#include "go/x86_insn.h"
 
 /* ---------------------------------------------------------------- bytes -- */
 

@@ -6,7 +6,7 @@
  *
  * The syntax (the same for tracing and for --list):
  *   PATH:GLOB, LIB:GLOB, p:LIB:GLOB  functions of a binary or library (uprobes;
- *                                    the target as common/uprobe_target.h
+ *                                    the target as common/uspace/uprobe_target.h
  *                                    resolves it)
  *   t:CATEGORY:NAME                  tracepoints, globs in either part
  *   u:PATH:GLOB, u:PATH:PROV:GLOB    USDT probes (listed only)
@@ -25,7 +25,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 #include <bpf/libbpf.h>
-#include "links.h"
+#include "core/links.h"
 
 enum probespec_kind {
 	PROBESPEC_UFUNC,	/* functions of a binary */

@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 #include <bpf/libbpf.h>
-#include "links.h"
+#include "core/links.h"
 
 /*
  * Attaches prog at the entry (or, with retprobe, the return) of function

@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "log.h"
-#include "opts.h"
+#include "core/log.h"
+#include "core/opts.h"
 
 struct bk_env bk_env = { .count = -1 };
 

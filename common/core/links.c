@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 #include <errno.h>
 #include <stdlib.h>
-#include "links.h"
+#include "core/links.h"
 
 size_t bk_links_held;
 

@@ -7,8 +7,8 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
-#include "gouprobe.h"
-#include "log.h"
+#include "go/gouprobe.h"
+#include "core/log.h"
 
 struct gouprobe {
 	struct gobin *gb;

@@ -8,9 +8,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "elfsym.h"
-#include "symcache.h"
-#include "uprobe_target.h"
+#include "uspace/elfsym.h"
+#include "uspace/symcache.h"
+#include "uspace/uprobe_target.h"
 
 /* Past this many cached processes all are dropped; they reload cheaply. */
 #define MAX_PROCS 4096

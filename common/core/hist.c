@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
-#include "hist.h"
+#include "core/hist.h"
 
 static void bar(FILE *f, unsigned int val, unsigned int max, int width)
 {

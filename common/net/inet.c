@@ -3,7 +3,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <sys/socket.h>
-#include "inet.h"
+#include "net/inet.h"
 
 int bk_inet_addr(char *buf, size_t len, int family, const void *addr)
 {

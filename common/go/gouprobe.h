@@ -6,7 +6,7 @@
  * trampoline's; the Go runtime meets that address when it copies a growing
  * stack, in the GC and in tracebacks, and aborts the program ("unknown caller
  * pc"). So a function's return is observed with a plain uprobe on each of
- * its RET instructions instead, found by decoding its code (common/gobin.h).
+ * its RET instructions instead, found by decoding its code (common/go/gobin.h).
  *
  * Each probe carries a bpf_cookie (kernel >= 5.15): the function's index in
  * the caller's table, with GO_COOKIE_RET set on return probes, so that one
@@ -33,7 +33,7 @@
  *	gouprobe_close(gp);
  *
  * Every function returns 0 or a negative errno and prints nothing; failures
- * leave a sentence for bk_report() (common/log.h).
+ * leave a sentence for bk_report() (common/core/log.h).
  */
 #ifndef BPFKIT_GOUPROBE_H
 #define BPFKIT_GOUPROBE_H
@@ -43,8 +43,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include <bpf/libbpf.h>
-#include "gobin.h"
-#include "links.h"
+#include "go/gobin.h"
+#include "core/links.h"
 #include "goroutine.h"
 
 struct gouprobe; /* opaque: a Go target opened for probing */
