@@ -115,7 +115,7 @@ static int handle_event(void *ctx, void *data, size_t size)
 		bk_json_int(&j, "ret", e->ret);
 		bk_json_array_begin(&j, "args");
 		for (int i = 0; i < n; i++)
-			bk_json_array_str(&j, args[i], lens[i]);
+			bk_json_str(&j, NULL, args[i], lens[i]);
 		bk_json_array_end(&j);
 		bk_json_bool(&j, "args_truncated", truncated);
 		bk_json_end(&j);

@@ -263,7 +263,7 @@ static int handle_event(void *ctx, void *data, size_t size)
 				site(pc, sbuf, sizeof(sbuf), false, NULL, NULL);
 				snprintf(frame, sizeof(frame), "%s %s",
 					 func_name(pc - 1, fbuf, sizeof(fbuf)), sbuf);
-				bk_json_array_str(&j, frame, sizeof(frame));
+				bk_json_str(&j, NULL, frame, sizeof(frame));
 			}
 			bk_json_array_end(&j);
 		}

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+#include <stdlib.h>
 #include <string.h>
 #include "core/json.h"
 #include "core/output.h"
@@ -33,7 +34,8 @@ void bk_json_string(FILE *f, const char *str, size_t maxlen)
 				i += len;
 				continue;
 			}
-			fprintf(f, "\\u%04x", c);
+			/* Not UTF-8: the byte as a lone surrogate (see json.h). */
+			fprintf(f, "\\udc%02x", c);
 		} else {
 			putc(c, f);
 		}
@@ -42,25 +44,74 @@ void bk_json_string(FILE *f, const char *str, size_t maxlen)
 	putc('"', f);
 }
 
+/* The separator and key of the next value at the current depth. */
 static void key(struct bk_json *j, const char *k)
 {
-	if (j->n++)
+	if (j->depth > 0 && j->n[j->depth - 1]++)
 		putc(',', j->f);
-	bk_json_string(j->f, k, (size_t)-1);
-	putc(':', j->f);
+	if (k) {
+		bk_json_string(j->f, k, (size_t)-1);
+		putc(':', j->f);
+	}
+}
+
+static void push(struct bk_json *j, const char *k, char c)
+{
+	/* Deeper than BK_JSON_DEPTH is a bug in the tool. */
+	if (j->depth == BK_JSON_DEPTH)
+		abort();
+	key(j, k);
+	putc(c, j->f);
+	j->n[j->depth] = 0;
+	j->closer[j->depth++] = c == '{' ? '}' : ']';
+}
+
+static void pop(struct bk_json *j)
+{
+	if (j->depth > 0)
+		putc(j->closer[--j->depth], j->f);
 }
 
 void bk_json_begin(struct bk_json *j, FILE *f)
 {
 	j->f = f;
-	j->n = 0;
-	putc('{', f);
+	j->depth = 0;
+	push(j, NULL, '{');
+}
+
+void bk_json_object_begin(struct bk_json *j, const char *k)
+{
+	push(j, k, '{');
+}
+
+void bk_json_object_end(struct bk_json *j)
+{
+	pop(j);
+}
+
+void bk_json_array_begin(struct bk_json *j, const char *k)
+{
+	push(j, k, '[');
+}
+
+void bk_json_array_end(struct bk_json *j)
+{
+	pop(j);
 }
 
 void bk_json_str(struct bk_json *j, const char *k, const char *s, size_t maxlen)
 {
 	key(j, k);
 	bk_json_string(j->f, s, maxlen);
+}
+
+void bk_json_str_cut(struct bk_json *j, const char *k, const char *s, size_t maxlen, bool cut)
+{
+	char flag[128];
+
+	bk_json_str(j, k, s, maxlen);
+	snprintf(flag, sizeof(flag), "%s_truncated", k);
+	bk_json_bool(j, flag, cut);
 }
 
 void bk_json_int(struct bk_json *j, const char *k, long long v)
@@ -87,30 +138,12 @@ void bk_json_null(struct bk_json *j, const char *k)
 	fputs("null", j->f);
 }
 
-static int array_n;
-
-void bk_json_array_begin(struct bk_json *j, const char *k)
-{
-	key(j, k);
-	putc('[', j->f);
-	array_n = 0;
-}
-
-void bk_json_array_str(struct bk_json *j, const char *s, size_t maxlen)
-{
-	if (array_n++)
-		putc(',', j->f);
-	bk_json_string(j->f, s, maxlen);
-}
-
-void bk_json_array_end(struct bk_json *j)
-{
-	putc(']', j->f);
-}
-
 void bk_json_end(struct bk_json *j)
 {
-	fputs("}\n", j->f);
+	/* What a tool left open is closed in order, so the line stays valid. */
+	while (j->depth > 0)
+		pop(j);
+	putc('\n', j->f);
 }
 
 void bk_json_event(struct bk_json *j, FILE *f, __u64 ts_ns, __u32 tgid, __u32 tid, __u32 uid,

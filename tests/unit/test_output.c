@@ -82,9 +82,40 @@ static void j_types(struct bk_json *j)
 	bk_json_bool(j, "ok", true);
 	bk_json_null(j, "none");
 	bk_json_array_begin(j, "args");
-	bk_json_array_str(j, "a b", 8);
-	bk_json_array_str(j, "", 8);
+	bk_json_str(j, NULL, "a b", 8);
+	bk_json_str(j, NULL, "", 8);
 	bk_json_array_end(j);
+}
+
+/* Objects in arrays in objects, and values of every kind without keys. */
+static void j_nested(struct bk_json *j)
+{
+	bk_json_object_begin(j, "args");
+	bk_json_int(j, "n", -2);
+	bk_json_array_begin(j, "empty");
+	bk_json_array_end(j);
+	bk_json_object_end(j);
+	bk_json_array_begin(j, "ret");
+	bk_json_uint(j, NULL, 7);
+	bk_json_bool(j, NULL, false);
+	bk_json_null(j, NULL);
+	bk_json_object_begin(j, NULL);
+	bk_json_uint(j, "len", 3);
+	bk_json_uint(j, "cap", 4);
+	bk_json_object_end(j);
+	bk_json_array_begin(j, NULL);
+	bk_json_array_end(j);
+	bk_json_array_end(j);
+	bk_json_str_cut(j, "path", "/a", 8, true);
+	bk_json_str_cut(j, "name", "b", 8, false);
+}
+
+/* What a tool leaves open is closed by bk_json_end(): the line stays valid. */
+static void j_left_open(struct bk_json *j)
+{
+	bk_json_array_begin(j, "a");
+	bk_json_object_begin(j, NULL);
+	bk_json_int(j, "x", 1);
 }
 
 static void j_hostile(struct bk_json *j)
@@ -100,7 +131,23 @@ static void test_json(void)
 		  "\"args\":[\"a b\",\"\"]}\n");
 	CHECK_STR(json_of(j_hostile),
 		  "{\"path\":\"q\\\"b\\\\s\\n\\u0001\\u001b\\u007f\","
-		  "\"bad\":\"\\u00ff\xc3\xa9\\u00c3\"}\n");
+		  "\"bad\":\"\\udcff\xc3\xa9\\udcc3\"}\n");
+	CHECK_STR(json_of(j_nested),
+		  "{\"args\":{\"n\":-2,\"empty\":[]},\"ret\":[7,false,null,{\"len\":3,\"cap\":4},[]],"
+		  "\"path\":\"/a\",\"path_truncated\":true,\"name\":\"b\",\"name_truncated\":false}\n");
+	CHECK_STR(json_of(j_left_open), "{\"a\":[{\"x\":1}]}\n");
+}
+
+static void j_reversible(struct bk_json *j)
+{
+	bk_json_str(j, "byte", "\xff", 8);
+	bk_json_str(j, "char", "\xc3\xbf", 8);	/* U+00FF */
+}
+
+/* Byte 0xff and the character U+00FF must not give the same JSON. */
+static void test_json_reversible(void)
+{
+	CHECK_STR(json_of(j_reversible), "{\"byte\":\"\\udcff\",\"char\":\"\xc3\xbf\"}\n");
 }
 
 int main(void)
@@ -110,5 +157,6 @@ int main(void)
 	RUN(test_escape_bounds);
 	RUN(test_escape_arg);
 	RUN(test_json);
+	RUN(test_json_reversible);
 	UNIT_EXIT();
 }
