@@ -165,18 +165,14 @@ static int print_counts(void *ctx)
 		bk_time_iso(t, sizeof(t), bk_now_ns());
 		bk_json_begin(&j, stdout);
 		bk_json_str(&j, "time", t, sizeof(t));
-		fputs(",\"counts\":[", stdout);
+		bk_json_array_begin(&j, "counts");
 		for (size_t r = 0; r < nrows; r++) {
-			struct bk_json m;
-
-			if (r)
-				fputc(',', stdout);
-			bk_json_begin(&m, stdout);
-			bk_json_str(&m, "func", s->rows[r].name, (size_t)-1);
-			bk_json_uint(&m, "count", s->rows[r].count);
-			fputc('}', stdout);
+			bk_json_object_begin(&j, NULL);
+			bk_json_str(&j, "func", s->rows[r].name, (size_t)-1);
+			bk_json_uint(&j, "count", s->rows[r].count);
+			bk_json_object_end(&j);
 		}
-		fputc(']', stdout);
+		bk_json_array_end(&j);
 		bk_json_end(&j);
 		fflush(stdout);
 		return 0;

@@ -146,8 +146,7 @@ static void print_func(const char *name, const struct funclatency_hist *h, const
 		bk_json_uint(&j, "count", h->count);
 		bk_json_uint(&j, "total_ns", h->total_ns);
 		bk_json_uint(&j, "avg_ns", h->total_ns / h->count);
-		fputs(",\"hist\":", stdout);
-		bk_json_log2_hist(stdout, h->slots, FUNCLATENCY_SLOTS);
+		bk_json_log2_hist(&j, "hist", h->slots, FUNCLATENCY_SLOTS);
 		bk_json_end(&j);
 		return;
 	}

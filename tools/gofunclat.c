@@ -138,8 +138,7 @@ static void print_func(const struct gofunc *f, const struct gofunclat_hist *h, c
 		bk_json_uint(&j, "count", h->count);
 		bk_json_uint(&j, "total_ns", h->total_ns);
 		bk_json_uint(&j, "avg_ns", h->total_ns / h->count);
-		fputs(",\"hist\":", stdout);
-		bk_json_log2_hist(stdout, h->slots, GOFUNCLAT_SLOTS);
+		bk_json_log2_hist(&j, "hist", h->slots, GOFUNCLAT_SLOTS);
 		bk_json_end(&j);
 		return;
 	}

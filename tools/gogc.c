@@ -225,8 +225,7 @@ static int print_summary(int hists_fd)
 		bk_json_uint(&j, "total_ns", h.total_ns);
 		bk_json_uint(&j, "max_ns", h.max_ns);
 		bk_json_str(&j, "unit", "usecs", 8);
-		fputs(",\"hist\":", stdout);
-		bk_json_log2_hist(stdout, h.slots, GOGC_SLOTS);
+		bk_json_log2_hist(&j, "hist", h.slots, GOGC_SLOTS);
 		bk_json_end(&j);
 		return 0;
 	}

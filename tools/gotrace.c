@@ -482,51 +482,60 @@ static void format_value(char *buf, size_t sz, const struct value *v, const __u6
 	}
 }
 
-static void json_value(const struct value *v, const __u64 *regs,
-		       const char (*strs)[GOTRACE_STR_LEN], __u8 ok)
+/* One argument or result as the JSON value `key` (NULL inside the "ret" array). */
+static void json_value(struct bk_json *j, const char *key, const struct value *v,
+		       const __u64 *regs, const char (*strs)[GOTRACE_STR_LEN], __u8 ok)
 {
 	const char *s;
+	char hex[24];
 	size_t len;
 	bool cut;
 	__u64 w;
 
 	if (v->reg < 0 || v->kind == K_FLOAT) {
-		fputs("null", stdout);
+		bk_json_null(j, key);
 		return;
 	}
 	w = regs[v->reg];
 	switch (v->kind) {
 	case K_INT:
-		printf("%lld", sext(w, v->size));
+		bk_json_int(j, key, sext(w, v->size));
 		break;
 	case K_UINT:
-		printf("%llu", (unsigned long long)zext(w, v->size));
+		bk_json_uint(j, key, zext(w, v->size));
 		break;
 	case K_BOOL:
-		fputs(w & 0xff ? "true" : "false", stdout);
+		bk_json_bool(j, key, w & 0xff);
 		break;
 	case K_PTR:
+		snprintf(hex, sizeof(hex), "0x%llx", (unsigned long long)w);
 		if (w)
-			printf("\"0x%llx\"", (unsigned long long)w);
+			bk_json_str(j, key, hex, sizeof(hex));
 		else
-			fputs("null", stdout);
+			bk_json_null(j, key);
 		break;
 	case K_STRING:
 		s = str_bytes(v, regs, strs, ok, &len, &cut);
 		if (s)
-			bk_json_string(stdout, s, len);
+			bk_json_str(j, key, s, len);
 		else
-			fputs("null", stdout);
+			bk_json_null(j, key);
 		break;
 	case K_SLICE:
-		if (w)
-			printf("{\"len\":%llu,\"cap\":%llu}", (unsigned long long)regs[v->reg + 1],
-			       (unsigned long long)regs[v->reg + 2]);
-		else
-			fputs("null", stdout);
+		if (w) {
+			bk_json_object_begin(j, key);
+			bk_json_uint(j, "len", regs[v->reg + 1]);
+			bk_json_uint(j, "cap", regs[v->reg + 2]);
+			bk_json_object_end(j);
+		} else {
+			bk_json_null(j, key);
+		}
 		break;
 	default:
-		fputs(w ? "\"non-nil\"" : "null", stdout);
+		if (w)
+			bk_json_str(j, key, "non-nil", 8);
+		else
+			bk_json_null(j, key);
 		break;
 	}
 }
@@ -591,23 +600,23 @@ static int handle_event(void *ctx, void *data, size_t size)
 		bk_json_str(&j, "call", call, sizeof(call));
 		bk_json_uint(&j, "lat_ns", e->lat_ns);
 		if (p->has_sig) {
-			fputs(",\"args\":{", stdout);
+			bk_json_object_begin(&j, "args");
 			for (int i = 0; i < p->nargs; i++) {
-				char key[16];
+				char key[sizeof(p->args[i].name)];
 
-				snprintf(key, sizeof(key), "arg%d", i);
-				printf("%s", i ? "," : "");
-				bk_json_string(stdout, p->args[i].name[0] ? p->args[i].name : key,
-					       sizeof(p->args[i].name));
-				putchar(':');
-				json_value(&p->args[i], e->args, e->arg_str, e->arg_str_ok);
+				snprintf(key, sizeof(key), "%.*s", (int)sizeof(key) - 1,
+					 p->args[i].name);
+				if (!key[0])
+					snprintf(key, sizeof(key), "arg%d", i);
+				json_value(&j, key, &p->args[i], e->args, e->arg_str,
+					   e->arg_str_ok);
 			}
-			fputs("},\"ret\":[", stdout);
-			for (int i = 0; i < p->nrets; i++) {
-				printf("%s", i ? "," : "");
-				json_value(&p->rets[i], e->rets, e->ret_str, e->ret_str_ok);
-			}
-			putchar(']');
+			bk_json_object_end(&j);
+			bk_json_array_begin(&j, "ret");
+			for (int i = 0; i < p->nrets; i++)
+				json_value(&j, NULL, &p->rets[i], e->rets, e->ret_str,
+					   e->ret_str_ok);
+			bk_json_array_end(&j);
 		}
 		bk_json_end(&j);
 		return 0;

@@ -62,12 +62,12 @@ void bk_print_linear_hist(FILE *f, const __u32 *slots, int n, long long base, lo
 	}
 }
 
-void bk_json_log2_hist(FILE *f, const __u32 *slots, int n)
+void bk_json_log2_hist(struct bk_json *j, const char *key, const __u32 *slots, int n)
 {
 	unsigned int max;
-	int last = last_used(slots, n, &max), k = 0;
+	int last = last_used(slots, n, &max);
 
-	putc('[', f);
+	bk_json_array_begin(j, key);
 	for (int i = 0; i <= last; i++) {
 		unsigned long long low = (1ULL << (i + 1)) >> 1, high = (1ULL << (i + 1)) - 1;
 
@@ -75,8 +75,11 @@ void bk_json_log2_hist(FILE *f, const __u32 *slots, int n)
 			continue;
 		if (low == high)
 			low--;
-		fprintf(f, "%s{\"low\":%llu,\"high\":%llu,\"count\":%u}", k++ ? "," : "", low, high,
-			slots[i]);
+		bk_json_object_begin(j, NULL);
+		bk_json_uint(j, "low", low);
+		bk_json_uint(j, "high", high);
+		bk_json_uint(j, "count", slots[i]);
+		bk_json_object_end(j);
 	}
-	putc(']', f);
+	bk_json_array_end(j);
 }

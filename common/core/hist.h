@@ -5,13 +5,14 @@
 
 #include <stdio.h>
 #include <linux/types.h>
+#include "core/json.h"
 
 /* Log2 histogram: slot i holds [2^i, 2^(i+1)), slot 0 holds 0 and 1. */
 void bk_print_log2_hist(FILE *f, const __u32 *slots, int n, const char *unit);
 /* Linear histogram: slot i holds [base + i*step, base + (i+1)*step). */
 void bk_print_linear_hist(FILE *f, const __u32 *slots, int n, long long base, long long step,
 			  const char *unit);
-/* Log2 histogram as a JSON array of {"low","high","count"} members (no newline). */
-void bk_json_log2_hist(FILE *f, const __u32 *slots, int n);
+/* Log2 histogram as the JSON member `key`: an array of {"low","high","count"} objects. */
+void bk_json_log2_hist(struct bk_json *j, const char *key, const __u32 *slots, int n);
 
 #endif

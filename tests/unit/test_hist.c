@@ -21,8 +21,13 @@ static char *render(int kind, const __u32 *slots, int n)
 		bk_print_log2_hist(f, slots, n, "usecs");
 	else if (kind == 1)
 		bk_print_linear_hist(f, slots, n, 0, 10, "msecs");
-	else
-		bk_json_log2_hist(f, slots, n);
+	else {
+		struct bk_json j;
+
+		bk_json_begin(&j, f);
+		bk_json_log2_hist(&j, "hist", slots, n);
+		bk_json_end(&j);
+	}
 	fclose(f);
 	return out;
 }
@@ -63,7 +68,8 @@ static void test_json_hist(void)
 	__u32 slots[32] = { 3, 0, 5 };
 
 	CHECK_STR(render(2, slots, 32),
-		  "[{\"low\":0,\"high\":1,\"count\":3},{\"low\":4,\"high\":7,\"count\":5}]");
+		  "{\"hist\":[{\"low\":0,\"high\":1,\"count\":3},{\"low\":4,\"high\":7,\"count\":5}]}\n");
+	CHECK_STR(render(2, (__u32[32]){ 0 }, 32), "{\"hist\":[]}\n");
 }
 
 static void test_bpf_slots(void)
