@@ -15,6 +15,7 @@
 #include "core/json.h"
 #include "core/log.h"
 #include "core/loop.h"
+#include "core/maps.h"
 #include "core/opts.h"
 #include "core/output.h"
 #include "core/setup.h"
@@ -116,24 +117,25 @@ static int by_bytes(const void *a, const void *b)
 }
 
 /* Takes every entry out of the map: what arrives meanwhile goes to the next refresh. */
-static int take_flows(struct row **out, int *n)
+static long take_flows(struct row **out)
 {
-	struct row *rows = calloc(TCPTOP_MAX_FLOWS, sizeof(*rows));
-	int cnt = 0;
+	static struct flow_key keys[TCPTOP_MAX_FLOWS];
+	static struct flow flows[TCPTOP_MAX_FLOWS];
+	struct row *rows;
+	long n;
 
-	if (!rows)
+	n = bk_map_drain(opt.fd, sizeof(keys[0]), sizeof(flows[0]), keys, flows, TCPTOP_MAX_FLOWS);
+	if (n < 0)
+		return n;
+	rows = calloc(n ? n : 1, sizeof(*rows));
+	if (!rows) {
+		bk_set_error("out of memory for %ld connections", n);
 		return -ENOMEM;
-	/* Keys first: deleting while walking would restart the walk. */
-	while (cnt < TCPTOP_MAX_FLOWS &&
-	       !bpf_map_get_next_key(opt.fd, cnt ? &rows[cnt - 1].key : NULL, &rows[cnt].key))
-		cnt++;
-	*n = 0;
-	for (int i = 0; i < cnt; i++) {
-		if (!bpf_map_lookup_and_delete_elem(opt.fd, &rows[i].key, &rows[i].f))
-			rows[(*n)++] = rows[i];
 	}
+	for (long i = 0; i < n; i++)
+		rows[i] = (struct row){ keys[i], flows[i] };
 	*out = rows;
-	return 0;
+	return n;
 }
 
 static void print_row(const struct row *r, const char *t)
@@ -175,13 +177,10 @@ static int refresh(void *ctx)
 {
 	struct row *rows;
 	char t[40];
-	int n, err;
+	long n = take_flows(&rows);
 
-	err = take_flows(&rows, &n);
-	if (err) {
-		bk_set_error("cannot read the connections: %s", strerror(-err));
-		return err;
-	}
+	if (n < 0)
+		return n;
 	qsort(rows, n, sizeof(*rows), by_bytes);
 	if (bk_env.json) {
 		bk_time_iso(t, sizeof(t), bk_now_ns());
@@ -191,7 +190,7 @@ static int refresh(void *ctx)
 		else if (opt.printed)
 			printf("\n");
 		bk_time_hms(t, sizeof(t), bk_now_ns());
-		printf("%s  %d connection%s\n", t, n, n == 1 ? "" : "s");
+		printf("%s  %ld connection%s\n", t, n, n == 1 ? "" : "s");
 		printf("%-*s %-*s %-*s %-*s %*s %*s\n", BK_W_PID, "PID", W_COMM, "COMM", W_ENDPOINT,
 		       "LADDR", W_ENDPOINT, "RADDR", W_KB, "RX_KB", W_KB, "TX_KB");
 	}
