@@ -6,15 +6,13 @@
 #include <argp.h>
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "core/attach.h"
 #include "core/json.h"
 #include "core/log.h"
 #include "core/loop.h"
+#include "core/maps.h"
 #include "core/opts.h"
 #include "core/output.h"
 #include "core/setup.h"
@@ -55,10 +53,7 @@ static const char *const keys[VFSSTAT_OPS] = {
 #define W_RATE 8
 
 struct state {
-	int counts_fd;
-	int ncpus;
-	__u64 *percpu;			/* one lookup's values */
-	__u64 seen[VFSSTAT_OPS];	/* totals at the last interval */
+	struct bk_counters counts;	/* one __u64 per operation */
 	__u64 last_ns;			/* when they were read */
 };
 
@@ -75,12 +70,7 @@ static void print_header(void)
 	printf("\n");
 }
 
-/*
- * Prints the operations since the last call. The per-CPU counters are never
- * zeroed: the difference from the totals read last time is what happened in
- * between, so an increment that lands between a read and a reset cannot be
- * lost, and the sum of the intervals is the exact total.
- */
+/* Prints the operations since the last call (counters diffed, never zeroed). */
 static int print_interval(void *ctx)
 {
 	struct state *s = ctx;
@@ -88,19 +78,12 @@ static int print_interval(void *ctx)
 	double secs = (now - s->last_ns) / 1e9;
 	char t[40];
 	struct bk_json j;
+	int err = bk_counters_read(&s->counts, VFSSTAT_OPS);
 
-	for (__u32 op = 0; op < VFSSTAT_OPS; op++) {
-		__u64 total = 0;
-
-		if (bpf_map_lookup_elem(s->counts_fd, &op, s->percpu)) {
-			bk_set_error("cannot read the counters: %s", strerror(errno));
-			return -errno;
-		}
-		for (int c = 0; c < s->ncpus; c++)
-			total += s->percpu[c];
-		delta[op] = total - s->seen[op];
-		s->seen[op] = total;
-	}
+	if (err)
+		return err;
+	for (__u32 op = 0; op < VFSSTAT_OPS; op++)
+		delta[op] = *(const __u64 *)bk_counters_delta(&s->counts, op);
 	s->last_ns = now;
 	if (secs <= 0)
 		secs = 1e-9;
@@ -176,18 +159,9 @@ int main(int argc, char **argv)
 		goto cleanup;
 
 	/* The counters, read every interval. */
-	st.counts_fd = bpf_map__fd(skel->maps.counts);
-	st.ncpus = libbpf_num_possible_cpus();
-	if (st.ncpus < 0) {
-		err = st.ncpus;
-		bk_set_error("cannot count the CPUs: %s", strerror(-err));
+	err = bk_counters_init(&st.counts, bpf_map__fd(skel->maps.counts), 1);
+	if (err)
 		goto cleanup;
-	}
-	st.percpu = calloc(st.ncpus, sizeof(__u64));
-	if (!st.percpu) {
-		err = -ENOMEM;
-		goto cleanup;
-	}
 	st.last_ns = bk_now_ns();
 
 	/* Signals, then the header. */
@@ -199,7 +173,7 @@ int main(int argc, char **argv)
 	err = bk_run(&loop);
 
 cleanup:
-	free(st.percpu);
+	bk_counters_free(&st.counts);
 	vfsstat_bpf__destroy(skel);
 	return bk_exit(err);
 }
