@@ -165,6 +165,8 @@ int bk_run(struct bk_loop *l)
 
 		if (now >= next_drop_check) {
 			report_drops(l, &reported, false);
+			if (l->on_check)
+				l->on_check(l->check_ctx, false);
 			next_drop_check = now + 1000000000ULL;
 		}
 		if (next_tick && now >= next_tick) {
@@ -197,5 +199,7 @@ int bk_run(struct bk_loop *l)
 	}
 	fflush(stdout);
 	report_drops(l, &reported, true);
+	if (l->on_check)
+		l->on_check(l->check_ctx, true);
 	return err;
 }

@@ -37,6 +37,12 @@ struct bk_loop {
 	 * it counted since the last one.
 	 */
 	bool final_interval;
+	/*
+	 * Called about once a second while the loop runs and once more at its
+	 * end (final), for counters a tool reports like drops (stacks lost).
+	 */
+	void (*on_check)(void *ctx, bool final);
+	void *check_ctx;
 };
 
 /*
