@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+/* Printing count tables by stack, see report.h. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "core/json.h"
+#include "core/log.h"
+#include "core/output.h"
+#include "stacks/report.h"
+#include "stacks_abi.h"
+
+#define FOLD_MAX 65536
+
+struct entry {
+	struct bk_stack_key key;
+	__u64 value;
+};
+
+struct line {
+	char *stack;
+	__u64 value;
+};
+
+/* Reads every key and value of the table. */
+static int read_all(int fd, struct entry **out, size_t *n_out)
+{
+	struct bk_stack_key key, next, *prev = NULL;
+	struct entry *e = NULL;
+	size_t n = 0, cap = 0;
+	__u64 v;
+
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, &v))
+			continue;	/* deleted meanwhile */
+		if (n == cap) {
+			size_t c = cap ? cap * 2 : 1024;
+			void *p = realloc(e, c * sizeof(*e));
+
+			if (!p) {
+				free(e);
+				return -ENOMEM;
+			}
+			e = p;
+			cap = c;
+		}
+		e[n].key = key;
+		e[n].value = v;
+		n++;
+	}
+	*out = e;
+	*n_out = n;
+	return 0;
+}
+
+/*
+ * Deletes what was read. A key counted again since it was read loses that
+ * count: lookup-and-delete would keep it, but needs Linux 5.14 for hash maps.
+ */
+static void clear(struct bk_stack_report *r, int stack_fd, const struct entry *e, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		bpf_map_delete_elem(r->counts_fd, &e[i].key);
+		if (stack_fd < 0)
+			continue;
+		if (e[i].key.ustack >= 0)
+			bpf_map_delete_elem(stack_fd, &e[i].key.ustack);
+		if (e[i].key.kstack >= 0)
+			bpf_map_delete_elem(stack_fd, &e[i].key.kstack);
+	}
+}
+
+static int by_value(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+
+	if (x->value != y->value)
+		return x->value < y->value ? -1 : 1;
+	return x->key.tgid < y->key.tgid ? -1 : x->key.tgid > y->key.tgid;
+}
+
+static int by_stack(const void *a, const void *b)
+{
+	return strcmp(((const struct line *)a)->stack, ((const struct line *)b)->stack);
+}
+
+/* The whole trace of a key: user frames, "-", kernel frames; sets the split. */
+static void build(struct bk_stack_report *r, struct bk_trace *t, const struct bk_stack_key *k,
+		  int *nuser)
+{
+	bk_trace_reset(t);
+	bk_stacks_add_user(r->stacks, t, k->tgid, k->ustack);
+	*nuser = t->n;
+	if (*nuser && (k->kstack >= 0 || (k->kstack != -EFAULT && k->kstack != -ENOENT)))
+		bk_trace_push(t, BK_FRAME_SEP_KERNEL, NULL, 0, BK_FRAME_MARK, false);
+	bk_stacks_add_kernel(r->stacks, t, k->kstack);
+}
+
+static void print_text(struct bk_stack_report *r, FILE *f, const struct bk_trace *t, int nuser,
+		       const struct entry *e, __u64 v)
+{
+	char comm[4 * 16], name[1024];
+	int i;
+
+	/* Leaf first: the kernel part, then the user part. */
+	for (i = t->n - 1; i > nuser; i--) {
+		bk_escape(name, sizeof(name), t->f[i].name, strlen(t->f[i].name));
+		fprintf(f, "    %s\n", name);
+	}
+	if (i == nuser && nuser < t->n)
+		fprintf(f, "    --\n");
+	for (i = nuser - 1; i >= 0; i--) {
+		bk_escape(name, sizeof(name), t->f[i].name, strlen(t->f[i].name));
+		fprintf(f, "    %s\n", name);
+	}
+	bk_escape(comm, sizeof(comm), e->key.comm, sizeof(e->key.comm));
+	if (r->per_thread)
+		fprintf(f, "    -                %s (%u/%u)\n", comm, e->key.tgid, e->key.tid);
+	else
+		fprintf(f, "    -                %s (%u)\n", comm, e->key.tgid);
+	fprintf(f, "        %llu\n\n", (unsigned long long)v);
+}
+
+static void print_json(struct bk_stack_report *r, FILE *f, const struct bk_trace *t, int nuser,
+		       const struct entry *e, __u64 v)
+{
+	struct bk_json j;
+	int i;
+
+	bk_json_begin(&j, f);
+	bk_json_uint(&j, "pid", e->key.tgid);
+	if (r->per_thread)
+		bk_json_uint(&j, "tid", e->key.tid);
+	bk_json_str(&j, "comm", e->key.comm, sizeof(e->key.comm));
+	bk_json_uint(&j, r->unit, v);
+	bk_json_array_begin(&j, "ustack");
+	for (i = nuser - 1; i >= 0; i--)
+		bk_json_array_str(&j, t->f[i].name, (size_t)-1);
+	bk_json_array_end(&j);
+	bk_json_array_begin(&j, "kstack");
+	for (i = t->n - 1; i >= nuser; i--)
+		if (i > nuser || t->f[i].kind != BK_FRAME_MARK || strcmp(t->f[i].name, BK_FRAME_SEP_KERNEL))
+			bk_json_array_str(&j, t->f[i].name, (size_t)-1);
+	bk_json_array_end(&j);
+	bk_json_end(&j);
+}
+
+int bk_stack_report_print(struct bk_stack_report *r, FILE *f)
+{
+	__u64 div = r->div ? r->div : 1;
+	struct line *lines = NULL;
+	struct entry *e = NULL;
+	struct bk_trace *t;
+	size_t n = 0, nl = 0, i, k;
+	char *buf = NULL;
+	int err, nuser, stack_fd = -1;
+
+	t = bk_trace_new();
+	buf = malloc(FOLD_MAX);
+	if (!t || !buf) {
+		err = -ENOMEM;
+		goto out;
+	}
+	err = read_all(r->counts_fd, &e, &n);
+	if (err)
+		goto out;
+	if (r->mode == BK_STACK_FOLDED) {
+		lines = calloc(n ? n : 1, sizeof(*lines));
+		if (!lines) {
+			err = -ENOMEM;
+			goto out;
+		}
+	}
+	qsort(e, n, sizeof(*e), by_value);
+	for (i = 0; i < n; i++) {
+		__u64 v = e[i].value / div;
+		size_t len;
+
+		if (!v)
+			continue;
+		build(r, t, &e[i].key, &nuser);
+		if (r->mode == BK_STACK_TEXT)
+			print_text(r, f, t, nuser, &e[i], v);
+		else if (r->mode == BK_STACK_JSON)
+			print_json(r, f, t, nuser, &e[i], v);
+		if (r->mode != BK_STACK_FOLDED && !r->flame)
+			continue;
+		len = bk_trace_fold(t, e[i].key.comm, buf, FOLD_MAX);
+		if (r->flame)
+			bk_flame_add(r->flame, buf, len, v);
+		if (r->mode == BK_STACK_FOLDED) {
+			lines[nl].stack = strdup(buf);
+			if (!lines[nl].stack) {
+				err = -ENOMEM;
+				goto out;
+			}
+			lines[nl++].value = v;
+		}
+	}
+	if (r->mode == BK_STACK_FOLDED) {
+		qsort(lines, nl, sizeof(*lines), by_stack);
+		for (i = 0; i < nl; i = k) {
+			__u64 sum = 0;
+
+			for (k = i; k < nl && !strcmp(lines[k].stack, lines[i].stack); k++)
+				sum += lines[k].value;
+			fprintf(f, "%s %llu\n", lines[i].stack, (unsigned long long)sum);
+		}
+	}
+	if (r->clear) {
+		/* The stack map is the one the symbolizer reads. */
+		stack_fd = bk_stacks_map_fd(r->stacks);
+		clear(r, stack_fd, e, n);
+	}
+	err = (int)n;
+out:
+	for (i = 0; i < nl; i++)
+		free(lines[i].stack);
+	free(lines);
+	free(e);
+	free(buf);
+	bk_trace_free(t);
+	return err;
+}
+
+static void one_loss(struct bk_stack_losses *l, int i, bool final, const char *live,
+		     const char *total)
+{
+	volatile __u64 *c = i == 0 ? l->collision : i == 1 ? l->full : l->counts;
+	__u64 now;
+
+	if (!c)
+		return;
+	now = *c;
+	if (final && now)
+		bk_warn(total, (unsigned long long)now, l->what ? l->what : "samples");
+	else if (!final && now > l->seen[i])
+		bk_warn(live, (unsigned long long)(now - l->seen[i]), (unsigned long long)now);
+	l->seen[i] = now;
+}
+
+void bk_stack_losses_check(void *ctx, bool final)
+{
+	struct bk_stack_losses *l = ctx;
+
+	one_loss(l, 0, final,
+		 "%llu stacks lost: another stack had their slot in the stack map (%llu in all)",
+		 "%llu stacks were lost to slots taken in the stack map: their %s show as "
+		 "[missing ... stack]; a larger --stack-storage makes that rarer");
+	one_loss(l, 1, final, "%llu stacks lost: the stack map was full (%llu in all)",
+		 "%llu stacks were lost to a full stack map: their %s show as [missing ... stack]; "
+		 "raise --stack-storage");
+	one_loss(l, 2, final, "%llu values lost: the table of stacks was full (%llu in all)",
+		 "%llu %s were lost in all: the table of stacks was full; raise --stack-storage");
+}
+
+int bk_stack_maps_size(struct bpf_map *stacks, struct bpf_map *counts, __u32 entries)
+{
+	int err = bpf_map__set_max_entries(stacks, entries);
+
+	if (!err && counts)
+		err = bpf_map__set_max_entries(counts, entries);
+	return err;
+}
