@@ -12,6 +12,8 @@ TOOLS_NET := tcpconnect tcptop
 TOOLS_MEM :=
 TOOLS_USER := gethostlatency bashreadline uflow funccount funclatency
 TOOLS_GO := gofunclat gotrace gospawn gogc
+# Tools without a BPF object: they draw or convert what the others collect.
+TOOLS_NOBPF := flamegraph
 TOOLS := $(strip $(TOOLS_PROC) $(TOOLS_CPU) $(TOOLS_BLOCK) $(TOOLS_NET) $(TOOLS_MEM) \
 	 $(TOOLS_USER) $(TOOLS_GO))
 
@@ -59,8 +61,9 @@ COMMON_OBJS := $(patsubst common/%.c,$(OUTPUT)/obj/common/%.o,$(COMMON_SRCS))
 LIBCOMMON := $(OUTPUT)/libbpfkit.a
 
 BINS := $(addprefix $(OUTPUT)/bin/,$(TOOLS))
-BPF_OBJS := $(patsubst %,$(OUTPUT)/obj/%.bpf.o,$(TOOLS))
-SKELS := $(patsubst %,$(OUTPUT)/include/%.skel.h,$(TOOLS))
+BPF_TOOLS := $(filter-out $(TOOLS_NOBPF),$(TOOLS))
+BPF_OBJS := $(patsubst %,$(OUTPUT)/obj/%.bpf.o,$(BPF_TOOLS))
+SKELS := $(patsubst %,$(OUTPUT)/include/%.skel.h,$(BPF_TOOLS))
 
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/unit/%,$(UNIT_SRCS))
@@ -69,7 +72,8 @@ TRIGGER_BINS := $(patsubst tests/triggers/%.c,$(OUTPUT)/tests/triggers/%,$(TRIGG
 
 DEPS_PKGS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config make gcc \
 	     libc6-dev jq iproute2 procps util-linux bsdutils busybox-static cpio \
-	     qemu-system-x86 golang-1.19-go python3.11 tmux bash coreutils
+	     qemu-system-x86 golang-1.19-go python3.11 tmux bash coreutils \
+	     libxml2-utils chromium-headless-shell
 
 .PHONY: all tools tests check deps install uninstall clean vmlinux print-tools bench help
 .DELETE_ON_ERROR:
@@ -103,6 +107,10 @@ $(OUTPUT)/obj/common/%.o: common/%.c
 $(LIBCOMMON): $(COMMON_OBJS)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(patsubst %,$(OUTPUT)/obj/%.o,$(TOOLS_NOBPF)): $(OUTPUT)/obj/%.o: tools/%.c | $(OUTPUT)/obj
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
 $(OUTPUT)/obj/%.o: tools/%.c $(OUTPUT)/include/%.skel.h | $(OUTPUT)/obj
 	$(call msg,CC,$@)
