@@ -7,6 +7,7 @@
 #include <bpf/libbpf.h>
 #include "core/json.h"
 #include "core/log.h"
+#include "core/maps.h"
 #include "core/output.h"
 #include "stacks/report.h"
 #include "stacks_abi.h"
@@ -23,49 +24,45 @@ struct line {
 	__u64 value;
 };
 
-/* Reads every key and value of the table. */
+/* Takes every key and value out of the table. */
 static int read_all(int fd, struct entry **out, size_t *n_out)
 {
-	struct bk_stack_key key, next, *prev = NULL;
-	struct entry *e = NULL;
-	size_t n = 0, cap = 0;
-	__u64 v;
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	struct bk_stack_key *keys;
+	__u64 *values;
+	struct entry *e;
+	size_t cap;
+	long n;
 
-	while (!bpf_map_get_next_key(fd, prev, &next)) {
-		key = next;
-		prev = &key;
-		if (bpf_map_lookup_elem(fd, &key, &v))
-			continue;	/* deleted meanwhile */
-		if (n == cap) {
-			size_t c = cap ? cap * 2 : 1024;
-			void *p = realloc(e, c * sizeof(*e));
-
-			if (!p) {
-				free(e);
-				return -ENOMEM;
-			}
-			e = p;
-			cap = c;
-		}
-		e[n].key = key;
-		e[n].value = v;
-		n++;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return -errno;
+	/* Room for a full table and what lands while it is read. */
+	cap = info.max_entries + info.max_entries / 4 + 16;
+	keys = malloc(cap * sizeof(*keys));
+	values = malloc(cap * sizeof(*values));
+	e = malloc(cap * sizeof(*e));
+	n = keys && values && e ? bk_map_drain(fd, sizeof(*keys), sizeof(*values), keys, values, cap)
+				: -ENOMEM;
+	for (long i = 0; i < n; i++) {
+		e[i].key = keys[i];
+		e[i].value = values[i];
+	}
+	free(keys);
+	free(values);
+	if (n < 0) {
+		free(e);
+		return (int)n;
 	}
 	*out = e;
-	*n_out = n;
+	*n_out = (size_t)n;
 	return 0;
 }
 
-/*
- * Deletes what was read. A key counted again since it was read loses that
- * count: lookup-and-delete would keep it, but needs Linux 5.14 for hash maps.
- */
-static void clear(struct bk_stack_report *r, int stack_fd, const struct entry *e, size_t n)
+/* Deletes the stacks of what was printed, for the next interval. */
+static void clear_stacks(int stack_fd, const struct entry *e, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		bpf_map_delete_elem(r->counts_fd, &e[i].key);
-		if (stack_fd < 0)
-			continue;
+	for (size_t i = 0; i < n && stack_fd >= 0; i++) {
 		if (e[i].key.ustack >= 0)
 			bpf_map_delete_elem(stack_fd, &e[i].key.ustack);
 		if (e[i].key.kstack >= 0)
@@ -138,12 +135,12 @@ static void print_json(struct bk_stack_report *r, FILE *f, const struct bk_trace
 	bk_json_uint(&j, r->unit, v);
 	bk_json_array_begin(&j, "ustack");
 	for (i = nuser - 1; i >= 0; i--)
-		bk_json_array_str(&j, t->f[i].name, (size_t)-1);
+		bk_json_str(&j, NULL, t->f[i].name, (size_t)-1);
 	bk_json_array_end(&j);
 	bk_json_array_begin(&j, "kstack");
 	for (i = t->n - 1; i >= nuser; i--)
 		if (i > nuser || t->f[i].kind != BK_FRAME_MARK || strcmp(t->f[i].name, BK_FRAME_SEP_KERNEL))
-			bk_json_array_str(&j, t->f[i].name, (size_t)-1);
+			bk_json_str(&j, NULL, t->f[i].name, (size_t)-1);
 	bk_json_array_end(&j);
 	bk_json_end(&j);
 }
@@ -156,7 +153,7 @@ int bk_stack_report_print(struct bk_stack_report *r, FILE *f)
 	struct bk_trace *t;
 	size_t n = 0, nl = 0, i, k;
 	char *buf = NULL;
-	int err, nuser, stack_fd = -1;
+	int err, nuser;
 
 	t = bk_trace_new();
 	buf = malloc(FOLD_MAX);
@@ -210,11 +207,9 @@ int bk_stack_report_print(struct bk_stack_report *r, FILE *f)
 			fprintf(f, "%s %llu\n", lines[i].stack, (unsigned long long)sum);
 		}
 	}
-	if (r->clear) {
-		/* The stack map is the one the symbolizer reads. */
-		stack_fd = bk_stacks_map_fd(r->stacks);
-		clear(r, stack_fd, e, n);
-	}
+	/* The stack map is the one the symbolizer reads. */
+	if (r->clear)
+		clear_stacks(bk_stacks_map_fd(r->stacks), e, n);
 	err = (int)n;
 out:
 	for (i = 0; i < nl; i++)

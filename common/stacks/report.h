@@ -40,13 +40,14 @@ struct bk_stack_report {
 	__u64 div;		/* value shown = value counted / div; 0 means 1 */
 	int mode;		/* enum bk_stack_mode */
 	bool per_thread;	/* keys carry tids: show them */
-	bool clear;		/* delete what was printed (interval mode) */
+	bool clear;		/* delete the stacks printed (interval mode) */
 	struct bk_flame *flame;	/* or NULL */
 };
 
 /*
- * Prints the table's stacks (and adds them to r->flame) and, with r->clear,
- * deletes them and their stacks. Returns the number of keys, or -errno.
+ * Takes the table's stacks out (bk_map_drain), prints them (and adds them to
+ * r->flame) and, with r->clear, deletes their stacks from the stack map for
+ * the next interval. Returns the number of keys, or -errno.
  */
 int bk_stack_report_print(struct bk_stack_report *r, FILE *f);
 
