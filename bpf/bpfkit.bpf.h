@@ -54,4 +54,26 @@ static __always_inline bool bk_filtered(__u64 pid_tgid)
 	return false;
 }
 
+/*
+ * Calls in flight that could not be recorded because their table was full:
+ * they will not be shown or timed. The loop reports this counter with the
+ * drops (struct bk_loop's lost_starts), live and at exit.
+ */
+__u64 bk_lost_starts = 0;
+
+/*
+ * Records a call in flight (the per-thread `starts` map of an entry probe)
+ * under `key`, counting a failure instead of losing the call silently. Use
+ * a HASH map, not an LRU one: an LRU map never fails, it evicts another
+ * call in flight without a word. Returns 0 or the helper's -errno.
+ */
+static __always_inline long bk_starts_update(void *starts, const void *key, const void *value)
+{
+	long err = bpf_map_update_elem(starts, key, value, BPF_ANY);
+
+	if (err)
+		__sync_fetch_and_add(&bk_lost_starts, 1);
+	return err;
+}
+
 #endif

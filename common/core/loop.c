@@ -89,21 +89,38 @@ void bk_loop_free(struct bk_loop *l)
 	l->rb = NULL;
 }
 
-static void report_drops(struct bk_loop *l, __u64 *reported, bool final)
+/* What the BPF side reported lost: the new losses during the run, all of them at the end. */
+struct reported {
+	__u64 drops, lost_starts;
+};
+
+static void report_lost(struct bk_loop *l, struct reported *r, bool final)
 {
 	const char *what = l->drop_what ? l->drop_what : "events";
 	__u64 now;
 
-	if (!l->drops)
-		return;
-	now = *l->drops;
-	if (final && now)
-		bk_warn("%llu %s were lost in all: the ring buffer was full", (unsigned long long)now,
-			what);
-	else if (now > *reported)
-		bk_warn("%llu %s lost: the ring buffer was full (%llu in all)",
-			(unsigned long long)(now - *reported), what, (unsigned long long)now);
-	*reported = now;
+	if (l->drops) {
+		now = *l->drops;
+		if (final && now)
+			bk_warn("%llu %s were lost in all: the ring buffer was full",
+				(unsigned long long)now, what);
+		else if (now > r->drops)
+			bk_warn("%llu %s lost: the ring buffer was full (%llu in all)",
+				(unsigned long long)(now - r->drops), what, (unsigned long long)now);
+		r->drops = now;
+	}
+	if (l->lost_starts) {
+		what = l->lost_what ? l->lost_what : "calls were not timed";
+		now = *l->lost_starts;
+		if (final && now)
+			bk_warn("%llu %s in all: the table of calls in flight was full",
+				(unsigned long long)now, what);
+		else if (now > r->lost_starts)
+			bk_warn("%llu %s: the table of calls in flight was full (%llu in all)",
+				(unsigned long long)(now - r->lost_starts), what,
+				(unsigned long long)now);
+		r->lost_starts = now;
+	}
 }
 
 static int ms_until(__u64 now, __u64 deadline)
@@ -116,7 +133,8 @@ static int ms_until(__u64 now, __u64 deadline)
 int bk_run(struct bk_loop *l)
 {
 	__u64 start = bk_now_ns(), now, end = 0, next_tick = 0, next_drop_check = 0;
-	__u64 reported = 0, last_tick = start, last_data = 0;
+	__u64 last_tick = start, last_data = 0;
+	struct reported reported = {};
 	long ticks = 0;
 	bool busy = false, done = false;
 	int err = 0, n = 0, timeout;
@@ -164,7 +182,7 @@ int bk_run(struct bk_loop *l)
 		busy = last_data && now - last_data < LINGER_NS;
 
 		if (now >= next_drop_check) {
-			report_drops(l, &reported, false);
+			report_lost(l, &reported, false);
 			if (l->on_check)
 				l->on_check(l->check_ctx, false);
 			next_drop_check = now + 1000000000ULL;
@@ -198,7 +216,7 @@ int bk_run(struct bk_loop *l)
 		err = n < 0 ? n : 0;
 	}
 	fflush(stdout);
-	report_drops(l, &reported, true);
+	report_lost(l, &reported, true);
 	if (l->on_check)
 		l->on_check(l->check_ctx, true);
 	return err;

@@ -25,6 +25,13 @@ struct bk_loop {
 	struct ring_buffer *rb;		/* NULL for tools without events */
 	volatile __u64 *drops;		/* the BPF side's bk_drops, or NULL */
 	const char *drop_what;		/* "events" if NULL */
+	/*
+	 * The BPF side's bk_lost_starts (calls in flight not recorded: their
+	 * table was full), or NULL; lost_what says what that cost, "calls
+	 * were not timed" if NULL.
+	 */
+	volatile __u64 *lost_starts;
+	const char *lost_what;
 	double duration_s;		/* 0: until a signal */
 	double interval_s;		/* call on_interval this often; 0: never */
 	long count;			/* stop after this many intervals; <0: never */
