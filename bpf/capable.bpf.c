@@ -116,7 +116,7 @@ int BPF_KPROBE(handle_capable_kprobe, const struct cred *cred, struct user_names
 
 	if (bk_filtered(id))
 		return 0;
-	bpf_map_update_elem(&starts, &tid, &a, BPF_ANY);
+	bk_starts_update(&starts, &tid, &a);
 	return 0;
 }
 

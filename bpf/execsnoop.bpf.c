@@ -86,7 +86,7 @@ static __always_inline int enter(const char *const *argv)
 	if (!e)
 		return 0;
 	read_argv(e, argv);
-	bpf_map_update_elem(&starts, &tid, e, BPF_ANY);
+	bk_starts_update(&starts, &tid, e);
 	return 0;
 }
 
@@ -166,7 +166,7 @@ int handle_exec_rekey(struct trace_event_raw_sched_process_exec *ctx)
 	e = bpf_map_lookup_elem(&starts, &old_tid);
 	if (!e)
 		return 0;
-	bpf_map_update_elem(&starts, &tid, e, BPF_ANY);
+	bk_starts_update(&starts, &tid, e);
 	bpf_map_delete_elem(&starts, &old_tid);
 	return 0;
 }

@@ -40,7 +40,7 @@ static __always_inline int enter(const char *path, __u64 flags, __u64 mode)
 
 	if (bk_filtered(id))
 		return 0;
-	bpf_map_update_elem(&starts, &tid, &a, BPF_ANY);
+	bk_starts_update(&starts, &tid, &a);
 	return 0;
 }
 

@@ -154,7 +154,7 @@ static __always_inline int enter(struct sock *sk)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 
-	bpf_map_update_elem(&starts, &tid, &sk, BPF_ANY);
+	bk_starts_update(&starts, &tid, &sk);
 	return 0;
 }
 

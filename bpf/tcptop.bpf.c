@@ -117,7 +117,7 @@ int BPF_KPROBE(handle_send_kprobe, struct sock *sk)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 
-	bpf_map_update_elem(&starts, &tid, &sk, BPF_ANY);
+	bk_starts_update(&starts, &tid, &sk);
 	return 0;
 }
 

@@ -156,6 +156,8 @@ int main(int argc, char **argv)
 	err = bk_events(&loop, skel->maps.events, handle_event, NULL, &skel->bss->bk_drops);
 	if (err)
 		goto cleanup;
+	loop.lost_starts = &skel->bss->bk_lost_starts;
+	loop.lost_what = "opens were not shown";
 	bk_signals();
 	print_header();
 

@@ -254,6 +254,8 @@ int main(int argc, char **argv)
 	/* Until Ctrl-C, SIGTERM, -d or count refreshes. */
 	loop.drops = &skel->bss->flow_drops;
 	loop.drop_what = "connections";
+	loop.lost_starts = &skel->bss->bk_lost_starts;
+	loop.lost_what = "sends were not counted";
 	bk_summary(&loop, refresh, NULL);
 	err = bk_run(&loop);
 

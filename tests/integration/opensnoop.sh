@@ -136,6 +136,18 @@ n=$(grep -c "$D/present" "$TMP/sparse.out")
 stop_tool TERM
 expect_eq "$T: opens 5 ms apart are all printed within 0.5 s" "$n" 3
 
+# More opens in flight at once than the table of calls in flight holds
+# (10,240): each one is shown, or counted in the sentence about the table.
+if [ "$IN_VM" = 0 ]; then
+	mkfifo "$D/fifo"
+	start_tool inflight $T -n inreader --prefix "$D/fifo"
+	"$TRIG/inflight" 11000 "$D/fifo" >"$TMP/inflight.trig"
+	stop_tool TERM
+	shown=$(grep -c " $D/fifo\$" "$TMP/inflight.out")
+	lost=$(sed -n 's/.* \([0-9]*\) opens were not shown in all: the table of calls in flight was full$/\1/p' "$TMP/inflight.err")
+	expect_eq "$T: 11,000 opens in flight: shown plus reported lost" "$shown+${lost:-0}=$((shown + ${lost:-0}))" "$shown+${lost:-0}=11000"
+fi
+
 # SIGINT also ends cleanly; -d ends by itself.
 start_tool int $T --prefix "$D/"
 stop_tool INT
