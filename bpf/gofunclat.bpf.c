@@ -6,7 +6,7 @@
  * (never a uretprobe: the Go runtime aborts when it finds one's trampoline
  * on a stack). The cookie names the function; entries and returns pair per
  * goroutine and stack depth (bpf/goroutine.bpf.h), so recursion, stack
- * growth and goroutines moving between threads are measured right.
+ * growth, panics and goroutines moving between threads are measured right.
  */
 #include "goroutine.bpf.h"
 #include "hist.bpf.h"
@@ -15,11 +15,12 @@
 /* Latency unit of the histogram slots: 1 ns, 1000 us, 1000000 ms. */
 const volatile __u64 targ_unit_ns = 1000;
 
+/* Calls in flight; the user side sizes it (--max-inflight). */
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 16384);
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, GO_INFLIGHT_DEFAULT);
 	__type(key, struct go_call_key);
-	__type(value, __u64);	/* entry time, ns */
+	__type(value, struct go_start);
 } starts SEC(".maps");
 
 struct {
@@ -33,16 +34,22 @@ struct {
 SEC("uprobe")
 int handle_call(struct pt_regs *ctx)
 {
+	__u64 cookie = go_cookie(ctx), g;
+	__u32 func = GO_COOKIE_INDEX(cookie);
 	struct go_call_key key;
-	__u64 ts;
+	struct go_start *s, n = {};
 
 	if (bk_filtered(bpf_get_current_pid_tgid()))
 		return 0;
-	if (!go_call_key(ctx, GO_COOKIE_INDEX(go_cookie(ctx)), &key))
+	if (!go_call_key(ctx, &key, &g))
 		return 0;
-	ts = bpf_ktime_get_ns();
-	/* NOEXIST: a re-run after morestack keeps the first start time. */
-	bpf_map_update_elem(&starts, &key, &ts, BPF_NOEXIST);
+	s = bpf_map_lookup_elem(&starts, &key);
+	if (s && go_rerun(s, func, g, cookie))
+		return 0;
+	n.ts_ns = bpf_ktime_get_ns();
+	n.entry_ip = ctx->ip;
+	n.func = func;
+	go_start_store(&starts, &key, &n);
 	return 0;
 }
 
@@ -51,19 +58,26 @@ SEC("uprobe")
 int handle_call_exit(struct pt_regs *ctx)
 {
 	struct gofunclat_hist *h;
+	__u32 func = GO_COOKIE_INDEX(go_cookie(ctx));
 	struct go_call_key key;
-	__u64 *tsp, delta;
-	__u32 func;
+	struct go_start *s;
+	__u64 delta, g;
 
 	if (bk_filtered(bpf_get_current_pid_tgid()))
 		return 0;
-	func = GO_COOKIE_INDEX(go_cookie(ctx));
-	if (!go_call_key(ctx, func, &key))
+	if (!go_call_key(ctx, &key, &g))
 		return 0;
-	tsp = bpf_map_lookup_elem(&starts, &key);
-	if (!tsp)
+	s = bpf_map_lookup_elem(&starts, &key);
+	if (!s) {
+		go_start_missing(&key);
 		return 0;
-	delta = bpf_ktime_get_ns() - *tsp;
+	}
+	/* Another function's start at this depth is stale: drop it. */
+	if (s->func != func) {
+		bpf_map_delete_elem(&starts, &key);
+		return 0;
+	}
+	delta = bpf_ktime_get_ns() - s->ts_ns;
 	bpf_map_delete_elem(&starts, &key);
 	h = bpf_map_lookup_elem(&hists, &func);
 	if (!h)

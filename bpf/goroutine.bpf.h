@@ -1,21 +1,33 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
 /*
  * Go goroutines from uprobes placed by common/go/gouprobe.c: the current g,
- * its goid, and a key that pairs a function's entry with its return.
+ * its goid, and the pairing of a function's entry with its return.
  *
  * Thread ids are useless for pairing (goroutines migrate between threads
  * while blocked) and the g pointer alone fails for recursion and for g
- * structs the runtime recycles. The key here is (tgid, goid, depth, function)
- * with depth = g.stack.hi - SP: SP points at the return address both at the
+ * structs the runtime recycles. The key here is (tgid, goid, depth) with
+ * depth = g.stack.hi - SP: SP points at the return address both at the
  * first instruction and at each RET, and copystack keeps the distance from
- * the top of the stack when it moves a growing stack. Each recursion level
- * has its own depth.
+ * the top of the stack when it moves a growing stack. Two calls in flight on
+ * one goroutine never share a depth, so each recursion level has its own key.
  *
- * Entries without returns happen (panics, runtime.Goexit, os.Exit): tools
- * keep starts in LRU hashes so they cannot fill up, and insert them with
- * BPF_NOEXIST because a stack-growth check in the prologue calls morestack
- * and re-runs the function from its first instruction, firing the entry
- * probe again with the same key: the first time is the real start.
+ * An entry whose key is already taken is one of two things:
+ *  - the same call run again from its first instruction: a stack-growth check
+ *    in the prologue called morestack, which grew (copied) the stack and
+ *    jumped back to the entry. morestack left g.sched.pc inside this function
+ *    (just after its call of morestack), so the start is kept: it is the real
+ *    start, and the arguments are the same;
+ *  - a call that never reached a RET (a panic unwound it, recovered above):
+ *    its start is stale and the new call replaces it. A recovery reschedules
+ *    the goroutine through mcall, which points g.sched.pc into the runtime.
+ * A return whose start belongs to another function finds a stale start
+ * left at that depth and drops it. Starts of goroutines that die inside a
+ * call (runtime.Goexit, an unrecovered panic ends the process) are never
+ * replaced: tools size `starts` well above the calls in flight.
+ *
+ * Starts go in plain hashes, never LRU ones (which evict live calls without
+ * a word): an insert that fails because the table is full is counted in
+ * go_lost_starts, which the user side reports.
  */
 #ifndef BPFKIT_GOROUTINE_BPF_H
 #define BPFKIT_GOROUTINE_BPF_H
@@ -28,14 +40,57 @@ const volatile __u32 go_goid_offset = 152;
 /* Register ABI (Go >= 1.17): g is in R14; else it is read from TLS. */
 const volatile __u32 go_regabi = 1;
 
-/* runtime.g: stack.lo at 0, stack.hi at 8 (amd64). */
+/* runtime.g (amd64 and arm64, Go 1.5 and later): stack.lo at 0, stack.hi at
+ * 8, sched (runtime.gobuf{sp, pc, ...}) at 56. */
 #define GO_G_STACK_HI 8
+#define GO_G_SCHED_PC 64
+
+#ifndef EEXIST
+#define EEXIST 17
+#endif
 
 struct go_call_key {
 	__u64 goid;
 	__u64 depth;	/* g.stack.hi - SP at entry and at return */
 	__u32 tgid;
+	__u32 pad;
+};
+
+/* Calls that could not be timed: their start did not fit in `starts`. */
+__u64 go_lost_starts = 0;
+
+/*
+ * Keys whose start did not fit. A call whose entry failed may run its entry
+ * again after morestack, and fit then: it is timed after all and leaves the
+ * count. A hint only, so an LRU hash is right here.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 1024);
+	__type(key, struct go_call_key);
+	__type(value, __u8);
+} go_unfit SEC(".maps");
+
+/*
+ * The goids of the first goroutines seen (by g pointer), for the user
+ * side's check that go_goid_offset reads real goroutine ids; the user side
+ * sets go_goid_checked when it has seen enough.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, GO_GOID_SAMPLES);
+	__type(key, __u64);	/* g */
+	__type(value, __u64);	/* goid */
+} go_goid_samples SEC(".maps");
+__u32 go_goid_checked = 0;
+
+
+/* The first fields of every start a tool keeps. */
+struct go_start {
+	__u64 ts_ns;
+	__u64 entry_ip;	/* where the entry probe fired */
 	__u32 func;	/* the tool's function index (GO_COOKIE_INDEX) */
+	__u32 pad;
 };
 
 /* The running g, 0 when it cannot be read. */
@@ -61,17 +116,19 @@ static __always_inline __u64 go_goid(__u64 g)
 {
 	__u64 goid = 0;
 
-	if (g)
-		bpf_probe_read_user(&goid, sizeof(goid), (void *)(g + go_goid_offset));
+	if (!g)
+		return 0;
+	bpf_probe_read_user(&goid, sizeof(goid), (void *)(g + go_goid_offset));
+	if (!go_goid_checked)
+		bpf_map_update_elem(&go_goid_samples, &g, &goid, BPF_NOEXIST);
 	return goid;
 }
 
 /*
- * Fills the pairing key of the current call of function func; false when
- * the goroutine cannot be read (then the probe should do nothing).
+ * Fills the pairing key of the current call and *gp with the current g;
+ * false when the goroutine cannot be read (then the probe does nothing).
  */
-static __always_inline bool go_call_key(struct pt_regs *ctx, __u32 func,
-					struct go_call_key *key)
+static __always_inline bool go_call_key(struct pt_regs *ctx, struct go_call_key *key, __u64 *gp)
 {
 	__u64 sp = *(volatile unsigned long *)&PT_REGS_SP(ctx);
 	__u64 g = go_current_g(ctx), hi = 0;
@@ -81,7 +138,8 @@ static __always_inline bool go_call_key(struct pt_regs *ctx, __u32 func,
 	key->goid = go_goid(g);
 	key->depth = hi - sp;
 	key->tgid = bpf_get_current_pid_tgid() >> 32;
-	key->func = func;
+	key->pad = 0;
+	*gp = g;
 	return true;
 }
 
@@ -89,6 +147,44 @@ static __always_inline bool go_call_key(struct pt_regs *ctx, __u32 func,
 static __always_inline __u64 go_cookie(struct pt_regs *ctx)
 {
 	return bpf_get_attach_cookie(ctx);
+}
+
+/*
+ * At an entry whose key holds start s: true when this is s's own call run
+ * again after morestack (keep s), false when s is stale (replace it).
+ */
+static __always_inline bool go_rerun(const struct go_start *s, __u32 func, __u64 g, __u64 cookie)
+{
+	__u64 pc = 0;
+
+	if (s->func != func)
+		return false;
+	if (bpf_probe_read_user(&pc, sizeof(pc), (void *)(g + GO_G_SCHED_PC)))
+		return false;
+	return pc > s->entry_ip && pc - s->entry_ip < GO_COOKIE_SIZE(cookie);
+}
+
+/* Stores a new start, counting it in go_lost_starts when `starts` is full. */
+static __always_inline void go_start_store(void *starts, const struct go_call_key *key,
+					   const void *start)
+{
+	__u8 one = 1;
+
+	if (bpf_map_update_elem(starts, key, start, BPF_ANY)) {
+		/* Counted once per call, not again when morestack re-runs it. */
+		if (bpf_map_update_elem(&go_unfit, key, &one, BPF_NOEXIST) != -EEXIST)
+			__sync_fetch_and_add(&go_lost_starts, 1);
+	} else if (go_lost_starts && !bpf_map_delete_elem(&go_unfit, key)) {
+		/* The same call, run again after morestack, fits now. */
+		__sync_fetch_and_sub(&go_lost_starts, 1);
+	}
+}
+
+/* At a return without a start: a call that did not fit is lost for good. */
+static __always_inline void go_start_missing(const struct go_call_key *key)
+{
+	if (go_lost_starts)
+		bpf_map_delete_elem(&go_unfit, key);
 }
 
 #endif

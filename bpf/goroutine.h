@@ -2,17 +2,31 @@
 /*
  * The bpf_cookie of a Go function probe, shared by common/go/gouprobe.c (which
  * attaches) and bpf/goroutine.bpf.h (which decodes): the function's index in
- * the tool's table in the low 32 bits, GO_COOKIE_RET on return probes.
+ * the tool's table in the low 32 bits, GO_COOKIE_RET on return probes, and
+ * the function's code size above that (which tells a re-run of the entry
+ * after a stack growth from a new call, see goroutine.bpf.h).
  */
 #ifndef BPFKIT_GOROUTINE_H
 #define BPFKIT_GOROUTINE_H
 
 #define GO_COOKIE_RET (1ULL << 32)
-#define GO_COOKIE(index, is_ret) ((unsigned long long)(index) | ((is_ret) ? GO_COOKIE_RET : 0))
+#define GO_COOKIE_SIZE_SHIFT 33
+#define GO_COOKIE_SIZE_MAX ((1ULL << 31) - 1)
+#define GO_COOKIE(index, is_ret, size)                                                      \
+	((unsigned long long)(unsigned int)(index) | ((is_ret) ? GO_COOKIE_RET : 0) |       \
+	 ((unsigned long long)((size) < GO_COOKIE_SIZE_MAX ? (size) : GO_COOKIE_SIZE_MAX)   \
+	  << GO_COOKIE_SIZE_SHIFT))
 #define GO_COOKIE_INDEX(c) ((unsigned int)(c))
 #define GO_COOKIE_IS_RET(c) (((c) & GO_COOKIE_RET) != 0)
+#define GO_COOKIE_SIZE(c) ((c) >> GO_COOKIE_SIZE_SHIFT)
 
 /* Most functions one tool probes (sizes per-function maps). */
 #define GO_MAX_FUNCS 1024
+
+/* Calls in flight tracked at once by default (--max-inflight). */
+#define GO_INFLIGHT_DEFAULT 65536
+
+/* The first goroutines whose ids a tool samples, to check the goid offset. */
+#define GO_GOID_SAMPLES 64
 
 #endif

@@ -14,16 +14,19 @@
 #include "gotrace.h"
 
 struct start {
-	__u64 ts_ns;
+	struct go_start h;
 	__u64 regs[GOTRACE_REGS];
 	__u8 str_ok;
 	__u8 pad[7];
 	char str[GOTRACE_STRS][GOTRACE_STR_LEN];
 };
 
+/* Calls in flight, allocated as they come (a start is big); the user side
+ * sizes it (--max-inflight). */
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 8192);
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, GO_INFLIGHT_DEFAULT);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, struct go_call_key);
 	__type(value, struct start);
 } starts SEC(".maps");
@@ -78,27 +81,30 @@ static __always_inline __u8 read_strs(const __u64 *regs, const __u8 *which,
 SEC("uprobe")
 int handle_call(struct pt_regs *ctx)
 {
+	__u64 cookie = go_cookie(ctx), g;
+	__u32 func = GO_COOKIE_INDEX(cookie);
 	struct gotrace_spec *spec;
 	struct go_call_key key;
 	struct start *s;
-	__u32 func;
 
 	if (bk_filtered(bpf_get_current_pid_tgid()))
 		return 0;
-	func = GO_COOKIE_INDEX(go_cookie(ctx));
-	if (!go_call_key(ctx, func, &key))
+	if (!go_call_key(ctx, &key, &g))
 		return 0;
-	/* A re-run after morestack: the first entry holds the real start. */
-	if (bpf_map_lookup_elem(&starts, &key))
+	/* A re-run after morestack keeps its start; a stale one is replaced. */
+	s = bpf_map_lookup_elem(&starts, &key);
+	if (s && go_rerun(&s->h, func, g, cookie))
 		return 0;
 	s = bk_scratch(&start_scratch);
 	spec = bpf_map_lookup_elem(&specs, &func);
 	if (!s || !spec)
 		return 0;
-	s->ts_ns = bpf_ktime_get_ns();
+	s->h.ts_ns = bpf_ktime_get_ns();
+	s->h.entry_ip = ctx->ip;
+	s->h.func = func;
 	read_regs(ctx, s->regs);
 	s->str_ok = read_strs(s->regs, spec->arg_str, s->str);
-	bpf_map_update_elem(&starts, &key, s, BPF_NOEXIST);
+	go_start_store(&starts, &key, s);
 	return 0;
 }
 
@@ -109,23 +115,27 @@ int handle_call_exit(struct pt_regs *ctx)
 	struct gotrace_spec *spec;
 	struct gotrace_event *e;
 	struct go_call_key key;
+	__u32 func = GO_COOKIE_INDEX(go_cookie(ctx));
 	struct start *s;
-	__u64 id;
-	__u32 func;
+	__u64 id, g;
 
-	func = GO_COOKIE_INDEX(go_cookie(ctx));
-	if (!go_call_key(ctx, func, &key))
+	if (!go_call_key(ctx, &key, &g))
 		return 0;
 	s = bpf_map_lookup_elem(&starts, &key);
-	if (!s)
+	if (!s) {
+		go_start_missing(&key);
 		return 0;
+	}
+	/* Another function's start at this depth is stale: drop it. */
+	if (s->h.func != func)
+		goto out;
 	e = bk_scratch(&scratch);
 	spec = bpf_map_lookup_elem(&specs, &func);
 	if (!e || !spec)
 		goto out;
 	id = bpf_get_current_pid_tgid();
 	e->ts_ns = bpf_ktime_get_ns();
-	e->lat_ns = e->ts_ns - s->ts_ns;
+	e->lat_ns = e->ts_ns - s->h.ts_ns;
 	e->goid = key.goid;
 	e->tgid = id >> 32;
 	e->tid = (__u32)id;
@@ -135,7 +145,11 @@ int handle_call_exit(struct pt_regs *ctx)
 	e->arg_str_ok = s->str_ok;
 	read_regs(ctx, e->rets);
 	e->ret_str_ok = read_strs(e->rets, spec->ret_str, e->ret_str);
-	bk_output(e, sizeof(*e));
+	/* Slots are used in order: without a first one, the record ends before the strings. */
+	if (spec->arg_str[0] == GOTRACE_NONE && spec->ret_str[0] == GOTRACE_NONE)
+		bk_output(e, offsetof(struct gotrace_event, arg_str));
+	else
+		bk_output(e, sizeof(*e));
 out:
 	bpf_map_delete_elem(&starts, &key);
 	return 0;

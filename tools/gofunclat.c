@@ -12,7 +12,7 @@
 #include <bpf/libbpf.h>
 #include <bpf/bpf.h>
 #include "core/attach.h"
-#include "go/gouprobe.h"
+#include "go/gotarget.h"
 #include "core/hist.h"
 #include "core/json.h"
 #include "core/log.h"
@@ -24,17 +24,17 @@
 #include "gofunclat.skel.h"
 
 static struct {
-	const char *binary;
 	const char *pattern;
 	const char *pos[4];
 	int npos;
-	int goid_offset;	/* -1: from the binary */
 	__u64 unit_ns;
 	const char *unit;
 	struct gofunc *funcs;
 	size_t nfuncs;
 	int hists_fd;
-} opt = { .goid_offset = -1, .unit_ns = 1000, .unit = "usecs" };
+	struct gofunclat_hist *seen;	/* each histogram as last read */
+	struct gotarget_check chk;
+} opt = { .unit_ns = 1000, .unit = "usecs" };
 
 const char argp_program_doc[] =
 	"Summarize the latency of Go functions as a histogram per function.\n"
@@ -52,14 +52,13 @@ const char argp_program_doc[] =
 	"    gofunclat -m -p 181 'net/http.(*conn).serve' 5   # in ms, every 5 s\n"
 	"    gofunclat -j -p 181 main.work 1 10 # JSON, once a second, 10 times";
 
-enum { OPT_BINARY = 2000, OPT_US, OPT_NS, OPT_GOID_OFFSET };
+enum { OPT_US = 2000, OPT_NS };
 
 static const struct argp_option options[] = {
-	{ "binary", OPT_BINARY, "PATH", 0, "Probe the Go program PATH (every process running it)", 0 },
+	GOTARGET_OPTIONS,
+	GOTARGET_OPTION_INFLIGHT,
 	{ "us", OPT_US, NULL, 0, "Histogram in microseconds (the default)", 0 },
 	{ "ns", OPT_NS, NULL, 0, "Histogram in nanoseconds", 0 },
-	{ "goid-offset", OPT_GOID_OFFSET, "N",
-	  0, "Offset of goid in runtime.g, for Go versions this tool does not know", 0 },
 	{},
 };
 
@@ -68,11 +67,6 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	long n;
 
 	switch (key) {
-	case OPT_BINARY:
-		if (!*arg)
-			bk_usage(state, "--binary wants a path");
-		opt.binary = arg;
-		break;
 	case OPT_US:
 		opt.unit_ns = 1000;
 		opt.unit = "usecs";
@@ -81,31 +75,19 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		opt.unit_ns = 1;
 		opt.unit = "nsecs";
 		break;
-	case OPT_GOID_OFFSET:
-		if (bk_parse_long(arg, 0, 4096, &n))
-			bk_usage(state, "invalid --goid-offset '%s': want a byte offset 0-4096", arg);
-		opt.goid_offset = (int)n;
-		break;
 	case ARGP_KEY_ARG:
 		if (opt.npos == 4)
 			bk_usage(state, "unexpected argument '%s'", arg);
 		opt.pos[opt.npos++] = arg;
 		break;
 	case ARGP_KEY_END: {
-		int i = 0;
+		int i;
 
 		if (bk_env.milliseconds) {
 			opt.unit_ns = 1000000;
 			opt.unit = "msecs";
 		}
-		if (bk_env.pid && opt.binary)
-			bk_usage(state, "give either -p PID or --binary PATH, not both");
-		/* Without -p or --binary the first argument is the binary. */
-		if (!bk_env.pid && !opt.binary) {
-			if (opt.npos < 1)
-				bk_usage(state, "which Go program? give -p PID, --binary PATH or BINARY");
-			opt.binary = opt.pos[i++];
-		}
+		i = gotarget_end(state, opt.pos, opt.npos);
 		if (i >= opt.npos)
 			bk_usage(state, "give the functions to measure as a PATTERN ('main.*')");
 		opt.pattern = opt.pos[i++];
@@ -120,7 +102,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		break;
 	}
 	default:
-		return ARGP_ERR_UNKNOWN;
+		return gotarget_parse_opt(key, arg, state);
 	}
 	return 0;
 }
@@ -147,10 +129,14 @@ static void print_func(const struct gofunc *f, const struct gofunclat_hist *h, c
 	bk_print_log2_hist(stdout, h->slots, GOFUNCLAT_SLOTS, opt.unit);
 }
 
-/* Prints and clears every function's histogram: one interval. */
+/*
+ * Prints each function's calls since the last print. The histograms are never
+ * zeroed: the difference from the copy read last time is what happened in
+ * between, so a return that lands between a read and a reset cannot be lost.
+ */
 static int print_hists(void *ctx)
 {
-	struct gofunclat_hist h, zero = {};
+	struct gofunclat_hist h, d;
 	char t[64];
 
 	if (bk_env.json) {
@@ -167,33 +153,16 @@ static int print_hists(void *ctx)
 			bk_set_error("cannot read the histograms: %s", strerror(-err));
 			return err;
 		}
-		if (!h.count)
-			continue;
-		bpf_map_update_elem(opt.hists_fd, &i, &zero, BPF_ANY);
-		print_func(&opt.funcs[i], &h, t);
+		d.count = h.count - opt.seen[i].count;
+		d.total_ns = h.total_ns - opt.seen[i].total_ns;
+		for (int k = 0; k < GOFUNCLAT_SLOTS; k++)
+			d.slots[k] = h.slots[k] - opt.seen[i].slots[k];
+		opt.seen[i] = h;
+		if (d.count)
+			print_func(&opt.funcs[i], &d, t);
 	}
 	fflush(stdout);
-	return 0;
-}
-
-/* Entry and RET probes on every matching function. */
-static int attach_funcs(struct gofunclat_bpf *skel, struct gouprobe *gp,
-			struct bk_links *links)
-{
-	size_t nrets, total = 0;
-	int err;
-
-	for (size_t i = 0; i < opt.nfuncs; i++) {
-		err = gouprobe_attach(gp, &opt.funcs[i], i, skel->progs.handle_call,
-				      skel->progs.handle_call_exit, links, &nrets);
-		if (err)
-			return err;
-		bk_info(2, "%s: entry and %zu returns", opt.funcs[i].name, nrets);
-		total += nrets;
-	}
-	bk_info(1, "probing %zu function%s of %s (%s) at %zu entries and %zu returns", opt.nfuncs,
-		opt.nfuncs == 1 ? "" : "s", gouprobe_name(gp), gouprobe_go_version(gp), opt.nfuncs,
-		total);
+	gotarget_check(&opt.chk, false);
 	return 0;
 }
 
@@ -215,12 +184,17 @@ int main(int argc, char **argv)
 	err = bk_init("gofunclat");
 	if (err)
 		goto cleanup;
-	err = gouprobe_open(opt.binary, bk_env.pid, opt.goid_offset, &gp);
+	err = gotarget_open(GOTARGET_NEED_GOID, &gp);
 	if (err)
 		goto cleanup;
 	err = gouprobe_match(gp, opt.pattern, GO_MAX_FUNCS, &opt.funcs, &opt.nfuncs);
 	if (err)
 		goto cleanup;
+	opt.seen = calloc(opt.nfuncs, sizeof(*opt.seen));
+	if (!opt.seen) {
+		err = -ENOMEM;
+		goto cleanup;
+	}
 
 	/* Open the BPF object. */
 	skel = gofunclat_bpf__open_opts(bk_open_opts());
@@ -233,6 +207,9 @@ int main(int argc, char **argv)
 	skel->rodata->go_goid_offset = gouprobe_goid_offset(gp);
 	skel->rodata->go_regabi = gouprobe_regabi(gp);
 	skel->rodata->targ_unit_ns = opt.unit_ns;
+	err = gotarget_set_inflight(skel->maps.starts);
+	if (err)
+		goto cleanup;
 
 	/* One path: uprobes (named for -v and the test matrix). */
 	struct bk_variant variants[] = {
@@ -246,13 +223,17 @@ int main(int argc, char **argv)
 	err = bk_load(skel->skeleton);
 	if (err)
 		goto cleanup;
-	err = attach_funcs(skel, gp, &links);
+	err = gotarget_attach(gp, opt.funcs, opt.nfuncs, skel->progs.handle_call,
+			      skel->progs.handle_call_exit, &links);
 	if (err)
 		goto cleanup;
 	err = bk_attach(skel->skeleton);
 	if (err)
 		goto cleanup;
 	opt.hists_fd = bpf_map__fd(skel->maps.hists);
+	opt.chk = (struct gotarget_check){ .gp = gp, .lost_starts = &skel->bss->go_lost_starts,
+		.goid_checked = &skel->bss->go_goid_checked,
+		.samples_fd = bpf_map__fd(skel->maps.go_goid_samples) };
 
 	/* Signals; the histograms are read at each interval and at the end. */
 	bk_signals();
@@ -263,11 +244,14 @@ int main(int argc, char **argv)
 	/* Until Ctrl-C, SIGTERM, -d or count intervals. */
 	bk_summary(&loop, print_hists, NULL);
 	err = bk_run(&loop);
+	if (!err)
+		gotarget_check(&opt.chk, true);
 
 cleanup:
 	bk_links_destroy(&links);
 	gofunclat_bpf__destroy(skel);
 	free(opt.funcs);
+	free(opt.seen);
 	gouprobe_close(gp);
 	return bk_exit(err);
 }

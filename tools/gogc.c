@@ -11,7 +11,7 @@
 #include <bpf/libbpf.h>
 #include <bpf/bpf.h>
 #include "core/attach.h"
-#include "go/gouprobe.h"
+#include "go/gotarget.h"
 #include "core/hist.h"
 #include "core/json.h"
 #include "core/log.h"
@@ -39,14 +39,15 @@ struct proc {
 };
 
 static struct {
-	const char *binary;
-	int goid_offset;	/* -1: from the binary */
+	const char *pos[2];
+	int npos;
 	struct gouprobe *gp;
 	struct gofunc funcs[NFUNCS];
 	struct proc procs[MAX_PROCS];
 	unsigned int nprocs;
 	__u64 cycles;		/* cycle events seen */
-} opt = { .goid_offset = -1 };
+	struct gotarget_check chk;
+} opt;
 
 const char argp_program_doc[] =
 	"Trace Go garbage-collection cycles and stop-the-world pauses.\n"
@@ -64,37 +65,28 @@ const char argp_program_doc[] =
 	"    gogc ./server             # of every process running ./server\n"
 	"    gogc -j -d 60 -p 181      # JSON lines for a minute";
 
-enum { OPT_GOID_OFFSET = 2000 };
-
 static const struct argp_option options[] = {
-	{ "goid-offset", OPT_GOID_OFFSET, "N",
-	  0, "Offset of goid in runtime.g, for Go versions this tool does not know", 0 },
+	GOTARGET_OPTIONS,
 	{},
 };
 
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
-	long n;
+	int i;
 
 	switch (key) {
-	case OPT_GOID_OFFSET:
-		if (bk_parse_long(arg, 0, 4096, &n))
-			bk_usage(state, "invalid --goid-offset '%s': want a byte offset 0-4096", arg);
-		opt.goid_offset = (int)n;
-		break;
 	case ARGP_KEY_ARG:
-		if (bk_env.pid)
-			bk_usage(state, "give either -p PID or BINARY, not both");
-		if (opt.binary)
+		if (opt.npos == 2)
 			bk_usage(state, "unexpected argument '%s'", arg);
-		opt.binary = arg;
+		opt.pos[opt.npos++] = arg;
 		break;
 	case ARGP_KEY_END:
-		if (!bk_env.pid && !opt.binary)
-			bk_usage(state, "which Go program? give -p PID or BINARY");
+		i = gotarget_end(state, opt.pos, opt.npos);
+		if (i < opt.npos)
+			bk_usage(state, "unexpected argument '%s'", opt.pos[i]);
 		break;
 	default:
-		return ARGP_ERR_UNKNOWN;
+		return gotarget_parse_opt(key, arg, state);
 	}
 	return 0;
 }
@@ -165,6 +157,8 @@ static int handle_event(void *ctx, void *data, size_t size)
 
 	if (size < sizeof(*e))
 		return 0;
+	if (!opt.chk.goid_warned && !*opt.chk.goid_checked)
+		gotarget_check(&opt.chk, false);
 	if (e->kind == GOGC_CYCLE) {
 		*p = (struct proc){ .tgid = e->tgid, .trigger = e->trigger, .cycle = e->cycle };
 		opt.cycles++;
@@ -246,7 +240,7 @@ static int open_target(void)
 {
 	int err;
 
-	err = gouprobe_open(opt.binary, bk_env.pid, opt.goid_offset, &opt.gp);
+	err = gotarget_open(GOTARGET_NEED_GOID, &opt.gp);
 	if (err)
 		return err;
 	/* gcStart's trigger kind is read from RAX: the register ABI. */
@@ -347,6 +341,9 @@ int main(int argc, char **argv)
 	err = bk_events(&loop, skel->maps.events, handle_event, NULL, &skel->bss->bk_drops);
 	if (err)
 		goto cleanup;
+	opt.chk = (struct gotarget_check){ .gp = opt.gp,
+		.goid_checked = &skel->bss->go_goid_checked,
+		.samples_fd = bpf_map__fd(skel->maps.go_goid_samples) };
 	bk_signals();
 	print_header();
 
@@ -354,6 +351,8 @@ int main(int argc, char **argv)
 	err = bk_run(&loop);
 	if (!err)
 		err = print_summary(bpf_map__fd(skel->maps.hists));
+	if (!err)
+		gotarget_check(&opt.chk, true);
 
 cleanup:
 	bk_loop_free(&loop);

@@ -15,7 +15,7 @@
 #include <bpf/libbpf.h>
 #include <bpf/bpf.h>
 #include "core/attach.h"
-#include "go/gouprobe.h"
+#include "go/gotarget.h"
 #include "core/json.h"
 #include "core/log.h"
 #include "core/loop.h"
@@ -30,16 +30,16 @@
 #define MAX_ROWS 4096
 
 static struct {
-	const char *binary;
 	bool count, stack;
-	int nintervals;		/* [interval [count]] arguments seen */
-	int goid_offset;	/* -1: from the binary */
+	const char *pos[3];
+	int npos;
 	struct gouprobe *gp;
 	struct gofunc newproc1;
 	int exe_fd;		/* the binary, to read wrapper code */
 	int counts_fd;
 	int err;
-} opt = { .goid_offset = -1, .exe_fd = -1 };
+	struct gotarget_check chk;
+} opt = { .exe_fd = -1 };
 
 const char argp_program_doc[] =
 	"Trace goroutine creation (`go` statements) in Go programs.\n"
@@ -60,19 +60,16 @@ const char argp_program_doc[] =
 	"    gospawn -c -p 181 5       # counts per function and line, every 5 s\n"
 	"    gospawn -j -d 10 -p 181   # JSON lines for 10 seconds";
 
-enum { OPT_GOID_OFFSET = 2000 };
-
 static const struct argp_option options[] = {
+	GOTARGET_OPTIONS,
 	{ "count", 'c', NULL, 0, "Count spawns per function and go statement instead", 0 },
 	{ "stack", 's', NULL, 0, "Show the stack of the spawning goroutine", 0 },
-	{ "goid-offset", OPT_GOID_OFFSET, "N",
-	  0, "Offset of goid in runtime.g, for Go versions this tool does not know", 0 },
 	{},
 };
 
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
-	long n;
+	int i;
 
 	switch (key) {
 	case 'c':
@@ -81,31 +78,23 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case 's':
 		opt.stack = true;
 		break;
-	case OPT_GOID_OFFSET:
-		if (bk_parse_long(arg, 0, 4096, &n))
-			bk_usage(state, "invalid --goid-offset '%s': want a byte offset 0-4096", arg);
-		opt.goid_offset = (int)n;
-		break;
 	case ARGP_KEY_ARG:
-		/* Without -p the first argument is the binary; -c takes [interval [count]]. */
-		if (!bk_env.pid && !opt.binary) {
-			opt.binary = arg;
-		} else if (opt.count) {
-			/* The interval is the first argument after the binary. */
-			state->arg_num = opt.nintervals++;
-			bk_parse_interval_arg(state, arg);
-		} else {
+		if (opt.npos == 3)
 			bk_usage(state, "unexpected argument '%s'", arg);
-		}
+		opt.pos[opt.npos++] = arg;
 		break;
 	case ARGP_KEY_END:
-		if (!bk_env.pid && !opt.binary)
-			bk_usage(state, "which Go program? give -p PID or BINARY");
+		/* The program, then -c's [interval [count]]. */
+		i = gotarget_end(state, opt.pos, opt.npos);
+		if (i < opt.npos && !opt.count)
+			bk_usage(state, "unexpected argument '%s'", opt.pos[i]);
+		for (state->arg_num = 0; i < opt.npos; i++, state->arg_num++)
+			bk_parse_interval_arg(state, opt.pos[i]);
 		if (opt.count && opt.stack)
 			bk_usage(state, "-s shows each spawn's stack: it does not go with -c");
 		break;
 	default:
-		return ARGP_ERR_UNKNOWN;
+		return gotarget_parse_opt(key, arg, state);
 	}
 	return 0;
 }
@@ -236,6 +225,8 @@ static int handle_event(void *ctx, void *data, size_t size)
 
 	if (size < offsetof(struct spawn_event, stack))
 		return 0;
+	if (!opt.chk.goid_warned && !*opt.chk.goid_checked)
+		gotarget_check(&opt.chk, false);
 	nframes = (size - offsetof(struct spawn_event, stack)) / sizeof(__u64);
 	if (nframes > e->nframes)
 		nframes = e->nframes;
@@ -377,7 +368,8 @@ static int open_target(void)
 	const char *v;
 	int err, minor = 0;
 
-	err = gouprobe_open(opt.binary, bk_env.pid, opt.goid_offset, &opt.gp);
+	/* -c counts by function and line: it reads no goroutine id. */
+	err = gotarget_open(opt.count ? 0 : GOTARGET_NEED_GOID, &opt.gp);
 	if (err)
 		return err;
 	v = gouprobe_go_version(opt.gp);
@@ -427,7 +419,7 @@ int main(int argc, char **argv)
 
 	/* Filters, the goroutine layout and the mode go to .rodata before load. */
 	bk_filter_fill(&skel->rodata->bk_filter);
-	skel->rodata->go_goid_offset = gouprobe_goid_offset(opt.gp);
+	skel->rodata->go_goid_offset = gouprobe_goid_offset(opt.gp) > 0 ? gouprobe_goid_offset(opt.gp) : 0;
 	skel->rodata->go_regabi = 1;
 	skel->rodata->targ_count = opt.count;
 	skel->rodata->targ_stack = opt.stack;
@@ -456,6 +448,9 @@ int main(int argc, char **argv)
 		gouprobe_name(opt.gp), gouprobe_go_version(opt.gp), opt.count ? 0 : nrets);
 
 	/* Events (or counts read each interval), signals, then the header. */
+	opt.chk = (struct gotarget_check){ .gp = opt.gp,
+		.goid_checked = &skel->bss->go_goid_checked,
+		.samples_fd = bpf_map__fd(skel->maps.go_goid_samples) };
 	if (opt.count) {
 		opt.counts_fd = bpf_map__fd(skel->maps.counts);
 		bk_summary(&loop, print_counts, NULL);
@@ -473,6 +468,8 @@ int main(int argc, char **argv)
 
 	/* Until Ctrl-C, SIGTERM, -d or count intervals. */
 	err = bk_run(&loop);
+	if (!err && !opt.count)
+		gotarget_check(&opt.chk, true);
 
 cleanup:
 	bk_loop_free(&loop);

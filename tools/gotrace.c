@@ -6,13 +6,14 @@
 #include <argp.h>
 #include <ctype.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/libbpf.h>
 #include <bpf/bpf.h>
 #include "core/attach.h"
-#include "go/gouprobe.h"
+#include "go/gotarget.h"
 #include "core/json.h"
 #include "core/log.h"
 #include "core/loop.h"
@@ -49,17 +50,17 @@ struct probe {
 };
 
 static struct {
-	const char *binary;
 	const char *pos[MAX_PROBES + 1];
 	int npos;
 	bool list;
-	int goid_offset;
+	const char *list_glob;
 	struct probe probes[MAX_PROBES];
 	int nprobes;
 	struct gofunc *funcs;	/* every probed function ... */
 	struct probe **sig;	/* ... and how to decode it */
 	size_t nfuncs;
-} opt = { .goid_offset = -1 };
+	struct gotarget_check chk;
+} opt;
 
 const char argp_program_doc[] =
 	"Trace calls of Go functions with their arguments and results.\n"
@@ -82,13 +83,12 @@ const char argp_program_doc[] =
 	"    gotrace -p 181 'main.*'             # every main function (arguments from DWARF)\n"
 	"    gotrace --list ./server 'main.*'    # the functions there are to trace";
 
-enum { OPT_BINARY = 2000, OPT_LIST, OPT_GOID_OFFSET };
+enum { OPT_LIST = 2000 };
 
 static const struct argp_option options[] = {
-	{ "binary", OPT_BINARY, "PATH", 0, "Trace the Go program PATH (every process running it)", 0 },
+	GOTARGET_OPTIONS,
+	GOTARGET_OPTION_INFLIGHT,
 	{ "list", OPT_LIST, NULL, 0, "List the Go functions matching GLOB (default: all) and exit", 0 },
-	{ "goid-offset", OPT_GOID_OFFSET, "N",
-	  0, "Offset of goid in runtime.g, for Go versions this tool does not know", 0 },
 	{},
 };
 
@@ -271,7 +271,7 @@ static int parse_probe(const char *spec, struct probe *p, char *err, size_t errl
 		snprintf(err, errlen, "too long");
 		return -ENAMETOOLONG;
 	}
-	strcpy(buf, spec);
+	snprintf(buf, sizeof(buf), "%s", spec);
 	/* The parameters open at the first '(' not right after a '.': Go
 	 * writes method receivers as "pkg.(*T).m". */
 	for (char *c = buf; *c; c++) {
@@ -308,7 +308,13 @@ static int parse_probe(const char *spec, struct probe *p, char *err, size_t errl
 		if (p->nrets > 1)
 			p->rets_paren = true;
 	}
-	snprintf(p->glob, sizeof(p->glob), "%s", trim(buf));
+	rest = trim(buf);
+	if (strlen(rest) >= sizeof(p->glob)) {
+		snprintf(err, errlen, "the function name or glob is longer than %zu bytes",
+			 sizeof(p->glob) - 1);
+		return -ENAMETOOLONG;
+	}
+	snprintf(p->glob, sizeof(p->glob), "%s", rest);
 	if (!p->glob[0] || strpbrk(p->glob, " \t")) {
 		snprintf(err, errlen, "want a function name or glob, then its signature");
 		return -EINVAL;
@@ -322,21 +328,10 @@ static int parse_probe(const char *spec, struct probe *p, char *err, size_t errl
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
 	char err[256];
-	long n;
 
 	switch (key) {
-	case OPT_BINARY:
-		if (!*arg)
-			bk_usage(state, "--binary wants a path");
-		opt.binary = arg;
-		break;
 	case OPT_LIST:
 		opt.list = true;
-		break;
-	case OPT_GOID_OFFSET:
-		if (bk_parse_long(arg, 0, 4096, &n))
-			bk_usage(state, "invalid --goid-offset '%s': want a byte offset 0-4096", arg);
-		opt.goid_offset = (int)n;
 		break;
 	case ARGP_KEY_ARG:
 		if (opt.npos == MAX_PROBES + 1)
@@ -344,21 +339,12 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		opt.pos[opt.npos++] = arg;
 		break;
 	case ARGP_KEY_END: {
-		int i = 0;
+		int i = gotarget_end(state, opt.pos, opt.npos);
 
-		if (bk_env.pid && opt.binary)
-			bk_usage(state, "give either -p PID or --binary PATH, not both");
-		/* Without -p or --binary the first argument is the binary. */
-		if (!bk_env.pid && !opt.binary) {
-			if (opt.npos < 1)
-				bk_usage(state, "which Go program? give -p PID, --binary PATH or BINARY");
-			opt.binary = opt.pos[i++];
-		}
 		if (opt.list) {
 			if (opt.npos - i > 1)
 				bk_usage(state, "--list takes one GLOB");
-			strcpy(opt.probes[0].glob, i < opt.npos ? opt.pos[i] : "*");
-			opt.nprobes = 1;
+			opt.list_glob = i < opt.npos ? opt.pos[i] : "*";
 			break;
 		}
 		if (i >= opt.npos)
@@ -372,7 +358,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		break;
 	}
 	default:
-		return ARGP_ERR_UNKNOWN;
+		return gotarget_parse_opt(key, arg, state);
 	}
 	return 0;
 }
@@ -578,14 +564,23 @@ static void print_header(void)
 
 static int handle_event(void *ctx, void *data, size_t size)
 {
+	static struct gotrace_event full;
 	const struct gotrace_event *e = data;
 	const struct probe *p;
 	const char *name;
 	char call[4096], t[48];
 	struct bk_json j;
 
-	if (size < sizeof(*e) || e->func >= opt.nfuncs)
+	/* Calls without strings come without the string arrays. */
+	if (size < offsetof(struct gotrace_event, arg_str) || e->func >= opt.nfuncs)
 		return 0;
+	if (size < sizeof(*e)) {
+		memset(&full, 0, sizeof(full));
+		memcpy(&full, data, size);
+		e = &full;
+	}
+	if (!opt.chk.goid_warned && !*opt.chk.goid_checked)
+		gotarget_check(&opt.chk, false);
 	name = opt.funcs[e->func].name;
 	p = opt.sig[e->func];
 	format_call(call, sizeof(call), e, name, p);
@@ -741,22 +736,24 @@ static void dwarf_sigs(struct gouprobe *gp)
 	bk_info(1, "signatures of %zu of %zu functions from DWARF", found, opt.nfuncs);
 }
 
-/* --list: names and source lines, no BPF. */
+/* --list: names and source lines of every match (listing attaches nothing: no cap). */
 static int list_funcs(struct gouprobe *gp)
 {
+	struct gofunc *fs;
 	const char *file;
+	size_t n;
 	int line, err;
 
-	err = match_funcs(gp);
+	err = gouprobe_match(gp, opt.list_glob, (size_t)-1, &fs, &n);
 	if (err)
 		return err;
-	for (size_t i = 0; i < opt.nfuncs; i++) {
-		if (gobin_pc_info(gouprobe_gobin(gp), opt.funcs[i].entry, NULL, &file, &line) ||
-		    !file)
-			printf("%s\n", opt.funcs[i].name);
+	for (size_t i = 0; i < n; i++) {
+		if (gobin_pc_info(gouprobe_gobin(gp), fs[i].entry, NULL, &file, &line) || !file)
+			printf("%s\n", fs[i].name);
 		else
-			printf("%s %s:%d\n", opt.funcs[i].name, file, line);
+			printf("%s %s:%d\n", fs[i].name, file, line);
 	}
+	free(fs);
 	return 0;
 }
 
@@ -765,7 +762,6 @@ static int attach_funcs(struct gotrace_bpf *skel, struct gouprobe *gp,
 			struct bk_links *links)
 {
 	int fd = bpf_map__fd(skel->maps.specs), err;
-	size_t nrets, total = 0;
 
 	for (__u32 i = 0; i < opt.nfuncs; i++) {
 		const struct probe *p = opt.sig[i];
@@ -783,16 +779,9 @@ static int attach_funcs(struct gotrace_bpf *skel, struct gouprobe *gp,
 			bk_set_error("cannot fill the signature map: %s", strerror(errno));
 			return err;
 		}
-		err = gouprobe_attach(gp, &opt.funcs[i], i, skel->progs.handle_call,
-				      skel->progs.handle_call_exit, links, &nrets);
-		if (err)
-			return err;
-		total += nrets;
 	}
-	bk_info(1, "probing %zu function%s of %s (%s) at %zu entries and %zu returns",
-		opt.nfuncs, opt.nfuncs == 1 ? "" : "s", gouprobe_name(gp), gouprobe_go_version(gp),
-		opt.nfuncs, total);
-	return 0;
+	return gotarget_attach(gp, opt.funcs, opt.nfuncs, skel->progs.handle_call,
+			       skel->progs.handle_call_exit, links);
 }
 
 int main(int argc, char **argv)
@@ -812,7 +801,7 @@ int main(int argc, char **argv)
 	/* --list reads the binary only: no privileges needed. */
 	if (opt.list) {
 		bk_log_init("gotrace");
-		err = gouprobe_open(opt.binary, bk_env.pid, 0, &gp);
+		err = gouprobe_open(gotarget.binary, bk_env.pid, 0, &gp);
 		if (!err)
 			err = list_funcs(gp);
 		goto cleanup;
@@ -822,7 +811,7 @@ int main(int argc, char **argv)
 	err = bk_init("gotrace");
 	if (err)
 		goto cleanup;
-	err = gouprobe_open(opt.binary, bk_env.pid, opt.goid_offset, &gp);
+	err = gotarget_open(GOTARGET_NEED_GOID, &gp);
 	if (err)
 		goto cleanup;
 	if (!gouprobe_regabi(gp) && opt.probes[0].has_sig) {
@@ -848,6 +837,8 @@ int main(int argc, char **argv)
 	skel->rodata->go_goid_offset = gouprobe_goid_offset(gp);
 	skel->rodata->go_regabi = gouprobe_regabi(gp);
 	err = bk_events_size(skel->maps.events, &skel->rodata->bk_wakeup, 4 << 20);
+	if (!err)
+		err = gotarget_set_inflight(skel->maps.starts);
 	if (err)
 		goto cleanup;
 
@@ -874,11 +865,16 @@ int main(int argc, char **argv)
 	err = bk_events(&loop, skel->maps.events, handle_event, NULL, &skel->bss->bk_drops);
 	if (err)
 		goto cleanup;
+	opt.chk = (struct gotarget_check){ .gp = gp, .lost_starts = &skel->bss->go_lost_starts,
+		.goid_checked = &skel->bss->go_goid_checked,
+		.samples_fd = bpf_map__fd(skel->maps.go_goid_samples) };
 	bk_signals();
 	print_header();
 
 	/* Until Ctrl-C, SIGTERM or -d. */
 	err = bk_run(&loop);
+	if (!err)
+		gotarget_check(&opt.chk, true);
 
 cleanup:
 	bk_loop_free(&loop);

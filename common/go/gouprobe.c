@@ -80,7 +80,9 @@ int gouprobe_open(const char *path, pid_t pid, int goid_offset, struct gouprobe 
 		goto fail;
 	}
 	gp->goid_offset = goid_offset >= 0 ? goid_offset : gobin_goid_offset(gp->gb);
-	if (gp->goid_offset < 0) {
+	if (gp->goid_offset < 0 && goid_offset == GOUPROBE_GOID_ANY) {
+		gp->goid_offset = -1;
+	} else if (gp->goid_offset < 0) {
 		err = -ENOTSUP;
 		bk_set_error("%s was built with %s, whose goroutine layout is unknown here: give "
 			     "the offset of goid in runtime.g with --goid-offset N",
@@ -256,7 +258,7 @@ int gouprobe_attach(const struct gouprobe *gp, const struct gofunc *f, uint32_t 
 		    struct bpf_program *entry_prog, struct bpf_program *ret_prog,
 		    struct bk_links *links, size_t *nrets)
 {
-	uint64_t entry, *rets = NULL;
+	uint64_t entry, *rets = NULL, size = f->end - f->entry;
 	size_t n = 0;
 	int err;
 
@@ -273,12 +275,12 @@ int gouprobe_attach(const struct gouprobe *gp, const struct gofunc *f, uint32_t 
 			return err;
 	}
 	if (entry_prog) {
-		err = probe(gp, entry_prog, entry, GO_COOKIE(index, 0), f->name, links);
+		err = probe(gp, entry_prog, entry, GO_COOKIE(index, 0, size), f->name, links);
 		if (err)
 			goto out;
 	}
 	for (size_t i = 0; i < n; i++) {
-		err = probe(gp, ret_prog, rets[i], GO_COOKIE(index, 1), f->name, links);
+		err = probe(gp, ret_prog, rets[i], GO_COOKIE(index, 1, size), f->name, links);
 		if (err)
 			goto out;
 	}

@@ -53,11 +53,15 @@ struct gouprobe; /* opaque: a Go target opened for probing */
  * Opens the Go binary at path, or with pid > 0 (path NULL) the executable of
  * that process through /proc/PID/exe (which also reaches a binary inside a
  * container or one deleted since). goid_offset >= 0 overrides the offset of
- * goid in runtime.g (--goid-offset); -1 takes it from DWARF or the Go version
- * and refuses a version without a known offset (-ENOTSUP) rather than guess.
+ * goid in runtime.g (--goid-offset); GOUPROBE_GOID_FROM_BINARY takes it from
+ * DWARF or the Go version and refuses a version without a known offset
+ * (-ENOTSUP) rather than guess; GOUPROBE_GOID_ANY does the same without
+ * refusing (gouprobe_goid_offset() is then -1: for modes that read no goid).
  * Errors: -ESRCH no such process, -ENOENT no such file, -ENOEXEC not a Go
  * binary, -ENOTSUP unknown goid offset or unsupported architecture.
  */
+#define GOUPROBE_GOID_FROM_BINARY (-1)
+#define GOUPROBE_GOID_ANY (-2)
 int gouprobe_open(const char *path, pid_t pid, int goid_offset, struct gouprobe **out);
 void gouprobe_close(struct gouprobe *gp);
 
@@ -67,7 +71,7 @@ const char *gouprobe_path(const struct gouprobe *gp);
 const char *gouprobe_name(const struct gouprobe *gp);
 /* "go1.19.8", or "unknown". */
 const char *gouprobe_go_version(const struct gouprobe *gp);
-/* Offset of goid in runtime.g, for the go_goid_offset rodata. */
+/* Offset of goid in runtime.g, for the go_goid_offset rodata; -1 unknown. */
 int gouprobe_goid_offset(const struct gouprobe *gp);
 /* Whether the register ABI holds (Go >= 1.17 amd64, >= 1.18 arm64): g in
  * R14/X28 and arguments in registers. Else g comes from TLS. */
@@ -86,8 +90,9 @@ int gouprobe_match(const struct gouprobe *gp, const char *glob, size_t max,
 
 /* Every link attached, destroyed together at cleanup (before the skeleton). */
 /*
- * Attaches entry_prog at the entry of f with cookie GO_COOKIE(index, 0) and
- * ret_prog at every RET instruction of f with GO_COOKIE(index, 1), both as
+ * Attaches entry_prog at the entry of f with cookie GO_COOKIE(index, 0, size)
+ * and ret_prog at every RET instruction of f with GO_COOKIE(index, 1, size)
+ * (size: f's code size), both as
  * plain uprobes, for the opened process only when opened by pid. Either
  * program may be NULL (not attached); they may be the same program. *nrets
  * (may be NULL) gets the number of return sites; a function with none

@@ -100,6 +100,46 @@ el=$(( ($(date +%s%N) - start) / 1000000 ))
 if [ $rc = 0 ] && [ $el -ge 1000 ] && [ $el -lt 8000 ]; then pass "$T: interval 0.5 count 2 ends after a second with 0"
 else fail "$T: interval 0.5 count 2 ends by itself" "rc=$rc after ${el}ms: $(head -2 "$TMP/iv.out")"; fi
 
+# Panics: mayPanic(odd) sleeps 20 ms and panics (recovered above it), so its
+# RET never runs; the even calls (1 ms) must pair with their own entry, never
+# with the stale start of the call before them (which gave 21 ms and more).
+start_tool panic $T -j -m "$GO/target" main.mayPanic
+res=$("$GO/target" panic 20)
+stop_tool TERM
+got=$(jq -r 'select(.func == "main.mayPanic") | "\(.count) \([.hist[] | select(.low >= 16) | .count] | add // 0)"' "$TMP/panic.out")
+expect_eq "$T: panics: 10 returning calls of 20, none paired with a panicked start" "$res $got" "890 10 0"
+
+# 20,000 calls in flight at once (goroutines blocked inside main.blocked):
+# every one is timed; with a table too small for them, the shortfall is said.
+start_tool block $T -j "$GO/target" main.blocked
+res=$("$GO/target" block 20000)
+stop_tool TERM
+expect_eq "$T: 20000 calls in flight at once: all timed" "$res $(jq -r .count "$TMP/block.out")" "20000 20000"
+grep -q 'not timed' "$TMP/block.err" && fail "$T: no call lost with the default table" "$(grep 'not timed' "$TMP/block.err")"
+start_tool block2 $T -j --max-inflight 5000 "$GO/target" main.blocked
+"$GO/target" block 20000 >/dev/null
+stop_tool TERM
+lost=$(sed -n 's/.*: \([0-9]*\) calls were not timed in all: the table of calls in flight was full.*/\1/p' "$TMP/block2.err")
+got=$(jq -r .count "$TMP/block2.out")
+expect_eq "$T: --max-inflight 5000: timed plus reported lost is exactly 20000" "$((got + ${lost:-0})) $((lost > 0))" "20000 1"
+
+# A wrong --goid-offset reads ids that cannot be real: one warning says so.
+start_tool badgoid $T -j --goid-offset 200 "$GO/target" main.worker
+"$GO/target" spawn 20 >/dev/null
+stop_tool TERM
+n=$(grep -c 'goroutine ids read at offset 200 of runtime.g cannot be right.*--goid-offset' "$TMP/badgoid.err")
+expect_eq "$T: a wrong --goid-offset is said in one warning" "$n $TOOL_RC" "1 0"
+grep -q 'cannot be right' "$TMP/target.err" "$TMP/block.err" &&
+	fail "$T: right goroutine ids give no warning" "$(grep -h 'cannot be right' "$TMP/target.err" "$TMP/block.err")"
+
+# Intervals diff the histograms (never reset them): calls made across many
+# short intervals add up to the total.
+start_tool iv2 $T -j "$GO/target" main.recurse 0.1
+"$GO/target" recurse 2000 >/dev/null
+sleep 0.3
+stop_tool TERM
+expect_eq "$T: across 0.1 s intervals every call is counted once" "$(jq -s '[.[].count] | add' "$TMP/iv2.out")" 2001
+
 # funclatency (for C functions) must refuse Go code: its uretprobes would crash it.
 if [ -x "$BIN/funclatency" ]; then
 	expect_exit "$T: funclatency refuses a Go function" 1 "$BIN/funclatency" -d 0.1 "$GO/target:main.recurse"

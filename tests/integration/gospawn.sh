@@ -155,6 +155,19 @@ else
 	fail "$T: closure: did not attach" "$(tail -3 "$TMP/closure.err")"
 fi
 
+# -c reads no goroutine id: an unknown Go version (the stripped build, with
+# its version string patched) is counted all the same; tracing spawns, which
+# shows goids, still refuses it.
+sed 's/go1\.19\.8/go1.99.8/g' "$GO/target-stripped" >"$TMP/t99" 2>/dev/null; chmod +x "$TMP/t99"
+if grep -q 'go1\.99\.8' "$TMP/t99"; then
+	expect_exit "$T: an unknown Go version is refused when goids are shown" 1 "$BIN/$T" "$TMP/t99"
+	start_tool c99 $T -c -j "$TMP/t99"
+	"$TMP/t99" spawn $N >/dev/null
+	stop_tool TERM
+	got=$(jq -r --arg fn "$FUNC" 'select(.func == $fn) | .count' "$TMP/c99.out")
+	expect_eq "$T: -c counts an unknown Go version's spawns ($N)" "$got $TOOL_RC" "$N 0"
+fi
+
 # Interval and count end the tool by itself.
 start=$(date +%s%N)
 "$BIN/$T" -c -j "$GO/target" 0.5 2 >"$TMP/iv.out" 2>&1; rc=$?

@@ -15,6 +15,7 @@ expect_exit "$T: an untyped last parameter is a usage error" 64 "$BIN/$T" "$GO/t
 expect_exit "$T: unbalanced parentheses are a usage error" 64 "$BIN/$T" "$GO/target" 'main.greet(name string'
 expect_exit "$T: -p and --binary together are a usage error" 64 "$BIN/$T" -p 1 --binary "$GO/target" main.greet
 expect_exit "$T: --list takes one glob" 64 "$BIN/$T" --list "$GO/target" a b
+expect_exit "$T: a glob longer than 511 bytes is a usage error" 64 "$BIN/$T" "$GO/target" "$(printf 'a%.0s' $(seq 600))(n int)"
 expect_exit "$T: an unknown option is a usage error" 64 "$BIN/$T" --no-such-option
 expect_exit "$T: --help exits 0" 0 "$BIN/$T" --help
 man_options_match "$T: man page options match --help" $T
@@ -31,9 +32,20 @@ fi
 # --list finds functions in the stripped build (pclntab only), with lines.
 "$BIN/$T" --list "$GO/target-stripped" 'main.*' >"$TMP/list.out" 2>&1
 got=$(awk '$1 == "main.greet" || $1 == "main.recurse" { sub(/.*\//, "", $2); print $1, $2 }' "$TMP/list.out" | tr '\n' ' ')
-expect_eq "$T: --list on the stripped build finds main.greet and main.recurse" "$got" "main.greet main.go:26 main.recurse main.go:31 "
+SRC=tests/go/target/main.go
+want="main.greet main.go:$(grep -n '^func greet' $SRC | cut -d: -f1) main.recurse main.go:$(grep -n '^func recurse' $SRC | cut -d: -f1) "
+expect_eq "$T: --list on the stripped build finds main.greet and main.recurse" "$got" "$want"
 n=$(grep -vc '^main\.' "$TMP/list.out")
 expect_eq "$T: --list shows only what the glob matches" "$n" 0
+# Without a glob: every function (listing attaches nothing, so no cap), as
+# many as pclntab has of non-wrapper functions.
+"$BIN/$T" --list "$GO/target-stripped" >"$TMP/listall.out" 2>"$TMP/listall.err"; rc=$?
+n=$(wc -l <"$TMP/listall.out")
+if [ $rc = 0 ] && [ "$n" -gt 1024 ] && [ "$(cut -d' ' -f1 "$TMP/listall.out" | sort -u | wc -l)" = "$n" ]; then
+	pass "$T: --list without a glob lists all $n functions"
+else
+	fail "$T: --list without a glob lists all functions" "rc=$rc, $n lines: $(head -c 200 "$TMP/listall.err")"
+fi
 
 SIG='main.greet(name string, year int) string'
 K=7
@@ -93,6 +105,28 @@ for b in target-cgo target-cgo-pie-stripped; do
 	[ "$n" = 3 ] && pass "$T: $b: exactly 3 calls with exact arguments and result" ||
 		{ ok_all=0; fail "$T: $b: 3 exact calls" "got $n: $(head -2 "$TMP/$b.out")"; }
 done
+
+# Panics: mayPanic(odd) panics after 20 ms (recovered), skipping its RET. Only
+# the 10 returning calls show, each with its own argument, result and ~1 ms.
+start_tool panic $T -j "$GO/target" 'main.mayPanic(i int) int'
+res=$("$GO/target" panic 20)
+stop_tool TERM
+got=$(jq -s -r '[.[] | select(.func == "main.mayPanic")] | "\(length) \(all(.[]; .args.i % 2 == 0 and .ret[0] == .args.i * 10 and .lat_ns < 16000000)) \([.[].args.i] | unique | length)"' "$TMP/panic.out")
+expect_eq "$T: panics: exactly the 10 returning calls, each with its own argument, result and latency" "$res $got" "890 10 true 10"
+
+# 20,000 calls in flight at once: every one shown.
+start_tool block $T -j "$GO/target" 'main.blocked(inside *sync.WaitGroup, release chan struct{}) int'
+res=$("$GO/target" block 20000)
+stop_tool TERM
+got=$(jq -s -r '[.[] | select(.func == "main.blocked" and .ret == [1])] | "\(length) \([.[].goid] | unique | length)"' "$TMP/block.out")
+# Under load the reader may fall behind: then the ring buffer's drops are said.
+lost=$(sed -n 's/.*: \([0-9]*\) events were lost in all: the ring buffer was full.*/\1/p' "$TMP/block.err")
+set -- $got
+expect_eq "$T: 20000 calls in flight at once: each shown once, or the shortfall said exactly" \
+	"$res $(($1 + ${lost:-0})) $(($1 == $2))" "20000 20000 1"
+[ -z "$lost" ] && pass "$T: 20000 calls in flight at once: all shown" ||
+	skip "$T: 20000 calls in flight at once: all shown" "$lost events were dropped by a slow reader (a loaded machine)"
+grep -q 'not timed' "$TMP/block.err" && fail "$T: no call lost from the table with 20000 calls in flight" "$(grep 'not timed' "$TMP/block.err")"
 
 # Goroutines: 20 workers that sleep (and so may move between threads), each
 # with its own goid, each paired with its own return.

@@ -8,6 +8,10 @@
 //	target [-wait] greet NAME YEAR C  call greet(NAME, YEAR) C times
 //	target [-wait] gc N               call runtime.GC() N times
 //	target [-wait] stackgrow SECONDS  deep recursion that grows the stack
+//	target [-wait] block N            N goroutines inside blocked() at once
+//	target [-wait] panic N            mayPanic(0..N-1): odd ones panic after
+//	                                  20 ms (recovered), even ones return
+//	                                  i*10 after 1 ms
 //
 // -wait reads one byte from stdin before starting, so a tracer can attach;
 // otherwise the program sleeps 200 ms first.
@@ -61,6 +65,59 @@ func deep(n int, pad [64]byte) int {
 	return deep(n-1, pad) + 1
 }
 
+// blocked waits until all n callers are inside it: n calls in flight at once.
+//
+//go:noinline
+func blocked(inside *sync.WaitGroup, release chan struct{}) int {
+	inside.Done()
+	<-release
+	return 1
+}
+
+func block(n int) int {
+	var inside, done sync.WaitGroup
+	release := make(chan struct{})
+	total := make(chan int, n)
+	inside.Add(n)
+	done.Add(n)
+	for i := 0; i < n; i++ {
+		go func() {
+			defer done.Done()
+			total <- blocked(&inside, release)
+		}()
+	}
+	inside.Wait()
+	close(release)
+	done.Wait()
+	sum := 0
+	for i := 0; i < n; i++ {
+		sum += <-total
+	}
+	return sum
+}
+
+// mayPanic never returns for odd i: its panic skips the RET.
+//
+//go:noinline
+func mayPanic(i int) int {
+	if i%2 == 1 {
+		time.Sleep(20 * time.Millisecond)
+		panic(i)
+	}
+	time.Sleep(time.Millisecond)
+	return i * 10
+}
+
+//go:noinline
+func safeCall(i int) (r int) {
+	defer func() {
+		if recover() != nil {
+			r = -1
+		}
+	}()
+	return mayPanic(i)
+}
+
 func stackgrow(seconds float64) int {
 	end := time.Now().Add(time.Duration(seconds * float64(time.Second)))
 	total := 0
@@ -74,7 +131,7 @@ func stackgrow(seconds float64) int {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: target [-wait] spawn N | recurse N | greet NAME YEAR COUNT | gc N | memstats N | stackgrow SECONDS")
+	fmt.Fprintln(os.Stderr, "usage: target [-wait] spawn N | recurse N | greet NAME YEAR COUNT | gc N | memstats N | stackgrow SECONDS | block N | panic N")
 	os.Exit(64)
 }
 
@@ -144,6 +201,20 @@ func main() {
 			usage()
 		}
 		fmt.Println(stackgrow(s) > 0)
+	case "block":
+		if len(args) != 2 {
+			usage()
+		}
+		fmt.Println(block(atoi(args[1])))
+	case "panic":
+		if len(args) != 2 {
+			usage()
+		}
+		sum := 0
+		for i := 0; i < atoi(args[1]); i++ {
+			sum += safeCall(i)
+		}
+		fmt.Println(sum)
 	default:
 		usage()
 	}

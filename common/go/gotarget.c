@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include "go/gotarget.h"
+#include "core/log.h"
+#include "core/opts.h"
+
+struct gotarget_opts gotarget = { .goid_offset = -1, .max_inflight = GO_INFLIGHT_DEFAULT };
+
+int gotarget_parse_opt(int key, char *arg, struct argp_state *state)
+{
+	long n;
+
+	switch (key) {
+	case GOTARGET_OPT_BINARY:
+		if (!*arg)
+			bk_usage(state, "--binary wants a path");
+		gotarget.binary = arg;
+		return 0;
+	case GOTARGET_OPT_GOID_OFFSET:
+		if (bk_parse_long(arg, 0, 4096, &n))
+			bk_usage(state, "invalid --goid-offset '%s': want a byte offset 0-4096", arg);
+		gotarget.goid_offset = (int)n;
+		return 0;
+	case GOTARGET_OPT_MAX_INFLIGHT:
+		if (bk_parse_long(arg, 16, 1 << 24, &n))
+			bk_usage(state, "invalid --max-inflight '%s': want a number of calls 16-16777216",
+				 arg);
+		gotarget.max_inflight = (__u32)n;
+		return 0;
+	}
+	return ARGP_ERR_UNKNOWN;
+}
+
+int gotarget_end(struct argp_state *state, const char *const *pos, int npos)
+{
+	if (bk_env.pid && gotarget.binary)
+		bk_usage(state, "give either -p PID or a Go program, not both");
+	if (bk_env.pid || gotarget.binary)
+		return 0;
+	if (npos < 1)
+		bk_usage(state, "which Go program? give -p PID, --binary PATH or BINARY");
+	gotarget.binary = pos[0];
+	return 1;
+}
+
+int gotarget_open(unsigned int flags, struct gouprobe **gp)
+{
+	int off = gotarget.goid_offset;
+
+	if (off < 0)
+		off = flags & GOTARGET_NEED_GOID ? GOUPROBE_GOID_FROM_BINARY : GOUPROBE_GOID_ANY;
+	return gouprobe_open(gotarget.binary, bk_env.pid, off, gp);
+}
+
+int gotarget_set_inflight(struct bpf_map *starts)
+{
+	int err = bpf_map__set_max_entries(starts, gotarget.max_inflight);
+
+	if (err)
+		bk_set_error("cannot size the table of calls in flight: %s", strerror(-err));
+	return err;
+}
+
+int gotarget_attach(const struct gouprobe *gp, const struct gofunc *funcs, size_t n,
+		    struct bpf_program *entry_prog, struct bpf_program *ret_prog,
+		    struct bk_links *links)
+{
+	size_t nrets, total = 0;
+	int err;
+
+	for (size_t i = 0; i < n; i++) {
+		err = gouprobe_attach(gp, &funcs[i], (uint32_t)i, entry_prog, ret_prog, links,
+				      &nrets);
+		if (err)
+			return err;
+		bk_info(2, "%s: entry and %zu returns", funcs[i].name, nrets);
+		total += nrets;
+	}
+	bk_info(1, "probing %zu function%s of %s (%s) at %zu entries and %zu returns", n,
+		n == 1 ? "" : "s", gouprobe_name(gp), gouprobe_go_version(gp), n, total);
+	return 0;
+}
+
+/* Enough goroutines seen to judge their ids before the end. */
+#define GOID_JUDGE_AT 8
+/* Goroutine ids count up from 1: anything this large is not one. */
+#define GOID_MAX (1ULL << 40)
+
+static int cmp_u64(const void *a, const void *b)
+{
+	__u64 x = *(const __u64 *)a, y = *(const __u64 *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Whether the sampled goids can be goroutine ids; -EAGAIN: too few yet. */
+static int judge_goids(struct gotarget_check *c, bool final, char *why, size_t size)
+{
+	__u64 g, next, *prev = NULL, ids[GO_GOID_SAMPLES];
+	size_t n = 0, zeros = 0, dups = 0, huge = 0;
+
+	while (n < GO_GOID_SAMPLES && !bpf_map_get_next_key(c->samples_fd, prev, &next)) {
+		g = next;
+		prev = &g;
+		if (bpf_map_lookup_elem(c->samples_fd, &g, &ids[n]))
+			continue;
+		zeros += ids[n] == 0;
+		huge += ids[n] >= GOID_MAX;
+		n++;
+	}
+	if (!n || (n < GOID_JUDGE_AT && !final))
+		return -EAGAIN;
+	qsort(ids, n, sizeof(ids[0]), cmp_u64);
+	for (size_t i = 1; i < n; i++)
+		dups += ids[i] && ids[i] == ids[i - 1];
+	if (zeros == n)
+		snprintf(why, size, "0 for all %zu goroutines seen", n);
+	else if (huge)
+		snprintf(why, size, "%zu of %zu goroutines have ids above 2^40", huge, n);
+	else if (dups)
+		snprintf(why, size, "%zu goroutines share an id with another", dups);
+	else
+		return 1;
+	return 0;
+}
+
+bool gotarget_check(struct gotarget_check *c, bool final)
+{
+	char why[128];
+	__u64 lost;
+	int ok;
+
+	if (c->lost_starts) {
+		lost = *c->lost_starts;
+		if (final && lost)
+			bk_warn("%llu calls were not timed in all: the table of calls in flight was "
+				"full (raise --max-inflight)", (unsigned long long)lost);
+		else if (lost > c->lost_reported)
+			bk_warn("%llu calls were not timed: the table of calls in flight was full "
+				"(raise --max-inflight; %llu in all)",
+				(unsigned long long)(lost - c->lost_reported), (unsigned long long)lost);
+		c->lost_reported = lost;
+	}
+	if (c->goid_warned || !c->goid_checked || *c->goid_checked)
+		return !c->goid_warned;
+	ok = judge_goids(c, final, why, sizeof(why));
+	if (ok == -EAGAIN)
+		return true;
+	*c->goid_checked = 1;
+	if (ok)
+		return true;
+	c->goid_warned = true;
+	bk_warn("the goroutine ids read at offset %d of runtime.g cannot be right (%s): give the "
+		"offset of goid in runtime.g of %s (%s) with --goid-offset",
+		gouprobe_goid_offset(c->gp), why, gouprobe_name(c->gp),
+		gouprobe_go_version(c->gp));
+	return false;
+}

@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
+/*
+ * What every Go tool shares on top of common/go/gouprobe.h: the options that
+ * choose the Go program (-p PID, --binary PATH or a BINARY argument) and
+ * describe it (--goid-offset, --max-inflight), opening it, the attach loop
+ * (entry and every RET of each function), and the run-time checks of what
+ * the BPF side of bpf/goroutine.bpf.h counted: calls it could not time and
+ * goroutine ids that cannot be real.
+ *
+ * Typical use:
+ *
+ *	static const struct argp_option options[] = {
+ *		GOTARGET_OPTIONS, GOTARGET_OPTION_INFLIGHT, ... {} };
+ *	parser: default: return gotarget_parse_opt(key, arg, state);
+ *	        ARGP_KEY_END: i = gotarget_end(state, pos, npos);
+ *	err = gotarget_open(GOTARGET_NEED_GOID, &gp);
+ *	gotarget_set_inflight(skel->maps.starts);
+ *	... load ...
+ *	err = gotarget_attach(gp, funcs, n, entry_prog, ret_prog, &links);
+ *	... in the loop: gotarget_check(&chk, false); at the end: gotarget_check(&chk, true);
+ */
+#ifndef BPFKIT_GOTARGET_H
+#define BPFKIT_GOTARGET_H
+
+#include <argp.h>
+#include <stdbool.h>
+#include <linux/types.h>
+#include "go/gouprobe.h"
+
+enum {
+	GOTARGET_OPT_BINARY = 0x4700,
+	GOTARGET_OPT_GOID_OFFSET,
+	GOTARGET_OPT_MAX_INFLIGHT,
+};
+
+/* --binary PATH and --goid-offset N, for every Go tool's option table. */
+#define GOTARGET_OPTIONS                                                                    \
+	{ "binary", GOTARGET_OPT_BINARY, "PATH", 0,                                         \
+	  "Trace the Go program PATH (every process running it)", 0 },                     \
+	{ "goid-offset", GOTARGET_OPT_GOID_OFFSET, "N", 0,                                  \
+	  "Offset of goid in runtime.g, for Go versions this tool does not know", 0 }
+/* --max-inflight N, for tools that time calls. */
+#define GOTARGET_OPTION_INFLIGHT                                                            \
+	{ "max-inflight", GOTARGET_OPT_MAX_INFLIGHT, "N", 0,                                \
+	  "Calls in flight tracked at once (default 65536)", 0 }
+
+struct gotarget_opts {
+	const char *binary;	/* --binary or the BINARY argument; NULL with -p */
+	int goid_offset;	/* --goid-offset, -1 when not given */
+	__u32 max_inflight;	/* --max-inflight */
+};
+
+extern struct gotarget_opts gotarget;
+
+/* The tool's argp parser hands unknown keys here (ARGP_ERR_UNKNOWN if not ours). */
+int gotarget_parse_opt(int key, char *arg, struct argp_state *state);
+
+/*
+ * At ARGP_KEY_END, with the positional arguments the tool collected: -p and
+ * --binary exclude each other; without either the first one is the binary.
+ * Returns the index of the first argument left for the tool. Usage errors
+ * exit 64.
+ */
+int gotarget_end(struct argp_state *state, const char *const *pos, int npos);
+
+/* gotarget_open() flags. */
+#define GOTARGET_NEED_GOID 1	/* refuse a program whose goid offset is unknown */
+
+/*
+ * Opens the program chosen by -p or gotarget.binary. Without
+ * GOTARGET_NEED_GOID an unknown goid offset is no error (the tool's mode
+ * does not read goroutine ids). Returns 0 or -errno with the sentence set.
+ */
+int gotarget_open(unsigned int flags, struct gouprobe **gp);
+
+/* Sizes a tool's `starts` map from --max-inflight, before load. */
+int gotarget_set_inflight(struct bpf_map *starts);
+
+/*
+ * Entry probes (entry_prog) and RET probes (ret_prog, may be NULL) on
+ * funcs[0..n), with cookies by index; says how many with -v. Returns 0 or
+ * -errno with the sentence set.
+ */
+int gotarget_attach(const struct gouprobe *gp, const struct gofunc *funcs, size_t n,
+		    struct bpf_program *entry_prog, struct bpf_program *ret_prog,
+		    struct bk_links *links);
+
+/* What gotarget_check() looks at: the BPF side's counters and samples. */
+struct gotarget_check {
+	const struct gouprobe *gp;
+	volatile __u64 *lost_starts;	/* go_lost_starts, or NULL */
+	volatile __u32 *goid_checked;	/* go_goid_checked */
+	int samples_fd;			/* go_goid_samples */
+	__u64 lost_reported;
+	bool goid_warned;
+};
+
+/*
+ * Warns (one sentence each) about calls that could not be timed since the
+ * last call, and once about goroutine ids that cannot be real (a wrong
+ * --goid-offset). With final, says the total of lost calls. Returns false
+ * when the goroutine ids look wrong.
+ */
+bool gotarget_check(struct gotarget_check *c, bool final);
+
+#endif
