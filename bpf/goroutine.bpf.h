@@ -27,7 +27,7 @@
  *
  * Starts go in plain hashes, never LRU ones (which evict live calls without
  * a word): an insert that fails because the table is full is counted in
- * go_lost_starts, which the user side reports.
+ * bk_lost_starts (bpfkit.bpf.h), once per call, which the loop reports.
  */
 #ifndef BPFKIT_GOROUTINE_BPF_H
 #define BPFKIT_GOROUTINE_BPF_H
@@ -55,9 +55,6 @@ struct go_call_key {
 	__u32 tgid;
 	__u32 pad;
 };
-
-/* Calls that could not be timed: their start did not fit in `starts`. */
-__u64 go_lost_starts = 0;
 
 /*
  * Keys whose start did not fit. A call whose entry failed may run its entry
@@ -164,7 +161,7 @@ static __always_inline bool go_rerun(const struct go_start *s, __u32 func, __u64
 	return pc > s->entry_ip && pc - s->entry_ip < GO_COOKIE_SIZE(cookie);
 }
 
-/* Stores a new start, counting it in go_lost_starts when `starts` is full. */
+/* Stores a new start, counting it in bk_lost_starts when `starts` is full. */
 static __always_inline void go_start_store(void *starts, const struct go_call_key *key,
 					   const void *start)
 {
@@ -173,17 +170,17 @@ static __always_inline void go_start_store(void *starts, const struct go_call_ke
 	if (bpf_map_update_elem(starts, key, start, BPF_ANY)) {
 		/* Counted once per call, not again when morestack re-runs it. */
 		if (bpf_map_update_elem(&go_unfit, key, &one, BPF_NOEXIST) != -EEXIST)
-			__sync_fetch_and_add(&go_lost_starts, 1);
-	} else if (go_lost_starts && !bpf_map_delete_elem(&go_unfit, key)) {
+			__sync_fetch_and_add(&bk_lost_starts, 1);
+	} else if (bk_lost_starts && !bpf_map_delete_elem(&go_unfit, key)) {
 		/* The same call, run again after morestack, fits now. */
-		__sync_fetch_and_sub(&go_lost_starts, 1);
+		__sync_fetch_and_sub(&bk_lost_starts, 1);
 	}
 }
 
 /* At a return without a start: a call that did not fit is lost for good. */
 static __always_inline void go_start_missing(const struct go_call_key *key)
 {
-	if (go_lost_starts)
+	if (bk_lost_starts)
 		bpf_map_delete_elem(&go_unfit, key);
 }
 

@@ -162,7 +162,6 @@ static int print_hists(void *ctx)
 			print_func(&opt.funcs[i], &d, t);
 	}
 	fflush(stdout);
-	gotarget_check(&opt.chk, false);
 	return 0;
 }
 
@@ -231,9 +230,6 @@ int main(int argc, char **argv)
 	if (err)
 		goto cleanup;
 	opt.hists_fd = bpf_map__fd(skel->maps.hists);
-	opt.chk = (struct gotarget_check){ .gp = gp, .lost_starts = &skel->bss->go_lost_starts,
-		.goid_checked = &skel->bss->go_goid_checked,
-		.samples_fd = bpf_map__fd(skel->maps.go_goid_samples) };
 
 	/* Signals; the histograms are read at each interval and at the end. */
 	bk_signals();
@@ -243,9 +239,9 @@ int main(int argc, char **argv)
 
 	/* Until Ctrl-C, SIGTERM, -d or count intervals. */
 	bk_summary(&loop, print_hists, NULL);
+	gotarget_loop(&loop, &opt.chk, gp, skel->maps.go_goid_samples, &skel->bss->go_goid_checked,
+		      &skel->bss->bk_lost_starts);
 	err = bk_run(&loop);
-	if (!err)
-		gotarget_check(&opt.chk, true);
 
 cleanup:
 	bk_links_destroy(&links);

@@ -157,8 +157,6 @@ static int handle_event(void *ctx, void *data, size_t size)
 
 	if (size < sizeof(*e))
 		return 0;
-	if (!opt.chk.goid_warned && !*opt.chk.goid_checked)
-		gotarget_check(&opt.chk, false);
 	if (e->kind == GOGC_CYCLE) {
 		*p = (struct proc){ .tgid = e->tgid, .trigger = e->trigger, .cycle = e->cycle };
 		opt.cycles++;
@@ -341,9 +339,8 @@ int main(int argc, char **argv)
 	err = bk_events(&loop, skel->maps.events, handle_event, NULL, &skel->bss->bk_drops);
 	if (err)
 		goto cleanup;
-	opt.chk = (struct gotarget_check){ .gp = opt.gp,
-		.goid_checked = &skel->bss->go_goid_checked,
-		.samples_fd = bpf_map__fd(skel->maps.go_goid_samples) };
+	gotarget_loop(&loop, &opt.chk, opt.gp, skel->maps.go_goid_samples,
+		      &skel->bss->go_goid_checked, NULL);
 	bk_signals();
 	print_header();
 
@@ -351,8 +348,6 @@ int main(int argc, char **argv)
 	err = bk_run(&loop);
 	if (!err)
 		err = print_summary(bpf_map__fd(skel->maps.hists));
-	if (!err)
-		gotarget_check(&opt.chk, true);
 
 cleanup:
 	bk_loop_free(&loop);

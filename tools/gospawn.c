@@ -225,8 +225,6 @@ static int handle_event(void *ctx, void *data, size_t size)
 
 	if (size < offsetof(struct spawn_event, stack))
 		return 0;
-	if (!opt.chk.goid_warned && !*opt.chk.goid_checked)
-		gotarget_check(&opt.chk, false);
 	nframes = (size - offsetof(struct spawn_event, stack)) / sizeof(__u64);
 	if (nframes > e->nframes)
 		nframes = e->nframes;
@@ -448,9 +446,6 @@ int main(int argc, char **argv)
 		gouprobe_name(opt.gp), gouprobe_go_version(opt.gp), opt.count ? 0 : nrets);
 
 	/* Events (or counts read each interval), signals, then the header. */
-	opt.chk = (struct gotarget_check){ .gp = opt.gp,
-		.goid_checked = &skel->bss->go_goid_checked,
-		.samples_fd = bpf_map__fd(skel->maps.go_goid_samples) };
 	if (opt.count) {
 		opt.counts_fd = bpf_map__fd(skel->maps.counts);
 		bk_summary(&loop, print_counts, NULL);
@@ -458,6 +453,8 @@ int main(int argc, char **argv)
 		err = bk_events(&loop, skel->maps.events, handle_event, NULL, &skel->bss->bk_drops);
 		if (err)
 			goto cleanup;
+		gotarget_loop(&loop, &opt.chk, opt.gp, skel->maps.go_goid_samples,
+			      &skel->bss->go_goid_checked, NULL);
 	}
 	bk_signals();
 	if (opt.count && !bk_env.json)
@@ -468,8 +465,6 @@ int main(int argc, char **argv)
 
 	/* Until Ctrl-C, SIGTERM, -d or count intervals. */
 	err = bk_run(&loop);
-	if (!err && !opt.count)
-		gotarget_check(&opt.chk, true);
 
 cleanup:
 	bk_loop_free(&loop);

@@ -579,8 +579,6 @@ static int handle_event(void *ctx, void *data, size_t size)
 		memcpy(&full, data, size);
 		e = &full;
 	}
-	if (!opt.chk.goid_warned && !*opt.chk.goid_checked)
-		gotarget_check(&opt.chk, false);
 	name = opt.funcs[e->func].name;
 	p = opt.sig[e->func];
 	format_call(call, sizeof(call), e, name, p);
@@ -865,16 +863,13 @@ int main(int argc, char **argv)
 	err = bk_events(&loop, skel->maps.events, handle_event, NULL, &skel->bss->bk_drops);
 	if (err)
 		goto cleanup;
-	opt.chk = (struct gotarget_check){ .gp = gp, .lost_starts = &skel->bss->go_lost_starts,
-		.goid_checked = &skel->bss->go_goid_checked,
-		.samples_fd = bpf_map__fd(skel->maps.go_goid_samples) };
+	gotarget_loop(&loop, &opt.chk, gp, skel->maps.go_goid_samples, &skel->bss->go_goid_checked,
+		      &skel->bss->bk_lost_starts);
 	bk_signals();
 	print_header();
 
 	/* Until Ctrl-C, SIGTERM or -d. */
 	err = bk_run(&loop);
-	if (!err)
-		gotarget_check(&opt.chk, true);
 
 cleanup:
 	bk_loop_free(&loop);

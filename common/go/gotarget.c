@@ -130,20 +130,8 @@ static int judge_goids(struct gotarget_check *c, bool final, char *why, size_t s
 bool gotarget_check(struct gotarget_check *c, bool final)
 {
 	char why[128];
-	__u64 lost;
 	int ok;
 
-	if (c->lost_starts) {
-		lost = *c->lost_starts;
-		if (final && lost)
-			bk_warn("%llu calls were not timed in all: the table of calls in flight was "
-				"full (raise --max-inflight)", (unsigned long long)lost);
-		else if (lost > c->lost_reported)
-			bk_warn("%llu calls were not timed: the table of calls in flight was full "
-				"(raise --max-inflight; %llu in all)",
-				(unsigned long long)(lost - c->lost_reported), (unsigned long long)lost);
-		c->lost_reported = lost;
-	}
 	if (c->goid_warned || !c->goid_checked || *c->goid_checked)
 		return !c->goid_warned;
 	ok = judge_goids(c, final, why, sizeof(why));
@@ -158,4 +146,21 @@ bool gotarget_check(struct gotarget_check *c, bool final)
 		gouprobe_goid_offset(c->gp), why, gouprobe_name(c->gp),
 		gouprobe_go_version(c->gp));
 	return false;
+}
+
+static void on_check(void *ctx, bool final)
+{
+	gotarget_check(ctx, final);
+}
+
+void gotarget_loop(struct bk_loop *l, struct gotarget_check *c, const struct gouprobe *gp,
+		   struct bpf_map *samples, volatile __u32 *goid_checked,
+		   volatile __u64 *lost_starts)
+{
+	*c = (struct gotarget_check){ .gp = gp, .goid_checked = goid_checked,
+				      .samples_fd = bpf_map__fd(samples) };
+	l->on_check = on_check;
+	l->check_ctx = c;
+	l->lost_starts = lost_starts;
+	l->lost_what = "calls were not timed (raise --max-inflight)";
 }

@@ -3,9 +3,8 @@
  * What every Go tool shares on top of common/go/gouprobe.h: the options that
  * choose the Go program (-p PID, --binary PATH or a BINARY argument) and
  * describe it (--goid-offset, --max-inflight), opening it, the attach loop
- * (entry and every RET of each function), and the run-time checks of what
- * the BPF side of bpf/goroutine.bpf.h counted: calls it could not time and
- * goroutine ids that cannot be real.
+ * (entry and every RET of each function), and the run-time check of the
+ * goroutine ids the BPF side of bpf/goroutine.bpf.h read.
  *
  * Typical use:
  *
@@ -17,7 +16,8 @@
  *	gotarget_set_inflight(skel->maps.starts);
  *	... load ...
  *	err = gotarget_attach(gp, funcs, n, entry_prog, ret_prog, &links);
- *	... in the loop: gotarget_check(&chk, false); at the end: gotarget_check(&chk, true);
+ *	gotarget_loop(&loop, &chk, gp, skel->maps.go_goid_samples, &skel->bss->go_goid_checked,
+ *		      &skel->bss->bk_lost_starts);
  */
 #ifndef BPFKIT_GOTARGET_H
 #define BPFKIT_GOTARGET_H
@@ -26,6 +26,7 @@
 #include <stdbool.h>
 #include <linux/types.h>
 #include "go/gouprobe.h"
+#include "core/loop.h"
 
 enum {
 	GOTARGET_OPT_BINARY = 0x4700,
@@ -85,22 +86,29 @@ int gotarget_attach(const struct gouprobe *gp, const struct gofunc *funcs, size_
 		    struct bpf_program *entry_prog, struct bpf_program *ret_prog,
 		    struct bk_links *links);
 
-/* What gotarget_check() looks at: the BPF side's counters and samples. */
+/* What gotarget_check() looks at: the goids the BPF side sampled. */
 struct gotarget_check {
 	const struct gouprobe *gp;
-	volatile __u64 *lost_starts;	/* go_lost_starts, or NULL */
 	volatile __u32 *goid_checked;	/* go_goid_checked */
 	int samples_fd;			/* go_goid_samples */
-	__u64 lost_reported;
 	bool goid_warned;
 };
 
 /*
- * Warns (one sentence each) about calls that could not be timed since the
- * last call, and once about goroutine ids that cannot be real (a wrong
- * --goid-offset). With final, says the total of lost calls. Returns false
- * when the goroutine ids look wrong.
+ * Warns once, in one sentence, when the goroutine ids sampled cannot be
+ * real (all 0, shared, huge: a wrong --goid-offset); judges once enough
+ * goroutines were seen, or with final whatever was. Returns false when they
+ * look wrong. bk_loop's on_check calls it (gotarget_loop).
  */
 bool gotarget_check(struct gotarget_check *c, bool final);
+
+/*
+ * Hooks the checks into the loop: the goid check as on_check, and
+ * lost_starts (the BPF side's bk_lost_starts, NULL without starts) reported
+ * with a hint at --max-inflight.
+ */
+void gotarget_loop(struct bk_loop *l, struct gotarget_check *c, const struct gouprobe *gp,
+		   struct bpf_map *samples, volatile __u32 *goid_checked,
+		   volatile __u64 *lost_starts);
 
 #endif
