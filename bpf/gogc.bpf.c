@@ -9,7 +9,12 @@
  *     won the right to start the cycle, on the same goroutine: the cycle begins;
  *   runtime.stopTheWorldWithSema entry and every RET of
  *     runtime.startTheWorldWithSema: one pause. Never a uretprobe, which
- *     crashes Go programs.
+ *     crashes Go programs;
+ *   every RET of runtime.gcControllerCommit, where the runtime's own clock of
+ *     a mark termination stops (gcMarkTermination calls it just before it
+ *     reads work.tEnd, then still wakes sweep waiters and flushes profiles
+ *     before it starts the world): gctrace's third clock figure, and
+ *     memstats' pause, end there, and so does gogc's mark termination.
  */
 #include "events.bpf.h"
 #include "goroutine.bpf.h"
@@ -40,8 +45,11 @@ struct {
 
 struct stw_start {
 	__u64 ts_ns;
+	__u64 end_ns;		/* where the runtime's clock stopped, 0: at the start of the world */
 	__u64 caller_pc;
 	__u64 probe_ip;
+	__u32 tid;		/* the thread that stopped the world */
+	__u32 pad;
 };
 
 /*
@@ -139,9 +147,25 @@ int handle_stw(struct pt_regs *ctx)
 		return 0;
 	s.ts_ns = bpf_ktime_get_ns();
 	s.probe_ip = ctx->ip;
+	s.tid = (__u32)id;
 	/* At the first instruction SP points at the return address. */
 	bpf_probe_read_user(&s.caller_pc, sizeof(s.caller_pc), (void *)PT_REGS_SP(ctx));
 	bpf_map_update_elem(&starts, &tgid, &s, BPF_ANY);
+	return 0;
+}
+
+/* uprobe at each RET of runtime.gcControllerCommit() */
+SEC("uprobe")
+int handle_stw_mark_end(struct pt_regs *ctx)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 tgid = id >> 32;
+	struct stw_start *s = bpf_map_lookup_elem(&starts, &tgid);
+
+	/* Only inside a pause, on the thread that stopped the world: the
+	 * runtime also commits the pacer outside pauses (debug.SetGCPercent). */
+	if (s && s->tid == (__u32)id && !s->end_ns)
+		s->end_ns = bpf_ktime_get_ns();
 	return 0;
 }
 
@@ -158,7 +182,7 @@ int handle_stw_exit(struct pt_regs *ctx)
 	s = bpf_map_lookup_elem(&starts, &tgid);
 	if (!s)
 		return 0;
-	delta = bpf_ktime_get_ns() - s->ts_ns;
+	delta = (s->end_ns ? s->end_ns : bpf_ktime_get_ns()) - s->ts_ns;
 	h = bpf_map_lookup_elem(&hists, &zero);
 	if (h) {
 		__sync_fetch_and_add(&h->count, 1);

@@ -22,11 +22,11 @@
 #include "gogc.h"
 #include "gogc.skel.h"
 
-/* The runtime functions probed, in the order of struct probes below. */
-enum { F_GCSTART, F_CYCLE, F_STOP, F_START, NFUNCS };
+/* The runtime functions probed; F_MARK_END is optional (see bpf/gogc.bpf.c). */
+enum { F_GCSTART, F_CYCLE, F_STOP, F_START, F_MARK_END, NFUNCS };
 static const char *const func_names[NFUNCS] = {
 	"runtime.gcStart", "runtime.gcBgMarkStartWorkers", "runtime.stopTheWorldWithSema",
-	"runtime.startTheWorldWithSema",
+	"runtime.startTheWorldWithSema", "runtime.gcControllerCommit",
 };
 
 /* The GC cycle a process is in, to name its pauses. */
@@ -250,6 +250,10 @@ static int open_target(void)
 	}
 	for (int i = 0; i < NFUNCS; i++) {
 		err = gobin_find_func(gouprobe_gobin(opt.gp), func_names[i], &opt.funcs[i]);
+		if (err && i == F_MARK_END) {
+			opt.funcs[i].name = NULL;
+			continue;
+		}
 		if (err) {
 			bk_set_error("%s (%s) has no %s to probe", gouprobe_name(opt.gp),
 				     gouprobe_go_version(opt.gp), func_names[i]);
@@ -259,21 +263,28 @@ static int open_target(void)
 	return 0;
 }
 
-/* Entry probes on the first three, RET probes on startTheWorldWithSema. */
+/* Entry probes on the first three, RET probes on the last two. */
 static int attach_funcs(struct gogc_bpf *skel, struct bk_links *links)
 {
 	struct bpf_program *entry[NFUNCS] = { skel->progs.handle_gc_start,
-		skel->progs.handle_gc_cycle, skel->progs.handle_stw, NULL };
+		skel->progs.handle_gc_cycle, skel->progs.handle_stw, NULL, NULL };
+	struct bpf_program *ret[NFUNCS] = { NULL, NULL, NULL, skel->progs.handle_stw_exit,
+		skel->progs.handle_stw_mark_end };
 	size_t nrets = 0;
 	int err;
 
 	for (int i = 0; i < NFUNCS; i++) {
-		err = gouprobe_attach(opt.gp, &opt.funcs[i], i, entry[i],
-				      i == F_START ? skel->progs.handle_stw_exit : NULL, links,
+		if (!opt.funcs[i].name)
+			continue;
+		err = gouprobe_attach(opt.gp, &opt.funcs[i], i, entry[i], ret[i], links,
 				      i == F_START ? &nrets : NULL);
 		if (err)
 			return err;
 	}
+	if (!opt.funcs[F_MARK_END].name)
+		bk_warn("%s has no %s: mark termination pauses end when the world starts, "
+			"later than the runtime's own clock", gouprobe_name(opt.gp),
+			func_names[F_MARK_END]);
 	if (!nrets) {
 		bk_set_error("%s has no RET instruction to probe", func_names[F_START]);
 		return -ENOENT;
@@ -321,7 +332,8 @@ int main(int argc, char **argv)
 	/* One path: uprobes (named for -v and the test matrix). */
 	struct bk_variant variants[] = {
 		{ "uprobe", { skel->progs.handle_gc_start, skel->progs.handle_gc_cycle,
-			      skel->progs.handle_stw, skel->progs.handle_stw_exit } },
+			      skel->progs.handle_stw, skel->progs.handle_stw_exit,
+			      skel->progs.handle_stw_mark_end } },
 	};
 	err = bk_choose(variants, 1, NULL);
 	if (err < 0)

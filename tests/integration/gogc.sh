@@ -94,6 +94,41 @@ else
 	ok_all=0
 fi
 
+# The runtime's own clock: with GODEBUG=gctrace=1 the target prints, per
+# cycle, "A+B+C ms clock": A the sweep-termination pause, C the mark
+# termination (tMarkTerm to tEnd). gogc's pauses must be the same intervals:
+# on average within 30 us of them (what the probes themselves cost: the
+# runtime's clock also runs while gogc's probes trap), each within 0.1 ms
+# plus a third. gogc ended mark termination when the world started, up to
+# 180 times the runtime's figure.
+M=10
+rm -f "$TMP/fifo"; mkfifo "$TMP/fifo"
+GODEBUG=gctrace=1 "$GO/target" -wait gc $M <"$TMP/fifo" >/dev/null 2>"$TMP/gctrace.txt" &
+WPID=$!
+exec 7>"$TMP/fifo"
+if start_tool gctrace $T -j -p $WPID; then
+	echo go >&7; exec 7>&-
+	wait $WPID
+	stop_tool TERM
+	sed -n 's/^gc \([0-9]*\) @[0-9.]*s [0-9]*%: \([0-9.]*\)+[0-9.]*+\([0-9.]*\) ms clock.*/\2 \3/p' \
+		"$TMP/gctrace.txt" >"$TMP/rt.txt"
+	jq -r --argjson pid $WPID 'select(.pid == $pid and .event == "stw") | "\(.phase) \(.pause_ns)"' \
+		"$TMP/gctrace.out" | awk '$1 == "sweep-term" { s = $2 } $1 == "mark-term" { print s / 1e6, $2 / 1e6 }' \
+		>"$TMP/ours.txt"
+	got=$(paste -d' ' "$TMP/rt.txt" "$TMP/ours.txt" | awk -v m=$M '
+		function abs(x) { return x < 0 ? -x : x }
+		NF == 4 { n++; ds += abs($3 - $1); dm += abs($4 - $2)
+			if (abs($3 - $1) > 0.1 + $1 / 3 || abs($4 - $2) > 0.1 + $2 / 3) bad++ }
+		END { printf "%d %s %s %d", n, (n && ds / n <= 0.03) ? "sweep-ok" : "sweep-off",
+			(n && dm / n <= 0.03) ? "mark-ok" : "mark-off", bad }')
+	expect_eq "$T: $M cycles' pauses match the runtime's gctrace clock" "$got" "$M sweep-ok mark-ok 0"
+	[ "$got" = "$M sweep-ok mark-ok 0" ] ||
+		echo "  runtime (ms) vs gogc (ms): $(paste -d' ' "$TMP/rt.txt" "$TMP/ours.txt" | tr '\n' ';')"
+else
+	exec 7>&-; wait $WPID; ok_all=0
+	fail "$T: gctrace: did not attach" "$(tail -3 "$TMP/gctrace.err")"
+fi
+
 # Pauses outside GC: runtime.ReadMemStats stops the world once per call.
 if run_wait memstats target-pie memstats 3 -j; then
 	got=$(jq -rs --argjson pid $WPID '[.[] | select(.pid == $pid)] |
