@@ -412,6 +412,12 @@ static const char *str_bytes(const struct value *v, const __u64 *regs,
 	return strs[v->str];
 }
 
+/* Whether v is a string longer than what was kept of it. */
+static bool str_cut(const struct value *v, const __u64 *regs)
+{
+	return v->kind == K_STRING && v->reg >= 0 && regs[v->reg + 1] > GOTRACE_STR_LEN;
+}
+
 /* One value as Go-ish text. */
 static void format_value(char *buf, size_t sz, const struct value *v, const __u64 *regs,
 			 const char (*strs)[GOTRACE_STR_LEN], __u8 ok)
@@ -502,7 +508,9 @@ static void json_value(struct bk_json *j, const char *key, const struct value *v
 		break;
 	case K_STRING:
 		s = str_bytes(v, regs, strs, ok, &len, &cut);
-		if (s)
+		if (s && key)
+			bk_json_str_cut(j, key, s, len, cut);
+		else if (s)
 			bk_json_str(j, key, s, len);
 		else
 			bk_json_null(j, key);
@@ -609,6 +617,11 @@ static int handle_event(void *ctx, void *data, size_t size)
 			for (int i = 0; i < p->nrets; i++)
 				json_value(&j, NULL, &p->rets[i], e->rets, e->ret_str,
 					   e->ret_str_ok);
+			bk_json_array_end(&j);
+			/* Results have no keys: their cut flags go in a parallel array. */
+			bk_json_array_begin(&j, "ret_truncated");
+			for (int i = 0; i < p->nrets; i++)
+				bk_json_bool(&j, NULL, str_cut(&p->rets[i], e->rets));
 			bk_json_array_end(&j);
 		}
 		bk_json_end(&j);

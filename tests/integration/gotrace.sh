@@ -78,6 +78,18 @@ n=$(jq -c --argjson pid $gpid 'select(.pid == $pid and .func == "main.greet" and
 	.lat_ns > 0 and .call == "main.greet(name=\"go pher\", year=1999) = \"hello go pher, 1999\"")' "$TMP/json.out" | wc -l)
 [ "$n" = $K ] && pass "$T: -j: exactly $K calls with exact arguments and result" ||
 	{ ok_all=0; fail "$T: -j: $K exact calls" "got $n: $(head -2 "$TMP/json.out")"; }
+# Strings longer than the 64 bytes kept are cut visibly: "..." after the
+# quote in CALL, NAME_truncated and ret_truncated in JSON; short ones say false.
+L=$(printf 'x%.0s' $(seq 100))
+start_tool cut $T -j "$GO/target" "$SIG"
+"$GO/target" greet "$L" 7 1 >/dev/null
+"$GO/target" greet ab 7 1 >/dev/null
+stop_tool TERM
+got=$(jq -r '"\(.args.name | length) \(.args.name_truncated) \(.ret_truncated) \(.call | test("^main.greet\\(name=\"x{64}\"\\.\\.\\., year=7\\) = \"hello x{58}\"\\.\\.\\.$"))"' "$TMP/cut.out" | head -1)
+expect_eq "$T: a 100-byte string: 64 bytes shown, then the marker; flagged in JSON" "$got" "64 true [true] true"
+got=$(jq -c 'select(.args.name == "ab") | [.args.name_truncated, .ret_truncated]' "$TMP/cut.out")
+expect_eq "$T: short strings are flagged as whole" "$got" "[false,[false]]"
+
 # Recursion: every level pairs with its own return (n == result, innermost first).
 got=$(jq -r --argjson pid $rpid 'select(.pid == $pid and .func == "main.recurse") | "\(.args.n)=\(.ret[0])"' "$TMP/json.out" | tr '\n' ' ')
 expect_eq "$T: -j: each recursion level pairs with its own return" "$got" "0=0 1=1 2=2 3=3 4=4 "
@@ -87,7 +99,7 @@ expect_eq "$T: -j: each recursion level pairs with its own return" "$got" "0=0 1
 start_tool dwarf $T -j "$GO/target" main.greet
 "$GO/target" greet gopher 2009 2 >/dev/null
 stop_tool TERM
-n=$(jq -c 'select(.args == {"name": "gopher", "year": 2009} and .ret == ["hello gopher, 2009"])' "$TMP/dwarf.out" | wc -l)
+n=$(jq -c 'select(.args == {"name": "gopher", "name_truncated": false, "year": 2009} and .ret == ["hello gopher, 2009"])' "$TMP/dwarf.out" | wc -l)
 expect_eq "$T: the signature of main.greet from DWARF decodes 2 exact calls" "$n" 2
 start_tool nodwarf $T "$GO/target-stripped" main.greet
 "$GO/target-stripped" greet gopher 2009 2 >/dev/null
@@ -101,7 +113,7 @@ for b in target-cgo target-cgo-pie-stripped; do
 	start_tool $b $T -j "$GO/$b" "$SIG" || { ok_all=0; fail "$T: $b: did not attach" "$(tail -3 "$TMP/$b.err")"; continue; }
 	"$GO/$b" 3 >/dev/null
 	stop_tool TERM
-	n=$(jq -c 'select(.goid > 0 and .args == {"name": "cgo", "year": 2024} and .ret == ["hello cgo, 2024"])' "$TMP/$b.out" | wc -l)
+	n=$(jq -c 'select(.goid > 0 and .args == {"name": "cgo", "name_truncated": false, "year": 2024} and .ret == ["hello cgo, 2024"])' "$TMP/$b.out" | wc -l)
 	[ "$n" = 3 ] && pass "$T: $b: exactly 3 calls with exact arguments and result" ||
 		{ ok_all=0; fail "$T: $b: 3 exact calls" "got $n: $(head -2 "$TMP/$b.out")"; }
 done
