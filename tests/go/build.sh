@@ -9,6 +9,7 @@
 #   target-cgo      cgo (external linker)
 #   target-cgo-pie-stripped  external-linked PIE: pclntab merged into .data.rel.ro
 #   target-arm64    cross-compiled, for the arm64 RET decoder (not runnable here)
+#   burner-pie-stripped  burns CPU in main.burnCPU (profile's Go test)
 # Does nothing for a target that is newer than its sources.
 set -eu
 [ $# -eq 1 ] || { echo "usage: build.sh OUTDIR" >&2; exit 64; }
@@ -41,3 +42,4 @@ build target-pie-stripped target -buildmode=pie -ldflags='-s -w'
 CGO=1 build target-cgo cgotarget
 CGO=1 build target-cgo-pie-stripped cgotarget -buildmode=pie -ldflags='-s -w'
 ARCH=arm64 build target-arm64 target
+build burner-pie-stripped burner -buildmode=pie -ldflags='-s -w'

@@ -1,0 +1,3 @@
+module bpfkit.test/burner
+
+go 1.19
