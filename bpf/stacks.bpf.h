@@ -18,11 +18,18 @@
  * three live and at exit (common/stacks/report.h).
  *
  * A tool that streams stacks in its records uses bk_get_stack() instead.
+ *
+ * User stacks are symbolized in user space, from the process's maps and
+ * binaries. So that a process that exits before the tool prints is still
+ * named, bk_stack_seen() sends a bk_stack_seen record on `events` the first
+ * time a process is counted (with bk_stack_opts.notify), and the user side
+ * reads the process while it lives; a tool attaches bk_stack_exec() to
+ * sched_process_exec so that a process that execs is read again.
  */
 #ifndef BPFKIT_STACKS_BPF_H
 #define BPFKIT_STACKS_BPF_H
 
-#include "bpfkit.bpf.h"
+#include "events.bpf.h"
 #include "stacks_abi.h"
 
 #ifndef EFAULT
@@ -47,6 +54,43 @@ const volatile struct bk_stack_opts bk_stack_opts = { .user = 1, .kernel = 1 };
 __u64 bk_stack_lost_collision = 0;	/* another stack had the hash bucket */
 __u64 bk_stack_lost_full = 0;		/* the stack map was full */
 __u64 bk_stack_lost_counts = 0;	/* the count table was full: value lost */
+
+/* Processes already reported to user space (LRU: one evicted is just reported again). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 8192);
+	__type(key, __u32);
+	__type(value, __u8);
+} bk_stack_pids SEC(".maps");
+
+/* Reports tgid to user space the first time it is counted. */
+static __always_inline void bk_stack_seen(__u32 tgid)
+{
+	struct bk_stack_seen *e;
+	__u8 one = 1;
+
+	if (!bk_stack_opts.notify || !tgid || bpf_map_lookup_elem(&bk_stack_pids, &tgid))
+		return;
+	if (bpf_map_update_elem(&bk_stack_pids, &tgid, &one, BPF_NOEXIST))
+		return;	/* another CPU reports it */
+	e = bk_reserve(sizeof(*e));
+	if (!e) {
+		/* Try again at its next sample. */
+		bpf_map_delete_elem(&bk_stack_pids, &tgid);
+		return;
+	}
+	e->tgid = tgid;
+	e->pad = 0;
+	bk_submit(e);
+}
+
+/* At exec: the process has new binaries, report it again. */
+static __always_inline void bk_stack_exec(void)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+
+	bpf_map_delete_elem(&bk_stack_pids, &tgid);
+}
 
 /* A count table keyed by stack: name -> __u64, sized by the user side. */
 #define BK_STACK_COUNTS(name)                                                  \
