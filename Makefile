@@ -31,6 +31,8 @@ PKG_CONFIG ?= pkg-config
 
 LIBBPF_CFLAGS := $(shell $(PKG_CONFIG) --cflags libbpf 2>/dev/null)
 LIBBPF_LIBS := $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null || echo -lbpf) -lelf -lz
+# Go binaries: DWARF through libdw, x86-64 instruction boundaries through zydis.
+GO_LIBS := -Wl,--as-needed -ldw -lZydis -Wl,--no-as-needed
 
 CFLAGS ?= -g -O2
 CFLAGS += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
@@ -43,7 +45,7 @@ CLANG_BPF_SYS_INCLUDES := $(shell $(CLANG) -v -E - </dev/null 2>&1 | \
 	sed -n '/<...> search starts here:/,/End of search list./{ s| \(/.*\)|-idirafter \1|p }')
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wno-unused-function \
 	      -Ibpf/vmlinux/$(ARCH) -Ibpf $(LIBBPF_CFLAGS) $(CLANG_BPF_SYS_INCLUDES)
-LDLIBS += $(LIBBPF_LIBS)
+LDLIBS += $(LIBBPF_LIBS) $(GO_LIBS)
 
 ifeq ($(V),1)
 Q :=
@@ -70,7 +72,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/unit/%,$(UNIT_SRCS))
 TRIGGER_SRCS := $(sort $(wildcard tests/triggers/*.c))
 TRIGGER_BINS := $(patsubst tests/triggers/%.c,$(OUTPUT)/tests/triggers/%,$(TRIGGER_SRCS))
 
-DEPS_PKGS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config make gcc \
+DEPS_PKGS := clang llvm libbpf-dev bpftool libelf-dev libdw-dev libzydis-dev zlib1g-dev pkg-config make gcc \
 	     libc6-dev jq iproute2 procps util-linux bsdutils busybox-static cpio \
 	     qemu-system-x86 golang-1.19-go python3.11 tmux bash coreutils \
 	     libxml2-utils chromium-headless-shell

@@ -61,7 +61,7 @@ for t in fuzz_gopclntab:go/gobin.c,go/x86_insn.c fuzz_gobuildinfo:go/gobin.c,go/
 	name=${t%%:*}
 	srcs=$(echo "${t#*:}" | tr ',' '\n' | sed 's|^|common/|' | tr '\n' ' ')
 	log=$out/$name.log
-	if ! $CLANG $CFLAGS "tests/fuzz/$name.c" $srcs -lz -o "$out/$name" >"$log" 2>&1; then
+	if ! $CLANG $CFLAGS "tests/fuzz/$name.c" $srcs -lelf -ldw -lz -lZydis -o "$out/$name" >"$log" 2>&1; then
 		echo "FAIL $name: build failed: $(head -1 "$log")"
 		rc=1
 		continue

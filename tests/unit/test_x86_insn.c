@@ -183,6 +183,20 @@ static void test_invalid(void)
 	CHECK_INT(x86_insn_len(pfx, 15), 15);
 }
 
+/*
+ * Bytes from real Go code (crypto/internal/boring/sig.StandardCrypto of a Go
+ * 1.27 binary: a signature, data in .text) that objdump calls "(bad)": the
+ * hand-written decoder took them for a 4-byte VEX instruction, went out of
+ * step and found a RET inside the next instruction.
+ */
+static void test_invalid_vex_in_data(void)
+{
+	static const uint8_t sig[] = { 0xc5, 0x9c, 0xf9, 0x11, 0xcb, 0x8e, 0x80, 0xda,
+				       0xf1, 0x2f, 0xc3 };
+
+	CHECK_INT(x86_insn_len(sig, sizeof(sig)), -EINVAL);
+}
+
 /* Every 1-3 byte input followed by padding: never longer than 15 or the input. */
 static void test_exhaustive_short(void)
 {
@@ -211,6 +225,7 @@ int main(void)
 	RUN(test_known_lengths);
 	RUN(test_ret);
 	RUN(test_invalid);
+	RUN(test_invalid_vex_in_data);
 	RUN(test_exhaustive_short);
 	UNIT_EXIT();
 }
