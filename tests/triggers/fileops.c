@@ -217,7 +217,7 @@ static int run_ops(void)
 	int bad = 0;
 
 	for (int i = 0; i < nops; i++) {
-		char spec[256], *star, *op = spec;
+		char spec[8192], *star, *op = spec;
 		int n = 1, must_fail = 0;
 
 		snprintf(spec, sizeof(spec), "%s", ops[i]);
@@ -231,7 +231,7 @@ static int run_ops(void)
 			n = atoi(star + 1);
 		}
 		for (int k = 0; k < n; k++) {
-			char one[256];
+			char one[8192];
 			long r;
 
 			snprintf(one, sizeof(one), "%s", op);
