@@ -16,7 +16,7 @@
 #include <stdbool.h>
 #include <bpf/libbpf.h>
 
-#define BK_VARIANT_PROGS 12
+#define BK_VARIANT_PROGS 16
 
 struct bk_variant {
 	const char *name;	/* "tracepoint", "tp_btf", "raw_tp", "fentry", "kprobe" */
