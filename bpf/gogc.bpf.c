@@ -173,7 +173,7 @@ int handle_stw_mark_end(struct pt_regs *ctx)
 SEC("uprobe")
 int handle_stw_exit(struct pt_regs *ctx)
 {
-	__u64 id = bpf_get_current_pid_tgid(), delta;
+	__u64 id = bpf_get_current_pid_tgid(), delta, now, ret;
 	__u32 tgid = id >> 32, zero = 0;
 	struct gogc_hist *h;
 	struct stw_start *s;
@@ -182,7 +182,21 @@ int handle_stw_exit(struct pt_regs *ctx)
 	s = bpf_map_lookup_elem(&starts, &tgid);
 	if (!s)
 		return 0;
-	delta = (s->end_ns ? s->end_ns : bpf_ktime_get_ns()) - s->ts_ns;
+	/*
+	 * startTheWorldWithSema returns the nanotime() it read once the Ps
+	 * were restarted, before it wakes an idle P (which can take long on a
+	 * busy machine): the end of the runtime's own clock of the pause (the
+	 * monotonic clock, as bpf_ktime_get_ns). Mark termination ended
+	 * earlier (end_ns).
+	 */
+	now = bpf_ktime_get_ns();
+	ret = ctx->ax;
+	if (s->end_ns)
+		delta = s->end_ns - s->ts_ns;
+	else if (ret > s->ts_ns && ret <= now)
+		delta = ret - s->ts_ns;
+	else
+		delta = now - s->ts_ns;
 	h = bpf_map_lookup_elem(&hists, &zero);
 	if (h) {
 		__sync_fetch_and_add(&h->count, 1);
