@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /*
  * Reading Go binaries from user space: functions and lines from pclntab,
- * the Go version and main module from .go.buildinfo, file offsets and RET
- * sites for uprobes (Go tools must not use uretprobes: the Go runtime aborts
+ * the Go version and main module from .go.buildinfo, DWARF (libdw: the
+ * binary's own, or its separate debug file found by build id or
+ * .gnu_debuglink), file offsets and RET sites for uprobes (Go tools must not use uretprobes: the Go runtime aborts
  * when it finds the trampoline address on a goroutine stack).
  *
  * The binary is untrusted input: every read is bounds-checked and every loop
  * bounded. All functions return 0 or a negative errno and never print.
+ * Files: gobin.c (ELF through libelf, the rest), pclntab.c, buildinfo.c,
+ * godwarf.c (libdw).
  *
  * Typical use:
  *
@@ -167,14 +170,6 @@ typedef int (*gobin_read_fn)(void *ctx, uint64_t vaddr, void *dst, size_t n);
 int gobuildinfo_parse(const void *buf, size_t len, gobin_read_fn rd, void *ctx,
 		      struct gobuildinfo *bi);
 
-/*
- * DWARF: data_member_location of member `member` of struct `type` in
- * uncompressed .debug_info/.debug_abbrev (DWARF 2-5, 32-bit format).
- * -ENOENT when absent, -EINVAL malformed.
- */
-int godwarf_member_offset(const void *info, size_t info_len, const void *abbrev,
-			  size_t abbrev_len, const char *type, const char *member, int64_t *off);
-
 /* A parameter or result of a Go function, from DWARF. */
 struct godwarf_param {
 	char name[64];	  /* "" when unnamed (the compiler's ~r0, ~p0) */
@@ -190,9 +185,4 @@ struct godwarf_param {
  */
 int gobin_func_params(const struct gobin *gb, const char *func, struct godwarf_param *p,
 		      size_t max, size_t *n);
-/* The same on uncompressed .debug_info/.debug_abbrev (fuzzing). */
-int godwarf_func_params(const void *info, size_t info_len, const void *abbrev,
-			size_t abbrev_len, const char *func, struct godwarf_param *p, size_t max,
-			size_t *n);
-
 #endif

@@ -32,17 +32,16 @@ seeds() {
 		[ -x "$OUTPUT/tests/unit/test_gobin" ] &&
 			GOBIN_SEED_DIR=$dir GO_TARGETS=$GO_TARGETS "$OUTPUT/tests/unit/test_gobin" >/dev/null 2>&1 ;;
 	fuzz_godwarf)
-		# u32 abbrev length, abbrev, info: runtime.g of the real target.
+		# ELF images holding the real target's .debug_info and .debug_abbrev,
+		# compressed as Go writes them and decompressed.
 		bin=$GO_TARGETS/target
-		if objcopy --decompress-debug-sections "$bin" "$dir/dec.tmp" 2>/dev/null &&
-			objcopy --dump-section .debug_abbrev="$dir/ab.tmp" \
-				--dump-section .debug_info="$dir/in.tmp" "$dir/dec.tmp" "$dir/dec2.tmp" 2>/dev/null; then
-			n=$(stat -c %s "$dir/ab.tmp")
-			{ printf "$(printf '\\%03o\\%03o\\%03o\\%03o' $((n & 255)) $((n >> 8 & 255)) $((n >> 16 & 255)) $((n >> 24 & 255)))"
-			  cat "$dir/ab.tmp" "$dir/in.tmp"; } >"$dir/go119"
-		fi
-		rm -f "$dir/dec.tmp" "$dir/dec2.tmp"
-		rm -f "$dir/ab.tmp" "$dir/in.tmp" ;;
+		objcopy --only-section=.debug_info --only-section=.debug_abbrev "$bin" "$dir/go119z" 2>/dev/null
+		objcopy --decompress-debug-sections "$dir/go119z" "$dir/go119" 2>/dev/null ;;
+	fuzz_gobin)
+		# The stripped target without its code (pclntab, buildinfo and the
+		# headers stay), and with its code.
+		objcopy --remove-section=.text "$bin" "$dir/notext" 2>/dev/null
+		cp "$bin" "$dir/whole" ;;
 	fuzz_gobuildinfo)
 		objcopy -O binary --only-section=.go.buildinfo "$bin" "$dir/go119" 2>/dev/null ;;
 	fuzz_x86_insn)
@@ -56,8 +55,9 @@ seeds() {
 	return 0
 }
 
-for t in fuzz_gopclntab:go/gobin.c,go/x86_insn.c fuzz_gobuildinfo:go/gobin.c,go/x86_insn.c \
-	 fuzz_godwarf:go/gobin.c,go/x86_insn.c fuzz_x86_insn:go/x86_insn.c; do
+GOBIN=go/gobin.c,go/pclntab.c,go/buildinfo.c,go/godwarf.c,go/x86_insn.c
+for t in fuzz_gopclntab:go/pclntab.c fuzz_gobuildinfo:go/buildinfo.c fuzz_godwarf:go/godwarf.c \
+	 fuzz_gobin:$GOBIN fuzz_x86_insn:go/x86_insn.c; do
 	name=${t%%:*}
 	srcs=$(echo "${t#*:}" | tr ',' '\n' | sed 's|^|common/|' | tr '\n' ' ')
 	log=$out/$name.log
@@ -67,8 +67,10 @@ for t in fuzz_gopclntab:go/gobin.c,go/x86_insn.c fuzz_gobuildinfo:go/gobin.c,go/
 		continue
 	fi
 	seeds "$name"
+	# Whole ELF images for the libelf/libdw paths; table-sized inputs else.
+	case $name in fuzz_godwarf|fuzz_gobin) maxlen=4194304 ;; *) maxlen=524288 ;; esac
 	mkdir -p "$out/$name.corpus"
-	if (cd "$out" && timeout $((SECS + 60)) "./$name" -max_total_time="$SECS" -max_len=524288 \
+	if (cd "$out" && timeout $((SECS + 60)) "./$name" -max_total_time="$SECS" -max_len=$maxlen \
 		-rss_limit_mb=2048 -timeout=10 "$name.corpus" "$name.seeds") >"$log" 2>&1; then
 		echo "PASS $name ($(grep -o 'Done [0-9]* runs' "$log" | head -1))"
 	else

@@ -9,6 +9,7 @@
 #   target-cgo      cgo (external linker)
 #   target-cgo-pie-stripped  external-linked PIE: pclntab merged into .data.rel.ro
 #   target-arm64    cross-compiled, for the arm64 RET decoder (not runnable here)
+#   target-debuglink  target without DWARF, which is in target-debuglink.debug
 #   burner-pie-stripped  burns CPU in main.burnCPU (profile's Go test)
 # Does nothing for a target that is newer than its sources.
 set -eu
@@ -43,3 +44,13 @@ CGO=1 build target-cgo cgotarget
 CGO=1 build target-cgo-pie-stripped cgotarget -buildmode=pie -ldflags='-s -w'
 ARCH=arm64 build target-arm64 target
 build burner-pie-stripped burner -buildmode=pie -ldflags='-s -w'
+
+# target-debuglink: DWARF moved to target-debuglink.debug beside it, named by
+# its .gnu_debuglink (as distributions ship debug files).
+if [ ! -x "$out/target-debuglink" ] || [ "$out/target" -nt "$out/target-debuglink" ]; then
+	echo "  DEBUG    target-debuglink"
+	objcopy --only-keep-debug "$out/target" "$out/target-debuglink.debug"
+	objcopy --strip-debug --add-gnu-debuglink="$out/target-debuglink.debug" "$out/target" \
+		"$out/target-debuglink.tmp.$$"
+	mv "$out/target-debuglink.tmp.$$" "$out/target-debuglink"
+fi

@@ -105,6 +105,14 @@ start_tool nodwarf $T "$GO/target-stripped" main.greet
 "$GO/target-stripped" greet gopher 2009 2 >/dev/null
 stop_tool TERM
 expect_eq "$T: without DWARF, calls show without arguments" "$(grep -c ' main.greet(...) [0-9]' "$TMP/nodwarf.out")" 2
+# DWARF in a separate debug file (.gnu_debuglink): the signature comes from it.
+if [ -x "$GO/target-debuglink" ]; then
+	start_tool debuglink $T -j "$GO/target-debuglink" main.greet
+	"$GO/target-debuglink" greet gopher 2009 2 >/dev/null
+	stop_tool TERM
+	n=$(jq -c 'select(.args.name == "gopher" and .args.year == 2009 and .ret == ["hello gopher, 2009"])' "$TMP/debuglink.out" | wc -l)
+	expect_eq "$T: the signature from a separate debug file decodes 2 exact calls" "$n" 2
+fi
 
 # cgo builds (external linker; the stripped PIE's pclntab is found by scanning):
 # greet calls into C and comes back on the same goroutine.

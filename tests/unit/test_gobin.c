@@ -1236,6 +1236,45 @@ static void test_real_func_params(void)
 	gobin_close(st);
 }
 
+/* DWARF from a separate debug file named by .gnu_debuglink, checked by its CRC. */
+static void test_real_debuglink(void)
+{
+	char dir[] = "/tmp/gobin-dbg-XXXXXX", p1[300], p2[300];
+	struct godwarf_param p[8];
+	struct gobin *gb = open_target("target-debuglink");
+	size_t n = 0, size = 0;
+	uint8_t *buf;
+	FILE *fp;
+
+	if (!gb)
+		return;
+	CHECK_INT(gobin_func_params(gb, "main.greet", p, 8, &n), 0);
+	CHECK_INT((int)n, 3);
+	CHECK_STR(p[0].name, "name");
+	CHECK_INT(gobin_goid_offset(gb), 152);
+	gobin_close(gb);
+	/* A copy whose debug file does not match the CRC: no DWARF at all. */
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(p1, sizeof(p1), "%s/target-debuglink", dir);
+	snprintf(p2, sizeof(p2), "%s/target-debuglink.debug", dir);
+	buf = slurp(target_path("target-debuglink"), &size);
+	CHECK(buf && (fp = fopen(p1, "wb")) && fwrite(buf, 1, size, fp) == size && !fclose(fp));
+	free(buf);
+	buf = slurp(target_path("target-debuglink.debug"), &size);
+	CHECK(buf && size > 100);
+	if (buf)
+		buf[size / 2] ^= 0xff;
+	CHECK(buf && (fp = fopen(p2, "wb")) && fwrite(buf, 1, size, fp) == size && !fclose(fp));
+	free(buf);
+	CHECK_INT(gobin_open(p1, &gb), 0);
+	if (gb)
+		CHECK_INT(gobin_func_params(gb, "main.greet", p, 8, &n), -ENOENT);
+	gobin_close(gb);
+	unlink(p1);
+	unlink(p2);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	RUN(test_pclntab_go12);
@@ -1261,6 +1300,7 @@ int main(void)
 	RUN(test_real_pclntab_symbol);
 	RUN(test_real_goid_dwarf);
 	RUN(test_real_func_params);
+	RUN(test_real_debuglink);
 	if (can_probe())
 		RUN(test_real_probed_file);
 	else
