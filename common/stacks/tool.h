@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
+/*
+ * What every tool that counts by stack shares on the user side: the stack
+ * options, filling bk_stack_opts, the symbolizer and the report, the notices
+ * of new processes, the lost-stack reports, and the flame graph at the end.
+ *
+ *	static const struct argp_option options[] = {
+ *		{ ...the tool's own... },
+ *		BK_STACK_ARGP_OPTIONS,
+ *		{},
+ *	};
+ *	parse_arg(): default: return bk_stack_parse_opt(key, arg, state);
+ *
+ *	bk_stack_rodata(&skel->rodata->bk_stack_opts);            before load
+ *	bk_stack_maps_size(skel->maps.stacks, skel->maps.counts, bk_stack_env.storage);
+ *	... load, attach ...
+ *	bk_stack_tool_init(&st, skel->maps.stacks, skel->maps.counts, "us", 1000, ...);
+ *	bk_stack_tool_loop(&st, &loop, skel->maps.events, &skel->bss->bk_drops, lost);
+ *	err = bk_run(&loop);
+ *	err = err ?: bk_stack_tool_svg(&st, &svg_opts);
+ *	bk_stack_tool_free(&st);
+ */
+#ifndef BPFKIT_STACKS_TOOL_H
+#define BPFKIT_STACKS_TOOL_H
+
+#include <argp.h>
+#include <stdbool.h>
+#include <bpf/libbpf.h>
+#include "core/loop.h"
+#include "stacks/flame.h"
+#include "stacks/report.h"
+#include "stacks/stacks.h"
+#include "bpfkit.h"
+#include "stacks_abi.h"
+
+enum { BK_STACK_OPT_USER_ONLY = 3000, BK_STACK_OPT_SVG, BK_STACK_OPT_STORAGE };
+
+/* -K, --user-only, -f, --svg FILE, --stack-storage N */
+#define BK_STACK_ARGP_OPTIONS                                                  \
+	{ "kernel-only", 'K', NULL, 0, "Kernel stacks only", 0 },             \
+	{ "user-only", BK_STACK_OPT_USER_ONLY, NULL, 0,                       \
+	  "User stacks only (no short letter: -U is the UID column everywhere)", 0 }, \
+	{ "folded", 'f', NULL, 0, "Folded output: comm;frame;...;frame COUNT, root first", 0 }, \
+	{ "svg", BK_STACK_OPT_SVG, "FILE", 0, "Write a flame graph of the whole run to FILE", 0 }, \
+	{ "stack-storage", BK_STACK_OPT_STORAGE, "N", 0,                      \
+	  "Distinct stacks kept (default 16384): more makes lost stacks rarer", 0 }
+
+struct bk_stack_env {
+	bool kernel_only, user_only, folded;
+	const char *svg;
+	long storage;
+};
+
+extern struct bk_stack_env bk_stack_env;
+
+/* The options above; ARGP_ERR_UNKNOWN for others. Checks conflicts at ARGP_KEY_END. */
+error_t bk_stack_parse_opt(int key, char *arg, struct argp_state *state);
+
+/* Which stacks to record, per thread or not, notices on: before load. */
+void bk_stack_rodata(volatile struct bk_stack_opts *o);
+
+/* "user and kernel stacks", "kernel stacks" or "user stacks". */
+const char *bk_stack_what(void);
+
+struct bk_stack_tool {
+	struct bk_stacks *stacks;
+	struct bk_stack_report rep;
+	struct bk_flame *fg;
+	struct bk_stack_losses losses;
+};
+
+/*
+ * After load: the symbolizer on the stack map and the report of the count
+ * table, in the output mode the options chose. unit names the value shown
+ * (value counted / div). Returns 0 or -errno (sentence set).
+ */
+int bk_stack_tool_init(struct bk_stack_tool *t, struct bpf_map *stacks, struct bpf_map *counts,
+		       const char *unit, __u64 div, const char *what);
+
+/*
+ * Sets the loop up: notices of new processes on `events`, the report each
+ * interval and at the end ([interval [count]], -d), and lost stacks. `lost`
+ * are the BPF side's bk_stack_lost_collision, _full and _counts.
+ */
+int bk_stack_tool_loop(struct bk_stack_tool *t, struct bk_loop *l, struct bpf_map *events,
+		       volatile __u64 *drops, volatile __u64 *lost[3]);
+
+/* With --svg: writes the flame graph of the whole run. 0 or -errno (sentence set). */
+int bk_stack_tool_svg(struct bk_stack_tool *t, const struct bk_flame_opts *o);
+
+void bk_stack_tool_free(struct bk_stack_tool *t);
+
+#endif
