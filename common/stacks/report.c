@@ -254,7 +254,13 @@ void bk_stack_losses_check(void *ctx, bool final)
 
 int bk_stack_maps_size(struct bpf_map *stacks, struct bpf_map *counts, __u32 entries)
 {
-	int err = bpf_map__set_max_entries(stacks, entries);
+	/*
+	 * The kernel gives a stack map a power of two of hash slots at least
+	 * max_entries and preallocates max_entries stacks: one more than a
+	 * power of two doubles the slots, halving collisions, for the price of
+	 * one stack.
+	 */
+	int err = bpf_map__set_max_entries(stacks, entries + 1);
 
 	if (!err && counts)
 		err = bpf_map__set_max_entries(counts, entries);

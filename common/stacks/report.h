@@ -64,7 +64,10 @@ struct bk_stack_losses {
  */
 void bk_stack_losses_check(void *ctx, bool final);
 
-/* Sizes the stack map and the count table before load (entries each). */
+/*
+ * Sizes the stack map and the count table before load: `entries` each (the
+ * stack map gets twice as many hash slots, to make collisions rarer).
+ */
 int bk_stack_maps_size(struct bpf_map *stacks, struct bpf_map *counts, __u32 entries);
 
 #endif

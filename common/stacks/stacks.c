@@ -167,17 +167,42 @@ static struct bk_ksyms *ksyms(struct bk_stacks *s)
 	return s->ks;
 }
 
+/*
+ * The frames a BPF program adds at the leaf of a kernel stack it takes
+ * itself (tp_btf and raw_tp run it from bpf_trace_run*, tracepoints from
+ * perf_trace_*): they say where the tool was, not the traced task.
+ */
+static bool tracing_frame(const struct bk_ksym *sym)
+{
+	static const char *const prefixes[] = {
+		"bpf_prog_", "bpf_trace_run", "__bpf_trace_", "perf_trace_", "trace_call_bpf",
+		"__traceiter_", "bpf_get_stack", "__bpf_get_stack",
+	};
+
+	if (!strcmp(sym->module, "bpf"))
+		return true;
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (!strncmp(sym->name, prefixes[i], strlen(prefixes[i])))
+			return true;
+	return false;
+}
+
 int bk_stacks_add_kernel_ips(struct bk_stacks *s, struct bk_trace *t, const __u64 *ips, int n)
 {
 	struct bk_ksyms *ks = ksyms(s);
 	struct bk_ksym sym;
 	char buf[32];
+	int leaf = 0;
 
 	if (ks && bk_ksyms_restricted(ks) && !s->warned) {
 		s->warned = true;
 		bk_warn("%s", bk_ksyms_restricted_why());
 	}
-	for (int i = n - 1; i >= 0; i--) {
+	/* Leaf first: leave out the tracing machinery on top of the stack. */
+	while (ks && leaf < n - 1 && !bk_ksyms_find(ks, leaf ? ips[leaf] - 1 : ips[leaf], &sym) &&
+	       tracing_frame(&sym))
+		leaf++;
+	for (int i = n - 1; i >= leaf; i--) {
 		if (ks && !bk_ksyms_find(ks, i ? ips[i] - 1 : ips[i], &sym)) {
 			bk_trace_push(t, sym.name, sym.module, ips[i] - sym.addr, BK_FRAME_KERNEL, false);
 		} else {
@@ -185,7 +210,7 @@ int bk_stacks_add_kernel_ips(struct bk_stacks *s, struct bk_trace *t, const __u6
 			bk_trace_push(t, buf, NULL, ips[i], BK_FRAME_KERNEL, true);
 		}
 	}
-	return n;
+	return n - leaf;
 }
 
 int bk_stacks_add_user(struct bk_stacks *s, struct bk_trace *t, pid_t tgid, __s32 id)

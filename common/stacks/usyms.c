@@ -32,9 +32,18 @@ struct gomap {
 	struct gomod *mod;
 };
 
+/* Executable mappings the kernel names: [uprobes], [vsyscall], ... */
+#define MAX_SPECIAL 4
+struct special {
+	__u64 start, end;
+	char name[24];
+};
+
 struct uproc {
 	pid_t pid;
 	__u64 vdso_start, vdso_end;
+	struct special special[MAX_SPECIAL];
+	int nspecial;
 	struct gomap *go;
 	size_t ngo;
 	struct bk_perfmap *jit;
@@ -224,12 +233,21 @@ static int read_maps(struct bk_usyms *u, struct uproc *p)
 	free(p->go);
 	p->go = NULL;
 	p->ngo = 0;
+	p->nspecial = 0;
 	while (getline(&line, &lcap, f) > 0) {
 		if (proc_map_parse(line, &m) || !m.exec)
 			continue;
 		if (!strcmp(m.path, "[vdso]")) {
 			p->vdso_start = m.start;
 			p->vdso_end = m.end;
+			continue;
+		}
+		if (m.path[0] == '[' && p->nspecial < MAX_SPECIAL) {
+			struct special *sp = &p->special[p->nspecial++];
+
+			sp->start = m.start;
+			sp->end = m.end;
+			snprintf(sp->name, sizeof(sp->name), "%s", m.path);
 			continue;
 		}
 		if (m.path[0] != '/')
@@ -385,6 +403,10 @@ int bk_usyms_resolve(struct bk_usyms *u, pid_t pid, __u64 addr, struct bk_frame 
 	}
 	if (p && p->jit && !bk_perfmap_find(p->jit, addr, &name, &joff))
 		return one(out, name, NULL, joff, BK_FRAME_JIT);
+	for (int k = 0; p && k < p->nspecial; k++)
+		if (addr >= p->special[k].start && addr < p->special[k].end)
+			return one(out, p->special[k].name, NULL, addr - p->special[k].start,
+				   BK_FRAME_UNKNOWN);
 	snprintf(buf, buflen, "[unknown] (0x%llx)", (unsigned long long)addr);
 	return one(out, buf, NULL, addr, BK_FRAME_UNKNOWN);
 }
