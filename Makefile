@@ -6,7 +6,7 @@
 # The tools, one line per subsystem (the README's tool tables follow the same
 # groups). TOOLS is the list everything else derives from.
 TOOLS_PROC := opensnoop execsnoop exitsnoop capable oomkill vfsstat
-TOOLS_CPU := profile flamegraph
+TOOLS_CPU := profile offcputime flamegraph
 TOOLS_BLOCK := syncsnoop statsnoop mountsnoop
 TOOLS_NET := tcpconnect tcptop
 TOOLS_MEM :=

@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+/*
+ * offcputime: where threads wait. Time spent off CPU, summed by the kernel
+ * and user stacks the thread blocked in, in microseconds.
+ */
+#include <argp.h>
+#include <stdio.h>
+#include <string.h>
+#include <bpf/libbpf.h>
+#include "core/attach.h"
+#include "core/log.h"
+#include "core/loop.h"
+#include "core/opts.h"
+#include "core/setup.h"
+#include "stacks/tool.h"
+#include "offcputime.h"
+#include "offcputime.skel.h"
+
+static struct {
+	long min_us, max_us;
+	__u32 state;
+} opt = { .min_us = 1, .max_us = -1, .state = OFFCPU_STATE_ANY };
+
+const char argp_program_doc[] =
+	"Sum the time threads spend off CPU (blocked, sleeping or preempted) by the\n"
+	"kernel and user stacks they left the CPU in. Times are in microseconds.\n"
+	"\n"
+	"USAGE: offcputime [-p PID] [-t TID] [-n COMM] [--state STATE] [--min-us US]\n"
+	"                  [--max-us US] [-K | --user-only] [-L] [-f | -j] [--svg FILE]\n"
+	"                  [-d SECONDS] [interval [count]]\n"
+	"\n"
+	"EXAMPLES:\n"
+	"    offcputime -d 10            # 10 s, all threads, longest waits last\n"
+	"    offcputime -p 181 -d 5      # process 181 only\n"
+	"    offcputime --state D -d 5   # uninterruptible waits (I/O, locks)\n"
+	"    offcputime --min-us 10000   # waits of 10 ms or more\n"
+	"    offcputime -f -d 10 > off.folded  # folded, for flamegraph(8)\n"
+	"    offcputime --svg off.svg -d 10  # the same flame graph directly";
+
+enum { OPT_STATE = 2000, OPT_MIN_US, OPT_MAX_US };
+
+static const struct argp_option options[] = {
+	{ "state", OPT_STATE, "STATE", 0,
+	  "Only waits that began in this state: S (sleeping), D (uninterruptible), "
+	  "R (preempted), I (idle kernel thread), or a TASK_* bit mask", 0 },
+	{ "min-us", OPT_MIN_US, "US", 0, "Only waits of at least US microseconds (default 1)", 0 },
+	{ "max-us", OPT_MAX_US, "US", 0, "Only waits of at most US microseconds", 0 },
+	BK_STACK_ARGP_OPTIONS,
+	{},
+};
+
+static int parse_state(const char *s, __u32 *state)
+{
+	static const struct {
+		const char *name;
+		__u32 bits;
+	} names[] = {
+		{ "R", 0 }, { "S", 1 }, { "D", 2 }, { "T", 4 }, { "t", 8 }, { "I", 0x80 },
+	};
+	long v;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(s, names[i].name)) {
+			*state = names[i].bits;
+			return 0;
+		}
+	if (bk_parse_long(s, 0, 0xffff, &v))
+		return -1;
+	*state = (__u32)v;
+	return 0;
+}
+
+static error_t parse_arg(int key, char *arg, struct argp_state *state)
+{
+	switch (key) {
+	case OPT_STATE:
+		if (parse_state(arg, &opt.state))
+			bk_usage(state, "invalid state '%s': want R, S, D, T, t, I or a number", arg);
+		break;
+	case OPT_MIN_US:
+		if (bk_parse_long(arg, 0, 1L << 40, &opt.min_us))
+			bk_usage(state, "invalid --min-us '%s': want a number of microseconds", arg);
+		break;
+	case OPT_MAX_US:
+		if (bk_parse_long(arg, 1, 1L << 40, &opt.max_us))
+			bk_usage(state, "invalid --max-us '%s': want a number of microseconds > 0", arg);
+		break;
+	case ARGP_KEY_ARG:
+		bk_parse_interval_arg(state, arg);
+		break;
+	case ARGP_KEY_END:
+		if (opt.max_us >= 0 && opt.max_us < opt.min_us)
+			bk_usage(state, "--max-us %ld is below --min-us %ld: nothing would be counted",
+				 opt.max_us, opt.min_us);
+		return bk_stack_parse_opt(key, arg, state);
+	default:
+		return bk_stack_parse_opt(key, arg, state);
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct offcputime_bpf *skel = NULL;
+	struct bk_stack_tool st = {};
+	struct bk_flame_opts fo;
+	struct bk_loop loop = {};
+	int err;
+
+	/* Arguments; the shared letters land in bk_env and bk_stack_env. */
+	bk_parse_args_doc(argc, argv, options, parse_arg, "[interval [count]]", argp_program_doc,
+			  BK_OPT_FILTERS | BK_OPT_PERTHREAD | BK_OPT_DURATION | BK_OPT_JSON |
+			  BK_OPT_FORCE_PATH);
+
+	/* Logging, privileges, BTF; then open the BPF object. */
+	err = bk_init("offcputime");
+	if (err)
+		goto cleanup;
+	skel = offcputime_bpf__open_opts(bk_open_opts());
+	err = bk_opened(skel);
+	if (err)
+		goto cleanup;
+
+	/* Filters and what to record go to .rodata before load. */
+	bk_filter_fill(&skel->rodata->bk_filter);
+	bk_stack_rodata(&skel->rodata->bk_stack_opts);
+	skel->rodata->targ_min_ns = (__u64)opt.min_us * 1000;
+	skel->rodata->targ_max_ns = opt.max_us >= 0 ? (__u64)opt.max_us * 1000 : ~0ULL;
+	skel->rodata->targ_state = opt.state;
+	/* The ring buffer only carries notices of new processes: 64 KB holds 4,000. */
+	err = bk_events_size(skel->maps.events, &skel->rodata->bk_wakeup, 64 << 10);
+	if (!err)
+		err = bk_stack_maps_size(skel->maps.stacks, skel->maps.counts, bk_stack_env.storage);
+	if (err)
+		goto cleanup;
+
+	/* The attach path: sched_switch as tp_btf, raw_tp, or the tracepoint. */
+	struct bk_variant variants[] = {
+		{ "tp_btf", { skel->progs.handle_switch, skel->progs.handle_exec } },
+		{ "raw_tp", { skel->progs.handle_switch_raw, skel->progs.handle_exec } },
+		{ "tracepoint", { skel->progs.handle_switch_tp, skel->progs.handle_exec } },
+	};
+	err = bk_choose(variants, 3, bk_env.force_path);
+	if (err < 0)
+		goto cleanup;
+
+	/* Load (the verifier runs here) and attach. */
+	err = bk_start(skel->skeleton);
+	if (err)
+		goto cleanup;
+
+	/* Symbols, the report, notices of new processes, lost stacks, signals. */
+	err = bk_stack_tool_init(&st, skel->maps.stacks, skel->maps.counts, "us", 1000,
+				 "blocked intervals");
+	if (!err)
+		err = bk_stack_tool_loop(&st, &loop, skel->maps.events, &skel->bss->bk_drops,
+					 (volatile __u64 *[3]){ &skel->bss->bk_stack_lost_collision,
+								&skel->bss->bk_stack_lost_full,
+								&skel->bss->bk_stack_lost_counts });
+	if (err)
+		goto cleanup;
+	loop.lost_starts = &skel->bss->bk_lost_starts;
+	loop.lost_what = "waits of threads were not timed";
+	bk_signals();
+	if (st.rep.mode == BK_STACK_TEXT)
+		printf("Tracing time off CPU (us) by %s... Ctrl-C to end.\n\n", bk_stack_what());
+
+	/* Until Ctrl-C, SIGTERM, -d or the count; stacks print each interval and at the end. */
+	err = bk_run(&loop);
+	bk_flame_opts_default(&fo);
+	fo.title = "Off-CPU time";
+	fo.subtitle = bk_stack_what();
+	fo.count_name = "us";
+	fo.palette = BK_FLAME_OFFCPU;
+	if (!err)
+		err = bk_stack_tool_svg(&st, &fo);
+
+cleanup:
+	bk_loop_free(&loop);
+	offcputime_bpf__destroy(skel);
+	bk_stack_tool_free(&st);
+	return bk_exit(err);
+}
