@@ -3,6 +3,8 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 #include "core/log.h"
@@ -21,6 +23,11 @@
 
 volatile sig_atomic_t bk_exiting;
 static char outbuf[1 << 16];
+static FILE *out;		/* stdout once bk_signals() made it ours */
+static int out_err;		/* errno of the first failed write to stdout */
+static bool out_watch;		/* stdout is a pipe or socket: poll for its reader going */
+static int target_pidfd = -1;	/* -p: becomes readable when the process exits */
+static pid_t target_pid;
 
 static void on_signal(int sig)
 {
@@ -32,17 +39,91 @@ static void on_signal(int sig)
 	bk_exiting = sig;
 }
 
+/*
+ * stdout's writes, so the first failure is known exactly (EPIPE: the reader
+ * is gone; ENOSPC, EIO: the output is lost). After one, the rest is dropped
+ * at once: nobody will read it, and the loop ends at its next turn.
+ */
+static ssize_t out_write(void *cookie, const char *buf, size_t n)
+{
+	size_t done = 0;
+	ssize_t r;
+
+	while (!out_err && done < n) {
+		r = write(STDOUT_FILENO, buf + done, n - done);
+		if (r > 0)
+			done += r;
+		else if (r < 0 && errno == EINTR && !bk_exiting)
+			continue;
+		else if (r < 0 && errno == EINTR)
+			break;	/* a full pipe while the person wants out: drop it */
+		else
+			out_err = r < 0 ? errno : EIO;
+	}
+	return n;
+}
+
 void bk_signals(void)
 {
+	cookie_io_functions_t io = { .write = out_write };
 	struct sigaction sa;
+	struct stat st;
+	FILE *f;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/* A closed stdout is an EPIPE from write(), seen by the loop. */
 	signal(SIGPIPE, SIG_IGN);
+	fflush(stdout);
+	f = out ? NULL : fopencookie(NULL, "w", io);
+	if (f) {
+		out = stdout = f;
+		if (!fstat(STDOUT_FILENO, &st))
+			out_watch = S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode);
+	}
 	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
+}
+
+int bk_output_status(void)
+{
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		if (!out_err)
+			out_err = errno ? errno : EIO;
+		clearerr(stdout);
+	}
+	if (!out_err)
+		return 0;
+	if (out_err == EPIPE)
+		return 1;
+	bk_set_error("cannot write the output: %s", strerror(out_err));
+	return -out_err;
+}
+
+int bk_target(pid_t pid)
+{
+	int fd = syscall(SYS_pidfd_open, pid, 0), err;
+
+	if (fd >= 0) {
+		if (target_pidfd >= 0)
+			close(target_pidfd);
+		target_pidfd = fd;
+		target_pid = pid;
+		return 0;
+	}
+	err = -errno;
+	if (err == -ESRCH)
+		bk_set_error("process %d does not exist", (int)pid);
+	else if (err == -EINVAL)
+		bk_set_error("%d is not a process ID (a thread's?): give its process, or -t for a thread",
+			     (int)pid);
+	else if (err == -ENOSYS)
+		return 0;	/* before Linux 5.3: the tool runs until stopped */
+	else
+		bk_set_error("cannot watch process %d: %s", (int)pid, strerror(-err));
+	return err;
 }
 
 __u64 bk_now_ns(void)
@@ -130,21 +211,60 @@ static int ms_until(__u64 now, __u64 deadline)
 	return (int)((d + 999999) / 1000000);
 }
 
+/*
+ * Waits up to timeout_ms for records, the -p process's end or stdout's
+ * reader going away, then drains the ring buffer. Returns the records
+ * drained or -errno.
+ */
+static int wait_events(struct bk_loop *l, int timeout_ms, bool *target_gone)
+{
+	struct pollfd fds[3];
+	int nfds = 0, out_i = -1, pid_i = -1, n;
+
+	if (l->rb)
+		fds[nfds++] = (struct pollfd){ .fd = ring_buffer__epoll_fd(l->rb), .events = POLLIN };
+	if (out_watch) {
+		/* No events asked: a pipe or socket without a reader gives POLLERR/POLLHUP. */
+		out_i = nfds;
+		fds[nfds++] = (struct pollfd){ .fd = STDOUT_FILENO };
+	}
+	if (target_pidfd >= 0) {
+		pid_i = nfds;
+		fds[nfds++] = (struct pollfd){ .fd = target_pidfd, .events = POLLIN };
+	}
+	n = poll(fds, nfds, timeout_ms);
+	if (n < 0)
+		return -errno;
+	if (out_i >= 0 && fds[out_i].revents & (POLLERR | POLLHUP) && !out_err)
+		out_err = EPIPE;
+	if (pid_i >= 0 && fds[pid_i].revents)
+		*target_gone = true;
+	/*
+	 * Drained whatever woke the poll: records submitted without a
+	 * wake-up are found on this timer too.
+	 */
+	return l->rb ? ring_buffer__consume(l->rb) : 0;
+}
+
 int bk_run(struct bk_loop *l)
 {
 	__u64 start = bk_now_ns(), now, end = 0, next_tick = 0, next_drop_check = 0;
 	__u64 last_tick = start, last_data = 0;
 	struct reported reported = {};
 	long ticks = 0;
-	bool busy = false, done = false;
+	bool busy = false, done = false, target_gone = false;
 	int err = 0, n = 0, timeout;
 
 	if (l->duration_s > 0)
 		end = start + (__u64)(l->duration_s * 1e9);
 	if (l->interval_s > 0)
 		next_tick = start + (__u64)(l->interval_s * 1e9);
+	/* The header goes out now: a stdout that cannot be written ends the tool at once. */
+	err = bk_output_status();
+	if (err)
+		return err < 0 ? err : 0;
 
-	while (!bk_exiting && !done) {
+	while (!bk_exiting && !done && !target_gone) {
 		now = bk_now_ns();
 		timeout = busy ? FLUSH_MS : IDLE_MS;
 		if (end && ms_until(now, end) < timeout)
@@ -152,21 +272,7 @@ int bk_run(struct bk_loop *l)
 		if (next_tick && ms_until(now, next_tick) < timeout)
 			timeout = ms_until(now, next_tick);
 
-		if (l->rb) {
-			n = ring_buffer__poll(l->rb, timeout);
-			/*
-			 * The poll only drains a ring that woke us; records
-			 * submitted without a wake-up are drained here.
-			 */
-			if (n >= 0) {
-				int m = ring_buffer__consume(l->rb);
-
-				n = m < 0 ? m : n + m;
-			}
-		} else {
-			n = poll(NULL, 0, timeout);
-			n = n < 0 ? -errno : 0;
-		}
+		n = wait_events(l, timeout, &target_gone);
 		if (n == -EINTR) {
 			continue;
 		} else if (n < 0) {
@@ -179,6 +285,8 @@ int bk_run(struct bk_loop *l)
 			last_data = now;
 			fflush(stdout);
 		}
+		if (out_err)
+			break;
 		busy = last_data && now - last_data < LINGER_NS;
 
 		if (now >= next_drop_check) {
@@ -198,6 +306,8 @@ int bk_run(struct bk_loop *l)
 				done = true;
 				break;
 			}
+			if (out_err)
+				break;
 			last_tick = bk_now_ns();
 			next_tick += (__u64)(l->interval_s * 1e9);
 			/* The count ends the run on a whole interval: nothing is left to print. */
@@ -207,17 +317,20 @@ int bk_run(struct bk_loop *l)
 		if (end && now >= end)
 			break;
 	}
-	/* What is already in the ring buffer is shown, not lost. */
-	if (l->rb && !err)
+	if (target_gone)
+		bk_err("process %d exited", (int)target_pid);
+	/* What is already in the ring buffer is shown, not lost (if it can be). */
+	if (l->rb && !err && !out_err)
 		ring_buffer__consume(l->rb);
-	if (!err && !done && l->final_interval && l->on_interval &&
+	if (!err && !out_err && !done && l->final_interval && l->on_interval &&
 	    bk_now_ns() - last_tick > 1000000) {
 		n = l->on_interval(l->ctx);
 		err = n < 0 ? n : 0;
 	}
-	fflush(stdout);
 	report_lost(l, &reported, true);
 	if (l->on_check)
 		l->on_check(l->check_ctx, true);
-	return err;
+	/* A reader that went away is a normal end (0); a write that failed is not. */
+	n = bk_output_status();
+	return err ? err : n < 0 ? n : 0;
 }

@@ -4,7 +4,9 @@
  * -d, signals and drop reporting.
  *
  * SIGINT and SIGTERM end the loop cleanly so that a tool prints its summary
- * and exits 0; a second one kills the tool at once. Output goes out in large
+ * and exits 0; a second one kills the tool at once. So do the end of -d, the
+ * exit of the -p process, and a stdout whose reader went away (exit 0); a
+ * stdout that cannot be written (a full disk) ends it with 1. Output goes out in large
  * chunks, flushed whenever the ring buffer has been drained, so `tool | grep`
  * sees events within a few milliseconds.
  */
@@ -13,13 +15,32 @@
 
 #include <signal.h>
 #include <stdbool.h>
+#include <sys/types.h>
 #include <bpf/libbpf.h>
 #include <linux/types.h>
 
 extern volatile sig_atomic_t bk_exiting;
 
-/* Installs the SIGINT/SIGTERM handlers; makes stdout block-buffered. */
+/*
+ * Installs the SIGINT/SIGTERM handlers; makes stdout block-buffered and
+ * watched: a write that fails ends the loop, and so does a pipe or socket
+ * whose reader went away, even with nothing to write (tool | head -1).
+ */
 void bk_signals(void);
+
+/*
+ * Flushes stdout and says whether all of it was written: 0; 1 when its
+ * reader went away (EPIPE), which ends a tool normally; -errno when a
+ * write failed (ENOSPC, EIO, ...), with the sentence set.
+ */
+int bk_output_status(void);
+
+/*
+ * -p: watch process `pid`, so bk_run ends (with the tool's summary) when it
+ * exits. Returns 0, or -errno with the sentence set (-ESRCH: no such
+ * process). bk_init() calls it for bk_env.pid.
+ */
+int bk_target(pid_t pid);
 
 struct bk_loop {
 	struct ring_buffer *rb;		/* NULL for tools without events */

@@ -65,10 +65,24 @@ int bk_parse_long(const char *s, long min, long max, long *out)
 	return 0;
 }
 
+/* The largest process ID this system gives, plus one (kernel.pid_max). */
+static long pid_max(void)
+{
+	long v = 4194304;	/* PID_MAX_LIMIT on 64-bit */
+	FILE *f = fopen("/proc/sys/kernel/pid_max", "r");
+
+	if (f) {
+		if (fscanf(f, "%ld", &v) != 1)
+			v = 4194304;
+		fclose(f);
+	}
+	return v;
+}
+
 int bk_parse_pid(const char *s, pid_t *out)
 {
 	long v;
-	int err = bk_parse_long(s, 1, INT_MAX, &v);
+	int err = bk_parse_long(s, 1, pid_max() - 1, &v);
 
 	if (!err)
 		*out = (pid_t)v;
@@ -177,11 +191,13 @@ static error_t parse_common(int key, char *arg, struct argp_state *state)
 		bk_usage(state, "unexpected argument '%s'", arg);
 	case 'p':
 		if (bk_parse_pid(arg, &bk_env.pid))
-			bk_usage(state, "invalid PID '%s': want a process id > 0", arg);
+			bk_usage(state, "invalid PID '%s': want a process id from 1 to %ld (pid_max)",
+				 arg, pid_max() - 1);
 		break;
 	case 't':
 		if (bk_parse_pid(arg, &bk_env.tid))
-			bk_usage(state, "invalid TID '%s': want a thread id > 0", arg);
+			bk_usage(state, "invalid TID '%s': want a thread id from 1 to %ld (pid_max)",
+				 arg, pid_max() - 1);
 		break;
 	case 'u':
 		if (bk_parse_uid(arg, &bk_env.uid))

@@ -57,7 +57,7 @@ const struct argp_child *bk_opts_child(unsigned int mask);
 
 /* Parsers: 0 or -EINVAL/-ERANGE. Strict: the whole string, in range. */
 int bk_parse_long(const char *s, long min, long max, long *out);
-int bk_parse_pid(const char *s, pid_t *out);
+int bk_parse_pid(const char *s, pid_t *out);	/* 1 to pid_max - 1 */
 int bk_parse_uid(const char *s, uid_t *out);	/* a number or a user name */
 int bk_parse_seconds(const char *s, double *out);	/* > 0, decimals allowed */
 int bk_parse_comm(const char *s, char comm[16]);	/* at most 15 bytes */

@@ -14,6 +14,7 @@
 #include "core/attach.h"
 #include "core/links.h"
 #include "core/log.h"
+#include "core/loop.h"
 #include "core/opts.h"
 #include "core/setup.h"
 
@@ -54,6 +55,12 @@ int bk_init(const char *prog)
 		bk_set_error("this kernel has no BTF (/sys/kernel/btf/vmlinux): use a kernel built "
 			     "with CONFIG_DEBUG_INFO_BTF=y, or give a BTF file with --btf PATH");
 		return -ENOENT;
+	}
+	if (bk_env.pid) {
+		int err = bk_target(bk_env.pid);
+
+		if (err)
+			return err;
 	}
 	bk_log_hold(true);
 	return 0;
@@ -228,6 +235,11 @@ int bk_start(struct bpf_object_skeleton *s)
 
 int bk_exit(int err)
 {
+	/* Output the tool printed after the loop (a -c table) must be written too. */
+	if (!err)
+		err = bk_output_status() < 0 ? -EIO : 0;
+	else
+		fflush(stdout);
 	if (!err)
 		return 0;
 	if (err < 0)

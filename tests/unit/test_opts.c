@@ -18,6 +18,23 @@ static void test_pid(void)
 	CHECK_INT(bk_parse_pid(" 5", &p), -EINVAL);
 	CHECK_INT(bk_parse_pid("+5", &p), -EINVAL);
 	CHECK_INT(bk_parse_pid("99999999999999999999", &p), -ERANGE);
+	/* No process can have an ID of pid_max or more. */
+	{
+		char buf[32] = "";
+		FILE *f = fopen("/proc/sys/kernel/pid_max", "r");
+		long max = 0;
+
+		if (f && fscanf(f, "%ld", &max) == 1) {
+			snprintf(buf, sizeof(buf), "%ld", max);
+			CHECK_INT(bk_parse_pid(buf, &p), -ERANGE);
+			snprintf(buf, sizeof(buf), "%ld", max - 1);
+			CHECK_INT(bk_parse_pid(buf, &p), 0);
+			CHECK_INT(p, max - 1);
+			p = 181;
+		}
+		if (f)
+			fclose(f);
+	}
 	CHECK_INT(bk_parse_pid("2147483648", &p), -ERANGE);
 	CHECK_INT(bk_parse_pid("0x10", &p), -EINVAL);
 	CHECK_INT(p, 181);
