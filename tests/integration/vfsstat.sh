@@ -86,8 +86,9 @@ traced sigterm "$TRIG/vfsops" $OPS -- -j -p PID 60
 expect_eq "$T: SIGTERM prints the partial interval with the exact totals" \
 	"$(wc -l <"$TMP/sigterm.out") $(totals "$TMP/sigterm.out")" "1 $WANT"
 
-# Columns: one 2-second interval, so the rates are the counts halved.
-STOP=wait traced cols "$TRIG/vfsops" -r 20 -w 14 -s 4 -o 8 -c 6 -m 2 -- -p PID 2 1
+# Columns: one 2-second interval, so the rates are the counts halved (vfsops
+# outlives it: vfsstat -p ends when the process does).
+STOP=wait traced cols "$TRIG/vfsops" -r 20 -w 14 -s 4 -o 8 -c 6 -m 2 -l 3000 -- -p PID 2 1
 out=$TMP/cols.out
 row=$(awk '$1 ~ /^[0-9][0-9]:[0-9][0-9]:[0-9][0-9]$/ { $1 = ""; print substr($0, 2) }' "$out" | head -1)
 expect_eq "$T: columns show the rates of one 2 s interval" "$row" "10 7 2 4 3 3 1 1"

@@ -11,9 +11,12 @@
  *
  * The file it reads and writes is made and opened first, then it prints its
  * PID and waits for a line on stdin, so a tracer started with -p PID counts
- * exactly the operations above. Exits 0 when every operation succeeded.
+ * exactly the operations above. Exits 0 when every operation succeeded;
+ * with -l, only MS milliseconds after them (a tracer of -p PID ends when
+ * the process does).
  *
- *   vfsops [-r READS] [-w WRITES] [-s FSYNCS] [-o OPENS] [-c CREATES] [-m DIRS] DIR
+ *   vfsops [-r READS] [-w WRITES] [-s FSYNCS] [-o OPENS] [-c CREATES] [-m DIRS]
+ *          [-l MS] DIR
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -24,9 +27,10 @@
 int main(int argc, char **argv)
 {
 	int reads = 0, writes = 0, fsyncs = 0, opens = 0, creates = 0, dirs = 0, bad = 0, c, dfd, fd;
+	int linger_ms = 0;
 	char name[32], line[16];
 
-	while ((c = getopt(argc, argv, "r:w:s:o:c:m:")) != -1) {
+	while ((c = getopt(argc, argv, "r:w:s:o:c:m:l:")) != -1) {
 		switch (c) {
 		case 'r': reads = atoi(optarg); break;
 		case 'w': writes = atoi(optarg); break;
@@ -34,6 +38,7 @@ int main(int argc, char **argv)
 		case 'o': opens = atoi(optarg); break;
 		case 'c': creates = atoi(optarg); break;
 		case 'm': dirs = atoi(optarg); break;
+		case 'l': linger_ms = atoi(optarg); break;
 		default: return 2;
 		}
 	}
@@ -71,5 +76,7 @@ int main(int argc, char **argv)
 		bad += mkdirat(dfd, name, 0700) != 0;
 		bad += unlinkat(dfd, name, AT_REMOVEDIR) != 0;
 	}
+	if (linger_ms)
+		usleep(linger_ms * 1000);
 	return bad ? 1 : 0;
 }
