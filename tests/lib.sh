@@ -162,3 +162,11 @@ man_options_match() {
 		fail "$name" "--help and $page differ: $(diff <(echo "$help_opts") <(echo "$man_opts") | grep '^[<>]' | tr '\n' ' ')"
 	fi
 }
+
+# missing_pid: a process ID below kernel.pid_max that no process has now (a
+# -p above pid_max is a usage error, not a missing process).
+missing_pid() {
+	local p=$(( $(cat /proc/sys/kernel/pid_max) - 1 ))
+	while [ -e /proc/$p ]; do p=$((p - 1)); done
+	echo $p
+}

@@ -12,7 +12,7 @@ expect_exit "$T: an unknown option is a usage error" 64 "$BIN/$T" --no-such-opti
 expect_exit "$T: --help exits 0" 0 "$BIN/$T" --help
 man_options_match "$T: man page options match --help" $T
 expect_exit "$T: a missing --libc fails with 1" 1 "$BIN/$T" --libc /nonexistent/libc.so.6
-expect_exit "$T: -p of a missing process fails with 1" 1 "$BIN/$T" -p 999999999
+expect_exit "$T: -p of a missing process fails with 1" 1 "$BIN/$T" -p "$(missing_pid)"
 
 # Numeric addresses never leave the machine (libc parses them itself); a
 # unique one per run keeps other lookups on this machine out of the counts.

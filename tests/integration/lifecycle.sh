@@ -11,8 +11,6 @@ if [ "$IN_VM" = 1 ]; then
 fi
 TOOLS_HERE="opensnoop execsnoop exitsnoop capable oomkill vfsstat tcpconnect tcptop"
 PID_MAX=$(cat /proc/sys/kernel/pid_max)
-NOPID=$((PID_MAX - 1))
-while [ -e /proc/$NOPID ]; do NOPID=$((NOPID - 1)); done
 
 for T in $TOOLS_HERE; do
 	# The reader goes: tool | head -1 ends within 3 s of head, with 0.
@@ -38,7 +36,7 @@ for T in $TOOLS_HERE; do
 
 	"$BIN/$T" --help | grep -q -- '--pid=PID' || continue
 	expect_exit "$T: -p above pid_max is a usage error" 64 "$BIN/$T" -p $((PID_MAX + 1))
-	expect_exit "$T: -p of a process that does not exist is one sentence, exit 1" 1 "$BIN/$T" -p $NOPID
+	expect_exit "$T: -p of a process that does not exist is one sentence, exit 1" 1 "$BIN/$T" -p "$(missing_pid)"
 	if "$BIN/$T" --help | grep -q -- '--tid=TID'; then
 		expect_exit "$T: -t above pid_max is a usage error" 64 "$BIN/$T" -t $((PID_MAX + 1))
 	fi

@@ -19,7 +19,7 @@ expect_exit "$T: an unknown option is a usage error" 64 "$BIN/$T" --no-such-opti
 expect_exit "$T: --help exits 0" 0 "$BIN/$T" --help
 man_options_match "$T: man page options match --help" $T
 expect_exit "$T: a binary without USDT probes fails with 1" 1 "$BIN/$T" --binary /bin/sh
-expect_exit "$T: -p of a missing process fails with 1" 1 "$BIN/$T" -p 999999999
+expect_exit "$T: -p of a missing process fails with 1" 1 "$BIN/$T" -p "$(missing_pid)"
 
 my_progs() {
 	bpftool prog show -j | jq -r '.[] | select(.name // "" | test("^handle_function")) | .id' | sort
