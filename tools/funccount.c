@@ -18,6 +18,7 @@
 #include "core/output.h"
 #include "uspace/probespec.h"
 #include "core/setup.h"
+#include "uspace/uprobes.h"
 #include "funccount.h"
 #include "funccount.skel.h"
 
@@ -34,13 +35,15 @@ const char argp_program_doc[] =
 	"Count calls of functions or tracepoints matching a pattern.\n"
 	"\n"
 	"USAGE: funccount [-p PID] [-t TID] [-u UID] [-n COMM] [-j] [-d SECONDS]\n"
-	"                 [--max-probes N] PATTERN [interval [count]]\n"
+	"                 [--max-probes N] [--force-path NAME] PATTERN [interval [count]]\n"
 	"       funccount [-p PID] --list PATTERN\n"
 	"\n"
 	"PATTERN is one of (globs allowed in every name part):\n"
-	"    PATH:FUNC, LIB:FUNC   functions of a program or library (uprobes)\n"
+	"    PATH:FUNC, LIB:FUNC   functions of a program or library (uprobes: one\n"
+	"                          multi-uprobe link, else one uprobe each)\n"
 	"    t:CATEGORY:NAME       tracepoints\n"
-	"    FUNC                  kernel functions (kprobes)\n"
+	"    FUNC                  kernel functions (kprobe.multi, else kprobes)\n"
+	"--force-path takes uprobe.multi or uprobe, kprobe.multi or kprobe.\n"
 	"--list also takes u:PATH:NAME and u:PATH:PROVIDER:NAME (USDT probes).\n"
 	"Without an interval the counts are printed once, at Ctrl-C or after -d.\n"
 	"\n"
@@ -59,6 +62,21 @@ static const struct argp_option options[] = {
 	  "Refuse a pattern matching more than N probes (default 1000)", 0 },
 	{},
 };
+
+/* The attach paths of each kind of pattern, preferred first. */
+static const char *const kind_paths[][2] = {
+	[PROBESPEC_UFUNC] = { "uprobe.multi", "uprobe" },
+	[PROBESPEC_TRACEPOINT] = { "tracepoint" },
+	[PROBESPEC_KFUNC] = { "kprobe.multi", "kprobe" },
+};
+
+static bool path_applies(int kind, const char *path)
+{
+	for (int i = 0; i < 2; i++)
+		if (kind_paths[kind][i] && !strcmp(kind_paths[kind][i], path))
+			return true;
+	return false;
+}
 
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
@@ -91,6 +109,11 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 			bk_usage(state, "%s", bk_error());
 		if (opt.ps.kind == PROBESPEC_USDT)
 			bk_usage(state, "USDT probes can be listed (--list) but not counted");
+		if (bk_env.force_path && !path_applies(opt.ps.kind, bk_env.force_path))
+			bk_usage(state, "--force-path %s does not apply to '%s': it takes %s%s%s",
+				 bk_env.force_path, opt.pattern, kind_paths[opt.ps.kind][0],
+				 kind_paths[opt.ps.kind][1] ? " or " : "",
+				 kind_paths[opt.ps.kind][1] ? kind_paths[opt.ps.kind][1] : "");
 		if (i < opt.npos && bk_parse_seconds(opt.pos[i++], &bk_env.interval_s))
 			bk_usage(state, "invalid interval '%s': want a number of seconds > 0",
 				 opt.pos[i - 1]);
@@ -201,23 +224,50 @@ static int match(const struct probespec *ps, struct probe_set *set)
 	return err;
 }
 
+/*
+ * Before load: user functions get one multi-uprobe link where the kernel has
+ * them (each detached uprobe costs a grace period, a minute for 600).
+ */
+static int prepare_uprobes(struct funccount_bpf *skel)
+{
+	const char *force = bk_env.force_path;
+
+	if (force && !strcmp(force, "uprobe"))
+		return 0;
+	if (!bk_uprobe_multi_available()) {
+		if (!force)
+			return 0;
+		bk_set_error("the uprobe.multi path is not available on this kernel: it has no "
+			     "multi-uprobe links (Linux 6.6) that filter by process");
+		return -ENOENT;
+	}
+	return bk_uprobe_multi_use(skel->progs.handle_hit);
+}
+
 /* Attaches to every probe; kernel functions by kprobe.multi, else kprobes. */
 static int attach_probes(struct funccount_bpf *skel, struct state *s, struct bk_links *l)
 {
+	const char *force = bk_env.force_path;
 	int err;
 
 	switch (s->set.kind) {
 	case PROBESPEC_UFUNC:
+		if (bk_uprobe_multi_used(skel->progs.handle_hit))
+			bk_attach_path = "uprobe.multi";
 		return probe_set_attach(&s->set, skel->progs.handle_hit, bk_env.pid, false, l);
 	case PROBESPEC_TRACEPOINT:
 		return probe_set_attach(&s->set, skel->progs.handle_hit_tracepoint, 0, false, l);
 	}
-	err = probe_set_attach(&s->set, skel->progs.handle_hit_kprobe_multi, 0, false, l);
-	if (!err) {
-		bk_attach_path = "kprobe.multi";
-		return 0;
+	if (!force || strcmp(force, "kprobe")) {
+		err = probe_set_attach(&s->set, skel->progs.handle_hit_kprobe_multi, 0, false, l);
+		if (!err) {
+			bk_attach_path = "kprobe.multi";
+			return 0;
+		}
+		if (force)
+			return err;
+		bk_info(1, "%s; one kprobe per function instead", bk_error());
 	}
-	bk_info(1, "%s; one kprobe per function instead", bk_error());
 	return probe_set_attach(&s->set, skel->progs.handle_hit_kprobe, 0, false, l);
 }
 
@@ -246,7 +296,7 @@ int main(int argc, char **argv)
 
 	/* Arguments; the shared letters land in bk_env. */
 	bk_parse_args(argc, argv, options, parse_arg, argp_program_doc,
-		      BK_OPT_FILTERS | BK_OPT_DURATION | BK_OPT_JSON);
+		      BK_OPT_FILTERS | BK_OPT_DURATION | BK_OPT_JSON | BK_OPT_FORCE_PATH);
 
 	/* --list: the probes, without tracing. */
 	if (opt.list) {
@@ -289,6 +339,8 @@ int main(int argc, char **argv)
 		[PROBESPEC_KFUNC] = "kprobe",
 	};
 	err = bk_choose(variants, 3, paths[ps->kind]);
+	if (err >= 0 && ps->kind == PROBESPEC_UFUNC)
+		err = prepare_uprobes(skel);
 	if (err < 0)
 		goto cleanup;
 

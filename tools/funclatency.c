@@ -20,6 +20,7 @@
 #include "core/output.h"
 #include "uspace/probespec.h"
 #include "core/setup.h"
+#include "uspace/uprobes.h"
 #include "funclatency.h"
 #include "funclatency.skel.h"
 
@@ -38,15 +39,17 @@ const char argp_program_doc[] =
 	"Summarize the latency of functions as a histogram per function.\n"
 	"\n"
 	"USAGE: funclatency [-p PID] [-t TID] [-u UID] [-n COMM] [-m | --us | --ns]\n"
-	"                   [-j] [-d SECONDS] [--max-probes N]\n"
+	"                   [-j] [-d SECONDS] [--max-probes N] [--force-path NAME]\n"
 	"                   PATTERN [interval [count]]\n"
 	"       funclatency [-p PID] --list PATTERN\n"
 	"\n"
 	"PATTERN is one of (globs allowed; one histogram per matching function):\n"
 	"    PATH:FUNC, LIB:FUNC   functions of a program or library (uprobe and\n"
-	"                          uretprobe; not Go programs: see gofunclat)\n"
+	"                          uretprobe, as multi-uprobe links where the\n"
+	"                          kernel has them; not Go programs: see gofunclat)\n"
 	"    FUNC                  kernel functions (fentry/fexit for one\n"
 	"                          function, else kprobe and kretprobe)\n"
+	"--force-path takes uprobe.multi or uprobe, fentry or kprobe.\n"
 	"Without an interval the histograms are printed once, at Ctrl-C or after -d.\n"
 	"\n"
 	"EXAMPLES:\n"
@@ -194,11 +197,14 @@ static int print_hists(void *ctx)
 }
 
 /*
- * User functions: uprobes, refusing Go programs. Kernel functions: fentry
- * for one function where it loads, else kprobes. Returns the path's name.
+ * User functions: uprobes, as multi-uprobe links where the kernel has them
+ * (each detached uprobe costs a grace period), refusing Go programs. Kernel
+ * functions: fentry for one function where it loads, else kprobes. Returns
+ * the path's name; --force-path takes one that applies to the pattern.
  */
 static const char *choose(const struct probe_set *set, int *err)
 {
+	const char *force = bk_env.force_path;
 	char sec[300], why[256];
 	struct gobin *gb;
 
@@ -209,8 +215,22 @@ static const char *choose(const struct probe_set *set, int *err)
 			bk_set_error("%s is a Go program, which uretprobes crash: use gofunclat(8)",
 				     set->path);
 			*err = -EOPNOTSUPP;
+			return NULL;
 		}
-		return "uprobe";
+		if (force && strcmp(force, "uprobe") && strcmp(force, "uprobe.multi"))
+			goto wrong_path;
+		if (force && !strcmp(force, "uprobe.multi") && !bk_uprobe_multi_available()) {
+			bk_set_error("the uprobe.multi path is not available on this kernel: it has "
+				     "no multi-uprobe links (Linux 6.6) that filter by process");
+			*err = -ENOENT;
+			return NULL;
+		}
+		return force ? force : bk_uprobe_multi_available() ? "uprobe.multi" : "uprobe";
+	}
+	if (force) {
+		if (strcmp(force, "fentry") && strcmp(force, "kprobe"))
+			goto wrong_path;
+		return force;
 	}
 	snprintf(sec, sizeof(sec), "fentry/%s", set->p[0].name);
 	if (set->n == 1 && bk_hook_available(sec, why, sizeof(why)))
@@ -221,6 +241,11 @@ static const char *choose(const struct probe_set *set, int *err)
 		     set->n == 1 ? " and fentry programs do not load"
 				 : " (fentry can time one function, not a glob)");
 	*err = -EOPNOTSUPP;
+	return NULL;
+wrong_path:
+	bk_set_error("--force-path %s does not apply to '%s': it takes %s", force, opt.pattern,
+		     set->kind == PROBESPEC_UFUNC ? "uprobe.multi or uprobe" : "fentry or kprobe");
+	*err = -EINVAL;
 	return NULL;
 }
 
@@ -235,7 +260,8 @@ int main(int argc, char **argv)
 
 	/* Arguments; the shared letters land in bk_env. */
 	bk_parse_args(argc, argv, options, parse_arg, argp_program_doc,
-		      BK_OPT_FILTERS | BK_OPT_MILLI | BK_OPT_DURATION | BK_OPT_JSON);
+		      BK_OPT_FILTERS | BK_OPT_MILLI | BK_OPT_DURATION | BK_OPT_JSON |
+			      BK_OPT_FORCE_PATH);
 
 	/* --list: the probes, without tracing. */
 	if (opt.list) {
@@ -273,11 +299,19 @@ int main(int argc, char **argv)
 
 	/* The programs of the chosen path. */
 	struct bk_variant variants[] = {
+		{ "uprobe.multi", { skel->progs.handle_func, skel->progs.handle_func_exit } },
 		{ "uprobe", { skel->progs.handle_func, skel->progs.handle_func_exit } },
 		{ "fentry", { skel->progs.handle_func_fentry, skel->progs.handle_func_fexit } },
 		{ "kprobe", { skel->progs.handle_func_kprobe, skel->progs.handle_func_exit_kprobe } },
 	};
-	chosen = bk_choose(variants, 3, path);
+	chosen = bk_choose(variants, 4, path);
+	if (chosen == 0) {
+		err = bk_uprobe_multi_use(skel->progs.handle_func);
+		if (!err)
+			err = bk_uprobe_multi_use(skel->progs.handle_func_exit);
+		if (err)
+			goto cleanup;
+	}
 	if (chosen < 0) {
 		err = chosen;
 		goto cleanup;

@@ -11,6 +11,7 @@
 #include "uspace/probespec.h"
 #include "core/setup.h"
 #include "uspace/uprobe_target.h"
+#include "uspace/uprobes.h"
 
 /* Characters of names and globs: identifiers, dots, and fnmatch's own. */
 static bool glob_ok(const char *s)
@@ -404,12 +405,43 @@ static int attach_kprobe_multi(const struct probe_set *set, struct bpf_program *
 	return err;
 }
 
+/* Functions of a binary: one multi-uprobe link when prog is made for one. */
+static int attach_ufuncs(const struct probe_set *set, struct bpf_program *prog, pid_t pid,
+			 bool retprobe, struct bk_links *l)
+{
+	uint64_t *offsets;
+	int err = 0;
+
+	if (bk_uprobe_multi_used(prog)) {
+		offsets = malloc(set->n * sizeof(*offsets));
+		if (!offsets)
+			return -ENOMEM;
+		for (size_t i = 0; i < set->n; i++)
+			offsets[i] = set->p[i].offset;
+		err = bk_uprobes_attach(l, prog, pid, set->path, offsets, NULL, set->n, retprobe);
+		free(offsets);
+		return err;
+	}
+	for (size_t i = 0; i < set->n && !err; i++) {
+		uint64_t cookie = i;
+
+		err = bk_uprobes_attach(l, prog, pid, set->path, &set->p[i].offset, &cookie, 1,
+					retprobe);
+		if (err)
+			bk_set_error("cannot attach to %s:%s: %s", set->path, set->p[i].name,
+				     strerror(-err));
+	}
+	return err;
+}
+
 int probe_set_attach(const struct probe_set *set, struct bpf_program *prog, pid_t pid,
 		     bool retprobe, struct bk_links *l)
 {
 	size_t attached = 0;
 	int err = 0;
 
+	if (set->kind == PROBESPEC_UFUNC)
+		return attach_ufuncs(set, prog, pid, retprobe, l);
 	if (set->kind == PROBESPEC_KFUNC && bpf_program__type(prog) == BPF_PROG_TYPE_TRACING) {
 		err = set->n == 1 ? bk_links_add(l, bpf_program__attach_trace(prog)) : -E2BIG;
 		if (err)
@@ -445,19 +477,11 @@ int probe_set_attach(const struct probe_set *set, struct bpf_program *prog, pid_
 				err = 0;
 				continue;
 			}
-		} else if (set->kind == PROBESPEC_UFUNC) {
-			LIBBPF_OPTS(bpf_uprobe_opts, opts, .bpf_cookie = i, .retprobe = retprobe);
-
-			/* libbpf: -1 is every process, 0 would be ourselves. */
-			err = bk_links_add(l, bpf_program__attach_uprobe_opts(prog, pid > 0 ? pid : -1, set->path,
-								       set->p[i].offset, &opts));
 		} else {
 			err = -EOPNOTSUPP;
 		}
 		if (err) {
-			bk_set_error("cannot attach to %s%s%s: %s",
-				     set->kind == PROBESPEC_UFUNC ? set->path : "",
-				     set->kind == PROBESPEC_UFUNC ? ":" : "", name, strerror(-err));
+			bk_set_error("cannot attach to %s: %s", name, strerror(-err));
 			return err;
 		}
 		attached++;

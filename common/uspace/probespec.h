@@ -76,7 +76,9 @@ long probe_list(FILE *f, const char *pattern, pid_t pid);
 
 /*
  * Attaches prog to every probe of set, cookie = the probe's index (pid > 0:
- * uprobes of that process only). Kernel functions go through one kprobe.multi
+ * uprobes of that process only). Functions of a binary go through one
+ * multi-uprobe link when prog was made for one (bk_uprobe_multi_use() in
+ * uspace/uprobes.h), else one uprobe each. Kernel functions go through one kprobe.multi
  * link when prog is a kprobe.multi program, through fentry/fexit when it is a
  * tracing program (one function, its target set before load), else one
  * kprobe each; kernel functions that cannot be kprobed are skipped (-ENOENT

@@ -1,10 +1,37 @@
 // SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <linux/bpf.h>
 #include "uspace/elfsym.h"
 #include "core/log.h"
 #include "uspace/uprobes.h"
+
+/*
+ * The multi-uprobe ABI (Linux 6.6), which the installed <linux/bpf.h> may
+ * predate: our own names, so as not to clash with a newer header's enum.
+ */
+#define BK_TRACE_UPROBE_MULTI 48	/* enum bpf_attach_type */
+#define BK_F_UPROBE_MULTI_RETURN 1
+
+/* union bpf_attr as BPF_LINK_CREATE reads it for a multi-uprobe link. */
+struct link_create_uprobe_multi {
+	__u32 prog_fd;
+	__u32 target_fd;
+	__u32 attach_type;
+	__u32 flags;
+	__u64 path;
+	__u64 offsets;
+	__u64 ref_ctr_offsets;
+	__u64 cookies;
+	__u32 cnt;
+	__u32 multi_flags;
+	__u32 pid;
+};
 
 static int keep(struct bk_links *l, struct bpf_link *link, const char *what, const char *path)
 {
@@ -48,4 +75,116 @@ int bk_usdt_attach(struct bk_links *l, struct bpf_program *prog, pid_t pid,
 	snprintf(what, sizeof(what), "USDT probe %s:%s", provider, name);
 	return keep(l, bpf_program__attach_usdt(prog, pid > 0 ? pid : -1, path, provider, name, NULL),
 		    what, path);
+}
+
+/* bpf(BPF_LINK_CREATE) of a multi-uprobe link: its fd, or -1 with errno. */
+static int link_create(int prog_fd, const char *path, const uint64_t *offsets,
+		       const uint64_t *cookies, size_t n, bool retprobe, __u32 pid)
+{
+	struct link_create_uprobe_multi attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_fd = prog_fd;
+	attr.attach_type = BK_TRACE_UPROBE_MULTI;
+	attr.path = (__u64)(unsigned long)path;
+	attr.offsets = (__u64)(unsigned long)offsets;
+	attr.cookies = (__u64)(unsigned long)cookies;
+	attr.cnt = n;
+	attr.multi_flags = retprobe ? BK_F_UPROBE_MULTI_RETURN : 0;
+	attr.pid = pid;
+	return syscall(__NR_bpf, BPF_LINK_CREATE, &attr, sizeof(attr));
+}
+
+/*
+ * As libbpf 1.3 probes it: a link on "/" fails with EBADF where the kernel
+ * has such links (EINVAL where the attach type is unknown); with the
+ * invalid pid -1 it fails earlier, with EINVAL, only once process filtering
+ * was fixed (Linux 6.9, and the stable kernels it went back to).
+ */
+static bool probe_uprobe_multi(void)
+{
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BK_TRACE_UPROBE_MULTI);
+	struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	uint64_t offset = 0;
+	int prog, link, err;
+	bool ok = false;
+
+	prog = bpf_prog_load(BPF_PROG_TYPE_KPROBE, NULL, "GPL", insns, 2, &opts);
+	if (prog < 0)
+		return false;
+	link = link_create(prog, "/", &offset, NULL, 1, false, 0);
+	err = errno;
+	if (link >= 0)
+		close(link);
+	else if (err == EBADF) {
+		link = link_create(prog, "/", &offset, NULL, 1, false, (__u32)-1);
+		err = errno;
+		if (link >= 0)
+			close(link);
+		ok = link < 0 && err == EINVAL;
+	}
+	close(prog);
+	bk_info(2, "multi-uprobe links: %s", ok ? "yes" : "no");
+	return ok;
+}
+
+bool bk_uprobe_multi_available(void)
+{
+	static int avail = -1;
+
+	if (avail < 0)
+		avail = probe_uprobe_multi();
+	return avail;
+}
+
+int bk_uprobe_multi_use(struct bpf_program *prog)
+{
+	if (!bk_uprobe_multi_available())
+		return -EOPNOTSUPP;
+	return bpf_program__set_expected_attach_type(prog, BK_TRACE_UPROBE_MULTI);
+}
+
+bool bk_uprobe_multi_used(const struct bpf_program *prog)
+{
+	return bpf_program__expected_attach_type(prog) == (enum bpf_attach_type)BK_TRACE_UPROBE_MULTI;
+}
+
+int bk_uprobes_attach(struct bk_links *l, struct bpf_program *prog, pid_t pid, const char *path,
+		      const uint64_t *offsets, const uint64_t *cookies, size_t n, bool retprobe)
+{
+	uint64_t *seq = NULL;
+	int err = 0;
+
+	if (bk_uprobe_multi_used(prog)) {
+		if (!cookies) {
+			seq = malloc(n * sizeof(*seq));
+			if (!seq)
+				return -ENOMEM;
+			for (size_t i = 0; i < n; i++)
+				seq[i] = i;
+		}
+		err = bk_links_add_fd(l, link_create(bpf_program__fd(prog), path, offsets,
+						     cookies ? cookies : seq, n, retprobe,
+						     pid > 0 ? (__u32)pid : 0));
+		free(seq);
+		if (err)
+			bk_set_error("cannot attach a multi-uprobe link of %zu %s to %s: %s", n,
+				     retprobe ? "return probes" : "probes", path, strerror(-err));
+		return err;
+	}
+	for (size_t i = 0; i < n && !err; i++) {
+		LIBBPF_OPTS(bpf_uprobe_opts, opts, .retprobe = retprobe,
+			    .bpf_cookie = cookies ? cookies[i] : i);
+
+		/* libbpf: -1 is every process, 0 would be ourselves. */
+		err = bk_links_add(l, bpf_program__attach_uprobe_opts(prog, pid > 0 ? pid : -1, path,
+								      offsets[i], &opts));
+		if (err)
+			bk_set_error("cannot attach a uprobe to %s at offset 0x%llx: %s", path,
+				     (unsigned long long)offsets[i], strerror(-err));
+	}
+	return err;
 }

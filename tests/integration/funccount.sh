@@ -88,6 +88,7 @@ jrows() {
 # User functions (uprobes): f_a 23 times, f_b 7 times, the others never.
 ok=1
 counted ucols -a 23 -b 7 -- -p PID "$CALLEE:f_*" || ok=0
+UPATH=$ATTACH_PATH
 if [ $ok = 1 ]; then
 	expect_eq "$T: uprobe: columns give f_a 23 and f_b 7 only" "$(rows "$TMP/ucols.out")" "f_a=23 f_b=7 "
 	[ "$(rows "$TMP/ucols.out")" = "f_a=23 f_b=7 " ] || ok=0
@@ -104,7 +105,74 @@ if [ $ok = 1 ]; then
 		'1 [{"func":"f_a","count":23},{"func":"f_b","count":7}]'
 	[ "$(jq -c .counts "$out")" = '[{"func":"f_a","count":23},{"func":"f_b","count":7}]' ] || ok=0
 fi
-matrix $T uprobe $([ $ok = 1 ] && echo pass || echo fail)
+matrix $T "$UPATH" $([ $ok = 1 ] && echo pass || echo fail)
+
+# One uprobe per function, as on kernels without multi-uprobe links.
+if [ "$UPATH" = uprobe.multi ]; then
+	ok=1
+	counted usingle -a 23 -b 7 -- -j --force-path uprobe -p PID "$CALLEE:f_*" || ok=0
+	expect_eq "$T: --force-path uprobe: one uprobe per function, exact counts" \
+		"$ATTACH_PATH $(jrows "$TMP/usingle.out")" "uprobe f_a=23 f_b=7 "
+	[ "$ATTACH_PATH $(jrows "$TMP/usingle.out")" = "uprobe f_a=23 f_b=7 " ] || ok=0
+	matrix $T uprobe $([ $ok = 1 ] && echo pass || echo fail)
+else
+	expect_exit "$T: --force-path uprobe.multi without multi-uprobe links fails with 1" 1 \
+		"$BIN/$T" --force-path uprobe.multi "$CALLEE:f_*"
+	matrix $T uprobe.multi n/a
+fi
+expect_exit "$T: --force-path tracepoint for user functions is a usage error" 64 \
+	"$BIN/$T" --force-path tracepoint "$CALLEE:f_*"
+expect_exit "$T: an unknown --force-path is a usage error" 64 "$BIN/$T" --force-path nosuch "$CALLEE:f_*"
+
+# Many probes. A multi-uprobe link is detached in one grace period: SIGTERM
+# ends the tool at once. One uprobe each costs a grace period per probe:
+# the tool says how long that takes, and a second SIGTERM ends it at once,
+# leaving the rest to a process in the background.
+LIBC_PAT='c:[a-f]*'
+sleep 600 & SPID=$!
+if [ "$UPATH" = uprobe.multi ]; then
+	start_tool many $T -p $SPID "$LIBC_PAT"
+	s=$(date +%s%N); stop_tool TERM; el=$(( ($(date +%s%N) - s) / 1000000 ))
+	n=$(sed -n 's/^Tracing \([0-9]*\) probes.*/\1/p' "$TMP/many.out")
+	if [ "${n:-0}" -gt 300 ] && [ "$TOOL_RC" = 0 ] && [ $el -lt 3000 ]; then
+		pass "$T: $n probes on one multi-uprobe link: SIGTERM ends the tool in $el ms"
+	else
+		fail "$T: $n probes on one multi-uprobe link end quickly" "rc=$TOOL_RC after $el ms"
+	fi
+fi
+start_tool slow $T --force-path uprobe -p $SPID 'c:get[a-h]*'
+s=$(date +%s%N); kill -TERM "$TOOL_PID"
+for _ in $(seq 1 100); do
+	grep -q 'detaching' "$TMP/slow.err" && break
+	kill -0 "$TOOL_PID" 2>/dev/null || break
+	sleep 0.1
+done
+msg=$(grep 'detaching' "$TMP/slow.err")
+n=$(sed -n 's/^Tracing \([0-9]*\) probes.*/\1/p' "$TMP/slow.out")
+if [ -z "$msg" ] && ! kill -0 "$TOOL_PID" 2>/dev/null; then
+	el=$(( ($(date +%s%N) - s) / 1000000 ))
+	stop_tool TERM
+	expect_eq "$T: detaching $n uprobes one by one took $el ms here: nothing to announce" \
+		"$TOOL_RC $([ $el -lt 2000 ] && echo quick)" "0 quick"
+else
+	case "$msg" in
+	"$T: warning: detaching "*" more probes takes about "*" s on this kernel"*"Ctrl-C again quits now"*)
+		pass "$T: detaching $n uprobes one by one: the tool says how long it takes" ;;
+	*)	fail "$T: detaching $n uprobes one by one: the tool says how long it takes" "$(tail -2 "$TMP/slow.err")" ;;
+	esac
+	s=$(date +%s%N); stop_tool TERM; el=$(( ($(date +%s%N) - s) / 1000000 ))
+	if [ "$TOOL_RC" = 143 ] && [ $el -lt 3000 ]; then
+		pass "$T: a second SIGTERM while detaching ends the tool at once ($el ms)"
+	else
+		fail "$T: a second SIGTERM while detaching ends the tool at once" "rc=$TOOL_RC after $el ms"
+	fi
+	# The process left behind finishes detaching and goes.
+	for _ in $(seq 1 1200); do pgrep -f -- "--force-path uprobe -p $SPID" >/dev/null || break; sleep 0.1; done
+	pgrep -f -- "--force-path uprobe -p $SPID" >/dev/null &&
+		fail "$T: the detaching left to the background ends" "still running after 120 s" ||
+		pass "$T: the detaching left to the background ends"
+fi
+kill $SPID; wait $SPID 2>/dev/null
 
 # Intervals add up to the exact totals; f_sleep spreads the calls over several.
 counted uint -a 23 -b 7 -s 15 -- -j -p PID "$CALLEE:f_*" 0.01

@@ -96,6 +96,7 @@ retried() {
 ok=1
 us_cols_ok() { [ "$(vm_slots "$(hist "$TMP/$1.out" f_sleep)" "2048-4095:15 ")" = "2048-4095:15 " ]; }
 retried us_cols_ok ucols -a 23 -s 15 -- -p PID "$CALLEE:f_*" || ok=0
+UPATH=$ATTACH_PATH
 out=$TMP/ucols.out
 got=$(grep -E '^f_(a|b|sleep|never):' "$out" | cut -d' ' -f1-3 | tr '\n' '|')
 expect_eq "$T: uprobe: columns give f_a 23 and f_sleep 15 calls only" "$got" "f_a: 23 calls,|f_sleep: 15 calls,|"
@@ -113,7 +114,23 @@ expect_eq "$T: uprobe: JSON gives f_sleep 15 calls, all in 2048-4095 us" "$(vm_s
 expect_eq "$T: uprobe: JSON gives f_a 23 calls" "$(jhist "$out" f_a | cut -d' ' -f1)" 23
 n=$(jq -c 'select(.unit != "usecs" or .avg_ns * .count > .total_ns or .total_ns - .avg_ns * .count >= .count)' "$out" | wc -l)
 expect_eq "$T: uprobe: JSON unit, total_ns and avg_ns agree" "$n" 0
-matrix $T uprobe $([ $ok = 1 ] && echo pass || echo fail)
+matrix $T "$UPATH" $([ $ok = 1 ] && echo pass || echo fail)
+
+# One uprobe and uretprobe per function, as on kernels without multi-uprobe links.
+if [ "$UPATH" = uprobe.multi ]; then
+	ok=1
+	timed usingle -a 23 -- -j --force-path uprobe -p PID "$CALLEE:f_*" || ok=0
+	expect_eq "$T: --force-path uprobe: one uprobe each, f_a timed 23 times" \
+		"$ATTACH_PATH $(jhist "$TMP/usingle.out" f_a | cut -d' ' -f1)" "uprobe 23"
+	[ "$ATTACH_PATH $(jhist "$TMP/usingle.out" f_a | cut -d' ' -f1)" = "uprobe 23" ] || ok=0
+	matrix $T uprobe $([ $ok = 1 ] && echo pass || echo fail)
+else
+	expect_exit "$T: --force-path uprobe.multi without multi-uprobe links fails with 1" 1 \
+		"$BIN/$T" --force-path uprobe.multi "$CALLEE:f_*"
+	matrix $T uprobe.multi n/a
+fi
+expect_exit "$T: --force-path fentry for user functions is a usage error" 64 \
+	"$BIN/$T" --force-path fentry "$CALLEE:f_*"
 
 # -m: milliseconds, the 2-3 ms slot; intervals add up.
 ms_json_ok() { [ "$(vm_slots "$(jhist "$TMP/$1.out" f_sleep)" "15 2-3:15")" = "15 2-3:15" ]; }
