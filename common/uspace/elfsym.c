@@ -53,6 +53,15 @@ struct elf_handle {
 	GElf_Ehdr ehdr;
 };
 
+/*
+ * The error of a failed libelf call: libelf has no public code for "out of
+ * memory", but malloc() left ENOMEM in errno (cleared before the calls).
+ */
+static int libelf_err(void)
+{
+	return errno == ENOMEM ? -ENOMEM : -ENOEXEC;
+}
+
 static void elf_handle_close(struct elf_handle *h)
 {
 	if (h->elf)
@@ -75,10 +84,11 @@ static int elf_handle_open(const char *path, struct elf_handle *h)
 		err = -ENOEXEC;
 		goto fail;
 	}
+	errno = 0;
 	h->elf = elf_begin(h->fd, ELF_C_READ, NULL);
 	if (!h->elf || elf_kind(h->elf) != ELF_K_ELF ||
 	    !gelf_getehdr(h->elf, &h->ehdr)) {
-		err = -ENOEXEC;
+		err = libelf_err();
 		goto fail;
 	}
 	return 0;
@@ -111,8 +121,9 @@ static int read_segs(Elf *elf, struct seg **segs, size_t *nsegs)
 
 	*segs = NULL;
 	*nsegs = 0;
+	errno = 0;
 	if (elf_getphdrnum(elf, &n))
-		return -ENOEXEC;
+		return libelf_err();
 	if (!n)
 		return 0;
 	s = calloc(n, sizeof(*s));
@@ -121,7 +132,7 @@ static int read_segs(Elf *elf, struct seg **segs, size_t *nsegs)
 	for (i = 0; i < n; i++) {
 		if (!gelf_getphdr(elf, i, &ph)) {
 			free(s);
-			return -ENOEXEC;
+			return libelf_err();
 		}
 		if (ph.p_type != PT_LOAD || !ph.p_filesz ||
 		    ph.p_vaddr + ph.p_filesz < ph.p_vaddr ||
@@ -209,13 +220,16 @@ static int read_symbols(struct builder *b, Elf *elf, bool *has_symtab)
 	int type, err;
 
 	*has_symtab = false;
+	errno = 0;
 	while ((scn = elf_nextscn(elf, scn))) {
 		if (!gelf_getshdr(scn, &sh))
-			return -ENOEXEC;
+			return libelf_err();
 		if ((sh.sh_type != SHT_SYMTAB && sh.sh_type != SHT_DYNSYM) ||
 		    !sh.sh_entsize)
 			continue;
 		d = elf_getdata(scn, NULL);
+		if (!d && errno == ENOMEM)
+			return -ENOMEM;
 		if (!d || !d->d_buf)
 			continue; /* SHT_NOBITS in --only-keep-debug files */
 		n = sh.sh_size / sh.sh_entsize;
@@ -639,6 +653,8 @@ int elfsym_match(const struct elfsym_file *f, const char *glob,
 	const struct elfsym_sym **arr = NULL;
 	size_t i, n = 0;
 
+	*syms = NULL;
+	*cnt = 0;
 	for (i = 0; i < f->nsyms; i++) {
 		if (glob && fnmatch(glob, f->by_name[i]->name, 0))
 			continue;

@@ -103,7 +103,7 @@ int elfsym_lookup(const struct elfsym_file *f, const char *name,
 int elfsym_foreach(const struct elfsym_file *f, const char *glob,
 		   elfsym_cb cb, void *ctx);
 /* The same as an array of pointers into f (free() the array, not the
- * entries); *cnt may be 0 with *syms NULL. */
+ * entries); *cnt may be 0 with *syms NULL, as they are on failure. */
 int elfsym_match(const struct elfsym_file *f, const char *glob,
 		 const struct elfsym_sym ***syms, size_t *cnt);
 

@@ -223,9 +223,9 @@ static int match_kfuncs(const struct probespec *ps, struct probe_set *set, size_
 
 static int match_ufuncs(const struct probespec *ps, struct probe_set *set, size_t *cap)
 {
-	const struct elfsym_sym **syms;
+	const struct elfsym_sym **syms = NULL;
 	struct elfsym_file *f;
-	size_t n;
+	size_t n = 0;
 	int err;
 
 	err = elfsym_open(set->path, &f);

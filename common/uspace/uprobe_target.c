@@ -453,10 +453,13 @@ static int find_in_path(const char *name, const char *root, char *buf,
 	for (p = env ? env : DEFAULT_PATH;; p = end + 1) {
 		end = strchrnul(p, ':');
 		len = end - p;
-		/* an empty PATH element is the working directory */
+		/* an empty PATH element is the working directory (POSIX) */
+		if (!len) {
+			p = ".";
+			len = 1;
+		}
 		if ((size_t)snprintf(path, sizeof(path), "%s%.*s/%s", root,
-				     (int)len, len ? p : ".", name) <
-			    sizeof(path) &&
+				     (int)len, p, name) < sizeof(path) &&
 		    is_regular(path) && !access(path, X_OK))
 			return finish_path(root, path, buf, sz);
 		if (!*end)

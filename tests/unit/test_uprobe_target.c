@@ -266,6 +266,25 @@ static void test_program_in_path(void)
 	CHECK_INT(uprobe_target_resolve("symt-prog-missing", 0, buf,
 					sizeof(buf)),
 		  -ENOENT);
+
+	/* an empty element, first, last or between two, is the working
+	 * directory (POSIX), not the root */
+	{
+		static const char *const paths[] = { ":/nonexistent", "/nonexistent:",
+						     "/nonexistent::/nonexistent2" };
+		char cwd[PATH_MAX], dir[PATH_MAX];
+
+		CHECK(getcwd(cwd, sizeof(cwd)) != NULL);
+		snprintf(dir, sizeof(dir), "%s/bin2", tmp);
+		CHECK_INT(chdir(dir), 0);
+		for (size_t i = 0; i < 3; i++) {
+			setenv("PATH", paths[i], 1);
+			buf[0] = '\0';
+			CHECK_INT(uprobe_target_resolve("symt-prog", 0, buf, sizeof(buf)), 0);
+			CHECK_STR(buf, want);
+		}
+		CHECK_INT(chdir(cwd), 0);
+	}
 	setenv("PATH", saved, 1);
 	free(saved);
 
