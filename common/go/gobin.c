@@ -321,6 +321,85 @@ static int find_pclntab(struct gobin *gb)
 	return -ENOEXEC;
 }
 
+static int printable(uint8_t c)
+{
+	return c >= 0x20 && c < 0x7f;
+}
+
+/* Length of "go1.N[.M][rcK|betaK]" at p (up to n bytes), 0 when it is not one. */
+static size_t version_len(const uint8_t *p, size_t n)
+{
+	size_t i = 4, parts = 0;
+
+	if (n < 5 || memcmp(p, "go1.", 4))
+		return 0;
+	while (parts < 2) {
+		size_t d = i;
+
+		while (i < n && i - d < 3 && p[i] >= '0' && p[i] <= '9')
+			i++;
+		if (i == d)
+			return 0;
+		parts++;
+		if (i < n && p[i] == '.' && parts < 2)
+			i++;
+		else
+			break;
+	}
+	for (const char *suf = "rc\0beta\0"; *suf; suf += strlen(suf) + 1) {
+		size_t l = strlen(suf), d;
+
+		if (n - i > l && !memcmp(p + i, suf, l)) {
+			d = i += l;
+			while (i < n && i - d < 3 && p[i] >= '0' && p[i] <= '9')
+				i++;
+			if (i == d)
+				return 0;
+		}
+	}
+	return i;
+}
+
+/*
+ * Some release builds carry no .go.buildinfo (esbuild 0.28, built by Go
+ * 1.26). The runtime's own runtime.buildVersion string is still in the
+ * read-only data, between bytes that are not text (as strings(1) shows
+ * it): taken when exactly one such version string is there.
+ */
+static void find_version_string(struct gobin *gb)
+{
+	const uint8_t *found = NULL;
+	size_t flen = 0, i;
+
+	for (i = 0; i < gb->nsegs; i++) {
+		const struct seg *g = &gb->segs[i];
+		const uint8_t *base = gb->map + g->off, *p = base;
+		uint64_t left = g->filesz;
+
+		if (g->flags & (PF_X | PF_W))
+			continue;
+		while (left > 5 && (p = memmem(p, left, "go1.", 4))) {
+			size_t off = (size_t)(p - base), l = version_len(p, g->filesz - off);
+
+			if (l && (off == 0 || !printable(p[-1])) &&
+			    (off + l == g->filesz || !printable(p[l]))) {
+				if (found && (flen != l || memcmp(found, p, l)))
+					return;	/* two different versions: no guess */
+				found = p;
+				flen = l;
+			}
+			p++;
+			left = g->filesz - (size_t)(p - base);
+		}
+	}
+	if (!found || flen >= sizeof(gb->bi.version))
+		return;
+	memcpy(gb->bi.version, found, flen);
+	gb->bi.version[flen] = 0;
+	gb->bi.module[0] = 0;
+	gb->have_bi = 1;
+}
+
 static void find_buildinfo(struct gobin *gb)
 {
 	struct sect s;
@@ -348,6 +427,7 @@ static void find_buildinfo(struct gobin *gb)
 			}
 		}
 	}
+	find_version_string(gb);
 }
 
 /* Parses "goMAJOR.MINOR..." into major and minor; -EINVAL otherwise. */

@@ -1236,6 +1236,31 @@ static void test_real_func_params(void)
 	gobin_close(st);
 }
 
+/*
+ * Without .go.buildinfo (esbuild 0.28.2 ships so), the version comes from
+ * the runtime's own version string in read-only data.
+ */
+static void test_real_version_string(void)
+{
+	size_t size = 0;
+	uint8_t *buf = slurp(target_path("target-stripped"), &size), *p;
+	struct gobin *gb = NULL;
+
+	CHECK(buf != NULL);
+	if (!buf)
+		return;
+	p = memmem(buf, size, "\xff Go buildinf:", 14);
+	CHECK(p != NULL);
+	if (p)
+		memset(p, 0, 14);
+	CHECK_INT(gobin_open_mem(buf, size, &gb), 0);
+	CHECK_STR(gobin_go_version(gb), "go1.19.8");
+	CHECK(gobin_main_module(gb) == NULL);
+	CHECK_INT(gobin_goid_offset(gb), 152);
+	gobin_close(gb);
+	free(buf);
+}
+
 /* DWARF from a separate debug file named by .gnu_debuglink, checked by its CRC. */
 static void test_real_debuglink(void)
 {
@@ -1301,6 +1326,7 @@ int main(void)
 	RUN(test_real_goid_dwarf);
 	RUN(test_real_func_params);
 	RUN(test_real_debuglink);
+	RUN(test_real_version_string);
 	if (can_probe())
 		RUN(test_real_probed_file);
 	else
