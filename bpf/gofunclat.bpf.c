@@ -49,7 +49,7 @@ int handle_call(struct pt_regs *ctx)
 	n.ts_ns = bpf_ktime_get_ns();
 	n.entry_ip = ctx->ip;
 	n.func = func;
-	go_start_store(&starts, &key, &n);
+	go_start_store(&starts, &key, &n, g, cookie);
 	return 0;
 }
 

@@ -59,11 +59,14 @@ struct go_call_key {
 /*
  * Keys whose start did not fit. A call whose entry failed may run its entry
  * again after morestack, and fit then: it is timed after all and leaves the
- * count. A hint only, so an LRU hash is right here.
+ * count. Allocated only while calls are lost; the user side sizes it to
+ * twice `starts` (an LRU would forget some and count them twice; when it is
+ * full go_start_store() falls back on g.sched.pc).
  */
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 1024);
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, GO_INFLIGHT_DEFAULT);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, struct go_call_key);
 	__type(value, __u8);
 } go_unfit SEC(".maps");
@@ -146,31 +149,43 @@ static __always_inline __u64 go_cookie(struct pt_regs *ctx)
 	return bpf_get_attach_cookie(ctx);
 }
 
+/* Whether g.sched.pc lies in the function entered at entry_ip: morestack left it there. */
+static __always_inline bool go_sched_in(__u64 g, __u64 entry_ip, __u64 cookie)
+{
+	__u64 pc = 0;
+
+	if (bpf_probe_read_user(&pc, sizeof(pc), (void *)(g + GO_G_SCHED_PC)))
+		return false;
+	return pc > entry_ip && pc - entry_ip < GO_COOKIE_SIZE(cookie);
+}
+
 /*
  * At an entry whose key holds start s: true when this is s's own call run
  * again after morestack (keep s), false when s is stale (replace it).
  */
 static __always_inline bool go_rerun(const struct go_start *s, __u32 func, __u64 g, __u64 cookie)
 {
-	__u64 pc = 0;
-
-	if (s->func != func)
-		return false;
-	if (bpf_probe_read_user(&pc, sizeof(pc), (void *)(g + GO_G_SCHED_PC)))
-		return false;
-	return pc > s->entry_ip && pc - s->entry_ip < GO_COOKIE_SIZE(cookie);
+	return s->func == func && go_sched_in(g, s->entry_ip, cookie);
 }
 
-/* Stores a new start, counting it in bk_lost_starts when `starts` is full. */
+/*
+ * Stores start (whose first fields are a struct go_start), counting the call
+ * in bk_lost_starts when `starts` is full: once, not again when morestack
+ * runs its entry again (go_unfit remembers it; when that is full too, a
+ * g.sched.pc inside the function says it is such a re-run).
+ */
 static __always_inline void go_start_store(void *starts, const struct go_call_key *key,
-					   const void *start)
+					   const void *start, __u64 g, __u64 cookie)
 {
+	const struct go_start *s = start;
 	__u8 one = 1;
+	long err;
 
 	if (bpf_map_update_elem(starts, key, start, BPF_ANY)) {
-		/* Counted once per call, not again when morestack re-runs it. */
-		if (bpf_map_update_elem(&go_unfit, key, &one, BPF_NOEXIST) != -EEXIST)
-			__sync_fetch_and_add(&bk_lost_starts, 1);
+		err = bpf_map_update_elem(&go_unfit, key, &one, BPF_NOEXIST);
+		if (err == -EEXIST || (err && go_sched_in(g, s->entry_ip, cookie)))
+			return;
+		__sync_fetch_and_add(&bk_lost_starts, 1);
 	} else if (bk_lost_starts && !bpf_map_delete_elem(&go_unfit, key)) {
 		/* The same call, run again after morestack, fits now. */
 		__sync_fetch_and_sub(&bk_lost_starts, 1);

@@ -37,12 +37,15 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 10240);
+	__uint(max_entries, GOSPAWN_MAX_COUNTS);
 	__type(key, struct spawn_key);
 	__type(value, struct spawn_count);
 } counts SEC(".maps");
 
 BK_SCRATCH(scratch, struct spawn_event);
+
+/* -c: spawns not counted, their row not fitting in `counts`. */
+__u64 count_misses = 0;
 
 /*
  * The parent's return addresses by frame pointers (Go keeps them on amd64
@@ -92,10 +95,13 @@ int handle_spawn(struct pt_regs *ctx)
 		c = bpf_map_lookup_elem(&counts, &key);
 		if (c)
 			__sync_fetch_and_add(&c->count, 1);
-		else if (bpf_map_update_elem(&counts, &key, &init, BPF_NOEXIST))
-			/* Another CPU inserted it first, or the map is full. */
+		else if (bpf_map_update_elem(&counts, &key, &init, BPF_NOEXIST)) {
+			/* Another CPU inserted it first, or the map is full: counted. */
 			if ((c = bpf_map_lookup_elem(&counts, &key)))
 				__sync_fetch_and_add(&c->count, 1);
+			else
+				__sync_fetch_and_add(&count_misses, 1);
+		}
 		return 0;
 	}
 	e = bk_scratch(&scratch);

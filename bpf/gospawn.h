@@ -21,6 +21,9 @@ struct spawn_event {
 	__u64 stack[GOSPAWN_STACK_MAX];	/* return addresses, innermost first; records end after nframes */
 };
 
+/* -c: rows of the counts table (process, start function, go statement). */
+#define GOSPAWN_MAX_COUNTS 10240
+
 /* -c: spawns counted in the kernel per process, start function and go statement. */
 struct spawn_key {
 	__u64 start_pc;

@@ -104,7 +104,7 @@ int handle_call(struct pt_regs *ctx)
 	s->h.func = func;
 	read_regs(ctx, s->regs);
 	s->str_ok = read_strs(s->regs, spec->arg_str, s->str);
-	go_start_store(&starts, &key, s);
+	go_start_store(&starts, &key, s, g, cookie);
 	return 0;
 }
 

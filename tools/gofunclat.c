@@ -16,6 +16,7 @@
 #include "core/hist.h"
 #include "core/json.h"
 #include "core/log.h"
+#include "core/maps.h"
 #include "core/loop.h"
 #include "core/opts.h"
 #include "core/output.h"
@@ -31,8 +32,7 @@ static struct {
 	const char *unit;
 	struct gofunc *funcs;
 	size_t nfuncs;
-	int hists_fd;
-	struct gofunclat_hist *seen;	/* each histogram as last read */
+	struct bk_counters hists;	/* read and diffed, never zeroed */
 	struct gotarget_check chk;
 } opt = { .unit_ns = 1000, .unit = "usecs" };
 
@@ -131,13 +131,13 @@ static void print_func(const struct gofunc *f, const struct gofunclat_hist *h, c
 
 /*
  * Prints each function's calls since the last print. The histograms are never
- * zeroed: the difference from the copy read last time is what happened in
- * between, so a return that lands between a read and a reset cannot be lost.
+ * zeroed: bk_counters gives the difference from the copy read last time, so a
+ * return that lands between a read and a reset cannot be lost.
  */
 static int print_hists(void *ctx)
 {
-	struct gofunclat_hist h, d;
 	char t[64];
+	int err;
 
 	if (bk_env.json) {
 		bk_time_iso(t, sizeof(t), bk_now_ns());
@@ -146,20 +146,14 @@ static int print_hists(void *ctx)
 		if (bk_env.interval_s)
 			printf("\n%s\n", t);
 	}
+	err = bk_counters_read(&opt.hists, opt.nfuncs);
+	if (err)
+		return err;
 	for (__u32 i = 0; i < opt.nfuncs; i++) {
-		if (bpf_map_lookup_elem(opt.hists_fd, &i, &h)) {
-			int err = -errno;
+		const struct gofunclat_hist *d = bk_counters_delta(&opt.hists, i);
 
-			bk_set_error("cannot read the histograms: %s", strerror(-err));
-			return err;
-		}
-		d.count = h.count - opt.seen[i].count;
-		d.total_ns = h.total_ns - opt.seen[i].total_ns;
-		for (int k = 0; k < GOFUNCLAT_SLOTS; k++)
-			d.slots[k] = h.slots[k] - opt.seen[i].slots[k];
-		opt.seen[i] = h;
-		if (d.count)
-			print_func(&opt.funcs[i], &d, t);
+		if (d->count)
+			print_func(&opt.funcs[i], d, t);
 	}
 	fflush(stdout);
 	return 0;
@@ -189,11 +183,7 @@ int main(int argc, char **argv)
 	err = gouprobe_match(gp, opt.pattern, GO_MAX_FUNCS, &opt.funcs, &opt.nfuncs);
 	if (err)
 		goto cleanup;
-	opt.seen = calloc(opt.nfuncs, sizeof(*opt.seen));
-	if (!opt.seen) {
-		err = -ENOMEM;
-		goto cleanup;
-	}
+
 
 	/* Open the BPF object. */
 	skel = gofunclat_bpf__open_opts(bk_open_opts());
@@ -206,7 +196,7 @@ int main(int argc, char **argv)
 	skel->rodata->go_goid_offset = gouprobe_goid_offset(gp);
 	skel->rodata->go_regabi = gouprobe_regabi(gp);
 	skel->rodata->targ_unit_ns = opt.unit_ns;
-	err = gotarget_set_inflight(skel->maps.starts);
+	err = gotarget_set_inflight(skel->maps.starts, skel->maps.go_unfit);
 	if (err)
 		goto cleanup;
 
@@ -229,7 +219,9 @@ int main(int argc, char **argv)
 	err = bk_attach(skel->skeleton);
 	if (err)
 		goto cleanup;
-	opt.hists_fd = bpf_map__fd(skel->maps.hists);
+	err = bk_counters_init(&opt.hists, bpf_map__fd(skel->maps.hists), 2);
+	if (err)
+		goto cleanup;
 
 	/* Signals; the histograms are read at each interval and at the end. */
 	bk_signals();
@@ -247,7 +239,7 @@ cleanup:
 	bk_links_destroy(&links);
 	gofunclat_bpf__destroy(skel);
 	free(opt.funcs);
-	free(opt.seen);
+	bk_counters_free(&opt.hists);
 	gouprobe_close(gp);
 	return bk_exit(err);
 }

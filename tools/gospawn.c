@@ -18,6 +18,7 @@
 #include "go/gotarget.h"
 #include "core/json.h"
 #include "core/log.h"
+#include "core/maps.h"
 #include "core/loop.h"
 #include "core/opts.h"
 #include "core/output.h"
@@ -27,7 +28,7 @@
 #include "gospawn.skel.h"
 
 #define NEWPROC1 "runtime.newproc1"
-#define MAX_ROWS 4096
+#define MAX_ROWS GOSPAWN_MAX_COUNTS
 
 static struct {
 	bool count, stack;
@@ -315,27 +316,20 @@ static size_t add_row(struct row *rows, size_t n, const struct spawn_key *key,
 static int print_counts(void *ctx)
 {
 	static struct spawn_key keys[MAX_ROWS];
+	static struct spawn_count counts[MAX_ROWS];
 	static struct row rows[MAX_ROWS];
-	struct spawn_key *prev = NULL;
-	struct spawn_count c;
-	size_t nkeys = 0, n = 0, k;
+	size_t n = 0, k;
 	struct bk_json j;
 	char t[64];
+	long nkeys;
 
-	/* Keys first: deleting while walking would restart the walk. */
-	while (nkeys < MAX_ROWS && !bpf_map_get_next_key(opt.counts_fd, prev, &keys[nkeys])) {
-		prev = &keys[nkeys];
-		nkeys++;
-	}
-	for (k = 0; k < nkeys; k++) {
-		/* Lookup-and-delete on hashes needs 5.14; else lookup, then delete. */
-		if (bpf_map_lookup_and_delete_elem(opt.counts_fd, &keys[k], &c)) {
-			if (bpf_map_lookup_elem(opt.counts_fd, &keys[k], &c))
-				continue;
-			bpf_map_delete_elem(opt.counts_fd, &keys[k]);
-		}
-		n = add_row(rows, n, &keys[k], &c);
-	}
+	/* Takes the counts out (the table holds at most MAX_ROWS keys). */
+	nkeys = bk_map_drain(opt.counts_fd, sizeof(keys[0]), sizeof(counts[0]), keys, counts,
+			     MAX_ROWS);
+	if (nkeys < 0)
+		return (int)nkeys;
+	for (k = 0; k < (size_t)nkeys; k++)
+		n = add_row(rows, n, &keys[k], &counts[k]);
 	qsort(rows, n, sizeof(rows[0]), by_count);
 	if (bk_env.json) {
 		bk_time_iso(t, sizeof(t), bk_now_ns());
@@ -356,6 +350,22 @@ static int print_counts(void *ctx)
 	}
 	fflush(stdout);
 	return 0;
+}
+
+/* -c: spawns the full table could not count, like drops (bk_loop's on_check). */
+static void check_counts(void *ctx, bool final)
+{
+	static __u64 reported;
+	__u64 now = *(volatile __u64 *)ctx;
+
+	if (final && now)
+		bk_warn("%llu spawns were not counted in all: the table of go statements was full",
+			(unsigned long long)now);
+	else if (now > reported)
+		bk_warn("%llu spawns were not counted: the table of go statements was full "
+			"(%llu in all)", (unsigned long long)(now - reported),
+			(unsigned long long)now);
+	reported = now;
 }
 
 /* ---- set-up ---- */
@@ -449,6 +459,8 @@ int main(int argc, char **argv)
 	if (opt.count) {
 		opt.counts_fd = bpf_map__fd(skel->maps.counts);
 		bk_summary(&loop, print_counts, NULL);
+		loop.on_check = check_counts;
+		loop.check_ctx = (void *)&skel->bss->count_misses;
 	} else {
 		err = bk_events(&loop, skel->maps.events, handle_event, NULL, &skel->bss->bk_drops);
 		if (err)

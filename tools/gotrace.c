@@ -849,7 +849,7 @@ int main(int argc, char **argv)
 	skel->rodata->go_regabi = gouprobe_regabi(gp);
 	err = bk_events_size(skel->maps.events, &skel->rodata->bk_wakeup, 4 << 20);
 	if (!err)
-		err = gotarget_set_inflight(skel->maps.starts);
+		err = gotarget_set_inflight(skel->maps.starts, skel->maps.go_unfit);
 	if (err)
 		goto cleanup;
 

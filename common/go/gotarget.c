@@ -55,9 +55,13 @@ int gotarget_open(unsigned int flags, struct gouprobe **gp)
 	return gouprobe_open(gotarget.binary, bk_env.pid, off, gp);
 }
 
-int gotarget_set_inflight(struct bpf_map *starts)
+int gotarget_set_inflight(struct bpf_map *starts, struct bpf_map *unfit)
 {
 	int err = bpf_map__set_max_entries(starts, gotarget.max_inflight);
+
+	/* Room to remember twice as many lost calls as there are in flight. */
+	if (!err)
+		err = bpf_map__set_max_entries(unfit, 2 * gotarget.max_inflight);
 
 	if (err)
 		bk_set_error("cannot size the table of calls in flight: %s", strerror(-err));

@@ -13,7 +13,7 @@
  *	parser: default: return gotarget_parse_opt(key, arg, state);
  *	        ARGP_KEY_END: i = gotarget_end(state, pos, npos);
  *	err = gotarget_open(GOTARGET_NEED_GOID, &gp);
- *	gotarget_set_inflight(skel->maps.starts);
+ *	gotarget_set_inflight(skel->maps.starts, skel->maps.go_unfit);
  *	... load ...
  *	err = gotarget_attach(gp, funcs, n, entry_prog, ret_prog, &links);
  *	gotarget_loop(&loop, &chk, gp, skel->maps.go_goid_samples, &skel->bss->go_goid_checked,
@@ -74,8 +74,8 @@ int gotarget_end(struct argp_state *state, const char *const *pos, int npos);
  */
 int gotarget_open(unsigned int flags, struct gouprobe **gp);
 
-/* Sizes a tool's `starts` map from --max-inflight, before load. */
-int gotarget_set_inflight(struct bpf_map *starts);
+/* Sizes a tool's `starts` map and go_unfit from --max-inflight, before load. */
+int gotarget_set_inflight(struct bpf_map *starts, struct bpf_map *unfit);
 
 /*
  * Entry probes (entry_prog) and RET probes (ret_prog, may be NULL) on
