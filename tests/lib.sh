@@ -98,6 +98,25 @@ stop_tool() {
 	TOOL_PID=
 }
 
+# wait_tool SECONDS: waits for the tool to end by itself (-d, or its -p
+# process gone); TOOL_RC is its exit status, TOOL_ALIVE 1 if it had to be
+# killed after SECONDS.
+wait_tool() {
+	local i
+	TOOL_ALIVE=0
+	for i in $(seq 1 $(($1 * 20))); do
+		kill -0 "$TOOL_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	if kill -0 "$TOOL_PID" 2>/dev/null; then
+		TOOL_ALIVE=1
+		kill -9 "$TOOL_PID"
+	fi
+	TOOL_RC=0
+	wait "$TOOL_PID" 2>/dev/null || TOOL_RC=$?
+	TOOL_PID=
+}
+
 # no_leaks NAME: none of the programs and links the tools started by
 # start_tool loaded is still there.
 no_leaks() {

@@ -74,8 +74,8 @@ if start_tool cols $T -p "$wpid" 'main.[gr][re]*'; then
 	"$GO/target-stripped" recurse 5 >/dev/null	# another process: filtered out
 	echo go >&7; exec 7>&-
 	wait $wpid
-	stop_tool TERM
-	expect_eq "$T: -p: SIGTERM exits 0" "$TOOL_RC" 0
+	wait_tool 20
+	expect_eq "$T: -p: ends by itself with 0 when the process exits" "$TOOL_RC $TOOL_ALIVE" "0 0"
 	grep -q "probing 2 functions of .*target-stripped (go1\.19" "$TMP/cols.err" &&
 		pass "$T: -p: the glob matched main.greet and main.recurse" ||
 		fail "$T: -p: the glob matched two functions" "$(grep probing "$TMP/cols.err")"

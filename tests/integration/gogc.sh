@@ -29,7 +29,8 @@ if [ ! -x "$GO/target" ]; then
 fi
 
 # run_wait NAME BUILD MODE COUNT TOOLARGS...: runs BUILD -wait MODE COUNT,
-# attaches the tool with -p to it, lets it go and stops the tool with SIGTERM.
+# attaches the tool with -p to it, lets it go, and waits for the tool to end
+# by itself once the process is gone.
 # Sets WPID.
 run_wait() {
 	local name=$1 build=$2 mode=$3 count=$4 rc=0; shift 4
@@ -45,8 +46,8 @@ run_wait() {
 	echo go >&7; exec 7>&-
 	wait $WPID || rc=$?
 	[ $rc = 0 ] || fail "$T: $name: the target exited with $rc"
-	stop_tool TERM
-	expect_eq "$T: $name: SIGTERM exits 0" "$TOOL_RC" 0
+	wait_tool 20
+	expect_eq "$T: $name: ends by itself with 0 when the process exits" "$TOOL_RC $TOOL_ALIVE" "0 0"
 }
 
 ok_all=1
@@ -109,7 +110,7 @@ exec 7>"$TMP/fifo"
 if start_tool gctrace $T -j -p $WPID; then
 	echo go >&7; exec 7>&-
 	wait $WPID
-	stop_tool TERM
+	wait_tool 20
 	sed -n 's/^gc \([0-9]*\) @[0-9.]*s [0-9]*%: \([0-9.]*\)+[0-9.]*+\([0-9.]*\) ms clock.*/\2 \3/p' \
 		"$TMP/gctrace.txt" >"$TMP/rt.txt"
 	jq -r --argjson pid $WPID 'select(.pid == $pid and .event == "stw") | "\(.phase) \(.pause_ns)"' \
@@ -149,6 +150,8 @@ if start_tool bin $T -j "$GO/target"; then
 		"\([.[] | select(.event == "cycle")] | length) \([.[] | select(.event == "stw")] | length)"' \
 		"$TMP/bin.out")
 	expect_eq "$T: binary: 2 cycles and 4 pauses of a process started later" "$got" "2 4"
+	got=$(jq -rs '[.[] | select(.event == "summary")] | "\(length) \(.[0].cycles)"' "$TMP/bin.out")
+	expect_eq "$T: binary: SIGTERM gives the summary and exit 0" "$TOOL_RC $got" "0 1 2"
 else
 	ok_all=0; fail "$T: binary: did not attach" "$(tail -3 "$TMP/bin.err")"
 fi
