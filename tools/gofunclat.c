@@ -207,6 +207,7 @@ int main(int argc, char **argv)
 	err = bk_choose(variants, 1, NULL);
 	if (err < 0)
 		goto cleanup;
+	gotarget_multi(skel->progs.handle_call, skel->progs.handle_call_exit);
 
 	/* Load (the verifier runs here); probes on the Go functions, then the rest. */
 	err = bk_load(skel->skeleton);

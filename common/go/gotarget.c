@@ -6,6 +6,7 @@
 #include "go/gotarget.h"
 #include "core/log.h"
 #include "core/opts.h"
+#include "uspace/uprobes.h"
 
 struct gotarget_opts gotarget = { .goid_offset = -1, .max_inflight = GO_INFLIGHT_DEFAULT };
 
@@ -68,24 +69,89 @@ int gotarget_set_inflight(struct bpf_map *starts, struct bpf_map *unfit)
 	return err;
 }
 
+void gotarget_multi(struct bpf_program *entry_prog, struct bpf_program *ret_prog)
+{
+	if (!bk_uprobe_multi_available())
+		return;
+	bk_uprobe_multi_use(entry_prog);
+	if (ret_prog)
+		bk_uprobe_multi_use(ret_prog);
+}
+
+/* Offsets and cookies of probes, grown as functions are added. */
+struct probes {
+	uint64_t *off, *cookie;
+	size_t n, cap;
+};
+
+static int probes_add(struct probes *p, uint64_t off, uint64_t cookie)
+{
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 64;
+		uint64_t *o = realloc(p->off, cap * sizeof(*o)), *c;
+
+		if (!o)
+			return -ENOMEM;
+		p->off = o;
+		c = realloc(p->cookie, cap * sizeof(*c));
+		if (!c)
+			return -ENOMEM;
+		p->cookie = c;
+		p->cap = cap;
+	}
+	p->off[p->n] = off;
+	p->cookie[p->n++] = cookie;
+	return 0;
+}
+
 int gotarget_attach(const struct gouprobe *gp, const struct gofunc *funcs, size_t n,
 		    struct bpf_program *entry_prog, struct bpf_program *ret_prog,
 		    struct bk_links *links)
 {
-	size_t nrets, total = 0;
-	int err;
+	struct probes ent = {}, ret = {};
+	uint64_t off, *rets = NULL;
+	size_t nrets = 0;
+	int err = 0;
 
-	for (size_t i = 0; i < n; i++) {
-		err = gouprobe_attach(gp, &funcs[i], (uint32_t)i, entry_prog, ret_prog, links,
-				      &nrets);
-		if (err)
-			return err;
+	/*
+	 * Every function's code is decoded first: one whose returns cannot be
+	 * found gets no probe at all, rather than entries that never pair.
+	 */
+	for (size_t i = 0; i < n && !err; i++) {
+		uint64_t size = funcs[i].end - funcs[i].entry;
+
+		err = gobin_vaddr_to_offset(gouprobe_gobin(gp), funcs[i].entry, &off);
+		if (err) {
+			bk_set_error("%s in %s is in no loadable segment", funcs[i].name,
+				     gouprobe_name(gp));
+			break;
+		}
+		err = probes_add(&ent, off, GO_COOKIE(i, 0, size));
+		if (err || !ret_prog)
+			continue;
+		err = gouprobe_ret_offsets(gp, &funcs[i], &rets, &nrets);
+		for (size_t k = 0; !err && k < nrets; k++)
+			err = probes_add(&ret, rets[k], GO_COOKIE(i, 1, size));
 		bk_info(2, "%s: entry and %zu returns", funcs[i].name, nrets);
-		total += nrets;
+		free(rets);
+		rets = NULL;
 	}
-	bk_info(1, "probing %zu function%s of %s (%s) at %zu entries and %zu returns", n,
-		n == 1 ? "" : "s", gouprobe_name(gp), gouprobe_go_version(gp), n, total);
-	return 0;
+	/* One multi-uprobe link per program where the kernel has them. */
+	if (!err)
+		err = bk_uprobes_attach(links, entry_prog, gouprobe_pid(gp), gouprobe_path(gp),
+					ent.off, ent.cookie, ent.n, false);
+	if (!err && ret.n)
+		err = bk_uprobes_attach(links, ret_prog, gouprobe_pid(gp), gouprobe_path(gp),
+					ret.off, ret.cookie, ret.n, false);
+	if (!err)
+		bk_info(1, "probing %zu function%s of %s (%s) at %zu entries and %zu returns%s", n,
+			n == 1 ? "" : "s", gouprobe_name(gp), gouprobe_go_version(gp), ent.n, ret.n,
+			bk_uprobe_multi_used(entry_prog) ? " (multi-uprobe links)" : "");
+	free(ent.off);
+	free(ent.cookie);
+	free(ret.off);
+	free(ret.cookie);
+	return err;
 }
 
 /* Enough goroutines seen to judge their ids before the end. */

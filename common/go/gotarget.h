@@ -14,6 +14,7 @@
  *	        ARGP_KEY_END: i = gotarget_end(state, pos, npos);
  *	err = gotarget_open(GOTARGET_NEED_GOID, &gp);
  *	gotarget_set_inflight(skel->maps.starts, skel->maps.go_unfit);
+ *	gotarget_multi(entry_prog, ret_prog);
  *	... load ...
  *	err = gotarget_attach(gp, funcs, n, entry_prog, ret_prog, &links);
  *	gotarget_loop(&loop, &chk, gp, skel->maps.go_goid_samples, &skel->bss->go_goid_checked,
@@ -78,9 +79,18 @@ int gotarget_open(unsigned int flags, struct gouprobe **gp);
 int gotarget_set_inflight(struct bpf_map *starts, struct bpf_map *unfit);
 
 /*
+ * Before load: makes both programs multi-uprobe programs where the kernel
+ * has such links (Linux 6.6), so that gotarget_attach() gives each one link
+ * for all its probes: hundreds of single uprobes take a grace period each
+ * to detach (a minute for 200 probes here). ret_prog may be NULL.
+ */
+void gotarget_multi(struct bpf_program *entry_prog, struct bpf_program *ret_prog);
+
+/*
  * Entry probes (entry_prog) and RET probes (ret_prog, may be NULL) on
- * funcs[0..n), with cookies by index; says how many with -v. Returns 0 or
- * -errno with the sentence set.
+ * funcs[0..n), with cookies GO_COOKIE(index, is_ret, size): one link per
+ * program after gotarget_multi(), else one uprobe per probe. Says how many
+ * with -v. Returns 0 or -errno with the sentence set.
  */
 int gotarget_attach(const struct gouprobe *gp, const struct gofunc *funcs, size_t n,
 		    struct bpf_program *entry_prog, struct bpf_program *ret_prog,

@@ -107,6 +107,11 @@ void gouprobe_close(struct gouprobe *gp)
 	free(gp);
 }
 
+pid_t gouprobe_pid(const struct gouprobe *gp)
+{
+	return gp->pid > 0 ? gp->pid : 0;
+}
+
 const char *gouprobe_path(const struct gouprobe *gp)
 {
 	return gp->path;

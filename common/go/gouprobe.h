@@ -65,6 +65,8 @@ struct gouprobe; /* opaque: a Go target opened for probing */
 int gouprobe_open(const char *path, pid_t pid, int goid_offset, struct gouprobe **out);
 void gouprobe_close(struct gouprobe *gp);
 
+/* The process given, or 0: every process running the binary. */
+pid_t gouprobe_pid(const struct gouprobe *gp);
 /* The path uprobes are attached through ("/proc/42/exe" with a pid). */
 const char *gouprobe_path(const struct gouprobe *gp);
 /* The binary's own name for messages (the target of /proc/PID/exe). */
