@@ -57,11 +57,12 @@ struct go_call_key {
 };
 
 /*
- * Keys whose start did not fit. A call whose entry failed may run its entry
- * again after morestack, and fit then: it is timed after all and leaves the
- * count. Allocated only while calls are lost; the user side sizes it to
- * twice `starts` (an LRU would forget some and count them twice; when it is
- * full go_start_store() falls back on g.sched.pc).
+ * Calls whose start did not fit, by key, until their return counts them as
+ * not timed (bk_lost_starts). Counting at the return counts each call once:
+ * its entry may run again after morestack, and fit then (the mark goes, the
+ * call is timed after all). Allocated only while calls are lost; the user
+ * side sizes it to twice `starts`; when it is full too, the entry counts
+ * the call itself, unless g.sched.pc says it is such a re-run.
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -70,6 +71,7 @@ struct {
 	__type(key, struct go_call_key);
 	__type(value, __u8);
 } go_unfit SEC(".maps");
+__u32 go_unfit_used = 0;
 
 /*
  * The goids of the first goroutines seen (by g pointer), for the user
@@ -169,10 +171,9 @@ static __always_inline bool go_rerun(const struct go_start *s, __u32 func, __u64
 }
 
 /*
- * Stores start (whose first fields are a struct go_start), counting the call
- * in bk_lost_starts when `starts` is full: once, not again when morestack
- * runs its entry again (go_unfit remembers it; when that is full too, a
- * g.sched.pc inside the function says it is such a re-run).
+ * Stores start (whose first fields are a struct go_start). When `starts` is
+ * full the call is marked in go_unfit, and its return counts it in
+ * bk_lost_starts (go_start_missing()).
  */
 static __always_inline void go_start_store(void *starts, const struct go_call_key *key,
 					   const void *start, __u64 g, __u64 cookie)
@@ -182,21 +183,21 @@ static __always_inline void go_start_store(void *starts, const struct go_call_ke
 	long err;
 
 	if (bpf_map_update_elem(starts, key, start, BPF_ANY)) {
+		go_unfit_used = 1;
 		err = bpf_map_update_elem(&go_unfit, key, &one, BPF_NOEXIST);
-		if (err == -EEXIST || (err && go_sched_in(g, s->entry_ip, cookie)))
-			return;
-		__sync_fetch_and_add(&bk_lost_starts, 1);
-	} else if (bk_lost_starts && !bpf_map_delete_elem(&go_unfit, key)) {
-		/* The same call, run again after morestack, fits now. */
-		__sync_fetch_and_sub(&bk_lost_starts, 1);
+		if (err && err != -EEXIST && !go_sched_in(g, s->entry_ip, cookie))
+			__sync_fetch_and_add(&bk_lost_starts, 1);
+	} else if (go_unfit_used) {
+		/* The same call, run again after morestack, may fit now. */
+		bpf_map_delete_elem(&go_unfit, key);
 	}
 }
 
-/* At a return without a start: a call that did not fit is lost for good. */
+/* At a return without a start: a call that did not fit was not timed. */
 static __always_inline void go_start_missing(const struct go_call_key *key)
 {
-	if (bk_lost_starts)
-		bpf_map_delete_elem(&go_unfit, key);
+	if (go_unfit_used && !bpf_map_delete_elem(&go_unfit, key))
+		__sync_fetch_and_add(&bk_lost_starts, 1);
 }
 
 #endif

@@ -111,17 +111,20 @@ expect_eq "$T: panics: 10 returning calls of 20, none paired with a panicked sta
 
 # 20,000 calls in flight at once (goroutines blocked inside main.blocked):
 # every one is timed; with a table too small for them, the shortfall is said.
+# (2,000 and a table of 500 in the emulated VMs, ten times slower.)
+NB=20000 SMALL=5000
+[ "$IN_VM" = 1 ] && NB=2000 SMALL=500
 start_tool block $T -j "$GO/target" main.blocked
-res=$("$GO/target" block 20000)
+res=$("$GO/target" block $NB)
 stop_tool TERM
-expect_eq "$T: 20000 calls in flight at once: all timed" "$res $(jq -r .count "$TMP/block.out")" "20000 20000"
+expect_eq "$T: $NB calls in flight at once: all timed" "$res $(jq -r .count "$TMP/block.out")" "$NB $NB"
 grep -q 'not timed' "$TMP/block.err" && fail "$T: no call lost with the default table" "$(grep 'not timed' "$TMP/block.err")"
-start_tool block2 $T -j --max-inflight 5000 "$GO/target" main.blocked
-"$GO/target" block 20000 >/dev/null
+start_tool block2 $T -j --max-inflight $SMALL "$GO/target" main.blocked
+"$GO/target" block $NB >/dev/null
 stop_tool TERM
 lost=$(sed -n "s/.*: \([0-9]*\) calls were not timed.* in all: the table of calls in flight was full.*/\1/p" "$TMP/block2.err")
 got=$(jq -r .count "$TMP/block2.out")
-expect_eq "$T: --max-inflight 5000: timed plus reported lost is exactly 20000" "$((got + ${lost:-0})) $((lost > 0))" "20000 1"
+expect_eq "$T: --max-inflight $SMALL: timed plus reported lost is exactly $NB" "$((got + ${lost:-0})) $((lost > 0))" "$NB 1"
 
 # A wrong --goid-offset reads ids that cannot be real: one warning says so.
 start_tool badgoid $T -j --goid-offset 200 "$GO/target" main.worker
@@ -141,7 +144,11 @@ stop_tool TERM
 expect_eq "$T: across 0.1 s intervals every call is counted once" "$(jq -s '[.[].count] | add' "$TMP/iv2.out")" 2001
 
 # Hundreds of probes end promptly: one multi-uprobe link per program where
-# the kernel has them (single uprobes took 54 s to detach 209 probes here).
+# the kernel has them (single uprobes took 54 s to detach 209 probes here;
+# minutes in the emulated VMs, where only the host's kernel is checked).
+if [ "$IN_VM" = 1 ]; then
+	skip "$T: 200 probes end promptly" "a host check (single uprobes take minutes to detach here)"
+else
 start=$(date +%s%N)
 "$BIN/$T" -v -d 1 "$GO/target" 'strconv.*' >/dev/null 2>"$TMP/many.err"; rc=$?
 el=$(( ($(date +%s%N) - start) / 1000000 ))
@@ -151,6 +158,7 @@ if grep -q 'multi-uprobe links' "$TMP/many.err"; then
 else
 	expect_eq "$T: 'strconv.*' with single uprobes exits 0" "$rc" 0
 	skip "$T: 200 probes end promptly" "this kernel has no multi-uprobe links (${el} ms with single uprobes)"
+fi
 fi
 
 # funclatency (for C functions) must refuse Go code: its uretprobes would crash it.

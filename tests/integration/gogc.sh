@@ -103,6 +103,11 @@ fi
 # plus a third. gogc ended mark termination when the world started, up to
 # 180 times the runtime's figure.
 M=10
+if [ "$IN_VM" = 1 ]; then
+	# Under emulation a probe costs a large part of a pause: the intervals
+	# are the same, as the host run checks, but cannot be compared here.
+	skip "$T: pauses match the runtime's gctrace clock" "a host check (emulated probes are slower than the pauses)"
+else
 rm -f "$TMP/fifo"; mkfifo "$TMP/fifo"
 GODEBUG=gctrace=1 "$GO/target" -wait gc $M <"$TMP/fifo" >/dev/null 2>"$TMP/gctrace.txt" &
 WPID=$!
@@ -128,6 +133,7 @@ if start_tool gctrace $T -j -p $WPID; then
 else
 	exec 7>&-; wait $WPID; ok_all=0
 	fail "$T: gctrace: did not attach" "$(tail -3 "$TMP/gctrace.err")"
+fi
 fi
 
 # Pauses outside GC: runtime.ReadMemStats stops the world once per call.
