@@ -22,7 +22,20 @@ expect_exit "$T: --help exits 0" 0 "$BIN/$T" --help
 man_options_match "$T: man page options match --help" $T
 expect_exit "$T: --svg to a missing directory is one sentence, exit 1" 1 "$BIN/$T" -d 0.2 --svg /nonexistent/dir/x.svg
 
-BURN=$TRIG/burner
+if [ -e /sys/bus/event_source/devices/cpu ] || [ -e /sys/bus/event_source/devices/cpu_core ]; then
+	skip "$T: --cycles without a PMU" "this machine has a PMU"
+else
+	expect_exit "$T: --cycles without a PMU is one sentence, exit 1" 1 "$BIN/$T" --cycles -d 1
+	grep -q 'no hardware CPU cycle counter' "$TMP/exit.err" || fail "$T: --cycles says why" "$(cat "$TMP/exit.err")"
+fi
+
+# A copy under a name of this run's own, so that no other process can count as
+# it; in a directory user 65534 may run it from.
+BC=bkburn-$$
+chmod 711 "$TMP"
+mkdir -m 755 "$TMP/bin"
+cp "$TRIG/burner" "$TMP/bin/$BC"
+BURN=$TMP/bin/$BC
 # Leaks are checked by name: other tools may load programs meanwhile.
 BEFORE=$(named_ids '^handle_sample$')
 # share FILE COMM FUNC: "N M": of the M samples of COMM in folded FILE, N end
@@ -45,7 +58,8 @@ majority() {
 		fail "$1" "$hit of $tot samples end in $4: $(sort -t' ' -k2 -rn "$2" 2>/dev/null | head -3 | cut -c1-200)"
 	fi
 }
-# burn NAME BURNER-CMD... : profile -f -F 99 ARGS while the burner burns 3 s.
+# run_burn NAME BURNER-CMD... : profile -F 499 ARGS while the burner burns (499 Hz:
+# enough samples even when the burner gets a small share of a busy machine).
 # The tool starts first; the burner waits for a line (burner -w).
 PROFILE_ARGS=
 run_burn() {
@@ -57,7 +71,7 @@ run_burn() {
 	for _ in $(seq 50); do [ -s "$TMP/$name.pid" ] && break; sleep 0.1; done
 	read -r PID TID <"$TMP/$name.pid"
 	eval "local args=($PROFILE_ARGS)"
-	start_tool "$name" $T -F 99 "${args[@]}" || fail "$T: $name: did not attach" "$(tail -3 "$TMP/$name.err")"
+	start_tool "$name" $T -F 499 "${args[@]}" || fail "$T: $name: did not attach" "$(tail -3 "$TMP/$name.err")"
 	echo go >&8; exec 8>&-
 	wait $bpid
 	stop_tool TERM
@@ -67,9 +81,15 @@ run_burn() {
 # C, with symbols: -p matching.
 PROFILE_ARGS='-f -p $PID'
 run_burn c "$BURN" -w 3
-majority "$T: -p: the C burner's samples end in burn_cpu" "$TMP/c.out" burner burn_cpu 40
-expect_eq "$T: -p: nothing but that process" "$(cut -d';' -f1 "$TMP/c.out" | sort -u)" burner
+majority "$T: -p: the C burner's samples end in burn_cpu" "$TMP/c.out" "$BC" burn_cpu 20
+expect_eq "$T: -p: nothing but that process" "$(cut -d';' -f1 "$TMP/c.out" | sort -u)" "$BC"
 
+# Kernel-independent (user-space symbols, filters shared with every tool) or
+# slow under emulation: on the host only. The VM runs the attach path, the
+# exact attribution, the output forms, lost stacks and the signals.
+if [ "$IN_VM" = 1 ]; then
+	skip "$T: debug files, Go, the filters, -I, intervals" "kernel-independent: checked on the host"
+else
 # C, stripped, with its debug file next to it (.gnu_debuglink).
 mkdir -p "$TMP/dbg"
 objcopy --only-keep-debug "$BURN" "$TMP/dbg/burnstrip.debug"
@@ -80,14 +100,14 @@ if nm "$TMP/dbg/burnstrip" 2>&1 | grep -q burn_cpu; then
 fi
 PROFILE_ARGS='-f -n burnstrip'
 run_burn stripped "$TMP/dbg/burnstrip" -w 3
-majority "$T: -n: a stripped C binary gets names from its debuglink file" "$TMP/stripped.out" burnstrip burn_cpu 40
+majority "$T: -n: a stripped C binary gets names from its debuglink file" "$TMP/stripped.out" burnstrip burn_cpu 20
 
 # Go, stripped PIE: names from pclntab.
 GOB=${GO_TARGETS:-$OUTPUT/tests/go}/burner-pie-stripped
 if [ -x "$GOB" ]; then
 	PROFILE_ARGS='-f -p $PID'
 	run_burn go "$GOB" -w 3
-	majority "$T: a stripped PIE Go binary's samples end in main.burnCPU" "$TMP/go.out" burner-pie-stri main.burnCPU 40
+	majority "$T: a stripped PIE Go binary's samples end in main.burnCPU" "$TMP/go.out" burner-pie-stri main.burnCPU 20
 	grep -q 'main\.main;main\.burnCPU' "$TMP/go.out" && pass "$T: Go: the caller main.main is named too" ||
 		fail "$T: Go: the caller main.main is named too" "$(head -2 "$TMP/go.out" | cut -c1-200)"
 else
@@ -98,42 +118,44 @@ fi
 "$BURN" 60 >"$TMP/idle.pid" & IDLE=$!   # burns later, only as a decoy pid
 PROFILE_ARGS="-f -p 1"
 run_burn nop "$BURN" -w 2
-expect_eq "$T: -p of another process: none of the burner's samples" "$(share "$TMP/nop.out" burner burn_cpu)" "0 0"
+expect_eq "$T: -p of another process: none of the burner's samples" "$(share "$TMP/nop.out" "$BC" burn_cpu)" "0 0"
 kill $IDLE 2>/dev/null; wait $IDLE 2>/dev/null
 PROFILE_ARGS="-f -n nosuchcomm"
 run_burn non "$BURN" -w 2
-expect_eq "$T: -n of another name: none of the burner's samples" "$(share "$TMP/non.out" burner burn_cpu)" "0 0"
+expect_eq "$T: -n of another name: none of the burner's samples" "$(share "$TMP/non.out" "$BC" burn_cpu)" "0 0"
 PROFILE_ARGS='-f -t $TID'
 run_burn tid "$BURN" -t -w 3
-majority "$T: -t: the burning thread's samples" "$TMP/tid.out" burner burn_cpu 40
+majority "$T: -t: the burning thread's samples" "$TMP/tid.out" "$BC" burn_cpu 20
 PROFILE_ARGS='-f -t $PID'
 run_burn tidno "$BURN" -t -w 2
-expect_eq "$T: -t of the sleeping main thread: none of the burning" "$(share "$TMP/tidno.out" burner burn_cpu | cut -d' ' -f1)" 0
+expect_eq "$T: -t of the sleeping main thread: none of the burning" "$(share "$TMP/tidno.out" "$BC" burn_cpu | cut -d' ' -f1)" 0
 if command -v setpriv >/dev/null; then
 	PROFILE_ARGS='-f -u 65534'
 	run_burn uid setpriv --reuid=65534 --regid=65534 --clear-groups "$BURN" -w 3
-	majority "$T: -u: a user's samples" "$TMP/uid.out" burner burn_cpu 40
+	majority "$T: -u: a user's samples" "$TMP/uid.out" "$BC" burn_cpu 20
 	PROFILE_ARGS='-f -u 0'
 	run_burn uidno setpriv --reuid=65534 --regid=65534 --clear-groups "$BURN" -w 2
-	expect_eq "$T: -u of another user: none of the burner's" "$(share "$TMP/uidno.out" burner burn_cpu)" "0 0"
+	expect_eq "$T: -u of another user: none of the burner's" "$(share "$TMP/uidno.out" "$BC" burn_cpu)" "0 0"
 fi
 CG=$(cgroup2_root)/bpfkit-profile-$$
 if [ "$CG" != "/bpfkit-profile-$$" ] && mkdir "$CG" 2>/dev/null; then
 	PROFILE_ARGS="-f --cgroup $CG"
 	run_burn cg sh -c "echo \$\$ > $CG/cgroup.procs && exec $BURN -w 3"
-	majority "$T: --cgroup: samples inside the cgroup" "$TMP/cg.out" burner burn_cpu 40
+	majority "$T: --cgroup: samples inside the cgroup" "$TMP/cg.out" "$BC" burn_cpu 20
 	PROFILE_ARGS="-f --cgroup $CG"
 	run_burn cgno "$BURN" -w 2
-	expect_eq "$T: --cgroup: none from outside it" "$(share "$TMP/cgno.out" burner burn_cpu)" "0 0"
+	expect_eq "$T: --cgroup: none from outside it" "$(share "$TMP/cgno.out" "$BC" burn_cpu)" "0 0"
 	rmdir "$CG"
 else
 	skip "$T: --cgroup" "no cgroup v2 hierarchy to make a test cgroup in"
 fi
 
+fi
+
 # Text and JSON output, and the flame graph, of one run.
 PROFILE_ARGS='-p $PID'
 run_burn text "$BURN" -w 2
-if awk '/^    burn_cpu$/ { b = 1 } b && /^    -  +burner \([0-9]+\)$/ { ok = 1 } END { exit !ok }' "$TMP/text.out"; then
+if awk -v c="$BC" '/^    burn_cpu$/ { b = 1 } b && $1 == "-" && $2 == c && $3 ~ /^\([0-9]+\)$/ { ok = 1 } END { exit !ok }' "$TMP/text.out"; then
 	pass "$T: text: a block ends in burn_cpu and names burner (PID)"
 else
 	fail "$T: text output" "$(tail -8 "$TMP/text.out")"
@@ -141,9 +163,9 @@ fi
 PROFILE_ARGS='-j -p $PID --svg $TMP/cpu.svg'
 run_burn json "$BURN" -w 2
 if json_valid "$TMP/json.out"; then pass "$T: -j output is valid JSON"; else fail "$T: -j output is valid JSON" "$(head -2 "$TMP/json.out")"; fi
-read -r hit tot < <(jq -s --argjson p "$PID" '[.[] | select(.pid == $p and .comm == "burner")] |
+read -r hit tot < <(jq -s --argjson p "$PID" --arg c "$BC" '[.[] | select(.pid == $p and .comm == $c)] |
 	"\([.[] | select(.ustack[0] == "burn_cpu") | .samples] | add // 0) \([.[].samples] | add // 0)"' -r "$TMP/json.out")
-if [ "$tot" -ge 40 ] && [ $((hit * 100)) -ge $((tot * 80)) ]; then pass "$T: -j: ustack[0] is burn_cpu for most samples ($hit of $tot)"
+if [ "$tot" -ge 20 ] && [ $((hit * 100)) -ge $((tot * 80)) ]; then pass "$T: -j: ustack[0] is burn_cpu for most samples ($hit of $tot)"
 else fail "$T: -j: ustack[0] is burn_cpu for most samples" "$hit of $tot"; fi
 if python3 -c "import xml.etree.ElementTree as E, sys; E.parse(sys.argv[1])" "$TMP/cpu.svg" 2>"$TMP/svg.err" &&
    grep -q '<title>burn_cpu (' "$TMP/cpu.svg"; then
@@ -160,8 +182,9 @@ expect_eq "$T: -K: only kernel frames" "$n" 0
 PROFILE_ARGS='-f --user-only -p $PID'
 run_burn uonly "$BURN" -w 2
 expect_eq "$T: --user-only: no kernel frame" "$(grep -c '_\[k\]' "$TMP/uonly.out")" 0
-majority "$T: --user-only: still burn_cpu" "$TMP/uonly.out" burner burn_cpu 30
+majority "$T: --user-only: still burn_cpu" "$TMP/uonly.out" "$BC" burn_cpu 20
 
+if [ "$IN_VM" != 1 ]; then
 # -I: the idle task shows up only with it (CPU 0's, at 999 Hz, unless the
 # machine never idled meanwhile).
 idle0() { awk '$1 == "cpu0" { print $5 }' /proc/stat; }
@@ -173,6 +196,7 @@ n=$(grep -c '^swapper/0' "$TMP/idle.out"); m=$(grep -c . "$TMP/noidle.out")
 if [ "$n" -gt 0 ] && [ "$m" = 0 ]; then pass "$T: -I counts the idle task, without it it is left out"
 elif [ "$n" = 0 ] && [ $((i1 - i0)) -lt 2 ]; then skip "$T: -I" "CPU 0 never idled during the run"
 else fail "$T: -I counts the idle task, without it it is left out" "$n lines with -I, $m without"; fi
+fi
 
 # A stack map far too small for hundreds of stacks: losses reported, and shown.
 PROFILE_ARGS='-f -F 499 --stack-storage 64 -p $PID'
@@ -182,13 +206,20 @@ if grep -q 'stacks were lost' "$TMP/lost.err" && grep -q 'missing user stack' "$
 else
 	fail "$T: lost stacks" "$(grep -v '^libbpf' "$TMP/lost.err" | tail -3)"
 fi
+if grep -q 'samples were lost in all: the table of stacks was full' "$TMP/lost.err"; then
+	pass "$T: samples lost to a full table of stacks are reported"
+else
+	fail "$T: samples lost to a full table" "$(grep -v '^libbpf' "$TMP/lost.err" | tail -3)"
+fi
 
 # Intervals: two of them, then it ends by itself.
+if [ "$IN_VM" != 1 ]; then
 start=$(date +%s%N)
 timeout 20 "$BIN/$T" -f -I 0.5 2 >"$TMP/iv.out" 2>&1; rc=$?
 el=$(( ($(date +%s%N) - start) / 1000000 ))
 if [ $rc = 0 ] && [ $el -lt 8000 ] && [ -s "$TMP/iv.out" ]; then pass "$T: interval and count end it with 0"
 else fail "$T: interval and count" "rc=$rc after ${el}ms"; fi
+fi
 
 # SIGINT ends it with the summary.
 PROFILE_ARGS='-f -p $PID'

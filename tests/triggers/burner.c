@@ -47,8 +47,11 @@ KEEP void burn_cpu(double until)
 
 KEEP int burn_deep(int depth, double until)
 {
+	/* Read after the call: a real frame per level, never a loop. */
+	volatile int level = depth;
+
 	if (depth > 0)
-		return burn_deep(depth - 1, until) + 1;
+		return burn_deep(depth - 1, until) + level;
 	for (unsigned long i = 0; i < 200000 && now() < until; i++)
 		burner_sink += i;
 	return 0;
