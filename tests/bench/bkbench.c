@@ -7,6 +7,9 @@
  *   bkbench open N PATH          N open()+close() of PATH; ns_per_op=
  *   bkbench exec N TAG           N spawns of `/bin/true TAG`, each waited; ns_per_op=
  *   bkbench read N               N one-byte read()s of /dev/zero; ns_per_op=
+ *   bkbench switch N             N context switches: two threads of one CPU pass a
+ *                                byte back and forth through pipes; ns_per_op=
+ *   bkbench spin N               N units of pure CPU work (a million additions); ns_per_op=
  *   bkbench flood T SECONDS PATH T threads open()+close() PATH as fast as they can;
  *                                generated= (opens done) ns_per_op=
  *   bkbench btf                  time and RSS of reading the kernel BTF (libbpf)
@@ -25,6 +28,7 @@
  * wakeups (TOOL's voluntary context switches) cpu_ms (its user + system time)
  * run_s (spawn to exit), then LOAD's own line.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -131,6 +135,68 @@ static int load_read(long n)
 	return 0;
 }
 
+static int ping[2], pong[2];
+
+static void *ponger(void *arg)
+{
+	long n = *(long *)arg;
+	char c;
+
+	for (long i = 0; i < n; i++)
+		if (read(ping[0], &c, 1) != 1 || write(pong[1], &c, 1) != 1)
+			die("pipe");
+	return NULL;
+}
+
+/*
+ * Each round trip is two context switches when both threads share a CPU
+ * (the harness pins the load to one): the reader blocks, the writer wakes it.
+ */
+static int load_switch(long n)
+{
+	long trips = n / 2;
+	double t0, t;
+	pthread_t th;
+	cpu_set_t set;
+	char c = 'x';
+
+	/* One CPU for both, whoever started us. */
+	if (!sched_getaffinity(0, sizeof(set), &set)) {
+		for (int cpu = 0; cpu < CPU_SETSIZE; cpu++)
+			if (CPU_ISSET(cpu, &set)) {
+				CPU_ZERO(&set);
+				CPU_SET(cpu, &set);
+				sched_setaffinity(0, sizeof(set), &set);
+				break;
+			}
+	}
+	if (pipe(ping) || pipe(pong))
+		die("pipe");
+	pthread_create(&th, NULL, ponger, &trips);
+	t0 = now_s();
+	for (long i = 0; i < trips; i++)
+		if (write(ping[1], &c, 1) != 1 || read(pong[0], &c, 1) != 1)
+			die("pipe");
+	t = now_s() - t0;
+	pthread_join(th, NULL);
+	printf("ns_per_op=%.1f ops=%ld\n", t * 1e9 / (trips * 2), trips * 2);
+	return 0;
+}
+
+volatile unsigned long spin_sink;
+
+static int load_spin(long n)
+{
+	double t0 = now_s(), t;
+
+	for (long i = 0; i < n; i++)
+		for (unsigned long k = 0; k < 1000000; k++)
+			spin_sink += k;
+	t = now_s() - t0;
+	printf("ns_per_op=%.1f ops=%ld\n", t * 1e9 / n, n);
+	return 0;
+}
+
 static const char *flood_path;
 static double flood_end;
 
@@ -197,6 +263,49 @@ static int btf_cost(void)
 }
 
 /* ---- harness ---- */
+
+/*
+ * The run time and run count of the BPF programs process pid holds (from
+ * /proc/PID/fdinfo, filled when kernel.bpf_stats_enabled is 1): what its
+ * programs cost per run, whatever else the machine does. 0 when unknown.
+ */
+static void prog_stats(pid_t pid, unsigned long long *ns, unsigned long long *runs)
+{
+	unsigned long long seen[256], id, t, c;
+	int nseen = 0, i;
+	char path[320], line[256];
+	struct dirent *d;
+	DIR *dir;
+	FILE *f;
+
+	*ns = *runs = 0;
+	snprintf(path, sizeof(path), "/proc/%d/fdinfo", (int)pid);
+	dir = opendir(path);
+	while (dir && (d = readdir(dir))) {
+		snprintf(path, sizeof(path), "/proc/%d/fdinfo/%s", (int)pid, d->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		id = t = c = 0;
+		while (fgets(line, sizeof(line), f)) {
+			sscanf(line, "prog_id: %llu", &id);
+			sscanf(line, "run_time_ns: %llu", &t);
+			sscanf(line, "run_cnt: %llu", &c);
+		}
+		fclose(f);
+		if (!id || !c)
+			continue;	/* a link, or a program that never ran */
+		for (i = 0; i < nseen && seen[i] != id; i++)
+			;
+		if (i < nseen || nseen == 256)
+			continue;
+		seen[nseen++] = id;
+		*ns += t;
+		*runs += c;
+	}
+	if (dir)
+		closedir(dir);
+}
 
 static void pin(int cpu)
 {
@@ -293,6 +402,7 @@ static int run(int argc, char **argv)
 	const char *pattern = NULL;
 	int tool_cpu = -1, load_cpu = -1, c, out[2], lp[2] = { -1, -1 }, pidfd, st;
 	long settle_ms = 0, attach_ms = 2000, wait_s = 30, nmark = 0;
+	unsigned long long prog_ns = 0, prog_runs = 0;
 	double t0, t_attach = -1, t_int, t_exit = -1, next_mark;
 	size_t nloadout = 0;
 	struct rusage ru;
@@ -447,6 +557,7 @@ static int run(int argc, char **argv)
 		if (poll(&pf, 1, (int)((end - now_s()) * 1000) + 1) > 0)
 			scan_read(&s);
 	}
+	prog_stats(pid, &prog_ns, &prog_runs);
 	t_int = now_s();
 	kill(pid, SIGINT);
 	while (t_exit < 0 || !s.eof) {
@@ -471,11 +582,12 @@ static int run(int argc, char **argv)
 		loadout[nloadout - 1] = 0;
 	/* wakeups: the tool's voluntary context switches, each a sleep ended by an event or timeout. */
 	printf("attach_ms=%.2f lines=%ld matched=%ld exit_ms=%.2f rss_kb=%ld status=%s%d "
-	       "wakeups=%ld cpu_ms=%.1f run_s=%.3f %s\n",
+	       "wakeups=%ld cpu_ms=%.1f run_s=%.3f prog_ns=%llu prog_runs=%llu %s\n",
 	       (t_attach - t0) * 1000, s.lines, s.matched, (t_exit - t_int) * 1000, ru.ru_maxrss,
 	       WIFEXITED(st) ? "exit" : "signal", WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st),
 	       ru.ru_nvcsw, (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
-	       (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3, t_exit - t0, loadout);
+	       (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3, t_exit - t0, prog_ns, prog_runs,
+	       loadout);
 	return 0;
 }
 
@@ -488,6 +600,10 @@ int main(int argc, char **argv)
 		return load_exec(num(argv[2]), argv[3]);
 	if (argc >= 3 && !strcmp(argv[1], "read"))
 		return load_read(num(argv[2]));
+	if (argc >= 3 && !strcmp(argv[1], "switch"))
+		return load_switch(num(argv[2]));
+	if (argc >= 3 && !strcmp(argv[1], "spin"))
+		return load_spin(num(argv[2]));
 	if (argc >= 5 && !strcmp(argv[1], "flood"))
 		return load_flood(num(argv[2]), num(argv[3]), argv[4]);
 	if (argc >= 2 && !strcmp(argv[1], "btf"))

@@ -8,6 +8,7 @@
 # Settings (environment): BENCH_REPS (overhead runs, 5), BENCH_STARTUP_REPS (10),
 # BENCH_FLOOD_REPS (3), BENCH_FLOOD_S (10), BENCH_FLOOD_THREADS (4),
 # BENCH_OPENS (1000000), BENCH_EXECS (5000), BENCH_READS (2000000),
+# BENCH_SWITCHES (400000), BENCH_SPINS (1000),
 # BENCH_CASES (which of "overhead startup flood", all by default),
 # BENCH_ONLY (tool names, all of the table by default), BENCH_LOAD_CPU (0),
 # BENCH_TOOL_CPU (1).
@@ -25,6 +26,8 @@ FLOOD_THREADS=${BENCH_FLOOD_THREADS:-4}
 OPENS=${BENCH_OPENS:-1000000}
 EXECS=${BENCH_EXECS:-5000}
 READS=${BENCH_READS:-2000000}
+SWITCHES=${BENCH_SWITCHES:-400000}
+SPINS=${BENCH_SPINS:-1000}
 CASES_RUN=${BENCH_CASES:-overhead startup flood}
 ONLY=${BENCH_ONLY:-}
 LOAD_CPU=${BENCH_LOAD_CPU:-0}
@@ -33,7 +36,9 @@ TOOL_CPU=${BENCH_TOOL_CPU:-1}
 # The benchmark table: one line per tool, fields separated by '|':
 #   tool | load | marker | cases | bpfkit args | libbpf-tools command | bpftrace script
 # load: open (BENCH_OPENS open()+close() of one file), exec (BENCH_EXECS execs of
-# /bin/true), read (BENCH_READS one-byte reads; for summary tools). marker: how
+# /bin/true), read (BENCH_READS one-byte reads; for summary tools), switch
+# (BENCH_SWITCHES context switches of two threads on one CPU), spin (BENCH_SPINS
+# units of pure CPU work, for samplers: a sample costs what bpf_stats says). marker: how
 # the harness sees that a tool is attached: open or exec (a marker event shows
 # up on its stdout), none (wait 2 s). An empty baseline is not run; a baseline
 # that fails to start here (e.g. it needs kprobes) is shown as n/a.
@@ -42,6 +47,8 @@ opensnoop | open | open | overhead startup flood |     | opensnoop     | opensno
 execsnoop | exec | exec | overhead startup       |     | execsnoop     | execsnoop.bt
 vfsstat   | read | none | overhead               | 1   | vfsstat 1     | vfsstat.bt
 syscount  | read | none | overhead               | 1   | syscount -i 1 | syscount.bt
+profile   | spin | none | overhead               | -F 99 -f |            | profile99.bt
+offcputime | switch | none | overhead            | -f  | offcputime    |
 '
 IMPLS="bpfkit libbpf-tools bpftrace"
 
@@ -79,14 +86,14 @@ BPFTRACE_VERSION=$(bpftrace --version 2>/dev/null | awk '{print $2}')
 
 bt_script() {
 	local d
-	for d in /usr/sbin /usr/share/bpftrace/tools; do
+	for d in tests/bench /usr/sbin /usr/share/bpftrace/tools; do
 		[ -r "$d/$1" ] && { echo "$d/$1"; return 0; }
 	done
 	return 1
 }
 
 RAW=$B/raw.csv
-echo "case,tool,impl,rep,attach_ms,lines,matched,expected,exit_ms,rss_kb,status,ns_per_op,drops,generated,wakeups,cpu_ms,run_s" >"$RAW"
+echo "case,tool,impl,rep,attach_ms,lines,matched,expected,exit_ms,rss_kb,status,ns_per_op,drops,generated,wakeups,cpu_ms,run_s,prog_ns,prog_runs" >"$RAW"
 ERR=$B/stderr.txt
 
 # drops IMPL FILE: the events the tool says it lost. bpfkit: the total in its
@@ -121,7 +128,7 @@ one() {
 	# here) measured nothing: count it as failed.
 	grep -qiE 'could not attach|failed to (auto-)?attach' "$ERR" && out="${out/status=exit0/status=noattach}"
 	kv() { echo "$out" | grep -oE "(^| )$1=[^ ]*" | head -1 | cut -d= -f2; }
-	echo "$c,$t,$impl,$rep,$(kv attach_ms),$(kv lines),$(kv matched),$expected,$(kv exit_ms),$(kv rss_kb),$(kv status),$(kv ns_per_op),$(drops "$impl" "$ERR"),$(kv generated),$(kv wakeups),$(kv cpu_ms),$(kv run_s)" >>"$RAW"
+	echo "$c,$t,$impl,$rep,$(kv attach_ms),$(kv lines),$(kv matched),$expected,$(kv exit_ms),$(kv rss_kb),$(kv status),$(kv ns_per_op),$(drops "$impl" "$ERR"),$(kv generated),$(kv wakeups),$(kv cpu_ms),$(kv run_s),$(kv prog_ns),$(kv prog_runs)" >>"$RAW"
 	# Keep the last stderr of each implementation for the reader.
 	cp "$ERR" "$B/stderr.$c.$t.$impl.txt"
 }
@@ -160,6 +167,8 @@ load_of() {	# load_of TOOL -> "harness -l argument|pattern|expected"
 	open) echo "open $OPENS $TARGET|bkbench.target|$OPENS" ;;
 	exec) echo "exec $EXECS bkbench-exec-tag|bkbench-exec-tag|$EXECS" ;;
 	read) echo "read $READS||" ;;
+	switch) echo "switch $SWITCHES||" ;;
+	spin) echo "spin $SPINS||" ;;
 	esac
 }
 mark_opt() { [ "${T_MARK[$1]}" = none ] && echo "-m none -a 2000" || echo "-m ${T_MARK[$1]}"; }
@@ -181,6 +190,11 @@ BTF_COST=$("$BK" btf)
 BTF_MS=$(echo "$BTF_COST" | grep -oE 'btf_ms=[0-9.]+' | cut -d= -f2)
 BTF_MB=$(echo "$BTF_COST" | grep -oE 'btf_rss_kb=[0-9]+' | cut -d= -f2 | awk '{ printf "%.1f", $1 / 1024 }')
 
+# Per-program run time and count (bkbench reads them from the tool's fdinfo):
+# what a BPF program costs per run, whatever else the machine does.
+BPF_STATS_WAS=$(sysctl -n kernel.bpf_stats_enabled 2>/dev/null || echo 0)
+sysctl -qw kernel.bpf_stats_enabled=1 2>/dev/null
+trap 'sysctl -qw kernel.bpf_stats_enabled="$BPF_STATS_WAS" 2>/dev/null' EXIT
 LOADAVG_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 OTHER_PROGS=$(bpftool prog show 2>/dev/null | grep -cE '^[0-9]+: (kprobe|tracepoint|raw_tracepoint|tracing|perf_event)')
 T_START=$(date +%s)
@@ -194,7 +208,7 @@ for t in "${RUN_TOOLS[@]}"; do
 		for impl in $(rotate "$rep" untraced $IMPLS); do
 			if [ "$impl" = untraced ]; then
 				ns=$(taskset -c "$LOAD_CPU" "$BK" $larg | grep -oE 'ns_per_op=[0-9.]+' | cut -d= -f2)
-				echo "overhead,$t,untraced,$rep,,,,$exp,,,exit0,$ns,,,,," >>"$RAW"
+				echo "overhead,$t,untraced,$rep,,,,$exp,,,exit0,$ns,,,,,,," >>"$RAW"
 				continue
 			fi
 			c=$(cmd "$impl" "$t" 0) || continue
@@ -305,6 +319,18 @@ for t in "${RUN_TOOLS[@]}"; do
 			"$(awk -v k="${rss[bpftrace]}" 'BEGIN { if (k != "") print k / 1024 }')" \
 			"<= libbpf-tools: $(verdict "$(le "${rss[bpfkit]}" "${rss[libbpf-tools]}")")"
 		row "$t overhead" "exit after SIGINT, ms" "${ex[bpfkit]}" "${ex[libbpf-tools]}" "${ex[bpftrace]}"
+		declare -A pns=()
+		for impl in $IMPLS; do
+			pns[$impl]=$(awk -F, -v t="$t" -v i="$impl" '$1 == "overhead" && $2 == t && $3 == i && $11 == "exit0" && $19 > 0 { print $18 / $19 }' "$RAW" | median)
+		done
+		if [ -n "${pns[bpfkit]}${pns[libbpf-tools]}${pns[bpftrace]}" ]; then
+			tgt=
+			case $t in profile|offcputime)
+				tgt="< libbpf-tools (or bpftrace where it has none): $(verdict "$(le "${pns[bpfkit]}" "${pns[libbpf-tools]:-${pns[bpftrace]}}")")" ;;
+			esac
+			row "$t overhead" "BPF program ns per run (bpf_stats: per ${T_LOAD[$t]/spin/sample})" \
+				"${pns[bpfkit]}" "${pns[libbpf-tools]}" "${pns[bpftrace]}" "$tgt"
+		fi
 		if [ -n "$exp" ]; then
 			declare -A cpu=() wk=()
 			for impl in $IMPLS; do
