@@ -114,6 +114,20 @@ else
 	skip "$T: Go burner" "$GOB not built (tests/go/build.sh)"
 fi
 
+# JIT code named only in /tmp/perf-PID.map; then the same in a new pid
+# namespace, where the process calls itself 1 and writes /tmp/perf-1.map.
+PROFILE_ARGS='-f -p $PID'
+run_burn jit "$TRIG/jitter" -w 3
+majority "$T: JIT code is named from /tmp/perf-PID.map" "$TMP/jit.out" jitter 'jitted_spin_[j]' 20
+if command -v unshare >/dev/null && unshare --pid --fork true 2>/dev/null; then
+	PROFILE_ARGS='-f -n jitter'
+	run_burn jitns unshare --pid --fork "$TRIG/jitter" -w 3
+	expect_eq "$T: jitter in a new pid namespace calls itself 1" "$PID" 1
+	majority "$T: in a pid namespace, the map of its own pid (NSpid) names it" "$TMP/jitns.out" jitter 'jitted_spin_[j]' 20
+else
+	skip "$T: JIT in a pid namespace" "unshare --pid is not available here"
+fi
+
 # -p, -n, -t, -u, --cgroup: non-matching values see nothing of the burner.
 "$BURN" 60 >"$TMP/idle.pid" & IDLE=$!   # burns later, only as a decoy pid
 PROFILE_ARGS="-f -p 1"
