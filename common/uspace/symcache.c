@@ -296,9 +296,15 @@ int symcache_load_pid(struct symcache *c, pid_t pid)
 	err = p ? read_maps(c, p) : add_proc(c, pid, &p);
 	if (err)
 		return err;
-	/* while its files can still be opened through /proc/PID */
+	/*
+	 * Files reached only through /proc/PID (another mount namespace, or
+	 * deleted) are read now, while it lives; the others are read when an
+	 * address first needs them, by the same path: a tracer that sees every
+	 * process start then holds the symbols of the binaries its stacks show,
+	 * not of every binary that ran.
+	 */
 	for (i = 0; i < p->nvmas; i++)
-		if (p->vmas[i].exec)
+		if (p->vmas[i].exec && (p->root[0] || p->vmas[i].deleted))
 			module_elf(p->vmas[i].mod, p, &p->vmas[i]);
 	return 0;
 }

@@ -40,8 +40,10 @@ struct symcache_result {
 int symcache_new(struct symcache **out);
 void symcache_free(struct symcache *c);
 
-/* Reads the maps of pid and the symbols of the files it executes now, so
- * that its addresses resolve even after it exits. -ESRCH when it is gone. */
+/* Reads the maps of pid now, and the symbols of the files it executes that
+ * only /proc/PID reaches (another mount namespace, deleted files), so that
+ * its addresses resolve even after it exits; files on our own paths are
+ * read at the first address in them. -ESRCH when it is gone. */
 int symcache_load_pid(struct symcache *c, pid_t pid);
 /* Drops what is cached about pid (not the binaries' symbols). */
 void symcache_forget_pid(struct symcache *c, pid_t pid);
