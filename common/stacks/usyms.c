@@ -16,20 +16,27 @@
 #include "uspace/elfsym.h"
 #include "uspace/symcache.h"
 #include "uspace/uprobe_target.h"
+#include <fcntl.h>
+#include <gelf.h>
 
 /* A JIT map is read again at most this often when an address is not in it. */
 #define JIT_RELOAD_NS 1000000000ULL
 
-/* A binary checked for a Go pclntab; gb NULL when it has none. */
+/* An executable file, checked for a Go pclntab at its first address. */
 struct gomod {
 	__u64 dev, ino;
-	struct gobin *gb;
+	bool tried;
+	struct gobin *gb;	/* NULL: not Go, or not readable */
 	__u64 bias;	/* link-time vaddr - file offset of Go's text segment */
 };
 
+/* An executable file mapping of a process. */
 struct gomap {
 	__u64 start, end, pgoff;
 	struct gomod *mod;
+	char *file;	/* as the process names it */
+	bool deleted;
+	bool other_root;	/* the process sees another root: only /proc/PID reaches it */
 };
 
 /* Executable mappings the kernel names: [uprobes], [vsyscall], ... */
@@ -77,9 +84,16 @@ int bk_usyms_new(struct bk_usyms **out)
 	return 0;
 }
 
+static void free_maps(struct uproc *p)
+{
+	for (size_t i = 0; i < p->ngo; i++)
+		free(p->go[i].file);
+	free(p->go);
+}
+
 static void proc_clear(struct uproc *p)
 {
-	free(p->go);
+	free_maps(p);
 	bk_perfmap_free(p->jit);
 	p->go = NULL;
 	p->ngo = 0;
@@ -182,7 +196,6 @@ static int go_bias(struct gobin *gb, __u64 *bias)
 static struct gomod *get_gomod(struct bk_usyms *u, const struct proc_map *m, pid_t pid)
 {
 	__u64 dev = (__u64)m->dev_major << 32 | m->dev_minor;
-	char path[PATH_MAX + 64];
 	struct gomod *g;
 	size_t i;
 
@@ -203,24 +216,83 @@ static struct gomod *get_gomod(struct bk_usyms *u, const struct proc_map *m, pid
 		return NULL;
 	g->dev = dev;
 	g->ino = m->ino;
-	if (m->deleted)
-		snprintf(path, sizeof(path), "/proc/%d/map_files/%" PRIx64 "-%" PRIx64, (int)pid,
-			 m->start, m->end);
-	else if (uprobe_target_pid_path(pid, m->path, path, sizeof(path)))
-		path[0] = 0;
-	if (path[0] && !gobin_open(path, &g->gb) && go_bias(g->gb, &g->bias)) {
-		gobin_close(g->gb);
-		g->gb = NULL;
-	}
 	u->mods[u->nmods++] = g;
 	return g;
 }
 
-/* Reads the Go mappings and the vdso of p. */
+/*
+ * Whether an ELF file is a Go binary, from its section names alone (Go's
+ * linker always writes .go.buildinfo or a pclntab section, stripped or
+ * not): cheap, where mapping and scanning every library would not be.
+ */
+static bool looks_go(const char *path)
+{
+	static const char *const names[] = { ".gopclntab", ".data.rel.ro.gopclntab",
+					     ".go.buildinfo", ".note.go.buildid" };
+	bool go = false;
+	size_t shstrndx;
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+	const char *n;
+	Elf *elf;
+	int fd;
+
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		return false;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	if (elf && !elf_getshdrstrndx(elf, &shstrndx)) {
+		while (!go && (scn = elf_nextscn(elf, scn))) {
+			if (!gelf_getshdr(scn, &sh) || !(n = elf_strptr(elf, shstrndx, sh.sh_name)))
+				continue;
+			for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+				go |= !strcmp(n, names[i]);
+		}
+	}
+	elf_end(elf);
+	close(fd);
+	return go;
+}
+
+/* Opens the module's pclntab once, through a path that reaches it from pid's view. */
+static void go_check(struct gomod *g, pid_t pid, const struct gomap *v, const char *file)
+{
+	char path[PATH_MAX + 64];
+
+	if (g->tried)
+		return;
+	if (v->deleted)
+		snprintf(path, sizeof(path), "/proc/%d/map_files/%llx-%llx", (int)pid,
+			 (unsigned long long)v->start, (unsigned long long)v->end);
+	else if (!v->other_root)
+		snprintf(path, sizeof(path), "%s", file);
+	else if (uprobe_target_pid_path(pid, file, path, sizeof(path)))
+		return;	/* gone: maybe another process of it can tell */
+	g->tried = true;
+	if (!looks_go(path))
+		return;
+	if (!gobin_open(path, &g->gb) && go_bias(g->gb, &g->bias)) {
+		gobin_close(g->gb);
+		g->gb = NULL;
+	}
+}
+
+/* Whether pid sees another root than ours (a container): its files need /proc/PID/root. */
+static bool root_differs(pid_t pid)
+{
+	char path[PATH_MAX];
+
+	return !uprobe_target_pid_path(pid, "/", path, sizeof(path)) && strcmp(path, "/");
+}
+
+/* Reads the executable file mappings and the vdso of p. */
 static int read_maps(struct bk_usyms *u, struct uproc *p)
 {
 	char path[64], *line = NULL;
 	size_t lcap = 0, cap = 0;
+	bool other_root = root_differs(p->pid);
 	struct proc_map m;
 	struct gomod *g;
 	int err = 0;
@@ -230,7 +302,7 @@ static int read_maps(struct bk_usyms *u, struct uproc *p)
 	f = fopen(path, "re");
 	if (!f)
 		return errno == ENOENT ? -ESRCH : -errno;
-	free(p->go);
+	free_maps(p);
 	p->go = NULL;
 	p->ngo = 0;
 	p->nspecial = 0;
@@ -257,8 +329,8 @@ static int read_maps(struct bk_usyms *u, struct uproc *p)
 			err = -ENOMEM;
 			break;
 		}
-		if (!g->gb)
-			continue;
+		if (g->tried && !g->gb)
+			continue;	/* known not to be Go */
 		if (p->ngo == cap) {
 			size_t c = cap ? cap * 2 : 4;
 			void *q = realloc(p->go, c * sizeof(*p->go));
@@ -270,7 +342,16 @@ static int read_maps(struct bk_usyms *u, struct uproc *p)
 			p->go = q;
 			cap = c;
 		}
-		p->go[p->ngo++] = (struct gomap){ m.start, m.end, m.pgoff, g };
+		p->go[p->ngo] = (struct gomap){ m.start, m.end, m.pgoff, g, strdup(m.path), m.deleted,
+						other_root };
+		if (!p->go[p->ngo].file) {
+			err = -ENOMEM;
+			break;
+		}
+		/* Reached only through /proc/PID: look now, while it lives. */
+		if (m.deleted || other_root)
+			go_check(g, p->pid, &p->go[p->ngo], m.path);
+		p->ngo++;
 	}
 	free(line);
 	fclose(f);
@@ -374,7 +455,9 @@ int bk_usyms_resolve(struct bk_usyms *u, pid_t pid, __u64 addr, struct bk_frame 
 
 		if (addr < g->start || addr >= g->end)
 			continue;
-		if (!gobin_pc_info(g->mod->gb, addr - g->start + g->pgoff + g->mod->bias, &gf, NULL,
+		go_check(g->mod, pid, g, g->file);
+		if (g->mod->gb &&
+		    !gobin_pc_info(g->mod->gb, addr - g->start + g->pgoff + g->mod->bias, &gf, NULL,
 				   NULL))
 			return one(out, gf.name, NULL, addr - g->start + g->pgoff + g->mod->bias - gf.entry,
 				   BK_FRAME_USER);
