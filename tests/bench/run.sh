@@ -102,7 +102,8 @@ ERR=$B/stderr.txt
 drops() {
 	local n
 	if [ "$1" = bpfkit ]; then
-		n=$(grep -oE '\([0-9]+ in all\)|[0-9]+ [a-z]+ were lost in all' "$2" | tail -1 | grep -oE '[0-9]+' | head -1)
+		# Only ring-buffer drops: stacks lost to a stack map are reported in other words.
+		n=$(grep 'ring buffer was full' "$2" | grep -oE '\([0-9]+ in all\)|[0-9]+ [a-z]+ were lost in all' | tail -1 | grep -oE '[0-9]+' | head -1)
 		echo "${n:-0}"
 	else
 		grep -oiE 'lost [0-9]+ events' "$2" | awk '{s += $2} END {print s + 0}'
