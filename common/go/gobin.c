@@ -706,7 +706,9 @@ int gobin_goid_offset_for(const char *go_version, int machine)
 		return 152;
 	if (minor >= 23 && minor <= 24)
 		return 160;
-	if (minor >= 25 && minor <= 26)
+	/* 1.27: runtime.newproc1 of lefthook 2.2.2 (go1.27.0) and buf 1.75.0
+	 * (go1.27.3) stores the new goid at 0x98, as 1.19 and 1.26 do. */
+	if (minor >= 25 && minor <= 27)
 		return 152;
 	return -ENOTSUP;
 }

@@ -62,7 +62,7 @@ int gobin_machine(const struct gobin *gb);
 /*
  * Offset of goid in runtime.g: from DWARF (runtime.g's goid member) when the
  * binary has it, else by Go version for amd64 and arm64: 152 (1.12-1.22),
- * 160 (1.23-1.24), 152 (1.25-1.26). -ENOTSUP when neither is known: a guess
+ * 160 (1.23-1.24), 152 (1.25-1.27). -ENOTSUP when neither is known: a guess
  * would read garbage.
  */
 int gobin_goid_offset(const struct gobin *gb);

@@ -465,6 +465,8 @@ static void test_goid_table(void)
 	CHECK_INT(gobin_goid_offset_for("go1.23.0", EM_X86_64), 160);
 	CHECK_INT(gobin_goid_offset_for("go1.24rc1", EM_X86_64), 160);
 	CHECK_INT(gobin_goid_offset_for("go1.25.1", EM_X86_64), 152);
+	CHECK_INT(gobin_goid_offset_for("go1.27.3", EM_X86_64), 152);
+	CHECK_INT(gobin_goid_offset_for("go1.28.0", EM_X86_64), -ENOTSUP);
 	CHECK_INT(gobin_goid_offset_for("go1.11.13", EM_X86_64), -ENOTSUP);
 	CHECK_INT(gobin_goid_offset_for("go1.99", EM_X86_64), -ENOTSUP);
 	CHECK_INT(gobin_goid_offset_for("devel +abc", EM_X86_64), -ENOTSUP);
