@@ -119,54 +119,76 @@ static const char *func_name(__u64 pc, char *buf, size_t size)
 	return buf;
 }
 
+/* "pkg.f.gowrap2": the closure Go 1.22 and later write for a go statement. */
+static bool gowrap_name(const char *name)
+{
+	const char *w = strstr(name, ".gowrap");
+
+	if (!w || !w[7])
+		return false;
+	for (w += 7; *w; w++)
+		if (*w < '0' || *w > '9')
+			return false;
+	return true;
+}
+
 /*
  * Since Go 1.17 `go f(x)` starts the goroutine in a closure the compiler
- * writes to call f(x) (main.spawn.func1). The compiler marks it a wrapper,
- * which on amd64 gives it a prologue check of g._panic, mov 0x20(%r14),%r12,
- * that closures people write do not have. For such a wrapper this returns
- * the function of its first direct call before its first RET (f), or NULL:
- * not a wrapper, an indirect call (an interface method), unreadable code.
+ * writes to call f(x): main.spawn.func1 until Go 1.21, which the compiler
+ * marks a wrapper (on amd64 a prologue check of g._panic, mov
+ * 0x20(%r14),%r12, that closures people write do not have), and
+ * main.spawn.gowrap1 since Go 1.22, named so. Such a wrapper ends by calling
+ * f then returning: this returns the function of the last call before its
+ * first RET, or NULL: not a wrapper, a call through a register (a function
+ * value or an interface method: known only at run time), a runtime helper,
+ * unreadable code.
  */
 static const char *wrapped_func(__u64 entry)
 {
 	static const uint8_t panic_check[] = { 0x4d, 0x8b, 0x66, 0x20 };
 	struct gobin *gb = gouprobe_gobin(opt.gp);
-	uint8_t code[256];
+	uint8_t code[4096];
 	struct gofunc f, callee;
-	uint64_t off;
-	bool wrapper = false;
+	uint64_t off, target = 0;
+	bool wrapper;
 	ssize_t n;
 	int pos, len;
 
 	if (opt.exe_fd < 0 || gobin_pc_info(gb, entry, &f, NULL, NULL) || f.entry != entry ||
 	    gobin_vaddr_to_offset(gb, entry, &off))
 		return NULL;
+	wrapper = gowrap_name(f.name);
 	n = pread(opt.exe_fd, code, f.end - f.entry < sizeof(code) ? f.end - f.entry : sizeof(code),
 		  (off_t)off);
 	for (pos = 0; n > 0 && pos < n; pos += len) {
+		const uint8_t *op;
+
 		len = x86_insn_len(code + pos, n - pos);
-		if (len < 0 || x86_insn_is_ret(code + pos, len))
+		if (len < 0)
 			return NULL;
+		if (x86_insn_is_ret(code + pos, len))
+			break;
 		if (len == sizeof(panic_check) && !memcmp(code + pos, panic_check, len))
 			wrapper = true;
 		if (code[pos] == 0xe8 && len == 5) {
 			int32_t rel;
-			uint64_t target;
 
 			memcpy(&rel, code + pos + 1, 4);
 			target = entry + pos + 5 + (int64_t)rel;
-			if (!wrapper || gobin_pc_info(gb, target, &callee, NULL, NULL) ||
-			    callee.entry != target)
-				return NULL;
-			return callee.name;
+			continue;
 		}
 		/* A call through a register or memory (after a REX prefix). */
-		const uint8_t *op = code + pos + ((code[pos] & 0xf0) == 0x40 && len > 2);
-
+		op = code + pos + ((code[pos] & 0xf0) == 0x40 && len > 2);
 		if (op[0] == 0xff && ((op[1] >> 3) & 7) == 2)
-			return NULL;
+			target = 0;
 	}
-	return NULL;
+	if (!wrapper || pos >= n || !target || gobin_pc_info(gb, target, &callee, NULL, NULL) ||
+	    callee.entry != target)
+		return NULL;
+	/* A runtime helper, unless the statement is the runtime's own. */
+	if (!strncmp(callee.name, "runtime.", 8) && strncmp(f.name, "runtime.", 8))
+		return NULL;
+	return callee.name;
 }
 
 /* The function a goroutine starting at pc runs: the wrapped one, if any. */
