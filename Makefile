@@ -75,7 +75,7 @@ TRIGGER_BINS := $(patsubst tests/triggers/%.c,$(OUTPUT)/tests/triggers/%,$(TRIGG
 DEPS_PKGS := clang llvm libbpf-dev bpftool libelf-dev libdw-dev libzydis-dev zlib1g-dev pkg-config make gcc \
 	     libc6-dev jq iproute2 procps util-linux bsdutils busybox-static cpio \
 	     qemu-system-x86 golang-1.19-go python3.11 tmux bash coreutils \
-	     libxml2-utils chromium-headless-shell
+	     libxml2-utils chromium-headless-shell e2fsprogs
 
 .PHONY: all tools tests check deps install uninstall clean vmlinux print-tools bench help
 .DELETE_ON_ERROR:

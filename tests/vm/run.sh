@@ -49,12 +49,13 @@ VM_TIMEOUT=${BPFKIT_VM_TIMEOUT:-540}
 FILE_TIMEOUT=${BPFKIT_VM_FILE_TIMEOUT:-300}
 SHARDS=${BPFKIT_VM_SHARDS:-$(nproc)}
 # Modules the tests need, loaded at boot with their dependencies (veth: tests
-# that build a network between namespaces).
-MODULES="veth"
+# that build a network between namespaces; loop: file systems made on image
+# files, with mkfs.ext4 from e2fsprogs).
+MODULES="veth loop"
 # Debian packages whose programs go into the VM over busybox's. The first
 # line is required; the second is there for fidelity with the host when installed.
 HOST_PKGS_REQUIRED="bash coreutils jq bpftool iproute2"
-HOST_PKGS_OPTIONAL="grep sed findutils diffutils mawk gzip procps util-linux bsdutils psmisc strace tmux"
+HOST_PKGS_OPTIONAL="grep sed findutils diffutils mawk gzip procps util-linux bsdutils psmisc strace tmux e2fsprogs"
 # Packages copied whole when installed: Debian's python (built with USDT probes,
 # which uflow traces) and the terminfo entries tmux and bash need.
 HOST_PKGS_WHOLE="python3.11-minimal libpython3.11-minimal ncurses-base"
