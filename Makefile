@@ -14,6 +14,11 @@ TOOLS_USER := gethostlatency bashreadline uflow funccount funclatency
 TOOLS_GO := gofunclat gotrace gospawn gogc
 # Tools without a BPF object: they draw or convert what the others collect.
 TOOLS_NOBPF := flamegraph
+# Tools installed under more names too, as ALIAS:TOOL: a symlink to the tool
+# (which reads its name) and one to its man page.
+TOOL_ALIASES := ext4slower:fsslower xfsslower:fsslower btrfsslower:fsslower \
+		nfsslower:fsslower f2fsslower:fsslower \
+		ext4dist:fsdist xfsdist:fsdist btrfsdist:fsdist nfsdist:fsdist f2fsdist:fsdist
 TOOLS := $(strip $(TOOLS_PROC) $(TOOLS_CPU) $(TOOLS_BLOCK) $(TOOLS_NET) $(TOOLS_MEM) \
 	 $(TOOLS_USER) $(TOOLS_GO))
 
@@ -63,6 +68,7 @@ COMMON_OBJS := $(patsubst common/%.c,$(OUTPUT)/obj/common/%.o,$(COMMON_SRCS))
 LIBCOMMON := $(OUTPUT)/libbpfkit.a
 
 BINS := $(addprefix $(OUTPUT)/bin/,$(TOOLS))
+ALIAS_BINS := $(addprefix $(OUTPUT)/bin/,$(foreach a,$(TOOL_ALIASES),$(firstword $(subst :, ,$(a)))))
 BPF_TOOLS := $(filter-out $(TOOLS_NOBPF),$(TOOLS))
 BPF_OBJS := $(patsubst %,$(OUTPUT)/obj/%.bpf.o,$(BPF_TOOLS))
 SKELS := $(patsubst %,$(OUTPUT)/include/%.skel.h,$(BPF_TOOLS))
@@ -83,7 +89,7 @@ DEPS_PKGS := clang llvm libbpf-dev bpftool libelf-dev libdw-dev libzydis-dev zli
 
 all: tools tests
 
-tools: $(BINS)
+tools: $(BINS) $(ALIAS_BINS)
 
 tests: $(UNIT_BINS) $(TRIGGER_BINS)
 
@@ -122,6 +128,10 @@ $(OUTPUT)/bin/%: $(OUTPUT)/obj/%.o $(LIBCOMMON) | $(OUTPUT)/bin
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) $< $(LIBCOMMON) $(LDLIBS) -o $@
 
+# ALIAS -> TOOL, relative, in the build tree as installed.
+$(ALIAS_BINS): $(OUTPUT)/bin/%: | $(BINS)
+	$(Q)ln -sf $(word 2,$(subst :, ,$(filter $*:%,$(TOOL_ALIASES)))) $@
+
 # Tests: unit tests link the common library; triggers are plain programs.
 $(OUTPUT)/tests/unit/%: tests/unit/%.c $(LIBCOMMON) | $(OUTPUT)/tests/unit
 	$(call msg,CC,$@)
@@ -158,10 +168,16 @@ install: tools
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8
 	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/sbin/
 	install -m 0644 $(patsubst %,man/man8/%.8,$(TOOLS)) $(DESTDIR)$(PREFIX)/share/man/man8/
+	$(Q)for a in $(TOOL_ALIASES); do \
+		ln -sf $${a#*:} $(DESTDIR)$(PREFIX)/sbin/$${a%%:*}; \
+		ln -sf $${a#*:}.8 $(DESTDIR)$(PREFIX)/share/man/man8/$${a%%:*}.8; \
+	done
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(PREFIX)/sbin/,$(TOOLS)) \
 	      $(patsubst %,$(DESTDIR)$(PREFIX)/share/man/man8/%.8,$(TOOLS))
+	rm -f $(foreach a,$(TOOL_ALIASES),$(DESTDIR)$(PREFIX)/sbin/$(firstword $(subst :, ,$(a))) \
+	      $(DESTDIR)$(PREFIX)/share/man/man8/$(firstword $(subst :, ,$(a))).8)
 
 # Regenerates the vendored vmlinux.h of this machine's architecture from its BTF.
 vmlinux:
