@@ -7,7 +7,7 @@
 # groups). TOOLS is the list everything else derives from.
 TOOLS_PROC := opensnoop execsnoop exitsnoop capable oomkill vfsstat
 TOOLS_CPU := profile offcputime flamegraph
-TOOLS_BLOCK := syncsnoop statsnoop mountsnoop
+TOOLS_BLOCK := syncsnoop statsnoop mountsnoop fsslower fsdist
 TOOLS_NET := tcpconnect tcptop
 TOOLS_MEM :=
 TOOLS_USER := gethostlatency bashreadline uflow funccount funclatency

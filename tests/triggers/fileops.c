@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 /*
  * Test trigger for the file-system tools: opens FILE (read-write, created if
- * missing, at least a page long), prints its PID, then does the operations
- * given, in order, each by exactly one system call:
+ * missing; a regular file is made at least a page long), prints its PID,
+ * then does the operations given, in order, each by exactly one system call:
  *
  *   fileops [-w] [-D MS] FILE OP...
  *
@@ -23,12 +23,13 @@
  * OP*N repeats an operation N times. An operation that fails makes the exit
  * status 1, unless it is written !OP, which must fail instead.
  *
- * -D MS: each read and write waits MS milliseconds inside the system call:
- * the user buffer is registered with userfaultfd and unmapped before each
- * call, so the kernel's copy to or from it faults, and a thread answers the
- * fault only after MS. That is a known latency that does not depend on the
- * disk or the load, seen by the system call and by the file system's
- * read_iter/write_iter (where the copy happens) alike.
+ * -D MS: each read and write written ~OP (~pread:4096@0) waits MS
+ * milliseconds inside the system call: its buffer is registered with
+ * userfaultfd and unmapped before each call, so the kernel's copy to or
+ * from it faults, and a thread answers the fault only after MS. That is a
+ * known latency that does not depend on the disk or the load, seen by the
+ * system call and by the file system's read_iter/write_iter (where the copy
+ * happens) alike. Other reads and writes use an ordinary buffer.
  *
  * -w waits for a line on stdin (or its end) before the operations.
  */
@@ -53,7 +54,9 @@
 static const char *file;
 static char **ops;
 static int nops, fd, delay_ms, uffd = -1;
-static char *buf;		/* BUF_MAX bytes; userfaultfd-registered with -D */
+static char *slow_buf;		/* BUF_MAX bytes, userfaultfd-registered with -D */
+static char *fast_buf;		/* BUF_MAX bytes, ordinary */
+static char *buf;		/* the one the operation under way uses */
 static long page;
 
 /* Answers each fault after delay_ms by filling the whole buffer at once. */
@@ -70,7 +73,7 @@ static void *fault_thread(void *arg __attribute__((unused)))
 		if (msg.event != UFFD_EVENT_PAGEFAULT)
 			continue;
 		usleep(delay_ms * 1000);
-		struct uffdio_copy c = { .dst = (unsigned long)buf, .src = (unsigned long)fill,
+		struct uffdio_copy c = { .dst = (unsigned long)slow_buf, .src = (unsigned long)fill,
 					 .len = BUF_MAX };
 		if (ioctl(uffd, UFFDIO_COPY, &c) && errno != EEXIST)
 			perror("UFFDIO_COPY");
@@ -81,7 +84,7 @@ static void *fault_thread(void *arg __attribute__((unused)))
 static int setup_delay(void)
 {
 	struct uffdio_api api = { .api = UFFD_API };
-	struct uffdio_register reg = { .range = { (unsigned long)buf, BUF_MAX },
+	struct uffdio_register reg = { .range = { (unsigned long)slow_buf, BUF_MAX },
 				       .mode = UFFDIO_REGISTER_MODE_MISSING };
 	pthread_t t;
 
@@ -93,10 +96,10 @@ static int setup_delay(void)
 	return pthread_create(&t, NULL, fault_thread, NULL) ? -1 : 0;
 }
 
-/* Before each read or write with -D: the buffer goes, so the copy faults. */
+/* Before each read or write of a ~OP with -D: the buffer goes, so the copy faults. */
 static void arm(void)
 {
-	if (uffd >= 0)
+	if (uffd >= 0 && buf == slow_buf)
 		madvise(buf, BUF_MAX, MADV_DONTNEED);
 }
 
@@ -225,6 +228,11 @@ static int run_ops(void)
 			must_fail = 1;
 			op++;
 		}
+		buf = fast_buf;
+		if (*op == '~') {
+			buf = slow_buf;
+			op++;
+		}
 		star = strrchr(op, '*');
 		if (star) {
 			*star = 0;
@@ -269,14 +277,16 @@ int main(int argc, char **argv)
 	ops = &argv[optind + 1];
 	nops = argc - optind - 1;
 	page = sysconf(_SC_PAGESIZE);
-	buf = mmap(NULL, BUF_MAX, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	slow_buf = mmap(NULL, BUF_MAX, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	fast_buf = mmap(NULL, BUF_MAX, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	fd = open(file, O_RDWR | O_CREAT, 0644);
-	if (buf == MAP_FAILED || fd < 0 || fstat(fd, &st) ||
-	    (st.st_size < page && ftruncate(fd, page))) {
+	if (slow_buf == MAP_FAILED || fast_buf == MAP_FAILED || fd < 0 || fstat(fd, &st) ||
+	    (S_ISREG(st.st_mode) && st.st_size < page && ftruncate(fd, page))) {
 		perror(file);
 		return 1;
 	}
-	memset(buf, 'w', BUF_MAX);
+	memset(slow_buf, 'w', BUF_MAX);
+	memset(fast_buf, 'w', BUF_MAX);
 	if (delay_ms && setup_delay())
 		return 1;
 	printf("%d\n", getpid());
