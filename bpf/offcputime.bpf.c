@@ -42,8 +42,6 @@ struct {
 	__type(value, struct start);
 } starts SEC(".maps");
 
-BK_SCRATCH(scratch, struct start);
-
 static __always_inline bool state_wanted(__u32 state)
 {
 	if (targ_state == OFFCPU_STATE_ANY)
@@ -55,16 +53,13 @@ static __always_inline bool state_wanted(__u32 state)
 static __always_inline void switch_out(void *ctx, __u64 who, __u32 state)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	struct start *s;
+	struct start s;
 
 	if (!(__u32)id || !state_wanted(state) || bk_filtered(id))
 		return;
-	s = bk_scratch(&scratch);
-	if (!s)
-		return;
-	s->ts = bpf_ktime_get_ns();
-	bk_stack_key_fill(ctx, &s->key, id);
-	bk_starts_update(&starts, &who, s);
+	bk_stack_key_fill(ctx, &s.key, id);
+	s.ts = bpf_ktime_get_ns();
+	bk_starts_update(&starts, &who, &s);
 }
 
 static __always_inline void switch_in(__u64 who)
