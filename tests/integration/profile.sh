@@ -181,7 +181,8 @@ read -r hit tot < <(jq -s --argjson p "$PID" --arg c "$BC" '[.[] | select(.pid =
 	"\([.[] | select(.ustack[0] == "burn_cpu") | .samples] | add // 0) \([.[].samples] | add // 0)"' -r "$TMP/json.out")
 if [ "$tot" -ge 20 ] && [ $((hit * 100)) -ge $((tot * 80)) ]; then pass "$T: -j: ustack[0] is burn_cpu for most samples ($hit of $tot)"
 else fail "$T: -j: ustack[0] is burn_cpu for most samples" "$hit of $tot"; fi
-if python3 -c "import xml.etree.ElementTree as E, sys; E.parse(sys.argv[1])" "$TMP/cpu.svg" 2>"$TMP/svg.err" &&
+# (The XML parse is kernel-independent: the VM images have no python3.)
+if { [ "$IN_VM" = 1 ] || python3 -c "import xml.etree.ElementTree as E, sys; E.parse(sys.argv[1])" "$TMP/cpu.svg" 2>"$TMP/svg.err"; } &&
    grep -q '<title>burn_cpu (' "$TMP/cpu.svg"; then
 	pass "$T: --svg writes a valid flame graph with burn_cpu"
 else
