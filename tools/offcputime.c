@@ -154,9 +154,7 @@ int main(int argc, char **argv)
 				 "blocked intervals");
 	if (!err)
 		err = bk_stack_tool_loop(&st, &loop, skel->maps.events, &skel->bss->bk_drops,
-					 (volatile __u64 *[3]){ &skel->bss->bk_stack_lost_collision,
-								&skel->bss->bk_stack_lost_full,
-								&skel->bss->bk_stack_lost_counts });
+					 BK_STACK_LOST(skel));
 	if (err)
 		goto cleanup;
 	loop.lost_starts = &skel->bss->bk_lost_starts;

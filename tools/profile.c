@@ -127,9 +127,7 @@ int main(int argc, char **argv)
 	err = bk_stack_tool_init(&st, skel->maps.stacks, skel->maps.counts, "samples", 1, "samples");
 	if (!err)
 		err = bk_stack_tool_loop(&st, &loop, skel->maps.events, &skel->bss->bk_drops,
-					 (volatile __u64 *[3]){ &skel->bss->bk_stack_lost_collision,
-								&skel->bss->bk_stack_lost_full,
-								&skel->bss->bk_stack_lost_counts });
+					 BK_STACK_LOST(skel));
 	if (err)
 		goto cleanup;
 	bk_signals();

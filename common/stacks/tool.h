@@ -15,7 +15,8 @@
  *	bk_stack_maps_size(skel->maps.stacks, skel->maps.counts, bk_stack_env.storage);
  *	... load, attach ...
  *	bk_stack_tool_init(&st, skel->maps.stacks, skel->maps.counts, "us", 1000, ...);
- *	bk_stack_tool_loop(&st, &loop, skel->maps.events, &skel->bss->bk_drops, lost);
+ *	bk_stack_tool_loop(&st, &loop, skel->maps.events, &skel->bss->bk_drops,
+ *			   BK_STACK_LOST(skel));
  *	err = bk_run(&loop);
  *	err = err ?: bk_stack_tool_svg(&st, &svg_opts);
  *	bk_stack_tool_free(&st);
@@ -84,6 +85,12 @@ int bk_stack_tool_init(struct bk_stack_tool *t, struct bpf_map *stacks, struct b
  */
 int bk_stack_tool_loop(struct bk_stack_tool *t, struct bk_loop *l, struct bpf_map *events,
 		       volatile __u64 *drops, volatile __u64 *lost[3]);
+
+/* The `lost` of a skeleton whose object includes bpf/stacks.bpf.h. */
+#define BK_STACK_LOST(skel)                                                    \
+	((volatile __u64 *[3]){ &(skel)->bss->bk_stack_lost_collision,           \
+				&(skel)->bss->bk_stack_lost_full,                \
+				&(skel)->bss->bk_stack_lost_counts })
 
 /* With --svg: writes the flame graph of the whole run. 0 or -errno (sentence set). */
 int bk_stack_tool_svg(struct bk_stack_tool *t, const struct bk_flame_opts *o);
