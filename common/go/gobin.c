@@ -65,6 +65,10 @@ struct gobin {
 	struct fsym *syms; /* STT_FUNC, sorted by addr */
 	size_t nsyms;
 	uint64_t sym_pclntab, sym_epclntab, sym_text; /* 0 when absent */
+	uint64_t sym_gofunc;	/* go:func.* (go.func.* before Go 1.20), 0 when absent */
+	uint64_t pcln_vaddr;	/* where pclntab is loaded, 0 when unknown */
+	int gofunc_tried;
+	uint64_t gofunc;	/* base of funcdata offsets (Go 1.18+), 0 unknown */
 	struct gopclntab pcln;
 	int wrapper_id; /* funcID of wrappers, -1 when unknown */
 	uint8_t *wrapper; /* per function: 1 for an ABI wrapper */
@@ -195,6 +199,8 @@ static int load_symtab(struct gobin *gb)
 			gb->sym_epclntab = sym.st_value;
 		else if (!strcmp(name, "runtime.text"))
 			gb->sym_text = sym.st_value;
+		else if (!strcmp(name, "go:func.*") || !strcmp(name, "go.func.*"))
+			gb->sym_gofunc = sym.st_value;
 		if (GELF_ST_TYPE(sym.st_info) != STT_FUNC || !sym.st_value)
 			continue;
 		gb->syms[gb->nsyms].addr = sym.st_value;
@@ -275,6 +281,13 @@ static int try_pclntab(struct gobin *gb, const uint8_t *p, uint64_t len)
 	if (!pt.nfunc || gopclntab_func(&pt, 0, &f) || gopclntab_func(&pt, pt.nfunc - 1, &f))
 		return -ENOEXEC;
 	gb->pcln = pt;
+	for (size_t i = 0; i < gb->nsegs; i++) {
+		const struct seg *g = &gb->segs[i];
+		uint64_t off = (uint64_t)(p - gb->map);
+
+		if (off >= g->off && off - g->off < g->filesz)
+			gb->pcln_vaddr = g->vaddr + (off - g->off);
+	}
 	return 0;
 }
 
@@ -947,6 +960,147 @@ int gobin_pc_info(const struct gobin *gb, uint64_t pc, struct gofunc *f, const c
 			*line = 0;
 	}
 	return 0;
+}
+
+/* ------------------------------------------------------------- inlining -- */
+
+/* One inlining tree entry: the inlined function's name and its call site. */
+static int inl_entry(const struct gobin *gb, uint64_t vaddr, uint64_t *nameoff, int32_t *parent_pc)
+{
+	const uint8_t *p;
+
+	if (gb->pcln.version >= GOPCLN_120) {
+		/* {funcID u8, _ [3]u8, nameOff i32, parentPc i32, startLine i32} */
+		p = vaddr_ptr(gb, vaddr, 16);
+		if (!p)
+			return -EINVAL;
+		*nameoff = (uint32_t)get_uint(p + 4, 4, gb->be);
+		*parent_pc = (int32_t)get_uint(p + 8, 4, gb->be);
+	} else {
+		/* {parent i16, funcID u8, _ u8, file i32, line i32, func_ i32, parentPc i32} */
+		p = vaddr_ptr(gb, vaddr, 20);
+		if (!p)
+			return -EINVAL;
+		*nameoff = (uint32_t)get_uint(p + 12, 4, gb->be);
+		*parent_pc = (int32_t)get_uint(p + 16, 4, gb->be);
+	}
+	return 0;
+}
+
+/* Whether base reads as gofunc: the first entries of a few inlining trees make sense. */
+static int gofunc_fits(const struct gobin *gb, uint64_t base)
+{
+	size_t i, seen = 0;
+
+	for (i = 0; i < gb->pcln.nfunc && seen < 16; i++) {
+		struct gopcln_func f;
+		uint64_t nameoff;
+		int32_t ppc;
+		uint32_t off;
+
+		if (gopclntab_funcdata(&gb->pcln, i, 3, &off) || gopclntab_func(&gb->pcln, i, &f))
+			continue;
+		if (base + off < base || inl_entry(gb, base + off, &nameoff, &ppc) ||
+		    !gopclntab_name(&gb->pcln, nameoff) || ppc < 0 ||
+		    (uint64_t)ppc >= f.end - f.entry)
+			return 0;
+		seen++;
+	}
+	return seen > 0;
+}
+
+/*
+ * The base of funcdata offsets: the go:func.* symbol, or in a stripped
+ * binary the gofunc field of the runtime's moduledata, found as the
+ * structure whose first words point at pclntab and its funcnametab, and
+ * whose field that reads as gofunc is taken (the layout changes between
+ * releases; a wrong field gives names outside funcnametab).
+ */
+static uint64_t find_gofunc(const struct gobin *gb)
+{
+	uint64_t want = gb->pcln_vaddr, names = gb->pcln_vaddr + gb->pcln.funcnametab;
+	size_t i;
+
+	if (gb->pcln.version < GOPCLN_118)
+		return 0;
+	if (gb->sym_gofunc && gofunc_fits(gb, gb->sym_gofunc))
+		return gb->sym_gofunc;
+	if (!want || gb->pcln.ptrsize != 8)
+		return 0;
+	for (i = 0; i < gb->nsegs; i++) {
+		const struct seg *g = &gb->segs[i];
+		const uint8_t *base = gb->map + g->off;
+
+		if (!(g->flags & PF_W))
+			continue;
+		for (uint64_t o = 0; o + 8 * 64 <= g->filesz; o += 8) {
+			if (get_uint(base + o, 8, gb->be) != want ||
+			    get_uint(base + o + 8, 8, gb->be) != names)
+				continue;
+			for (int k = 2; k < 64; k++) {
+				uint64_t v = get_uint(base + o + 8 * k, 8, gb->be);
+
+				if (v && gofunc_fits(gb, v))
+					return v;
+			}
+		}
+	}
+	return 0;
+}
+
+int gobin_pc_frames(const struct gobin *cgb, uint64_t pc, struct gofunc_frame *frames,
+		    size_t max)
+{
+	struct gobin *gb = (struct gobin *)cgb;
+	uint64_t cur = pc, nameoff;
+	const char *file;
+	struct gofunc f;
+	size_t idx, n = 0;
+	uint32_t toff;
+	int32_t ix, ppc;
+	int line, err;
+
+	if (!gb || (max && !frames))
+		return -EINVAL;
+	err = gopclntab_find(&gb->pcln, pc, &idx);
+	if (!err)
+		err = gobin_func(gb, idx, &f);
+	if (err)
+		return err;
+	if (!gb->gofunc_tried) {
+		gb->gofunc_tried = 1;
+		gb->gofunc = find_gofunc(gb);
+	}
+	if (gb->gofunc && !gopclntab_funcdata(&gb->pcln, idx, 3, &toff)) {
+		size_t esz = gb->pcln.version >= GOPCLN_120 ? 16 : 20;
+
+		/* Each level's parentPc is inside the function: bounded by a depth. */
+		for (int depth = 0; depth < 64; depth++) {
+			if (gopclntab_pcdata(&gb->pcln, idx, 2, cur, &ix) || ix < 0 ||
+			    inl_entry(gb, gb->gofunc + toff + (uint64_t)ix * esz, &nameoff, &ppc) ||
+			    ppc < 0 || (uint64_t)ppc >= f.end - f.entry)
+				break;
+			if (n < max) {
+				frames[n].name = gopclntab_name(&gb->pcln, nameoff);
+				if (!frames[n].name)
+					break;
+				if (gopclntab_line(&gb->pcln, idx, cur, &file, &line))
+					file = NULL, line = 0;
+				frames[n].file = file;
+				frames[n].line = line;
+			}
+			n++;
+			cur = f.entry + (uint64_t)ppc;
+		}
+	}
+	if (n < max) {
+		frames[n].name = f.name;
+		if (gopclntab_line(&gb->pcln, idx, cur, &file, &line))
+			file = NULL, line = 0;
+		frames[n].file = file;
+		frames[n].line = line;
+	}
+	return (int)(n + 1);
 }
 
 int gobin_symbolize(const struct gobin *gb, uint64_t pc, char *buf, size_t size)

@@ -90,6 +90,24 @@ int gobin_match_func(const struct gobin *gb, const char *pattern, size_t *iter,
  */
 int gobin_pc_info(const struct gobin *gb, uint64_t pc, struct gofunc *f, const char **file,
 		  int *line);
+/* One frame of a PC: a function, maybe inlined, and where in it. */
+struct gofunc_frame {
+	const char *name;	/* valid until gobin_close() */
+	const char *file;	/* NULL without line tables */
+	int line;
+};
+
+/*
+ * The frames at pc, innermost first: the functions inlined there (from
+ * pclntab's inlining tree), then the function containing pc. Stores up to
+ * max and returns how many there are (>= 1; more than max means some were
+ * left out), or -ENOENT when no function contains pc. Without an inlining
+ * tree it can read (Go before 1.18, a gofunc base it cannot find) it gives
+ * the one frame of gobin_pc_info(). For a return address pass pc - 1.
+ */
+int gobin_pc_frames(const struct gobin *gb, uint64_t pc, struct gofunc_frame *frames,
+		    size_t max);
+
 /*
  * "main.greet /src/app/main.go:27" into buf (truncated to size), or
  * "main.greet+0x1a" without line info. -ENOENT when pc is in no function.
@@ -152,6 +170,21 @@ int gopclntab_find(const struct gopclntab *pt, uint64_t pc, size_t *idx);
 /* Source file and line at pc in function idx. -ENOENT without tables. */
 int gopclntab_line(const struct gopclntab *pt, size_t idx, uint64_t pc, const char **file,
 		   int *line);
+
+/*
+ * Value of pc-value table `table` (PCDATA_*, 2 is the inlining index) of
+ * function idx at pc; -ENOENT when the function has no such table. Go
+ * 1.16 and later.
+ */
+int gopclntab_pcdata(const struct gopclntab *pt, size_t idx, uint32_t table, uint64_t pc,
+		     int32_t *val);
+/*
+ * Offset of funcdata i (FUNCDATA_*, 3 is the inlining tree) of function idx
+ * from the module's gofunc base; -ENOENT when absent. Go 1.18 and later.
+ */
+int gopclntab_funcdata(const struct gopclntab *pt, size_t idx, uint32_t i, uint32_t *off);
+/* A function name at nameoff in funcnametab (inlined calls name theirs so). */
+const char *gopclntab_name(const struct gopclntab *pt, uint64_t nameoff);
 
 /* Build info from .go.buildinfo. */
 struct gobuildinfo {

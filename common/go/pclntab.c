@@ -359,3 +359,68 @@ int gopclntab_line(const struct gopclntab *pt, size_t idx, uint64_t pc, const ch
 		*line = ln;
 	return 0;
 }
+
+/* Offset of the pcdata array of the _func at off (after funcID, flag, nfuncdata). */
+static int pcdata_base(const struct gopclntab *pt, uint64_t off, uint64_t *base, uint32_t *npcdata,
+		       uint8_t *nfuncdata)
+{
+	uint64_t idoff;
+
+	if (pt->version < GOPCLN_116)
+		return -ENOTSUP;
+	idoff = func_field_off(pt, off, pt->version == GOPCLN_120 ? 9 : 8) + 4;
+	if (func_field(pt, off, 7, npcdata) || !in_bounds(pt->len, idoff, 4) ||
+	    *npcdata > 1024)
+		return -EINVAL;
+	*nfuncdata = pt->data[idoff + 3];
+	*base = idoff + 4;
+	return 0;
+}
+
+int gopclntab_pcdata(const struct gopclntab *pt, size_t idx, uint32_t table, uint64_t pc,
+		     int32_t *val)
+{
+	struct gopcln_func f;
+	uint64_t base;
+	uint32_t npcdata, off;
+	uint8_t nfuncdata;
+	int err;
+
+	err = gopclntab_func(pt, idx, &f);
+	if (!err)
+		err = pcdata_base(pt, f.off, &base, &npcdata, &nfuncdata);
+	if (err)
+		return err;
+	if (table >= npcdata || pt_u32(pt, base + 4 * (uint64_t)table, &off))
+		return table >= npcdata ? -ENOENT : -EINVAL;
+	if (!off)
+		return -ENOENT;
+	return pcvalue(pt, pt->pctab + off, f.entry, pc, val);
+}
+
+int gopclntab_funcdata(const struct gopclntab *pt, size_t idx, uint32_t i, uint32_t *off)
+{
+	struct gopcln_func f;
+	uint64_t base;
+	uint32_t npcdata;
+	uint8_t nfuncdata;
+	int err;
+
+	if (pt->version < GOPCLN_118)
+		return -ENOTSUP;
+	err = gopclntab_func(pt, idx, &f);
+	if (!err)
+		err = pcdata_base(pt, f.off, &base, &npcdata, &nfuncdata);
+	if (err)
+		return err;
+	if (i >= nfuncdata || pt_u32(pt, base + 4 * ((uint64_t)npcdata + i), off))
+		return i >= nfuncdata ? -ENOENT : -EINVAL;
+	return *off == ~0U ? -ENOENT : 0;
+}
+
+const char *gopclntab_name(const struct gopclntab *pt, uint64_t nameoff)
+{
+	if (nameoff > pt->len - pt->funcnametab)
+		return NULL;
+	return cstr_at(pt->data, pt->len, pt->funcnametab + nameoff);
+}

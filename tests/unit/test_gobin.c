@@ -1239,6 +1239,50 @@ static void test_real_func_params(void)
 }
 
 /*
+ * Inlined frames: in main.viaHelper, the call of main.greet comes from
+ * main.helper, inlined there. Found through go.func.* on the plain build
+ * and through the runtime's moduledata on the stripped one.
+ */
+static void test_real_inlined_frames(void)
+{
+	static const char *names[] = { "target", "target-stripped", "target-pie-stripped" };
+	const char *src = "tests/go/target/main.go";
+	int hl = source_line(src, "return greet(name, 1)"), vl = source_line(src, "return helper(name)");
+
+	CHECK(hl > 0 && vl > 0);
+	for (size_t k = 0; k < 3; k++) {
+		struct gobin *gb = open_target(names[k]);
+		struct gofunc_frame fr[4];
+		struct gofunc f;
+		int found = 0, n;
+
+		if (!gb)
+			continue;
+		CHECK_INT(gobin_find_func(gb, "main.viaHelper", &f), 0);
+		for (uint64_t pc = f.entry; pc < f.end && !found; pc++) {
+			n = gobin_pc_frames(gb, pc, fr, 4);
+			if (n != 2)
+				continue;
+			found = 1;
+			CHECK_STR(fr[0].name, "main.helper");
+			CHECK_INT(fr[0].line, hl);
+			CHECK_STR(fr[1].name, "main.viaHelper");
+			CHECK_INT(fr[1].line, vl);
+			CHECK(fr[1].file && strstr(fr[1].file, "main.go"));
+		}
+		if (!found)
+			printf("  %s: no PC of main.viaHelper has an inlined frame\n", names[k]);
+		CHECK(found);
+		/* A PC without inlining: one frame, as gobin_pc_info gives it. */
+		CHECK_INT(gobin_find_func(gb, "main.recurse", &f), 0);
+		CHECK_INT(gobin_pc_frames(gb, f.entry, fr, 4), 1);
+		CHECK_STR(fr[0].name, "main.recurse");
+		CHECK_INT(gobin_pc_frames(gb, 1, fr, 4), -ENOENT);
+		gobin_close(gb);
+	}
+}
+
+/*
  * Without .go.buildinfo (esbuild 0.28.2 ships so), the version comes from
  * the runtime's own version string in read-only data.
  */
@@ -1329,6 +1373,7 @@ int main(void)
 	RUN(test_real_func_params);
 	RUN(test_real_debuglink);
 	RUN(test_real_version_string);
+	RUN(test_real_inlined_frames);
 	if (can_probe())
 		RUN(test_real_probed_file);
 	else

@@ -9,6 +9,7 @@
 //	target [-wait] gc N               call runtime.GC() N times
 //	target [-wait] stackgrow SECONDS  deep recursion that grows the stack
 //	target [-wait] block N            N goroutines inside blocked() at once
+//	target [-wait] helper NAME        viaHelper(NAME), which inlines helper
 //	target [-wait] panic N            mayPanic(0..N-1): odd ones panic after
 //	                                  20 ms (recovered), even ones return
 //	                                  i*10 after 1 ms
@@ -63,6 +64,17 @@ func deep(n int, pad [64]byte) int {
 	}
 	pad[0]++
 	return deep(n-1, pad) + 1
+}
+
+// helper is small enough to be inlined into viaHelper: the call of greet
+// inside it has two frames, helper then viaHelper (pclntab's inlining tree).
+func helper(name string) string {
+	return greet(name, 1)
+}
+
+//go:noinline
+func viaHelper(name string) string {
+	return helper(name)
 }
 
 // blocked waits until all n callers are inside it: n calls in flight at once.
@@ -131,7 +143,7 @@ func stackgrow(seconds float64) int {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: target [-wait] spawn N | recurse N | greet NAME YEAR COUNT | gc N | memstats N | stackgrow SECONDS | block N | panic N")
+	fmt.Fprintln(os.Stderr, "usage: target [-wait] spawn N | recurse N | greet NAME YEAR COUNT | gc N | memstats N | stackgrow SECONDS | block N | panic N | helper NAME")
 	os.Exit(64)
 }
 
@@ -201,6 +213,11 @@ func main() {
 			usage()
 		}
 		fmt.Println(stackgrow(s) > 0)
+	case "helper":
+		if len(args) != 2 {
+			usage()
+		}
+		fmt.Println(viaHelper(args[1]))
 	case "block":
 		if len(args) != 2 {
 			usage()
