@@ -55,6 +55,63 @@ static __always_inline bool bk_filtered(__u64 pid_tgid)
 }
 
 /*
+ * The bytes a string read stored, NUL included, from the helper's result n:
+ * 1 to size (an empty or unreadable string is its NUL). Some kernels (6.1)
+ * count an empty string as 0 bytes although they store its NUL.
+ */
+static __always_inline __u32 bk_str_len(long n, __u32 size, __u32 *flags, int i)
+{
+	if (n < 0)
+		*flags |= BK_STR_UNREADABLE(i);
+	if (n <= 0)
+		return 1;
+	return n > size ? size : (__u32)n;
+}
+
+/*
+ * Reads the user string at src into dst[size] (size a constant), setting
+ * BK_STR_CUT(i) in *flags when it went on past the buffer and
+ * BK_STR_UNREADABLE(i) when it could not be read (dst is then ""). Returns
+ * the bytes stored, NUL included: 1 to size, to send only those.
+ */
+static __always_inline __u32 bk_read_user_str(char *dst, __u32 size, const char *src,
+					       __u32 *flags, int i)
+{
+	long n = bpf_probe_read_user_str(dst, size, src);
+	char c = 0;
+
+	if (n < 0)
+		dst[0] = 0;
+	/*
+	 * A full buffer holds size - 1 bytes and the helper's NUL: the source
+	 * was cut unless its own NUL is the byte at size - 1.
+	 */
+	if (n == size) {
+		bpf_probe_read_user(&c, 1, src + size - 1);
+		if (c)
+			*flags |= BK_STR_CUT(i);
+	}
+	return bk_str_len(n, size, flags, i);
+}
+
+/* bk_read_user_str() for a kernel string. */
+static __always_inline __u32 bk_read_kernel_str(char *dst, __u32 size, const char *src,
+						 __u32 *flags, int i)
+{
+	long n = bpf_probe_read_kernel_str(dst, size, src);
+	char c = 0;
+
+	if (n < 0)
+		dst[0] = 0;
+	if (n == size) {
+		bpf_probe_read_kernel(&c, 1, src + size - 1);
+		if (c)
+			*flags |= BK_STR_CUT(i);
+	}
+	return bk_str_len(n, size, flags, i);
+}
+
+/*
  * Calls in flight that could not be recorded because their table was full:
  * they will not be shown or timed. The loop reports this counter with the
  * drops (struct bk_loop's lost_starts), live and at exit.

@@ -114,6 +114,20 @@ void bk_json_str_cut(struct bk_json *j, const char *k, const char *s, size_t max
 	bk_json_bool(j, flag, cut);
 }
 
+void bk_json_rec_str(struct bk_json *j, const char *k, const char *s, size_t maxlen, __u32 flags,
+		     int i)
+{
+	char flag[128];
+
+	if (flags & BK_STR_UNREADABLE(i)) {
+		bk_json_null(j, k);
+		snprintf(flag, sizeof(flag), "%s_truncated", k);
+		bk_json_bool(j, flag, false);
+		return;
+	}
+	bk_json_str_cut(j, k, s, maxlen, flags & BK_STR_CUT(i));
+}
+
 void bk_json_int(struct bk_json *j, const char *k, long long v)
 {
 	key(j, k);

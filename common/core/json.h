@@ -27,8 +27,9 @@
  * character U+00FF is "ÿ". (jq turns lone surrogates into U+FFFD.)
  *
  * Strings that were cut to fit a record (see bpf/bpfkit.h, "Strings that do
- * not fit") are written with bk_json_str_cut(): the member KEY and a member
- * KEY_truncated (true/false) next to it, in every record.
+ * not fit") are written with bk_json_str_cut() or bk_json_rec_str(): the
+ * member KEY and a member KEY_truncated (true/false) next to it, in every
+ * record; KEY is null for a string that could not be read.
  */
 #ifndef BPFKIT_JSON_H
 #define BPFKIT_JSON_H
@@ -68,6 +69,12 @@ void bk_json_array_end(struct bk_json *j);
 void bk_json_str(struct bk_json *j, const char *key, const char *s, size_t maxlen);
 /* `s` as above, and KEY_truncated: whether it was cut to fit. */
 void bk_json_str_cut(struct bk_json *j, const char *key, const char *s, size_t maxlen, bool cut);
+/*
+ * String i of a record whose str_flags are `flags` (bpf/bpfkit.h): KEY (null
+ * when it could not be read) and KEY_truncated.
+ */
+void bk_json_rec_str(struct bk_json *j, const char *key, const char *s, size_t maxlen,
+		     __u32 flags, int i);
 void bk_json_int(struct bk_json *j, const char *key, long long v);
 void bk_json_uint(struct bk_json *j, const char *key, unsigned long long v);
 void bk_json_bool(struct bk_json *j, const char *key, bool v);

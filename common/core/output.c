@@ -19,12 +19,15 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 	return len && cp >= 0xa0 ? len : 0;
 }
 
-static size_t escape(char *dst, size_t dstlen, const char *src, size_t srclen, bool quote)
+static size_t escape(char *dst, size_t dstlen, const char *src, size_t srclen, bool quote,
+		     bool *all)
 {
 	const unsigned char *s = (const unsigned char *)src;
 	size_t n = strnlen(src, srclen), o = 0, i = 0, k;
 	char tmp[8];
 
+	if (all)
+		*all = n == 0;
 	if (!dstlen)
 		return 0;
 	if (quote) {
@@ -64,17 +67,44 @@ static size_t escape(char *dst, size_t dstlen, const char *src, size_t srclen, b
 	if (quote)
 		dst[o++] = '"';
 	dst[o] = 0;
+	if (all)
+		*all = i >= n;
 	return o;
 }
 
 size_t bk_escape(char *dst, size_t dstlen, const char *src, size_t srclen)
 {
-	return escape(dst, dstlen, src, srclen, false);
+	return escape(dst, dstlen, src, srclen, false, NULL);
 }
 
 size_t bk_escape_arg(char *dst, size_t dstlen, const char *src, size_t srclen)
 {
-	return escape(dst, dstlen, src, srclen, true);
+	return escape(dst, dstlen, src, srclen, true, NULL);
+}
+
+size_t bk_escape_cut(char *dst, size_t dstlen, const char *src, size_t srclen, bool cut)
+{
+	size_t mark = sizeof(BK_CUT_MARK) - 1, o;
+	bool all;
+
+	if (dstlen <= mark)
+		return bk_escape(dst, dstlen, "", 0);
+	/* Room for the mark is kept; a dst too small for all of src cuts it too. */
+	o = escape(dst, dstlen - mark, src, srclen, false, &all);
+	if (cut || !all) {
+		memcpy(dst + o, BK_CUT_MARK, mark + 1);
+		o += mark;
+	}
+	return o;
+}
+
+size_t bk_escape_str(char *dst, size_t dstlen, const char *src, size_t srclen, __u32 flags, int i)
+{
+	if (flags & BK_STR_UNREADABLE(i)) {
+		snprintf(dst, dstlen, "%s", BK_UNREADABLE_MARK);
+		return strnlen(dst, dstlen);
+	}
+	return bk_escape_cut(dst, dstlen, src, srclen, flags & BK_STR_CUT(i));
 }
 
 /* Wall-clock time of a monotonic timestamp, from one pair of clock readings. */

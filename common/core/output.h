@@ -7,9 +7,11 @@
 #ifndef BPFKIT_OUTPUT_H
 #define BPFKIT_OUTPUT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <linux/types.h>
+#include "bpfkit.h"
 
 /*
  * Copies at most `srclen` bytes of `src` (stopping at NUL) into `dst` with
@@ -21,6 +23,23 @@ size_t bk_escape(char *dst, size_t dstlen, const char *src, size_t srclen);
 
 /* As bk_escape, also putting double quotes around strings with spaces or quotes. */
 size_t bk_escape_arg(char *dst, size_t dstlen, const char *src, size_t srclen);
+
+/*
+ * Strings cut to fit (see "Strings that do not fit" in bpf/bpfkit.h) end in
+ * BK_CUT_MARK in columns; one that could not be read shows as
+ * BK_UNREADABLE_MARK. In JSON, bk_json_rec_str() says the same exactly.
+ */
+#define BK_CUT_MARK "..."
+#define BK_UNREADABLE_MARK "[unreadable]"
+
+/*
+ * As bk_escape, with BK_CUT_MARK after the string when `cut`, or when dst
+ * is too small for all of it: never silently short.
+ */
+size_t bk_escape_cut(char *dst, size_t dstlen, const char *src, size_t srclen, bool cut);
+
+/* String i of a record whose str_flags are `flags`, for a column. */
+size_t bk_escape_str(char *dst, size_t dstlen, const char *src, size_t srclen, __u32 flags, int i);
 
 /* Wall-clock HH:MM:SS of a bpf_ktime_get_ns() timestamp. */
 void bk_time_hms(char *buf, size_t len, __u64 ts_ns);

@@ -58,6 +58,30 @@ static void test_escape_arg(void)
 	CHECK_STR(buf, "\"\"");
 }
 
+/* Cut strings end in the mark; a dst too small cuts too; unreadable ones say so. */
+static void test_escape_cut(void)
+{
+	char buf[16];
+
+	bk_escape_cut(buf, sizeof(buf), "/etc/passwd", 64, false);
+	CHECK_STR(buf, "/etc/passwd");
+	bk_escape_cut(buf, sizeof(buf), "/etc/pass", 64, true);
+	CHECK_STR(buf, "/etc/pass...");
+	/* 15 bytes of room: 12 of the string, then the mark. */
+	bk_escape_cut(buf, sizeof(buf), "/a/very/long/path", 64, false);
+	CHECK_STR(buf, "/a/very/long...");
+	bk_escape_cut(buf, sizeof(buf), "ab\x1b", 64, true);
+	CHECK_STR(buf, "ab\\x1b...");
+	bk_escape_str(buf, sizeof(buf), "x", 64, BK_STR_CUT(1), 1);
+	CHECK_STR(buf, "x...");
+	bk_escape_str(buf, sizeof(buf), "x", 64, BK_STR_CUT(0), 1);
+	CHECK_STR(buf, "x");
+	bk_escape_str(buf, sizeof(buf), "", 64, BK_STR_UNREADABLE(0), 0);
+	CHECK_STR(buf, BK_UNREADABLE_MARK);
+	bk_escape_cut(buf, 3, "abc", 64, false);
+	CHECK_STR(buf, "");
+}
+
 static char *json_of(void (*fn)(struct bk_json *))
 {
 	static char *out;
@@ -108,6 +132,8 @@ static void j_nested(struct bk_json *j)
 	bk_json_array_end(j);
 	bk_json_str_cut(j, "path", "/a", 8, true);
 	bk_json_str_cut(j, "name", "b", 8, false);
+	bk_json_rec_str(j, "p0", "c", 8, BK_STR_CUT(0) | BK_STR_UNREADABLE(1), 0);
+	bk_json_rec_str(j, "p1", "", 8, BK_STR_CUT(0) | BK_STR_UNREADABLE(1), 1);
 }
 
 /* What a tool leaves open is closed by bk_json_end(): the line stays valid. */
@@ -134,7 +160,8 @@ static void test_json(void)
 		  "\"bad\":\"\\udcff\xc3\xa9\\udcc3\"}\n");
 	CHECK_STR(json_of(j_nested),
 		  "{\"args\":{\"n\":-2,\"empty\":[]},\"ret\":[7,false,null,{\"len\":3,\"cap\":4},[]],"
-		  "\"path\":\"/a\",\"path_truncated\":true,\"name\":\"b\",\"name_truncated\":false}\n");
+		  "\"path\":\"/a\",\"path_truncated\":true,\"name\":\"b\",\"name_truncated\":false,"
+		  "\"p0\":\"c\",\"p0_truncated\":true,\"p1\":null,\"p1_truncated\":false}\n");
 	CHECK_STR(json_of(j_left_open), "{\"a\":[{\"x\":1}]}\n");
 }
 
@@ -156,6 +183,7 @@ int main(void)
 	RUN(test_escape_controls);
 	RUN(test_escape_bounds);
 	RUN(test_escape_arg);
+	RUN(test_escape_cut);
 	RUN(test_json);
 	RUN(test_json_reversible);
 	UNIT_EXIT();
