@@ -243,7 +243,7 @@ static const char *choose(const struct probe_set *set, int *err)
 	*err = -EOPNOTSUPP;
 	return NULL;
 wrong_path:
-	bk_set_error("--force-path %s does not apply to '%s': it takes %s", force, opt.pattern,
+	bk_set_usage_error("--force-path %s does not apply to '%s': it takes %s", force, opt.pattern,
 		     set->kind == PROBESPEC_UFUNC ? "uprobe.multi or uprobe" : "fentry or kprobe");
 	*err = -EINVAL;
 	return NULL;

@@ -186,7 +186,7 @@ int bk_choose(struct bk_variant *v, int n, const char *force)
 	}
 	if (chosen < 0) {
 		if (force && !len)
-			bk_set_error("unknown path '%s': this tool has %s", force, names);
+			bk_set_usage_error("unknown path '%s': this tool has %s", force, names);
 		else if (force)
 			bk_set_error("the %s path is not available on this kernel: %s", force, all);
 		else

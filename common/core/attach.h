@@ -27,7 +27,8 @@ struct bk_variant {
 /*
  * Returns the index of the chosen variant, or -errno: -ENOENT when the kernel
  * has none (the sentence names what it lacks), -EINVAL when `force` names no
- * variant of this tool. `force` (--force-path) may be NULL.
+ * variant of this tool (a usage error: bk_exit() exits 64). `force`
+ * (--force-path) may be NULL.
  */
 int bk_choose(struct bk_variant *v, int n, const char *force);
 

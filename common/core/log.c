@@ -14,6 +14,7 @@ static bool held;
 static char *held_buf;
 static size_t held_len, held_cap;
 static char err_buf[1024];
+static bool usage_err;	/* err_buf explains a usage error */
 
 static void hold_append(const char *s)
 {
@@ -121,6 +122,22 @@ void bk_set_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err_buf, sizeof(err_buf), fmt, ap);
 	va_end(ap);
+	usage_err = false;
+}
+
+void bk_set_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err_buf, sizeof(err_buf), fmt, ap);
+	va_end(ap);
+	usage_err = true;
+}
+
+bool bk_error_is_usage(void)
+{
+	return usage_err && err_buf[0];
 }
 
 const char *bk_error(void)

@@ -28,7 +28,11 @@ const char *bk_log_held(void);
 
 /* The sentence that explains the last failure of a common/ function. */
 __attribute__((format(printf, 1, 2))) void bk_set_error(const char *fmt, ...);
+/* The same for a failure that is the user's input (bk_exit() then exits 64). */
+__attribute__((format(printf, 1, 2))) void bk_set_usage_error(const char *fmt, ...);
 const char *bk_error(void);
+/* Whether the sentence set last is a usage error. */
+bool bk_error_is_usage(void);
 /* Prints the last failure: its sentence, or strerror(-err) after `what`. */
 void bk_report(const char *what, int err);
 

@@ -235,6 +235,8 @@ int bk_start(struct bpf_object_skeleton *s)
 
 int bk_exit(int err)
 {
+	bool usage;
+
 	/* Output the tool printed after the loop (a -c table) must be written too. */
 	if (!err)
 		err = bk_output_status() < 0 ? -EIO : 0;
@@ -242,9 +244,11 @@ int bk_exit(int err)
 		fflush(stdout);
 	if (!err)
 		return 0;
+	/* Only what the user typed is a usage error; an -EINVAL from the kernel is not. */
+	usage = bk_error_is_usage();
 	if (err < 0)
 		bk_report(bk_prog, err);
-	return err == -EINVAL && bk_env.force_path ? BK_EXIT_USAGE : 1;
+	return usage ? BK_EXIT_USAGE : 1;
 }
 
 int bk_tracefs(void)

@@ -46,8 +46,9 @@ int bk_opened(const void *skel);
 int bk_start(struct bpf_object_skeleton *s);
 
 /*
- * The exit status for a tool's result: 0; 64 for an unknown --force-path;
- * otherwise 1, after printing the sentence that explains a -errno.
+ * The exit status for a tool's result: 0; 64 for a usage error found after
+ * parsing (bk_set_usage_error(): an unknown --force-path); otherwise 1,
+ * after printing the sentence that explains a -errno.
  */
 int bk_exit(int err);
 

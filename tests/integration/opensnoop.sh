@@ -11,6 +11,8 @@ expect_exit "$T: a 16-character -n is a usage error" 64 "$BIN/$T" -n abcdefghijk
 expect_exit "$T: a stray argument is a usage error" 64 "$BIN/$T" extra
 expect_exit "$T: an unknown option is a usage error" 64 "$BIN/$T" --no-such-option
 expect_exit "$T: an unknown --force-path is a usage error" 64 "$BIN/$T" --force-path=nope
+expect_exit "$T: an EINVAL from the kernel with --force-path is not a usage error" 1 \
+	"$TRIG/oldbpf" -n prog_load -- "$BIN/$T" --force-path=tracepoint
 expect_exit "$T: --help exits 0" 0 "$BIN/$T" --help
 man_options_match "$T: man page options match --help" $T
 expect_exit "$T: an unreadable --btf file is one sentence, exit 1" 1 "$BIN/$T" --btf /nonexistent/vmlinux

@@ -7,7 +7,8 @@
  *   oldbpf [-n CMD]... -- PROGRAM ARGS...
  *
  * CMD: lookup_and_delete_elem (Linux < 5.14 for hash maps),
- * lookup_and_delete_batch (< 5.6), lookup_batch (< 5.6).
+ * lookup_and_delete_batch (< 5.6), lookup_batch (< 5.6); prog_load, for a
+ * kernel that refuses every program with EINVAL.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -28,6 +29,7 @@ static const struct {
 	{ "lookup_and_delete_elem", BPF_MAP_LOOKUP_AND_DELETE_ELEM },
 	{ "lookup_and_delete_batch", BPF_MAP_LOOKUP_AND_DELETE_BATCH },
 	{ "lookup_batch", BPF_MAP_LOOKUP_BATCH },
+	{ "prog_load", BPF_PROG_LOAD },
 };
 
 int main(int argc, char **argv)
@@ -73,6 +75,6 @@ int main(int argc, char **argv)
 	return 3;
 usage:
 	fprintf(stderr, "usage: oldbpf [-n lookup_and_delete_elem|lookup_and_delete_batch|"
-			"lookup_batch]... -- PROGRAM ARGS...\n");
+			"lookup_batch|prog_load]... -- PROGRAM ARGS...\n");
 	return 2;
 }
