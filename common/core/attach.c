@@ -40,28 +40,41 @@ static bool btf_has(const char *name, __u32 kind, __s32 *id)
 	return r > 0;
 }
 
-/* fentry needs a BPF trampoline; some kernels have BTF but cannot make one. */
+/*
+ * fentry needs a BPF trampoline on that very function: some kernels have BTF
+ * but cannot make one at all, and no kernel can for a function ftrace cannot
+ * patch (noinstr, notrace, inlined everywhere but still in BTF). So each
+ * function is tried, once: a test program is loaded and attached to it.
+ */
+#define FENTRY_CACHE 64
+
 static int fentry_works(__s32 btf_id)
 {
-	static int works = -1;
+	static struct {
+		__s32 id;
+		int works;
+	} cache[FENTRY_CACHE];
+	static int ncache;
 	struct bpf_insn insns[2] = {
 		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
 		{ .code = BPF_JMP | BPF_EXIT },
 	};
 	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_TRACE_FENTRY,
 		    .attach_btf_id = btf_id);
-	int fd, link;
+	int fd, link, works;
 
-	if (works >= 0)
-		return works;
+	for (int i = 0; i < ncache; i++)
+		if (cache[i].id == btf_id)
+			return cache[i].works;
 	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "bk_probe", "GPL", insns, 2, &opts);
-	if (fd < 0)
-		return works = 0;
-	link = bpf_raw_tracepoint_open(NULL, fd);
+	link = fd < 0 ? -1 : bpf_raw_tracepoint_open(NULL, fd);
 	works = link >= 0;
 	if (link >= 0)
 		close(link);
-	close(fd);
+	if (fd >= 0)
+		close(fd);
+	if (ncache < FENTRY_CACHE)
+		cache[ncache++] = (typeof(cache[0])){ btf_id, works };
 	return works;
 }
 
@@ -130,7 +143,7 @@ int bk_hook_available(const char *sec, char *why, size_t whylen)
 			return 0;
 		}
 		if (!fentry_works(id)) {
-			snprintf(why, whylen, "fentry programs do not load on this kernel");
+			snprintf(why, whylen, "fentry programs do not load on %s on this kernel", arg);
 			return 0;
 		}
 		return 1;
