@@ -59,11 +59,9 @@ const char argp_program_doc[] =
 	"    funclatency -d 10 vfs_read           # the kernel's vfs_read for 10 s\n"
 	"    funclatency -j --ns /bin/bash:readline  # JSON, in nanoseconds";
 
-enum { OPT_LIST = 2000, OPT_MAX_PROBES, OPT_US, OPT_NS };
+enum { OPT_LIST = 2000, OPT_MAX_PROBES };
 
 static const struct argp_option options[] = {
-	{ "us", OPT_US, NULL, 0, "Histogram in microseconds (the default)", 0 },
-	{ "ns", OPT_NS, NULL, 0, "Histogram in nanoseconds", 0 },
 	{ "list", OPT_LIST, "PATTERN", 0, "Print the probes PATTERN matches, one a line, and exit", 0 },
 	{ "max-probes", OPT_MAX_PROBES, "N", 0,
 	  "Refuse a pattern matching more than N functions (default 1000)", 0 },
@@ -76,14 +74,6 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	int i = 0;
 
 	switch (key) {
-	case OPT_US:
-		opt.unit_ns = 1000;
-		opt.unit = "usecs";
-		break;
-	case OPT_NS:
-		opt.unit_ns = 1;
-		opt.unit = "nsecs";
-		break;
 	case OPT_LIST:
 		opt.list = arg;
 		break;
@@ -97,10 +87,9 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		opt.pos[opt.npos++] = arg;
 		break;
 	case ARGP_KEY_END:
-		if (bk_env.milliseconds) {
-			opt.unit_ns = 1000000;
-			opt.unit = "msecs";
-		}
+		/* -m, --us, --ns: common options (one unit only). */
+		opt.unit_ns = bk_env.unit_ns;
+		opt.unit = bk_env.unit;
 		if (opt.list) {
 			if (opt.npos)
 				bk_usage(state, "--list takes no other argument ('%s')", opt.pos[0]);
@@ -260,7 +249,7 @@ int main(int argc, char **argv)
 
 	/* Arguments; the shared letters land in bk_env. */
 	bk_parse_args(argc, argv, options, parse_arg, argp_program_doc,
-		      BK_OPT_FILTERS | BK_OPT_MILLI | BK_OPT_DURATION | BK_OPT_JSON |
+		      BK_OPT_FILTERS | BK_OPT_UNITS | BK_OPT_DURATION | BK_OPT_JSON |
 			      BK_OPT_FORCE_PATH);
 
 	/* --list: the probes, without tracing. */

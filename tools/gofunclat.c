@@ -52,13 +52,9 @@ const char argp_program_doc[] =
 	"    gofunclat -m -p 181 'net/http.(*conn).serve' 5   # in ms, every 5 s\n"
 	"    gofunclat -j -p 181 main.work 1 10 # JSON, once a second, 10 times";
 
-enum { OPT_US = 2000, OPT_NS };
-
 static const struct argp_option options[] = {
 	GOTARGET_OPTIONS,
 	GOTARGET_OPTION_INFLIGHT,
-	{ "us", OPT_US, NULL, 0, "Histogram in microseconds (the default)", 0 },
-	{ "ns", OPT_NS, NULL, 0, "Histogram in nanoseconds", 0 },
 	{},
 };
 
@@ -67,14 +63,6 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	long n;
 
 	switch (key) {
-	case OPT_US:
-		opt.unit_ns = 1000;
-		opt.unit = "usecs";
-		break;
-	case OPT_NS:
-		opt.unit_ns = 1;
-		opt.unit = "nsecs";
-		break;
 	case ARGP_KEY_ARG:
 		if (opt.npos == 4)
 			bk_usage(state, "unexpected argument '%s'", arg);
@@ -83,10 +71,9 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_END: {
 		int i;
 
-		if (bk_env.milliseconds) {
-			opt.unit_ns = 1000000;
-			opt.unit = "msecs";
-		}
+		/* -m, --us, --ns: common options (one unit only). */
+		opt.unit_ns = bk_env.unit_ns;
+		opt.unit = bk_env.unit;
 		i = gotarget_end(state, opt.pos, opt.npos);
 		if (i >= opt.npos)
 			bk_usage(state, "give the functions to measure as a PATTERN ('main.*')");
@@ -170,7 +157,7 @@ int main(int argc, char **argv)
 	/* Arguments; the shared letters land in bk_env. */
 	bk_parse_args_doc(argc, argv, options, parse_arg, "[BINARY] PATTERN [interval [count]]",
 			  argp_program_doc,
-			  BK_OPT_PID | BK_OPT_UID | BK_OPT_COMM | BK_OPT_CGROUP | BK_OPT_MILLI |
+			  BK_OPT_PID | BK_OPT_UID | BK_OPT_COMM | BK_OPT_CGROUP | BK_OPT_UNITS |
 			  BK_OPT_DURATION | BK_OPT_JSON);
 
 	/* Logging, privileges, BTF; then the Go program and its functions. */

@@ -10,7 +10,10 @@
 #include "core/log.h"
 #include "core/opts.h"
 
-struct bk_env bk_env = { .count = -1 };
+struct bk_env bk_env = { .count = -1, .unit_ns = 1000, .unit = "usecs" };
+
+/* The unit option given first, to refuse a second, different one. */
+static const char *unit_opt;
 
 /* Set by bk_parse_args(): the tool takes no positional arguments. */
 static bool no_args;
@@ -18,7 +21,7 @@ static bool no_args;
 const char *argp_program_bug_address = "https://github.com/bpfkit/bpfkit/issues";
 error_t argp_err_exit_status = BK_EXIT_USAGE;
 
-enum { OPT_BTF = 1000, OPT_CGROUP, OPT_FORCE_PATH, OPT_VERSION };
+enum { OPT_BTF = 1000, OPT_CGROUP, OPT_FORCE_PATH, OPT_VERSION, OPT_US, OPT_NS };
 
 static const struct {
 	unsigned int mask;
@@ -34,6 +37,8 @@ static const struct {
 	{ BK_OPT_UIDCOL, { "print-uid", 'U', NULL, 0, "Add a UID column", 0 } },
 	{ BK_OPT_DURATION, { "duration", 'd', "SECONDS", 0, "Stop after SECONDS", 0 } },
 	{ BK_OPT_MILLI, { "milliseconds", 'm', NULL, 0, "Show times in milliseconds", 0 } },
+	{ BK_OPT_MICRO, { "us", OPT_US, NULL, 0, "Show times in microseconds (the default)", 0 } },
+	{ BK_OPT_NANO, { "ns", OPT_NS, NULL, 0, "Show times in nanoseconds", 0 } },
 	{ BK_OPT_PERPROC, { "per-process", 'P', NULL, 0, "Break down by process", 0 } },
 	{ BK_OPT_PERTHREAD, { "per-thread", 'L', NULL, 0, "Break down by thread", 0 } },
 	{ BK_OPT_JSON, { "json", 'j', NULL, 0, "One JSON object per line instead of columns", 0 } },
@@ -180,6 +185,16 @@ void bk_parse_interval_arg(struct argp_state *state, const char *arg)
 	}
 }
 
+static void set_unit(const struct argp_state *state, const char *opt, unsigned long long ns,
+		     const char *name)
+{
+	if (unit_opt && strcmp(unit_opt, opt))
+		bk_usage(state, "%s and %s ask for different units: give one", unit_opt, opt);
+	unit_opt = opt;
+	bk_env.unit_ns = ns;
+	bk_env.unit = name;
+}
+
 static error_t parse_common(int key, char *arg, struct argp_state *state)
 {
 	int err;
@@ -228,7 +243,14 @@ static error_t parse_common(int key, char *arg, struct argp_state *state)
 			bk_usage(state, "invalid duration '%s': want a number of seconds > 0", arg);
 		break;
 	case 'm':
+		set_unit(state, "-m", 1000000, "msecs");
 		bk_env.milliseconds = true;
+		break;
+	case OPT_US:
+		set_unit(state, "--us", 1000, "usecs");
+		break;
+	case OPT_NS:
+		set_unit(state, "--ns", 1, "nsecs");
 		break;
 	case 'P':
 		bk_env.per_process = true;

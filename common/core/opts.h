@@ -28,7 +28,11 @@ enum {
 	BK_OPT_PERTHREAD = 1 << 11,	/* -L */
 	BK_OPT_JSON = 1 << 12,		/* -j, --json */
 	BK_OPT_FORCE_PATH = 1 << 13,	/* --force-path NAME, for tools with variants */
+	BK_OPT_MICRO = 1 << 14,		/* --us */
+	BK_OPT_NANO = 1 << 15,		/* --ns */
 };
+/* The time units: -m, --us, --ns; giving two different ones is a usage error. */
+#define BK_OPT_UNITS (BK_OPT_MILLI | BK_OPT_MICRO | BK_OPT_NANO)
 #define BK_OPT_FILTERS (BK_OPT_PID | BK_OPT_TID | BK_OPT_UID | BK_OPT_COMM | BK_OPT_CGROUP)
 
 /* Exit status for usage errors (argp_error uses it too). */
@@ -43,6 +47,9 @@ struct bk_env {
 	bool failed_only, timestamp, uid_column, milliseconds;
 	bool per_process, per_thread, json;
 	double duration_s;		/* 0: until interrupted */
+	/* The unit of times shown (-m, --us, --ns): 1000 and "usecs" by default. */
+	unsigned long long unit_ns;
+	const char *unit;
 	const char *btf_path;		/* --btf */
 	const char *force_path;		/* --force-path */
 	/* [interval [count]] of summary tools */

@@ -2,6 +2,8 @@
 /* The strict option parsers: what a person types must mean exactly one thing. */
 #include <errno.h>
 #include <limits.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include "core/opts.h"
 #include "unit.h"
 
@@ -90,6 +92,56 @@ static void test_long(void)
 	CHECK_INT(bk_parse_long("1.5", 1, 60, &v), -EINVAL);
 }
 
+/* Parses argv in a child (usage errors exit); its exit status, 0 if it returned. */
+static int parse(unsigned int mask, const char *const *args, unsigned long long *unit_ns)
+{
+	int fds[2], status;
+	char *argv[8];
+	int argc = 0;
+	pid_t pid;
+
+	argv[argc++] = "tool";
+	while (*args)
+		argv[argc++] = (char *)*args++;
+	argv[argc] = NULL;
+	if (pipe(fds))
+		return -1;
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		freopen("/dev/null", "w", stderr);
+		bk_parse_args(argc, argv, NULL, NULL, "doc", mask);
+		if (write(fds[1], &bk_env.unit_ns, sizeof(bk_env.unit_ns)) < 0)
+			_exit(99);
+		_exit(0);
+	}
+	close(fds[1]);
+	if (read(fds[0], unit_ns, sizeof(*unit_ns)) != sizeof(*unit_ns))
+		*unit_ns = 0;
+	close(fds[0]);
+	waitpid(pid, &status, 0);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* One unit: -m, --us or --ns; two different ones are a usage error. */
+static void test_units(void)
+{
+	unsigned long long ns;
+
+	CHECK_INT(parse(BK_OPT_UNITS, (const char *[]){ NULL }, &ns), 0);
+	CHECK_INT(ns, 1000);
+	CHECK_INT(parse(BK_OPT_UNITS, (const char *[]){ "-m", NULL }, &ns), 0);
+	CHECK_INT(ns, 1000000);
+	CHECK_INT(parse(BK_OPT_UNITS, (const char *[]){ "--ns", "--ns", NULL }, &ns), 0);
+	CHECK_INT(ns, 1);
+	CHECK_INT(parse(BK_OPT_UNITS, (const char *[]){ "-m", "--ns", NULL }, &ns), 64);
+	CHECK_INT(parse(BK_OPT_UNITS, (const char *[]){ "--us", "--ns", NULL }, &ns), 64);
+	CHECK_INT(parse(BK_OPT_UNITS, (const char *[]){ "-m", "--us", NULL }, &ns), 64);
+	CHECK_INT(parse(BK_OPT_UNITS, (const char *[]){ "--ns", "-m", NULL }, &ns), 64);
+	/* A tool without them: unknown options. */
+	CHECK_INT(parse(BK_OPT_MILLI, (const char *[]){ "--ns", NULL }, &ns), 64);
+}
+
 int main(void)
 {
 	RUN(test_pid);
@@ -97,5 +149,6 @@ int main(void)
 	RUN(test_seconds);
 	RUN(test_comm);
 	RUN(test_long);
+	RUN(test_units);
 	UNIT_EXIT();
 }
