@@ -42,14 +42,15 @@ const char argp_program_doc[] =
 	"Show TCP throughput per connection and process, refreshed top-style.\n"
 	"\n"
 	"USAGE: tcptop [-C] [-S rx|tx|all] [-r ROWS] [-p PID] [-u UID] [-n COMM] [-j]\n"
-	"              [interval [count]]\n"
+	"              [-d SECONDS] [interval [count]]\n"
 	"\n"
 	"EXAMPLES:\n"
 	"    tcptop              # refresh every second, until Ctrl-C\n"
 	"    tcptop -C 5 3       # three refreshes 5 s apart, without clearing\n"
 	"    tcptop -S rx -r 5   # the five connections receiving the most\n"
 	"    tcptop -p 181       # only process 181\n"
-	"    tcptop -j 10        # JSON lines every 10 s, with exact bytes";
+	"    tcptop -j 10        # JSON lines every 10 s, with exact bytes\n"
+	"    tcptop -C -d 30 5   # every 5 s for 30 s";
 
 static const struct argp_option options[] = {
 	{ "no-clear", 'C', NULL, 0, "Do not clear the screen between refreshes", 0 },
@@ -210,7 +211,7 @@ int main(int argc, char **argv)
 	/* Arguments; the shared letters land in bk_env. */
 	bk_parse_args_doc(argc, argv, options, parse_arg, "[interval [count]]", argp_program_doc,
 			  BK_OPT_PID | BK_OPT_UID | BK_OPT_COMM | BK_OPT_CGROUP | BK_OPT_JSON |
-			  BK_OPT_FORCE_PATH);
+			  BK_OPT_DURATION | BK_OPT_FORCE_PATH);
 	if (bk_env.interval_s == 0)
 		bk_env.interval_s = 1;
 	/* Clearing only makes sense on a terminal. */

@@ -130,6 +130,14 @@ n=$(grep -c '^PID' "$TMP/count.out")
 if [ $rc = 0 ] && [ "$n" = 3 ] && [ $el -lt 10000 ]; then pass "$T: 0.3 3 refreshes three times and exits 0"
 else fail "$T: 0.3 3 refreshes three times and exits 0" "rc=$rc, $n refreshes, ${el}ms"; fi
 
+# -d: ends by itself after that long, with the refresh under way.
+start=$(date +%s%N)
+"$BIN/$T" -C -d 1.5 -n tcpbytes 1 >"$TMP/dur.out" 2>&1; rc=$?
+el=$(( ($(date +%s%N) - start) / 1000000 ))
+n=$(grep -c '^PID' "$TMP/dur.out")
+if [ $rc = 0 ] && [ "$n" = 2 ] && [ $el -ge 1500 ] && [ $el -lt 6000 ]; then pass "$T: -d 1.5 with 1 s refreshes ends after 1.5 s with 2 refreshes"
+else fail "$T: -d 1.5 with 1 s refreshes ends after 1.5 s with 2 refreshes" "rc=$rc, $n refreshes, ${el}ms"; fi
+
 # SIGINT also ends cleanly.
 start_tool int $T -n tcpbytes
 stop_tool INT
