@@ -456,11 +456,26 @@ int bk_usyms_resolve(struct bk_usyms *u, pid_t pid, __u64 addr, struct bk_frame 
 		if (addr < g->start || addr >= g->end)
 			continue;
 		go_check(g->mod, pid, g, g->file);
-		if (g->mod->gb &&
-		    !gobin_pc_info(g->mod->gb, addr - g->start + g->pgoff + g->mod->bias, &gf, NULL,
-				   NULL))
-			return one(out, gf.name, NULL, addr - g->start + g->pgoff + g->mod->bias - gf.entry,
-				   BK_FRAME_USER);
+		vaddr = addr - g->start + g->pgoff + g->mod->bias;
+		if (g->mod->gb && !gobin_pc_info(g->mod->gb, vaddr, &gf, NULL, NULL)) {
+			struct gofunc_frame fr[16];
+			int n, k, keep;
+
+			/*
+			 * Inlined calls first, then the function that holds the
+			 * code; when there are more than fit, the outer ones stay.
+			 */
+			n = gobin_pc_frames(g->mod->gb, vaddr, fr, 16);
+			if (n <= 1)
+				return one(out, gf.name, NULL, vaddr - gf.entry, BK_FRAME_USER);
+			if (n > 16)
+				n = 16;
+			keep = n < max ? n : max;
+			for (k = 0; k + 1 < keep; k++)
+				one(&out[k], fr[n - keep + k].name, NULL, 0, BK_FRAME_INLINED);
+			one(&out[k], gf.name, NULL, vaddr - gf.entry, BK_FRAME_USER);
+			return keep;
+		}
 		break;
 	}
 	if (p && addr >= p->vdso_start && addr < p->vdso_end && (vdso = vdso_syms(u)) &&

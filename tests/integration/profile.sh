@@ -39,12 +39,13 @@ BURN=$TMP/bin/$BC
 # Leaks are checked by name: other tools may load programs meanwhile.
 BEFORE=$(named_ids '^handle_sample$')
 # share FILE COMM FUNC: "N M": of the M samples of COMM in folded FILE, N end
-# (in user space: the last frame before the kernel part) in FUNC.
+# (in user space: the last frame before the kernel part that is not an
+# inlined call) in FUNC.
 share() {
 	awk -v c="$2" -v f="$3" '{
 		n = $NF; s = $0; sub(/ [0-9]+$/, "", s)
 		k = split(s, fr, ";"); if (fr[1] != c) next
-		leaf = ""; for (i = 2; i <= k; i++) { if (fr[i] == "-") break; leaf = fr[i] }
+		leaf = ""; for (i = 2; i <= k; i++) { if (fr[i] == "-") break; if (fr[i] !~ /_\[i\]$/) leaf = fr[i] }
 		tot += n; if (leaf == f) hit += n
 	} END { printf "%d %d\n", hit, tot }' "$1"
 }
@@ -110,6 +111,13 @@ if [ -x "$GOB" ]; then
 	majority "$T: a stripped PIE Go binary's samples end in main.burnCPU" "$TMP/go.out" burner-pie-stri main.burnCPU 20
 	grep -q 'main\.main;main\.burnCPU' "$TMP/go.out" && pass "$T: Go: the caller main.main is named too" ||
 		fail "$T: Go: the caller main.main is named too" "$(head -2 "$TMP/go.out" | cut -c1-200)"
+	# mix() is inlined into burnCPU's loop: pclntab's inline tree names it.
+	read -r hit tot < <(awk '/;main\.burnCPU;main\.mix_\[i\]( |;)/ { h += $NF } { t += $NF } END { print h + 0, t + 0 }' "$TMP/go.out")
+	if [ "$tot" -gt 0 ] && [ $((hit * 100)) -ge $((tot * 10)) ]; then
+		pass "$T: Go: the inlined main.mix shows as main.burnCPU;main.mix_[i] ($hit of $tot samples)"
+	else
+		fail "$T: Go: the inlined main.mix shows as an inlined frame" "$hit of $tot: $(head -3 "$TMP/go.out" | cut -c1-200)"
+	fi
 else
 	skip "$T: Go burner" "$GOB not built (tests/go/build.sh)"
 fi
