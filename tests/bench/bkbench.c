@@ -47,6 +47,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <bpf/bpf.h>
 #include <bpf/btf.h>
 
 extern char **environ;
@@ -403,6 +404,12 @@ static int run(int argc, char **argv)
 	int tool_cpu = -1, load_cpu = -1, c, out[2], lp[2] = { -1, -1 }, pidfd, st;
 	long settle_ms = 0, attach_ms = 2000, wait_s = 30, nmark = 0;
 	unsigned long long prog_ns = 0, prog_runs = 0;
+	/*
+	 * BPF programs count their run time while this fd is open, whatever
+	 * others do with kernel.bpf_stats_enabled meanwhile (the kernel counts
+	 * the users of the statistics).
+	 */
+	int stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
 	double t0, t_attach = -1, t_int, t_exit = -1, next_mark;
 	size_t nloadout = 0;
 	struct rusage ru;
@@ -558,6 +565,8 @@ static int run(int argc, char **argv)
 			scan_read(&s);
 	}
 	prog_stats(pid, &prog_ns, &prog_runs);
+	if (stats_fd >= 0)
+		close(stats_fd);
 	t_int = now_s();
 	kill(pid, SIGINT);
 	while (t_exit < 0 || !s.eof) {

@@ -191,11 +191,6 @@ BTF_COST=$("$BK" btf)
 BTF_MS=$(echo "$BTF_COST" | grep -oE 'btf_ms=[0-9.]+' | cut -d= -f2)
 BTF_MB=$(echo "$BTF_COST" | grep -oE 'btf_rss_kb=[0-9]+' | cut -d= -f2 | awk '{ printf "%.1f", $1 / 1024 }')
 
-# Per-program run time and count (bkbench reads them from the tool's fdinfo):
-# what a BPF program costs per run, whatever else the machine does.
-BPF_STATS_WAS=$(sysctl -n kernel.bpf_stats_enabled 2>/dev/null || echo 0)
-sysctl -qw kernel.bpf_stats_enabled=1 2>/dev/null
-trap 'sysctl -qw kernel.bpf_stats_enabled="$BPF_STATS_WAS" 2>/dev/null' EXIT
 LOADAVG_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 OTHER_PROGS=$(bpftool prog show 2>/dev/null | grep -cE '^[0-9]+: (kprobe|tracepoint|raw_tracepoint|tracing|perf_event)')
 T_START=$(date +%s)
