@@ -61,18 +61,16 @@ static __always_inline void emit(const struct args *a, long ret)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	struct open_event *e;
-	long len;
+	__u32 len;
 
 	if (bk_filter.failed_only && ret >= 0)
 		return;
 	e = bk_scratch(&scratch);
 	if (!e)
 		return;
-	len = bpf_probe_read_user_str(e->path, sizeof(e->path), a->path);
-	if (len <= 0) {
-		e->path[0] = 0;
-		len = 1;
-	}
+	/* The whole path up to PATH_MAX; only the bytes read are sent. */
+	e->str_flags = 0;
+	len = bk_read_user_str(e->path, sizeof(e->path), a->path, &e->str_flags, 0);
 	if (targ_prefix_len && !prefix_matches(e->path))
 		return;
 	e->ts_ns = bpf_ktime_get_ns();
@@ -82,10 +80,9 @@ static __always_inline void emit(const struct args *a, long ret)
 	e->uid = (__u32)bpf_get_current_uid_gid();
 	e->flags = a->flags;
 	e->mode = a->mode;
-	e->pad = 0;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	/* Only the bytes of the path that were read, NUL included. */
-	bk_output(e, offsetof(struct open_event, path) + (len & (OPENSNOOP_PATH_LEN - 1)));
+	bk_output(e, offsetof(struct open_event, path) + len);
 }
 
 static __always_inline int leave(long ret)

@@ -3,7 +3,7 @@
 #ifndef OPENSNOOP_H
 #define OPENSNOOP_H
 
-#define OPENSNOOP_PATH_LEN 256
+#define OPENSNOOP_PATH_LEN 4096	/* PATH_MAX: a path the kernel accepts fits whole */
 #define OPENSNOOP_PREFIX_LEN 128
 
 struct open_event {
@@ -14,7 +14,7 @@ struct open_event {
 	__u32 uid;
 	__u32 flags;		/* open(2) flags */
 	__u32 mode;
-	__u32 pad;
+	__u32 str_flags;	/* BK_STR_CUT(0)/BK_STR_UNREADABLE(0): the path (bpfkit.h) */
 	char comm[16];
 	char path[OPENSNOOP_PATH_LEN];	/* as the caller gave it; records end after its NUL */
 };

@@ -79,7 +79,8 @@ static int handle_event(void *ctx, void *data, size_t size)
 	const struct open_event *e = data;
 	size_t path_len = size - offsetof(struct open_event, path);
 	int fd = e->ret >= 0 ? (int)e->ret : -1, err = e->ret >= 0 ? 0 : (int)-e->ret;
-	char comm[4 * 16], path[4 * OPENSNOOP_PATH_LEN];
+	static char path[4 * OPENSNOOP_PATH_LEN + sizeof(BK_CUT_MARK)];
+	char comm[4 * 16];
 	struct bk_json j;
 
 	if (bk_env.json) {
@@ -88,12 +89,12 @@ static int handle_event(void *ctx, void *data, size_t size)
 		bk_json_int(&j, "err", err);
 		bk_json_uint(&j, "flags", e->flags);
 		bk_json_uint(&j, "mode", e->mode);
-		bk_json_str(&j, "path", e->path, path_len);
+		bk_json_rec_str(&j, "path", e->path, path_len, e->str_flags, 0);
 		bk_json_end(&j);
 		return 0;
 	}
 	bk_escape(comm, sizeof(comm), e->comm, sizeof(e->comm));
-	bk_escape(path, sizeof(path), e->path, path_len);
+	bk_escape_str(path, sizeof(path), e->path, path_len, e->str_flags, 0);
 	bk_print_prefix(e->ts_ns, e->uid);
 	printf("%-*u %-*s %3d %3d ", BK_W_PID, e->tgid, BK_W_COMM, comm, fd, err);
 	if (opt.flags_column)

@@ -129,6 +129,29 @@ stop_tool TERM
 got=$(jq -r .path "$TMP/evilj.out")
 expect_eq "$T: JSON keeps the exact bytes of a path" "$got" "$evil"
 
+# Long paths: whole up to PATH_MAX (255 and 256 bytes were the old limit:
+# 256 came out empty), cut and marked beyond it (the open fails, ENAMETOOLONG).
+# longpath N: $D/ then N - ${#D} - 1 more bytes, in components of 200.
+longpath() {
+	local p=$D/ c=$(printf 'x%.0s' $(seq 199))/
+	while [ $(( ${#p} + 200 )) -le "$1" ]; do p=$p$c; done
+	while [ ${#p} -lt "$1" ]; do p=${p}y; done
+	echo "$p"
+}
+L255=$(longpath 255) L256=$(longpath 256) L4095=$(longpath 4095) L5000=$(longpath 5000)
+start_tool long $T -j --prefix "$D/"
+"$TRIG/opener" -n 1 "$L255" "$L256" "$L4095" "$L5000" >/dev/null
+stop_tool TERM
+g=$(jq -r '"\(.path | length) \(.path_truncated) \(.err)"' "$TMP/long.out" | tr '\n' ' ')
+expect_eq "$T: paths of 255, 256 and 4095 bytes whole, one of 5000 cut and flagged" "$g" \
+	"255 false 2 256 false 2 4095 false 2 4095 true 36 "
+expect_eq "$T: the cut path is the first 4095 bytes" "$(jq -r 'select(.path_truncated) | .path' "$TMP/long.out")" "${L5000:0:4095}"
+start_tool longc $T --prefix "$D/"
+"$TRIG/opener" -n 1 "$L4095" "$L5000" >/dev/null
+stop_tool TERM
+g=$(awk 'NR > 1 { print length($5), substr($5, length($5) - 2) }' "$TMP/longc.out" | tr '\n' ' ')
+expect_eq "$T: columns show 4095 bytes whole and the cut one with '...'" "$g" "4095 yyy 4098 ... "
+
 # Latency: a few opens a few ms apart on a quiet system are all printed
 # promptly, not when the next wake-up happens to come.
 start_tool sparse $T --prefix "$D/"
