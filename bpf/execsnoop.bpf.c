@@ -2,11 +2,19 @@
 /*
  * execsnoop: execve() and execveat() calls, with argv and the result.
  *
- * Preferred path: the syscall tracepoints. The entry copies argv (the caller's
- * memory is gone once an exec succeeds) into `starts` under the thread's ID;
- * the exit adds the result and the new comm and emits the event. Kernels
- * without syscall tracepoints use sched:sched_process_exec (tp_btf), which
- * fires only for execs that succeeded and reads argv from the new process.
+ * Preferred path: the syscall tracepoints. The entry remembers where argv is
+ * (`starts`, under the thread's ID); the exit adds the result and emits the
+ * event with argv read where it is sure to be in memory:
+ * - after a successful exec, from the new program's stack (mm->arg_start to
+ *   arg_end), where the kernel has just copied the strings;
+ * - after a failed one, from the caller's argv, which the kernel has read
+ *   (and so paged in) unless it failed before that.
+ * The caller's memory is not read at the entry: argv strings that are not
+ * paged in yet (a fresh mapping, a program's untouched .rodata) cannot be
+ * read there, as bpf_probe_read_user() does not fault pages in.
+ * Kernels without syscall tracepoints use sched:sched_process_exec (tp_btf),
+ * which fires only for execs that succeeded and reads the new program's
+ * stack the same way.
  */
 #include "events.bpf.h"
 #include "execsnoop.h"
@@ -16,13 +24,12 @@ const volatile __u32 targ_max_args = EXECSNOOP_DEFAULT_ARGS;
 
 BK_SCRATCH(scratch, struct exec_event);
 
-/* An exec is rare and an event large: allocate entries as they come. */
+/* The argv pointer of each exec in flight. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 10240);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, __u32);	/* tid */
-	__type(value, struct exec_event);
+	__type(value, const char *const *);
 } starts SEC(".maps");
 
 /*
@@ -36,26 +43,36 @@ static __always_inline bool filtered_at_entry(__u64 id)
 	return bk_filter.uid_set && (__u32)bpf_get_current_uid_gid() != bk_filter.uid;
 }
 
-/* Copies up to targ_max_args arguments back to back, marking what is left out. */
+/*
+ * The caller's argv, up to targ_max_args arguments of at most
+ * EXECSNOOP_ARG_LEN - 1 bytes, back to back. It stops at the first argument
+ * that does not fit (that one is kept, cut: the record says so) or cannot be
+ * read (the record says that).
+ */
 static __always_inline void read_argv(struct exec_event *e, const char *const *argv)
 {
 	__u32 off = 0;
 
-	e->truncated = 0;
 	for (int i = 0; i < EXECSNOOP_MAX_ARGS; i++) {
 		const char *arg = NULL;
 		long n;
 		char c = 0;
 
-		if (bpf_probe_read_user(&arg, sizeof(arg), &argv[i]) || !arg)
+		if (bpf_probe_read_user(&arg, sizeof(arg), &argv[i])) {
+			e->str_flags |= BK_STR_UNREADABLE(0);
+			break;
+		}
+		if (!arg)
 			break;
 		if (i >= targ_max_args || off > EXECSNOOP_ARGS_SIZE - EXECSNOOP_ARG_LEN) {
-			e->truncated = 1;
+			e->str_flags |= BK_STR_CUT(0);
 			break;
 		}
 		n = bpf_probe_read_user_str(&e->args[off], EXECSNOOP_ARG_LEN, arg);
-		if (n < 0)
+		if (n < 0) {
+			e->str_flags |= BK_STR_UNREADABLE(0);
 			break;
+		}
 		/*
 		 * Older kernels (6.1 among them) count an empty string as 0
 		 * bytes, not 1 (they do copy its NUL). Adding 1 when n is 0
@@ -68,33 +85,54 @@ static __always_inline void read_argv(struct exec_event *e, const char *const *a
 		 * keeps the verifier from following two paths per argument.
 		 */
 		bpf_probe_read_user(&c, 1, arg + n - 1);
-		e->truncated |= c != 0;
 		off += n;
+		if (c) {
+			/* Cut: it ends the record without its NUL, marked. */
+			off--;
+			e->str_flags |= BK_STR_CUT(0);
+			break;
+		}
 	}
 	e->args_size = off;
+}
+
+/*
+ * The new program's argv: the strings back to back on its stack, where the
+ * kernel has just copied them (so they are in memory). The user side keeps
+ * the first --max-args of them.
+ */
+static __always_inline void read_new_argv(struct exec_event *e, struct task_struct *task)
+{
+	unsigned long start = BPF_CORE_READ(task, mm, arg_start);
+	unsigned long len = BPF_CORE_READ(task, mm, arg_end) - start;
+
+	if (len > EXECSNOOP_ARGS_SIZE) {
+		len = EXECSNOOP_ARGS_SIZE;
+		e->str_flags |= BK_STR_CUT(0);
+	}
+	if (bpf_probe_read_user(e->args, len, (const void *)start)) {
+		len = 0;
+		e->str_flags |= BK_STR_UNREADABLE(0);
+	}
+	e->args_size = len;
 }
 
 static __always_inline int enter(const char *const *argv)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	__u32 tid = (__u32)id;
-	struct exec_event *e;
 
 	if (filtered_at_entry(id))
 		return 0;
-	e = bk_scratch(&scratch);
-	if (!e)
-		return 0;
-	read_argv(e, argv);
-	bk_starts_update(&starts, &tid, e);
+	bk_starts_update(&starts, &tid, &argv);
 	return 0;
 }
 
 /* Fills in who and what, and sends the header plus the used part of args[]. */
-static __always_inline void emit(struct exec_event *e, long ret, __u64 id)
+static __always_inline void emit(struct exec_event *e, long ret, __u64 id,
+				 struct task_struct *task)
 {
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-	__u32 size = e->args_size;
+	__u64 size = e->args_size;
 
 	e->ts_ns = bpf_ktime_get_ns();
 	e->ret = ret;
@@ -103,6 +141,8 @@ static __always_inline void emit(struct exec_event *e, long ret, __u64 id)
 	e->uid = (__u32)bpf_get_current_uid_gid();
 	e->ppid = BPF_CORE_READ(task, real_parent, tgid);
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	/* The compiler knows size fits; the verifier must see it checked. */
+	barrier_var(size);
 	if (size > EXECSNOOP_ARGS_SIZE)
 		size = EXECSNOOP_ARGS_SIZE;
 	bk_output(e, EXECSNOOP_EVENT_HEAD + size);
@@ -110,15 +150,27 @@ static __always_inline void emit(struct exec_event *e, long ret, __u64 id)
 
 static __always_inline int leave(long ret)
 {
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 	__u64 id = bpf_get_current_pid_tgid();
 	__u32 tid = (__u32)id;
-	struct exec_event *e = bpf_map_lookup_elem(&starts, &tid);
+	const char *const *argv, *const *const *argvp = bpf_map_lookup_elem(&starts, &tid);
+	struct exec_event *e;
 
+	if (!argvp)
+		return 0;
+	argv = *argvp;
+	bpf_map_delete_elem(&starts, &tid);
+	if ((bk_filter.failed_only && ret >= 0) || bk_filtered(id))
+		return 0;
+	e = bk_scratch(&scratch);
 	if (!e)
 		return 0;
-	if (!(bk_filter.failed_only && ret >= 0) && !bk_filtered(id))
-		emit(e, ret, id);
-	bpf_map_delete_elem(&starts, &tid);
+	e->str_flags = 0;
+	if (ret == 0)
+		read_new_argv(e, task);
+	else
+		read_argv(e, argv);
+	emit(e, ret, id, task);
 	return 0;
 }
 
@@ -159,14 +211,14 @@ SEC("tracepoint/sched/sched_process_exec")
 int handle_exec_rekey(struct trace_event_raw_sched_process_exec *ctx)
 {
 	__u32 old_tid = ctx->old_pid, tid = ctx->pid;
-	struct exec_event *e;
+	const char *const *const *argvp;
 
 	if (old_tid == tid)
 		return 0;
-	e = bpf_map_lookup_elem(&starts, &old_tid);
-	if (!e)
+	argvp = bpf_map_lookup_elem(&starts, &old_tid);
+	if (!argvp)
 		return 0;
-	bk_starts_update(&starts, &tid, e);
+	bk_starts_update(&starts, &tid, argvp);
 	bpf_map_delete_elem(&starts, &old_tid);
 	return 0;
 }
@@ -176,7 +228,6 @@ SEC("tp_btf/sched_process_exec")
 int BPF_PROG(handle_exec_btf, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	unsigned long start, len;
 	struct exec_event *e;
 
 	if (bk_filter.failed_only || bk_filtered(id))
@@ -184,16 +235,9 @@ int BPF_PROG(handle_exec_btf, struct task_struct *p, pid_t old_pid, struct linux
 	e = bk_scratch(&scratch);
 	if (!e)
 		return 0;
-	/* The new program's argv strings, already back to back in its memory. */
-	start = BPF_CORE_READ(p, mm, arg_start);
-	len = BPF_CORE_READ(p, mm, arg_end) - start;
-	e->truncated = len > EXECSNOOP_ARGS_SIZE;
-	if (len > EXECSNOOP_ARGS_SIZE)
-		len = EXECSNOOP_ARGS_SIZE;
-	if (bpf_probe_read_user(e->args, len, (const void *)start))
-		len = 0;
-	e->args_size = len;
-	emit(e, 0, id);
+	e->str_flags = 0;
+	read_new_argv(e, p);
+	emit(e, 0, id, p);
 	return 0;
 }
 

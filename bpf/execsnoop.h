@@ -4,7 +4,7 @@
 #define EXECSNOOP_H
 
 #define EXECSNOOP_ARGS_SIZE 8192	/* bytes of argv an event can carry */
-#define EXECSNOOP_ARG_LEN 256		/* bytes of one argument, NUL included */
+#define EXECSNOOP_ARG_LEN 256		/* of one argument of a failed exec, NUL included */
 #define EXECSNOOP_MAX_ARGS 60		/* the most --max-args allows */
 #define EXECSNOOP_DEFAULT_ARGS 20
 
@@ -20,7 +20,13 @@ struct exec_event {
 	__u32 ppid;
 	__u32 uid;
 	__u32 args_size;	/* bytes used in args[] */
-	__u32 truncated;	/* 1: argv had more than --max-args or did not fit */
+	/*
+	 * BK_STR_CUT(0): argv did not all fit (more than --max-args arguments,
+	 * or more bytes); when args[] does not end in a NUL its last argument
+	 * is the one cut. BK_STR_UNREADABLE(0): argv could not be read (from
+	 * the argument it says where args[] ends).
+	 */
+	__u32 str_flags;
 	char comm[16];		/* of the new program after a successful exec */
 	char args[EXECSNOOP_ARGS_SIZE];	/* argv: NUL-terminated strings back to back */
 };

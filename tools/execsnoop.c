@@ -69,44 +69,48 @@ static void print_header(void)
 }
 
 /*
- * Splits args[] into its strings, at most --max-args of them (the tp_btf path
- * sends them all). The last one may lack its NUL when argv did not fit.
+ * Splits args[] into its strings, at most --max-args of them (after a
+ * successful exec all of argv comes). *cut: some of argv is not shown; the
+ * last string is the one cut when it lacks its NUL (*last_cut).
  */
 static int split_args(const struct exec_event *e, size_t size, const char **s, size_t *len,
-		      bool *truncated)
+		      bool *cut, bool *last_cut)
 {
 	const char *p = e->args, *end;
 	size_t used = e->args_size;
 	int n = 0;
 
+	*cut = e->str_flags & BK_STR_CUT(0);
+	*last_cut = false;
 	if (size < EXECSNOOP_EVENT_HEAD)
 		return 0;
 	if (used > size - EXECSNOOP_EVENT_HEAD)
 		used = size - EXECSNOOP_EVENT_HEAD;
 	end = p + used;
-	*truncated = e->truncated;
 	while (p < end) {
 		if (n == opt.max_args) {
-			*truncated = true;
+			*cut = true;
 			break;
 		}
 		s[n] = p;
 		len[n] = strnlen(p, end - p);
+		*last_cut = p + len[n] == end;
 		p += len[n] + 1;
 		n++;
 	}
+	*last_cut = *last_cut && *cut;
 	return n;
 }
 
 static int handle_event(void *ctx, void *data, size_t size)
 {
-	static char line[4 * EXECSNOOP_ARGS_SIZE + 2 * EXECSNOOP_MAX_ARGS + 8];
+	static char line[4 * EXECSNOOP_ARGS_SIZE + 2 * EXECSNOOP_MAX_ARGS + 32];
 	const struct exec_event *e = data;
 	const char *args[EXECSNOOP_MAX_ARGS];
 	size_t lens[EXECSNOOP_MAX_ARGS], o = 0;
 	char comm[4 * 16];
-	bool truncated = false;
-	int n = split_args(e, size, args, lens, &truncated);
+	bool cut, last_cut, unreadable = e->str_flags & BK_STR_UNREADABLE(0);
+	int n = split_args(e, size, args, lens, &cut, &last_cut);
 	struct bk_json j;
 
 	if (bk_env.json) {
@@ -117,18 +121,27 @@ static int handle_event(void *ctx, void *data, size_t size)
 		for (int i = 0; i < n; i++)
 			bk_json_str(&j, NULL, args[i], lens[i]);
 		bk_json_array_end(&j);
-		bk_json_bool(&j, "args_truncated", truncated);
+		bk_json_bool(&j, "args_truncated", cut);
+		bk_json_bool(&j, "args_unreadable", unreadable);
 		bk_json_end(&j);
 		return 0;
 	}
 	bk_escape(comm, sizeof(comm), e->comm, sizeof(e->comm));
+	/* Room is kept for " ...", " [unreadable]" and the NUL. */
 	for (int i = 0; i < n; i++) {
+		size_t room = sizeof(line) - o - sizeof(" " BK_UNREADABLE_MARK);
+
 		if (i)
 			line[o++] = ' ';
-		o += bk_escape_arg(line + o, sizeof(line) - o - 5, args[i], lens[i]);
+		o += bk_escape_arg(line + o, room, args[i], lens[i]);
 	}
-	if (truncated)
-		o += snprintf(line + o, sizeof(line) - o, "%s...", n ? " " : "");
+	/* The last argument cut in the middle ends in "...", whole ones left out in " ...". */
+	if (cut)
+		o += snprintf(line + o, sizeof(line) - o, "%s%s", n && !last_cut ? " " : "",
+			      BK_CUT_MARK);
+	if (unreadable)
+		o += snprintf(line + o, sizeof(line) - o, "%s%s", o ? " " : "",
+			      BK_UNREADABLE_MARK);
 	line[o] = 0;
 	bk_print_prefix(e->ts_ns, e->uid);
 	printf("%-*s %-*u %-*u %*lld %s\n", BK_W_COMM, comm, BK_W_PID, e->tgid, BK_W_PID, e->ppid,

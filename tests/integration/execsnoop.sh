@@ -60,6 +60,7 @@ got_cols() {
 # Other tools may be loaded meanwhile: only this tool's programs count.
 my_progs() { prog_ids | grep -Fxf <(bpftool prog show -j | jq -r '.[] | select(.name | startswith("handle_exec")) | "p\(.id)"'); }
 before=$(my_progs)
+AVAILABLE=
 for path in tracepoint tp_btf; do
 	if ! "$BIN/$T" --force-path=$path -d 0.1 >/dev/null 2>"$TMP/probe.err"; then
 		if grep -q 'not available on this kernel' "$TMP/probe.err"; then
@@ -68,6 +69,7 @@ for path in tracepoint tp_btf; do
 			continue
 		fi
 	fi
+	AVAILABLE="$AVAILABLE $path"
 	run_case "cols-$path" --force-path=$path -- -n 3 "$TGT" "${ARGV[@]}"
 	# tp_btf sees successful execs only.
 	[ $path = tracepoint ] && e=enoent || e=
@@ -101,13 +103,33 @@ w=$(jq -cn '[0, $ARGS.positional[:3], true]' --args "${ARGV[@]}")
 w2=$(jq -cn '[-2, $ARGS.positional[:3], true]' --args "${ARGV[@]}")
 expect_eq "$T: --max-args 3 gives 3 arguments and args_truncated in JSON" "$g" "$(printf '1 %s\n2 %s' "$w2" "$w")"
 
-# Arguments are cut at 255 bytes: one of exactly 255 is whole, one of 256 is cut.
+# After an exec that worked, argv comes from the new program's stack: a
+# 256-byte argument is whole, and argv is cut (and marked) only past 8 KB.
+# After one that failed, it comes from the caller: each argument up to 255
+# bytes, and the one that does not fit is the last, cut and marked.
 Y255=$(printf 'y%.0s' $(seq 255)); Z256=$(printf 'z%.0s' $(seq 256))
-run_case fit -j -- -n 1 "$TGT" "$TGT" "$Y255"
-run_case cut -j -- -n 1 "$TGT" "$TGT" "$Z256"
-g=$(jq -c --argjson pp "$EPID" 'select(.ppid == $pp and .ret == 0) | [(.args | map(length)), .args_truncated]' "$TMP/cut.out" | sort -u)
-g2=$(jq -c 'select(.comm == "'$TN'" and .ret == 0) | [(.args | map(length)), .args_truncated]' "$TMP/fit.out" | sort -u)
-expect_eq "$T: a 255-byte argument is whole, a 256-byte one is cut and marked" "$g2 $g" "[[${#TGT},255],false] [[${#TGT},255],true]"
+run_case long -j -- -n 1 "$TGT" "$TGT" "$Y255" "$Z256" after
+g=$(jq -c --argjson pp "$EPID" 'select(.ppid == $pp) | [.ret, (.args | map(length)), .args_truncated]' "$TMP/long.out" | sort | uniq -c | sed 's/^ *//' | tr '\n' ' ')
+expect_eq "$T: a 256-byte argument is whole after an exec, cut (last, marked) after a failed one" "$g" \
+	"1 [-2,[${#TGT},255,255],true] 2 [0,[${#TGT},255,256,5],false] "
+run_case longc -- -n 1 "$TGT" "$TGT" "$Y255" "$Z256" after
+expect_eq "$T: columns: the cut argument ends in '...'" \
+	"$(awk -v pp="$EPID" '$3 == pp && $4 == -2 { print $NF }' "$TMP/longc.out")" "${Z256:0:255}..."
+BIG=("$TGT"); for i in $(seq 1 40); do BIG+=("$(printf "%0250d" $i)"); done
+run_case big -j --max-args 60 -- -n 1 "$TGT" "${BIG[@]}"
+g=$(jq -c --argjson pp "$EPID" 'select(.ppid == $pp and .ret == 0) | [(.args | map(length) | add + length - 1), .args_truncated]' "$TMP/big.out" | sort -u)
+expect_eq "$T: 10 KB of argv: the first 8 KB, marked as cut" "$g" "[8192,true]"
+
+# argv in memory that is not paged in (execer -m): an exec that worked shows
+# it whole, on every path; a failed one shows it, or says it was unreadable.
+for path in tracepoint tp_btf; do
+	case " $AVAILABLE " in *" $path "*) ;; *) continue ;; esac
+	run_case "untouched-$path" -j --force-path=$path -- -m -n 1 "$TGT" "${ARGV[@]}"
+	g=$(jq -r --argjson pp "$EPID" --argjson a "$WANT_JSON" \
+		'select(.ppid == $pp) | "\(.ret) \(.args == $a or (.ret != 0 and .args_unreadable))"' "$TMP/untouched-$path.out" | sort | tr '\n' ' ')
+	w="0 true 0 true "; [ $path = tracepoint ] && w="-2 true $w"
+	expect_eq "$T: $path: argv not paged in: exact after an exec, never silently empty" "$g" "$w"
+done
 
 # -n with 25 arguments: the default of 20 is cut with '...', and only $TN is shown.
 MANY=("$TGT"); for i in $(seq 1 24); do MANY+=("a$i"); done
