@@ -7,6 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <linux/magic.h>
 #include "core/log.h"
 #include "core/opts.h"
 
@@ -185,6 +188,47 @@ void bk_parse_interval_arg(struct argp_state *state, const char *arg)
 	}
 }
 
+/* Where the cgroup v2 hierarchy is mounted, as words for a message. */
+static const char *cgroup2_where(char *buf, size_t len)
+{
+	char dir[256], type[32];
+	FILE *f = fopen("/proc/self/mounts", "r");
+
+	snprintf(buf, len, "which is not mounted here");
+	while (f && fscanf(f, "%*s %255s %31s %*[^\n]", dir, type) == 2) {
+		if (!strcmp(type, "cgroup2")) {
+			snprintf(buf, len, "mounted here at %s", dir);
+			break;
+		}
+	}
+	if (f)
+		fclose(f);
+	return buf;
+}
+
+/* --cgroup: a directory of the cgroup v2 hierarchy, which the BPF filter needs. */
+static void check_cgroup(const struct argp_state *state, const char *path)
+{
+	char where[300];
+	struct statfs fs;
+	struct stat st;
+
+	if (!*path)
+		bk_usage(state, "--cgroup wants the path of a cgroup v2 directory");
+	if (stat(path, &st))
+		bk_usage(state, "cannot use cgroup '%s': %s", path, strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		bk_usage(state, "'%s' is not a directory: --cgroup wants a cgroup v2 directory", path);
+	if (statfs(path, &fs))
+		bk_usage(state, "cannot use cgroup '%s': %s", path, strerror(errno));
+	if (fs.f_type == CGROUP_SUPER_MAGIC)
+		bk_usage(state, "'%s' is a cgroup v1 directory; --cgroup wants one of the cgroup v2 "
+			 "hierarchy, %s", path, cgroup2_where(where, sizeof(where)));
+	if (fs.f_type != CGROUP2_SUPER_MAGIC)
+		bk_usage(state, "'%s' is not a cgroup v2 directory (not on a cgroup2 file system)",
+			 path);
+}
+
 static void set_unit(const struct argp_state *state, const char *opt, unsigned long long ns,
 		     const char *name)
 {
@@ -227,6 +271,7 @@ static error_t parse_common(int key, char *arg, struct argp_state *state)
 			bk_usage(state, "empty command name");
 		break;
 	case OPT_CGROUP:
+		check_cgroup(state, arg);
 		bk_env.cgroup = arg;
 		break;
 	case 'x':
@@ -268,6 +313,8 @@ static error_t parse_common(int key, char *arg, struct argp_state *state)
 		bk_verbose++;
 		break;
 	case OPT_BTF:
+		if (!*arg)
+			bk_usage(state, "--btf wants the path of a kernel BTF file");
 		bk_env.btf_path = arg;
 		break;
 	case 'V':
