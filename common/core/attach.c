@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,10 +95,20 @@ static bool kallsyms_has(const char *func)
 	return found;
 }
 
+/*
+ * Whether path exists, with this process's effective credentials: access()
+ * checks the real ones and drops the capabilities of a non-root user, so a
+ * tool run with CAP_DAC_READ_SEARCH would not see inside tracefs.
+ */
+static bool exists(const char *path)
+{
+	return !faccessat(AT_FDCWD, path, F_OK, AT_EACCESS);
+}
+
 bool bk_kprobes_available(void)
 {
-	return !access("/sys/bus/event_source/devices/kprobe/type", F_OK) ||
-	       !access("/sys/kernel/tracing/kprobe_events", F_OK);
+	return exists("/sys/bus/event_source/devices/kprobe/type") ||
+	       exists("/sys/kernel/tracing/kprobe_events");
 }
 
 static bool prefix(const char *s, const char *p)
@@ -120,9 +131,9 @@ int bk_hook_available(const char *sec, char *why, size_t whylen)
 			return 0;
 		}
 		snprintf(path, sizeof(path), "/sys/kernel/tracing/events/%s", arg);
-		if (access(path, F_OK)) {
+		if (!exists(path)) {
 			snprintf(path, sizeof(path), "/sys/kernel/debug/tracing/events/%s", arg);
-			if (access(path, F_OK)) {
+			if (!exists(path)) {
 				snprintf(why, whylen, "no tracepoint %s", arg);
 				return 0;
 			}

@@ -11,6 +11,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include "core/attach.h"
 #include "core/links.h"
 #include "core/log.h"
@@ -25,40 +26,87 @@
 #define CAP_BPF 39
 #endif
 
-static bool has_caps(void)
+/* This process's effective capabilities, as a mask of 1 << CAP_*. */
+static __u64 effective_caps(void)
 {
 	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct data[2] = {};
-	__u64 eff;
 
 	if (syscall(SYS_capget, &hdr, data))
-		return geteuid() == 0;
-	eff = data[0].effective | (__u64)data[1].effective << 32;
-	if (eff & (1ULL << CAP_SYS_ADMIN))
-		return true;
-	return (eff & (1ULL << CAP_BPF)) && (eff & (1ULL << CAP_PERFMON));
+		return geteuid() == 0 ? ~0ULL : 0;
+	return data[0].effective | (__u64)data[1].effective << 32;
+}
+
+static bool has_cap(int cap)
+{
+	return effective_caps() & (1ULL << cap);
+}
+
+/*
+ * What the tools need, found by running them with fewer capabilities
+ * (README, Requirements): CAP_BPF and CAP_PERFMON always (or CAP_SYS_ADMIN,
+ * which covers both); a user other than root also CAP_DAC_READ_SEARCH to read
+ * tracefs (mode 0700) for tracepoints, said by bk_tracefs(); uprobes
+ * CAP_SYS_ADMIN, said by bk_exit() when a kernel refusal comes without it.
+ */
+static bool has_caps(void)
+{
+	return has_cap(CAP_SYS_ADMIN) || (has_cap(CAP_BPF) && has_cap(CAP_PERFMON));
+}
+
+/* A kernel BTF file: one BTF (raw or in an ELF file) with the kernel's task_struct. */
+static int check_btf(const char *path)
+{
+	libbpf_print_fn_t print;
+	struct btf *btf;
+	int err;
+
+	if (faccessat(AT_FDCWD, path, R_OK, AT_EACCESS)) {
+		err = -errno;
+		bk_set_error("cannot read the BTF file '%s': %s", path, strerror(-err));
+		return err;
+	}
+	/* libbpf's own words about a file that is not BTF would come first: quiet. */
+	print = libbpf_set_print(NULL);
+	btf = btf__parse(path, NULL);
+	err = btf ? 0 : -errno;
+	libbpf_set_print(print);
+	if (!btf) {
+		/* A system error (EIO) is worth its words; libbpf's format errors are not. */
+		bool sys = err > -4000 && err != -EINVAL && err != -ENOENT && err != -EPROTO;
+
+		bk_set_error("'%s' is not a BTF file (raw, or an ELF file with a .BTF section)%s%s",
+			     path, sys ? ": " : "", sys ? strerror(-err) : "");
+		return -EINVAL;
+	}
+	err = btf__find_by_name_kind(btf, "task_struct", BTF_KIND_STRUCT) > 0 ? 0 : -EINVAL;
+	if (err)
+		bk_set_error("'%s' is BTF but not a kernel's: it has no struct task_struct", path);
+	btf__free(btf);
+	return err;
 }
 
 int bk_init(const char *prog)
 {
+	int err;
+
 	bk_log_init(prog);
 	if (!has_caps()) {
-		bk_set_error("needs root, or the CAP_BPF and CAP_PERFMON capabilities");
+		bk_set_error("needs root, or the CAP_BPF and CAP_PERFMON capabilities (and more for "
+			     "some tools: see Requirements in the README)");
 		return -EPERM;
 	}
 	if (bk_env.btf_path) {
-		if (access(bk_env.btf_path, R_OK)) {
-			bk_set_error("cannot read the BTF file '%s': %s", bk_env.btf_path, strerror(errno));
-			return -errno;
-		}
+		err = check_btf(bk_env.btf_path);
+		if (err)
+			return err;
 	} else if (access("/sys/kernel/btf/vmlinux", R_OK)) {
 		bk_set_error("this kernel has no BTF (/sys/kernel/btf/vmlinux): use a kernel built "
 			     "with CONFIG_DEBUG_INFO_BTF=y, or give a BTF file with --btf PATH");
 		return -ENOENT;
 	}
 	if (bk_env.pid) {
-		int err = bk_target(bk_env.pid);
-
+		err = bk_target(bk_env.pid);
 		if (err)
 			return err;
 	}
@@ -246,6 +294,13 @@ int bk_exit(int err)
 		return 0;
 	/* Only what the user typed is a usage error; an -EINVAL from the kernel is not. */
 	usage = bk_error_is_usage();
+	if ((err == -EPERM || err == -EACCES) && has_caps() && !has_cap(CAP_SYS_ADMIN) && !usage) {
+		char why[1024];
+
+		/* Refused without CAP_SYS_ADMIN: uprobes need it (CAP_PERFMON is not enough). */
+		snprintf(why, sizeof(why), "%s", bk_error()[0] ? bk_error() : strerror(-err));
+		bk_set_error("%s (uprobes need CAP_SYS_ADMIN, which this process does not have)", why);
+	}
 	if (err < 0)
 		bk_report(bk_prog, err);
 	return usage ? BK_EXIT_USAGE : 1;
@@ -254,11 +309,23 @@ int bk_exit(int err)
 int bk_tracefs(void)
 {
 	struct stat st;
+	int err;
 
-	if (!stat("/sys/kernel/tracing/events", &st) || !stat("/sys/kernel/debug/tracing/events", &st))
+	if (!stat("/sys/kernel/tracing/events", &st))
 		return 0;
-	if (!mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL))
+	err = errno;
+	if (!stat("/sys/kernel/debug/tracing/events", &st))
 		return 0;
+	if (err != ENOENT) {
+		/* There, but closed to us: tracefs is root's, mode 0700. */
+		bk_set_error("cannot read tracefs (/sys/kernel/tracing): %s; a user other than "
+			     "root needs CAP_DAC_READ_SEARCH for the tracepoints", strerror(err));
+		return -err;
+	}
+	if (!mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL)) {
+		bk_info(0, "mounted tracefs on /sys/kernel/tracing (it was not mounted)");
+		return 0;
+	}
 	bk_set_error("tracefs is not mounted and could not be (%s): run "
 		     "'mount -t tracefs nodev /sys/kernel/tracing'", strerror(errno));
 	return -ENOENT;
