@@ -354,6 +354,7 @@ int main(int argc, char **argv)
 		err = alloc_state(&st);
 	if (err)
 		goto cleanup;
+	probe_set_notes(&st.set);
 	st.counts_fd = bpf_map__fd(skel->maps.counts);
 
 	/* Signals, then the banner. */

@@ -316,6 +316,7 @@ int main(int argc, char **argv)
 		err = bk_attach(skel->skeleton);
 	if (err)
 		goto cleanup;
+	probe_set_notes(&st.set);
 	st.hists_fd = bpf_map__fd(skel->maps.hists);
 	st.seen = calloc(st.set.n, sizeof(*st.seen));
 	if (!st.seen) {

@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <linux/bpf.h>
 #include "uspace/elfsym.h"
+#include "uspace/ifunc.h"
 #include "core/log.h"
 #include "uspace/probespec.h"
 #include "core/setup.h"
@@ -111,6 +112,8 @@ static int add(struct probe_set *set, size_t *cap, const char *name, uint64_t of
 	set->p[set->n].name = strdup(name);
 	if (!set->p[set->n].name)
 		return -ENOMEM;
+	set->p[set->n].impl = NULL;
+	set->p[set->n].unprobed = false;
 	set->p[set->n++].offset = offset;
 	return 0;
 }
@@ -131,6 +134,7 @@ static void sort_unique(struct probe_set *set)
 	for (size_t i = 1; i < set->n; i++) {
 		if (!strcmp(set->p[i].name, set->p[o].name)) {
 			free(set->p[i].name);
+			free(set->p[i].impl);
 			continue;
 		}
 		set->p[++o] = set->p[i];
@@ -221,10 +225,41 @@ static int match_kfuncs(const struct probespec *ps, struct probe_set *set, size_
 	return err;
 }
 
-static int match_ufuncs(const struct probespec *ps, struct probe_set *set, size_t *cap)
+static bool has_glob(const char *s)
+{
+	return strpbrk(s, "*?[") != NULL;
+}
+
+/* Adds a function at offset, as another name of a probe already there. */
+static int add_func(struct probe_set *set, size_t *cap, const char *name, uint64_t offset,
+		    const char *impl)
+{
+	char *joined;
+	size_t k;
+
+	for (k = 0; k < set->n && set->p[k].offset != offset; k++)
+		;
+	if (k == set->n) {
+		if (add(set, cap, name, offset))
+			return -ENOMEM;
+		if (impl && !(set->p[k].impl = strdup(impl)))
+			return -ENOMEM;
+		return 0;
+	}
+	/* Two probes at one address would both count every call. */
+	if (asprintf(&joined, "%s/%s", set->p[k].name, name) < 0)
+		return -ENOMEM;
+	free(set->p[k].name);
+	set->p[k].name = joined;
+	return 0;
+}
+
+static int match_ufuncs(const struct probespec *ps, pid_t pid, struct probe_set *set, size_t *cap)
 {
 	const struct elfsym_sym **syms = NULL;
 	struct elfsym_file *f;
+	struct ifunc_impl impl;
+	char hex[32];
 	size_t n = 0;
 	int err;
 
@@ -235,21 +270,33 @@ static int match_ufuncs(const struct probespec *ps, struct probe_set *set, size_
 	}
 	err = elfsym_match(f, ps->glob, &syms, &n);
 	for (size_t i = 0; !err && i < n; i++) {
-		bool seen = false;
-
-		/*
-		 * An ifunc's symbol is its resolver, run once by ld.so; aliases
-		 * share an address, and two probes there would count twice.
-		 */
-		if (syms[i]->ifunc || !syms[i]->offset)
+		if (!syms[i]->ifunc) {
+			if (syms[i]->offset)
+				err = add_func(set, cap, syms[i]->name, syms[i]->offset, NULL);
 			continue;
-		for (size_t k = 0; k < set->n && !seen; k++)
-			seen = set->p[k].offset == syms[i]->offset;
-		if (!seen)
-			err = add(set, cap, syms[i]->name, syms[i]->offset);
+		}
+		/* An IFUNC's symbol is its resolver, run once by ld.so. */
+		err = ifunc_resolve(f, set->path, syms[i], pid, &impl);
+		if (err == -ESRCH || (err && !has_glob(ps->glob)))
+			break;
+		if (err) {
+			if (!set->ifunc_skipped++)
+				snprintf(set->ifunc_why, sizeof(set->ifunc_why), "%s", bk_error());
+			err = 0;
+			continue;
+		}
+		bk_info(1, "%s is an IFUNC: probing %s at offset 0x%llx, %s", syms[i]->name,
+			impl.name ? impl.name : "its implementation",
+			(unsigned long long)impl.offset, impl.how);
+		snprintf(hex, sizeof(hex), "0x%llx", (unsigned long long)impl.offset);
+		err = add_func(set, cap, syms[i]->name, impl.offset, impl.name ? impl.name : hex);
 	}
 	free(syms);
 	elfsym_close(f);
+	if (!err && !set->n && set->ifunc_skipped) {
+		bk_set_error("%s", set->ifunc_why);
+		return -ENOENT;
+	}
 	return err;
 }
 
@@ -308,7 +355,7 @@ int probe_set_match(const struct probespec *ps, pid_t pid, size_t max, struct pr
 	switch (ps->kind) {
 	case PROBESPEC_TRACEPOINT: err = match_tracepoints(ps, set, &cap); break;
 	case PROBESPEC_KFUNC: err = match_kfuncs(ps, set, &cap); break;
-	case PROBESPEC_UFUNC: err = match_ufuncs(ps, set, &cap); break;
+	case PROBESPEC_UFUNC: err = match_ufuncs(ps, pid, set, &cap); break;
 	default: err = match_usdt(ps, set, &cap); break;
 	}
 	if (!err)
@@ -347,8 +394,10 @@ int probe_set_match(const struct probespec *ps, pid_t pid, size_t max, struct pr
 
 void probe_set_free(struct probe_set *set)
 {
-	for (size_t i = 0; set->p && i < set->n; i++)
+	for (size_t i = 0; set->p && i < set->n; i++) {
 		free(set->p[i].name);
+		free(set->p[i].impl);
+	}
 	free(set->p);
 	set->p = NULL;
 	set->n = 0;
@@ -359,7 +408,10 @@ void probe_print(FILE *f, const struct probe_set *set, size_t i)
 	switch (set->kind) {
 	case PROBESPEC_TRACEPOINT: fprintf(f, "t:%s\n", set->p[i].name); break;
 	case PROBESPEC_KFUNC: fprintf(f, "%s\n", set->p[i].name); break;
-	case PROBESPEC_UFUNC: fprintf(f, "%s:%s\n", set->path, set->p[i].name); break;
+	case PROBESPEC_UFUNC:
+		for (const char *n = set->p[i].name; *n; n += strcspn(n, "/"), n += *n == '/')
+			fprintf(f, "%s:%.*s\n", set->path, (int)strcspn(n, "/"), n);
+		break;
 	default: fprintf(f, "u:%s:%s\n", set->path, set->p[i].name); break;
 	}
 }
@@ -376,11 +428,47 @@ long probe_list(FILE *f, const char *pattern, pid_t pid)
 		err = probe_set_match(&ps, pid, (size_t)-1, &set);
 	if (err)
 		return err;
+	probe_set_notes(&set);
 	for (size_t i = 0; i < set.n; i++)
 		probe_print(f, &set, i);
 	n = (long)set.n;
 	probe_set_free(&set);
 	return n;
+}
+
+void probe_set_notes(const struct probe_set *set)
+{
+	const struct probe *first = NULL;
+	char names[256] = "";
+	size_t n = 0, len = 0;
+
+	for (size_t i = 0; i < set->n; i++) {
+		if (set->p[i].impl && !n++)
+			first = &set->p[i];
+	}
+	/* -v has named each one already. */
+	if (n == 1 && !bk_verbose)
+		bk_info(0, "%s is an IFUNC: probing its implementation %s, the one processes "
+			"here use (-v says how it was found)", first->name, first->impl);
+	else if (n && !bk_verbose)
+		bk_info(0, "%zu of the functions are IFUNCs (%s, ...): each is probed at the "
+			"implementation processes here use (-v names them)", n, first->name);
+	if (set->ifunc_skipped)
+		bk_warn("%zu IFUNC%s left out: %s", set->ifunc_skipped,
+			set->ifunc_skipped == 1 ? "" : "s", set->ifunc_why);
+	n = 0;
+	for (size_t i = 0; i < set->n; i++) {
+		const struct probe *p = &set->p[i];
+
+		if (!p->unprobed || n++ >= 3 || len >= sizeof(names))
+			continue;
+		len += snprintf(names + len, sizeof(names) - len, "%s%s%s%s%s", len ? ", " : "",
+				p->name, p->impl ? " (" : "", p->impl ? p->impl : "",
+				p->impl ? ")" : "");
+	}
+	if (n)
+		bk_warn("%zu function%s left out: the kernel cannot probe %s first instruction: %s%s",
+			n, n == 1 ? "" : "s", n == 1 ? "its" : "their", names, n > 3 ? ", ..." : "");
 }
 
 /* One kprobe.multi link for all kernel functions, their indexes as cookies. */
@@ -405,36 +493,62 @@ static int attach_kprobe_multi(const struct probe_set *set, struct bpf_program *
 	return err;
 }
 
-/* Functions of a binary: one multi-uprobe link when prog is made for one. */
-static int attach_ufuncs(const struct probe_set *set, struct bpf_program *prog, pid_t pid,
+/*
+ * Functions of a binary: one multi-uprobe link when prog is made for one.
+ * Those the kernel refuses are marked and left out of later calls.
+ */
+static int attach_ufuncs(struct probe_set *set, struct bpf_program *prog, pid_t pid,
 			 bool retprobe, struct bk_links *l)
 {
-	uint64_t *offsets;
-	int err = 0;
+	uint64_t *offsets = malloc(set->n * sizeof(*offsets));
+	uint64_t *cookies = malloc(set->n * sizeof(*cookies));
+	bool *skipped = calloc(set->n, sizeof(*skipped));
+	size_t n = 0;
+	int err = -ENOMEM;
 
+	if (!offsets || !cookies || !skipped)
+		goto out;
+	for (size_t i = 0; i < set->n; i++) {
+		if (set->p[i].unprobed)
+			continue;
+		offsets[n] = set->p[i].offset;
+		cookies[n++] = i;
+	}
 	if (bk_uprobe_multi_used(prog)) {
-		offsets = malloc(set->n * sizeof(*offsets));
-		if (!offsets)
-			return -ENOMEM;
-		for (size_t i = 0; i < set->n; i++)
-			offsets[i] = set->p[i].offset;
-		err = bk_uprobes_attach(l, prog, pid, set->path, offsets, NULL, set->n, retprobe);
-		free(offsets);
-		return err;
+		err = bk_uprobes_attach_some(l, prog, pid, set->path, offsets, cookies, n, retprobe,
+					     skipped);
+	} else {
+		/* One at a time, to name the function that fails. */
+		err = 0;
+		for (size_t k = 0; k < n && !err; k++) {
+			err = bk_uprobes_attach_some(l, prog, pid, set->path, &offsets[k],
+						     &cookies[k], 1, retprobe, &skipped[k]);
+			if (err == -ENOTSUP)
+				err = 0;
+			else if (err)
+				bk_set_error("cannot attach to %s:%s: %s", set->path,
+					     set->p[cookies[k]].name, strerror(-err));
+		}
 	}
-	for (size_t i = 0; i < set->n && !err; i++) {
-		uint64_t cookie = i;
-
-		err = bk_uprobes_attach(l, prog, pid, set->path, &set->p[i].offset, &cookie, 1,
-					retprobe);
-		if (err)
-			bk_set_error("cannot attach to %s:%s: %s", set->path, set->p[i].name,
-				     strerror(-err));
+	if (err && err != -ENOTSUP)
+		goto out;
+	for (size_t k = 0; k < n; k++)
+		if (skipped[k])
+			set->p[cookies[k]].unprobed = true;
+	if (err || n == 0 || !memchr(skipped, false, n)) {
+		bk_set_error("the kernel cannot probe the first instruction of %s%s in %s",
+			     set->n == 1 ? "" : "any of the functions, such as ", set->p[0].name,
+			     set->path);
+		err = -ENOTSUP;
 	}
+out:
+	free(offsets);
+	free(cookies);
+	free(skipped);
 	return err;
 }
 
-int probe_set_attach(const struct probe_set *set, struct bpf_program *prog, pid_t pid,
+int probe_set_attach(struct probe_set *set, struct bpf_program *prog, pid_t pid,
 		     bool retprobe, struct bk_links *l)
 {
 	size_t attached = 0;

@@ -43,8 +43,18 @@ struct probespec {
 
 /* One probe a pattern matched. */
 struct probe {
-	char *name;		/* as a FUNC column shows it: f_a, sched:sched_switch */
+	/*
+	 * As a FUNC column shows it: f_a, sched:sched_switch. Functions at one
+	 * address (aliases, IFUNCs resolving to one implementation) are one
+	 * probe, their names joined with '/': cfree/free, memcpy/memmove.
+	 */
+	char *name;
 	uint64_t offset;	/* uprobe file offset (UFUNC) */
+	/* UFUNC of an IFUNC: the implementation probed (__strlen_avx2), or
+	 * its offset in hex when the symbol tables do not name it; else NULL */
+	char *impl;
+	/* UFUNC: the kernel refused to probe its first instruction */
+	bool unprobed;
 };
 
 struct probe_set {
@@ -52,6 +62,11 @@ struct probe_set {
 	char path[PATH_MAX];		/* the resolved binary (UFUNC, USDT) */
 	struct probe *p;		/* sorted by name */
 	size_t n;
+	/* IFUNCs a glob matched whose implementation could not be found (the
+	 * vDSO's gettimeofday, a library no process has loaded): how many,
+	 * and why for the first */
+	size_t ifunc_skipped;
+	char ifunc_why[256];
 };
 
 /* Parses a pattern. -EINVAL malformed, -ENAMETOOLONG a part too long. */
@@ -61,11 +76,18 @@ int probespec_parse(const char *s, struct probespec *ps);
  * The probes ps matches, for process pid when pid > 0 (it resolves LIB
  * through the process's mappings). -ENOENT when nothing matches, -E2BIG when
  * more than max do (set->n is then how many do, set->p is NULL).
+ *
+ * An IFUNC symbol is probed at the implementation the process uses (see
+ * uspace/ifunc.h); one that cannot be resolved fails the match when the
+ * pattern names it without a glob, and is skipped (ifunc_skipped) otherwise.
  */
 int probe_set_match(const struct probespec *ps, pid_t pid, size_t max, struct probe_set *set);
 void probe_set_free(struct probe_set *set);
 
-/* Writes probe i of set in the pattern syntax ("t:sched:sched_switch"). */
+/*
+ * Writes probe i of set in the pattern syntax ("t:sched:sched_switch"), one
+ * line per name of the probe.
+ */
 void probe_print(FILE *f, const struct probe_set *set, size_t i);
 
 /*
@@ -73,6 +95,13 @@ void probe_print(FILE *f, const struct probe_set *set, size_t i);
  * pattern syntax. Returns how many, or -errno (-ENOENT: none).
  */
 long probe_list(FILE *f, const char *pattern, pid_t pid);
+
+/*
+ * For the person running the tool (stderr): which IFUNCs are probed where
+ * (with -v, each; else one line when there are any), the IFUNCs a glob had
+ * to skip, and (after attaching) the functions left unprobed.
+ */
+void probe_set_notes(const struct probe_set *set);
 
 /*
  * Attaches prog to every probe of set, cookie = the probe's index (pid > 0:
@@ -84,8 +113,12 @@ long probe_list(FILE *f, const char *pattern, pid_t pid);
  * kprobe each; kernel functions that cannot be kprobed are skipped (-ENOENT
  * when none can).
  * retprobe: return probes (UFUNC, KFUNC).
+ *
+ * A function whose first instruction the kernel refuses to probe (x86
+ * uprobes refuse some AVX instructions) is left out and marked unprobed,
+ * and not tried again by a later call; -ENOTSUP when all are.
  */
-int probe_set_attach(const struct probe_set *set, struct bpf_program *prog, pid_t pid,
+int probe_set_attach(struct probe_set *set, struct bpf_program *prog, pid_t pid,
 		     bool retprobe, struct bk_links *l);
 
 #endif

@@ -152,12 +152,43 @@ bool bk_uprobe_multi_used(const struct bpf_program *prog)
 	return bpf_program__expected_attach_type(prog) == (enum bpf_attach_type)BK_TRACE_UPROBE_MULTI;
 }
 
-int bk_uprobes_attach(struct bk_links *l, struct bpf_program *prog, pid_t pid, const char *path,
-		      const uint64_t *offsets, const uint64_t *cookies, size_t n, bool retprobe)
+/* Errors that say the kernel will not probe the instruction at an offset. */
+static bool refused(int err)
+{
+	return err == -524 /* ENOTSUPP */ || err == -ENOEXEC || err == -EINVAL;
+}
+
+/* One multi-uprobe link for offsets [0, n); halves what the kernel refuses. */
+static int attach_multi(struct bk_links *l, int prog_fd, pid_t pid, const char *path,
+			const uint64_t *offsets, const uint64_t *cookies, size_t n, bool retprobe,
+			bool *skipped)
+{
+	int err = bk_links_add_fd(l, link_create(prog_fd, path, offsets, cookies, n, retprobe,
+						 pid > 0 ? (__u32)pid : 0));
+
+	if (!err || !skipped || !refused(err))
+		return err;
+	if (n == 1) {
+		*skipped = true;
+		return 0;
+	}
+	err = attach_multi(l, prog_fd, pid, path, offsets, cookies, n / 2, retprobe, skipped);
+	if (!err)
+		err = attach_multi(l, prog_fd, pid, path, offsets + n / 2, cookies + n / 2,
+				   n - n / 2, retprobe, skipped + n / 2);
+	return err;
+}
+
+int bk_uprobes_attach_some(struct bk_links *l, struct bpf_program *prog, pid_t pid,
+			   const char *path, const uint64_t *offsets, const uint64_t *cookies,
+			   size_t n, bool retprobe, bool *skipped)
 {
 	uint64_t *seq = NULL;
+	size_t nskipped = 0;
 	int err = 0;
 
+	if (skipped)
+		memset(skipped, 0, n * sizeof(*skipped));
 	if (bk_uprobe_multi_used(prog)) {
 		if (!cookies) {
 			seq = malloc(n * sizeof(*seq));
@@ -166,25 +197,41 @@ int bk_uprobes_attach(struct bk_links *l, struct bpf_program *prog, pid_t pid, c
 			for (size_t i = 0; i < n; i++)
 				seq[i] = i;
 		}
-		err = bk_links_add_fd(l, link_create(bpf_program__fd(prog), path, offsets,
-						     cookies ? cookies : seq, n, retprobe,
-						     pid > 0 ? (__u32)pid : 0));
+		err = attach_multi(l, bpf_program__fd(prog), pid, path, offsets,
+				   cookies ? cookies : seq, n, retprobe, skipped);
 		free(seq);
 		if (err)
 			bk_set_error("cannot attach a multi-uprobe link of %zu %s to %s: %s", n,
 				     retprobe ? "return probes" : "probes", path, strerror(-err));
-		return err;
-	}
-	for (size_t i = 0; i < n && !err; i++) {
-		LIBBPF_OPTS(bpf_uprobe_opts, opts, .retprobe = retprobe,
-			    .bpf_cookie = cookies ? cookies[i] : i);
+	} else {
+		for (size_t i = 0; i < n && !err; i++) {
+			LIBBPF_OPTS(bpf_uprobe_opts, opts, .retprobe = retprobe,
+				    .bpf_cookie = cookies ? cookies[i] : i);
 
-		/* libbpf: -1 is every process, 0 would be ourselves. */
-		err = bk_links_add(l, bpf_program__attach_uprobe_opts(prog, pid > 0 ? pid : -1, path,
-								      offsets[i], &opts));
-		if (err)
-			bk_set_error("cannot attach a uprobe to %s at offset 0x%llx: %s", path,
-				     (unsigned long long)offsets[i], strerror(-err));
+			/* libbpf: -1 is every process, 0 would be ourselves. */
+			err = bk_links_add(l, bpf_program__attach_uprobe_opts(
+						      prog, pid > 0 ? pid : -1, path, offsets[i], &opts));
+			if (err && skipped && refused(err)) {
+				skipped[i] = true;
+				err = 0;
+			}
+			if (err)
+				bk_set_error("cannot attach a uprobe to %s at offset 0x%llx: %s", path,
+					     (unsigned long long)offsets[i], strerror(-err));
+		}
+	}
+	for (size_t i = 0; skipped && i < n; i++)
+		nskipped += skipped[i];
+	if (!err && n && nskipped == n) {
+		bk_set_error("the kernel cannot probe the instruction at any of the %zu offsets "
+			     "in %s", n, path);
+		err = -ENOTSUP;
 	}
 	return err;
+}
+
+int bk_uprobes_attach(struct bk_links *l, struct bpf_program *prog, pid_t pid, const char *path,
+		      const uint64_t *offsets, const uint64_t *cookies, size_t n, bool retprobe)
+{
+	return bk_uprobes_attach_some(l, prog, pid, path, offsets, cookies, n, retprobe, NULL);
 }

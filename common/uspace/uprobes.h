@@ -72,4 +72,16 @@ bool bk_uprobe_multi_used(const struct bpf_program *prog);
 int bk_uprobes_attach(struct bk_links *l, struct bpf_program *prog, pid_t pid, const char *path,
 		      const uint64_t *offsets, const uint64_t *cookies, size_t n, bool retprobe);
 
+/*
+ * The same, leaving out the offsets whose instruction the kernel cannot
+ * probe (x86 uprobes refuse some, such as the AVX instruction that begins
+ * glibc's __strchr_avx2): skipped[i] is set for those, and 0 is returned as
+ * long as one offset was attached. One refused offset fails a whole
+ * multi-uprobe link, so the refused ones are found by halving: each failed
+ * try costs the kernel a grace period, about 0.1 s.
+ */
+int bk_uprobes_attach_some(struct bk_links *l, struct bpf_program *prog, pid_t pid,
+			   const char *path, const uint64_t *offsets, const uint64_t *cookies,
+			   size_t n, bool retprobe, bool *skipped);
+
 #endif

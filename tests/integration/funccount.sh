@@ -107,6 +107,25 @@ if [ $ok = 1 ]; then
 fi
 matrix $T "$UPATH" $([ $ok = 1 ] && echo pass || echo fail)
 
+# IFUNCs: strlen names glibc's resolver; the implementation the process
+# uses is counted (read from its GOT with -p, else the one this CPU gets).
+ok=1
+counted ifunc -l 37 -- -p PID c:strlen || ok=0
+expect_eq "$T: IFUNC strlen (-p): its implementation counted 37 times" "$(rows "$TMP/ifunc.out")" "strlen=37 "
+[ "$(rows "$TMP/ifunc.out")" = "strlen=37 " ] || ok=0
+grep -q "strlen is an IFUNC: probing .* at offset 0x" "$TMP/ifunc.err" &&
+	pass "$T: IFUNC strlen: stderr names the implementation probed" ||
+	{ ok=0; fail "$T: IFUNC strlen: stderr names the implementation probed" "$(cat "$TMP/ifunc.err")"; }
+counted ifuncj -l 37 -- -j -n callee c:strlen || ok=0
+expect_eq "$T: IFUNC strlen (system-wide, -n callee, JSON): 37 calls" "$(jrows "$TMP/ifuncj.out")" "strlen=37 "
+[ "$(jrows "$TMP/ifuncj.out")" = "strlen=37 " ] || ok=0
+expect_eq "$T: --list c:strlen lists the IFUNC" "$("$BIN/$T" --list c:strlen 2>/dev/null | sed 's|.*/||')" "libc.so.6:strlen"
+if nm -D "$("$BIN/$T" --list c:strlen 2>/dev/null | cut -d: -f1)" 2>/dev/null | grep -q ' i gettimeofday@'; then
+	expect_exit "$T: the IFUNC gettimeofday resolves into the vDSO: refused" 1 "$BIN/$T" c:gettimeofday
+	grep -q 'IFUNC that resolves outside of the file (into the vDSO)' "$TMP/exit.err" &&
+		pass "$T: the refusal says why" || fail "$T: the refusal says why" "$(cat "$TMP/exit.err")"
+fi
+
 # One uprobe per function, as on kernels without multi-uprobe links.
 if [ "$UPATH" = uprobe.multi ]; then
 	ok=1

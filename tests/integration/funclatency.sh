@@ -116,6 +116,10 @@ n=$(jq -c 'select(.unit != "usecs" or .avg_ns * .count > .total_ns or .total_ns 
 expect_eq "$T: uprobe: JSON unit, total_ns and avg_ns agree" "$n" 0
 matrix $T "$UPATH" $([ $ok = 1 ] && echo pass || echo fail)
 
+# IFUNCs: the implementation of strlen the process uses is timed.
+timed ifunc -l 37 -- -j -p PID c:strlen
+expect_eq "$T: IFUNC strlen: its implementation timed 37 times" "$(jhist "$TMP/ifunc.out" strlen | cut -d' ' -f1)" 37
+
 # One uprobe and uretprobe per function, as on kernels without multi-uprobe links.
 if [ "$UPATH" = uprobe.multi ]; then
 	ok=1

@@ -3,21 +3,22 @@
  * A target for funccount and funclatency: exported functions called a known
  * number of times, and system calls made a known number of times.
  *
- *   callee [-a N] [-b N] [-s N] [-g N] [-G N] [-f N DIR]
+ *   callee [-a N] [-b N] [-s N] [-l N] [-g N] [-G N] [-f N DIR]
  *
  * waits for a line (or EOF) on stdin, so that a tracer can attach first, then
  * calls f_a() N times (-a), f_b() N times (-b), f_sleep() N times (-s, each
- * sleeping 3 ms, so a latency lands in the 2048-4095 us slot), makes N
+ * sleeping 3 ms, so a latency lands in the 2048-4095 us slot), calls libc's
+ * strlen() N times (-l; an IFUNC, called through the address ld.so gave), makes N
  * getpid() (-g) and N getppid() (-G) system calls, and N fsync()s of a file
  * in DIR (-f), then exits 0. f_never() exists and is never called.
  * With -s it runs SCHED_FIFO (when allowed), so that a sleep ends on time
  * on a busy machine too: no timer slack, no wait behind other tasks.
  */
 #include <fcntl.h>
+#include <string.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -64,15 +65,17 @@ static int count(const char *s)
 
 int main(int argc, char **argv)
 {
-	int a = 0, b = 0, s = 0, g = 0, gp = 0, f = 0, opt;
+	size_t (*volatile len)(const char *) = strlen;
+	int a = 0, b = 0, s = 0, l = 0, g = 0, gp = 0, f = 0, opt;
 	const char *dir = NULL;
 	char line[16], path[4096];
 
-	while ((opt = getopt(argc, argv, "a:b:s:g:G:f:")) != -1) {
+	while ((opt = getopt(argc, argv, "a:b:s:l:g:G:f:")) != -1) {
 		switch (opt) {
 		case 'a': a = count(optarg); break;
 		case 'b': b = count(optarg); break;
 		case 's': s = count(optarg); break;
+		case 'l': l = count(optarg); break;
 		case 'g': g = count(optarg); break;
 		case 'G': gp = count(optarg); break;
 		case 'f': f = count(optarg); break;
@@ -96,6 +99,8 @@ int main(int argc, char **argv)
 		f_b(i);
 	for (int i = 0; i < s; i++)
 		f_sleep(i);
+	for (int i = 0; i < l; i++)
+		callee_sink += len(line);
 	/* syscall(): glibc's getpid() wrapper is a plain system call, but be sure */
 	for (int i = 0; i < g; i++)
 		syscall(SYS_getpid);
