@@ -3,8 +3,10 @@
 #ifndef UFLOW_H
 #define UFLOW_H
 
-#define UFLOW_FILE_LEN 256
+#define UFLOW_FILE_LEN 256	/* a power of two: indexes are masked with it */
 #define UFLOW_FUNC_LEN 96
+/* --module and --function: a name, or a prefix ending in '*' */
+#define UFLOW_FILTER_LEN 96
 
 /* flow_event.kind */
 #define UFLOW_ENTRY 0

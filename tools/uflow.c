@@ -5,7 +5,6 @@
  */
 #include <argp.h>
 #include <errno.h>
-#include <fnmatch.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,7 +37,7 @@ const char argp_program_doc[] =
 	"Show the call flow of Python programs: each function entry and return,\n"
 	"indented by call depth per thread, from the interpreter's USDT probes.\n"
 	"\n"
-	"USAGE: uflow [-p PID] [--binary PATH] [--module GLOB] [--function GLOB]\n"
+	"USAGE: uflow [-p PID] [--binary PATH] [--module NAME] [--function NAME]\n"
 	"             [-j] [-d SECONDS]\n"
 	"\n"
 	"EXAMPLES:\n"
@@ -53,10 +52,39 @@ static const struct argp_option options[] = {
 	{ "binary", OPT_BINARY, "PATH", 0,
 	  "The Python interpreter or libpython to probe (default: the one -p PID runs, else "
 	  DEFAULT_BINARY ")", 0 },
-	{ "module", OPT_MODULE, "GLOB", 0, "Only functions of modules matching GLOB (e.g. 'app.*')", 0 },
-	{ "function", OPT_FUNCTION, "GLOB", 0, "Only functions whose name matches GLOB", 0 },
+	{ "module", OPT_MODULE, "NAME", 0,
+	  "Only functions of module NAME, or of modules beginning so with NAME* ('app*')", 0 },
+	{ "function", OPT_FUNCTION, "NAME", 0,
+	  "Only functions called NAME, or beginning so with NAME* ('handle_*')", 0 },
 	{},
 };
+
+/* A name, or a prefix ending in '*', that fits the BPF side's filter. */
+static bool name_or_prefix(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (!n || n >= UFLOW_FILTER_LEN || (n == 1 && *s == '*'))
+		return false;
+	if (s[n - 1] == '*')
+		n--;
+	for (size_t i = 0; i < n; i++)
+		if (strchr("*?[]", s[i]) || (unsigned char)s[i] < 0x20)
+			return false;
+	return true;
+}
+
+/* Sets one of the BPF side's name filters (name_or_prefix() checked it). */
+static void set_filter(volatile char *want, volatile __u32 *len, volatile __u8 *prefix,
+		       const char *s)
+{
+	size_t n = strlen(s);
+
+	*prefix = s[n - 1] == '*';
+	*len = n - *prefix;
+	for (size_t i = 0; i < *len; i++)
+		want[i] = s[i];
+}
 
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
@@ -68,8 +96,10 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_MODULE:
 	case OPT_FUNCTION:
-		if (!*arg)
-			bk_usage(state, "--%s wants a glob", key == OPT_MODULE ? "module" : "function");
+		if (!name_or_prefix(arg))
+			bk_usage(state, "--%s takes a name or a prefix ending in '*' (it is matched "
+				 "in the kernel), not '%s'", key == OPT_MODULE ? "module" : "function",
+				 arg);
 		*(key == OPT_MODULE ? &opt.module : &opt.function) = arg;
 		break;
 	default:
@@ -130,10 +160,6 @@ static int handle_event(void *ctx, void *data, size_t size)
 	snprintf(file, sizeof(file), "%.*s", UFLOW_FILE_LEN, e->file);
 	snprintf(func, sizeof(func), "%.*s", UFLOW_FUNC_LEN, e->func);
 	module_of(file, module, sizeof(module));
-	if (opt.module && fnmatch(opt.module, module, 0))
-		return 0;
-	if (opt.function && fnmatch(opt.function, func, 0))
-		return 0;
 
 	if (bk_env.json) {
 		bk_time_iso(t, sizeof(t), e->ts_ns);
@@ -272,6 +298,12 @@ int main(int argc, char **argv)
 
 	/* Filters and settings go to .rodata before load. */
 	bk_filter_fill(&skel->rodata->bk_filter);
+	if (opt.module)
+		set_filter(skel->rodata->targ_module, &skel->rodata->targ_module_len,
+			   &skel->rodata->targ_module_prefix, opt.module);
+	if (opt.function)
+		set_filter(skel->rodata->targ_function, &skel->rodata->targ_function_len,
+			   &skel->rodata->targ_function_prefix, opt.function);
 	err = bk_events_size(skel->maps.events, &skel->rodata->bk_wakeup, 4 << 20);
 	if (err)
 		goto cleanup;

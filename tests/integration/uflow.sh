@@ -136,6 +136,56 @@ suite() {
 	fi
 }
 
+# --module and --function are applied in the kernel: a flood of other calls
+# while uflow cannot read (stopped) does not crowd the wanted ones out.
+# FLOOD TOOL-ARGS...: minipy's flow of main(1) amid 2 x 20,000 calls of
+# noisepkg.noise, far more than the ring buffer holds.
+flood() {
+	local name=$1; shift
+	rm -f "$TMP/fifo" "$TMP/w.pid"; mkfifo "$TMP/fifo"
+	$TRIG/minipy 1 20000 <"$TMP/fifo" >"$TMP/w.pid" &
+	WPID=$!
+	exec 7>"$TMP/fifo"
+	for _ in $(seq 1 50); do [ -s "$TMP/w.pid" ] && break; sleep 0.1; done
+	if ! start_tool "$name" $T -p $WPID "$@"; then
+		fail "$T: $name: did not attach" "$(tail -3 "$TMP/$name.err")"
+		exec 7>&-; wait $WPID; return 1
+	fi
+	kill -STOP "$TOOL_PID"
+	echo go >&7; exec 7>&-
+	wait $WPID
+	kill -CONT "$TOOL_PID"
+	sleep 0.3
+	stop_tool TERM
+}
+if flood fflood --function inner; then
+	got=$(cols_flow "$WPID" "$WPID" "$TMP/fflood.out" | sort | uniq -c | awk '{print $1, $2, $3, $4}' | tr '\n' '|')
+	expect_eq "$T: --function inner amid 40,000 other calls: every inner() call, nothing lost" \
+		"$got $(grep -c 'lost' "$TMP/fflood.err")" "2 3 -> flow.inner|2 3 <- flow.inner| 0"
+fi
+if flood mflood --module flow; then
+	got=$(cols_flow "$WPID" "$WPID" "$TMP/mflood.out")
+	want=$(expected 1 0; echo "0 <- flow.<module>")
+	expect_eq "$T: --module flow amid 40,000 other calls: the exact flow, nothing lost" \
+		"$got $(grep -c 'lost' "$TMP/mflood.err")" "$want 0"
+fi
+# The module of a package's __init__.py is the package, and a prefix matches.
+rm -f "$TMP/fifo" "$TMP/w.pid"; mkfifo "$TMP/fifo"
+$TRIG/minipy 1 50 <"$TMP/fifo" >"$TMP/w.pid" &
+WPID=$!
+exec 7>"$TMP/fifo"
+for _ in $(seq 1 50); do [ -s "$TMP/w.pid" ] && break; sleep 0.1; done
+if start_tool pkg $T -j -p $WPID --module 'noise*'; then
+	echo go >&7; exec 7>&-; wait $WPID; sleep 0.2; stop_tool TERM
+	got=$(jq -r '"\(.module).\(.function)"' "$TMP/pkg.out" | sort | uniq -c | awk '{print $1, $2}')
+	expect_eq "$T: --module 'noise*' gives noisepkg's 200 events only" "$got" "200 noisepkg.noise"
+else
+	fail "$T: --module 'noise*': did not attach" "$(tail -3 "$TMP/pkg.err")"
+	exec 7>&-
+fi
+expect_exit "$T: a --function glob other than a trailing * is a usage error" 64 "$BIN/$T" --function 'a?b'
+expect_exit "$T: --module '*' is a usage error" 64 "$BIN/$T" --module '*'
+
 MATRIX_RESULT=pass
 # The stand-in everywhere: no Python needed.
 RUN=$TRIG/minipy BINARY=$TRIG/minipy FILE_END=/srv/minipy/flow.py DEF_INNER=16

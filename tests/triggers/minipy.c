@@ -13,7 +13,11 @@
  * inner(). The functions start at lines 16 (inner), 20 (middle), 24 (outer)
  * and 31 (main) of "/srv/minipy/flow.py", as in flow.py.
  *
- *   minipy [COUNT]
+ * With FLOOD, the main thread also calls noise() of package "noisepkg"
+ * (/srv/minipy/noisepkg/__init__.py) FLOOD times before and FLOOD times
+ * after its main(COUNT): other calls around the ones a filter wants.
+ *
+ *   minipy [COUNT [FLOOD]]
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -102,6 +106,16 @@ static void flow_main(int count)
 	leave(FLOW, "main", 33);
 }
 
+static void noise(int n)
+{
+	static const char pkg[] = "/srv/minipy/noisepkg/__init__.py";
+
+	for (int i = 0; i < n; i++) {
+		entry(pkg, "noise", 3);
+		leave(pkg, "noise", 4);
+	}
+}
+
 static void *worker(void *arg)
 {
 	static const char threading[] = "/usr/lib/python3/threading.py";
@@ -114,7 +128,7 @@ static void *worker(void *arg)
 
 int main(int argc, char **argv)
 {
-	int count = argc > 1 ? atoi(argv[1]) : 1;
+	int count = argc > 1 ? atoi(argv[1]) : 1, flood = argc > 2 ? atoi(argv[2]) : 0;
 	char line[16];
 	pthread_t t;
 
@@ -123,7 +137,9 @@ int main(int argc, char **argv)
 	entry(FLOW, "<module>", 1);
 	if (!fgets(line, sizeof(line), stdin))
 		return 3;
+	noise(flood);
 	flow_main(count);
+	noise(flood);
 	if (pthread_create(&t, NULL, worker, &count) || pthread_join(t, NULL))
 		return 1;
 	leave(FLOW, "<module>", 52);
