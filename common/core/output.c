@@ -20,7 +20,7 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 }
 
 static size_t escape(char *dst, size_t dstlen, const char *src, size_t srclen, bool quote,
-		     bool *all)
+		     bool *all, bool keep_backslash)
 {
 	const unsigned char *s = (const unsigned char *)src;
 	size_t n = strnlen(src, srclen), o = 0, i = 0, k;
@@ -43,7 +43,8 @@ static size_t escape(char *dst, size_t dstlen, const char *src, size_t srclen, b
 		unsigned char c = s[i];
 		size_t len = utf8_len(s + i, n - i);
 
-		if (len == 1 && c >= 0x20 && c != 0x7f && c != '\\' && !(quote && c == '"')) {
+		if (len == 1 && c >= 0x20 && c != 0x7f && (c != '\\' || keep_backslash) &&
+		    !(quote && c == '"')) {
 			tmp[0] = c, k = 1;
 		} else if (len > 1) {
 			memcpy(tmp, s + i, len), k = len;
@@ -74,15 +75,16 @@ static size_t escape(char *dst, size_t dstlen, const char *src, size_t srclen, b
 
 size_t bk_escape(char *dst, size_t dstlen, const char *src, size_t srclen)
 {
-	return escape(dst, dstlen, src, srclen, false, NULL);
+	return escape(dst, dstlen, src, srclen, false, NULL, false);
 }
 
 size_t bk_escape_arg(char *dst, size_t dstlen, const char *src, size_t srclen)
 {
-	return escape(dst, dstlen, src, srclen, true, NULL);
+	return escape(dst, dstlen, src, srclen, true, NULL, false);
 }
 
-size_t bk_escape_cut(char *dst, size_t dstlen, const char *src, size_t srclen, bool cut)
+static size_t escape_cut(char *dst, size_t dstlen, const char *src, size_t srclen, bool cut,
+			 bool keep_backslash)
 {
 	size_t mark = sizeof(BK_CUT_MARK) - 1, o;
 	bool all;
@@ -90,12 +92,22 @@ size_t bk_escape_cut(char *dst, size_t dstlen, const char *src, size_t srclen, b
 	if (dstlen <= mark)
 		return bk_escape(dst, dstlen, "", 0);
 	/* Room for the mark is kept; a dst too small for all of src cuts it too. */
-	o = escape(dst, dstlen - mark, src, srclen, false, &all);
+	o = escape(dst, dstlen - mark, src, srclen, false, &all, keep_backslash);
 	if (cut || !all) {
 		memcpy(dst + o, BK_CUT_MARK, mark + 1);
 		o += mark;
 	}
 	return o;
+}
+
+size_t bk_escape_cut(char *dst, size_t dstlen, const char *src, size_t srclen, bool cut)
+{
+	return escape_cut(dst, dstlen, src, srclen, cut, false);
+}
+
+size_t bk_escape_typed(char *dst, size_t dstlen, const char *src, size_t srclen, bool cut)
+{
+	return escape_cut(dst, dstlen, src, srclen, cut, true);
 }
 
 size_t bk_escape_str(char *dst, size_t dstlen, const char *src, size_t srclen, __u32 flags, int i)

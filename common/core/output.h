@@ -38,6 +38,13 @@ size_t bk_escape_arg(char *dst, size_t dstlen, const char *src, size_t srclen);
  */
 size_t bk_escape_cut(char *dst, size_t dstlen, const char *src, size_t srclen, bool cut);
 
+/*
+ * As bk_escape_cut, but a backslash stays one backslash: for text a person
+ * typed (a command line), shown as typed. Control bytes are still escaped,
+ * so a typed backslash-t and a tab both show as \t.
+ */
+size_t bk_escape_typed(char *dst, size_t dstlen, const char *src, size_t srclen, bool cut);
+
 /* String i of a record whose str_flags are `flags`, for a column. */
 size_t bk_escape_str(char *dst, size_t dstlen, const char *src, size_t srclen, __u32 flags, int i);
 

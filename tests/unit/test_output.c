@@ -150,6 +150,19 @@ static void j_hostile(struct bk_json *j)
 	bk_json_str(j, "bad", "\xff\xc3\xa9\xc3", 64);
 }
 
+/* Typed text: a backslash stays one, control bytes are escaped, cuts marked. */
+static void test_escape_typed(void)
+{
+	char buf[32];
+
+	bk_escape_typed(buf, sizeof(buf), "echo a\\b \\e[31m", 64, false);
+	CHECK_STR(buf, "echo a\\b \\e[31m");
+	bk_escape_typed(buf, sizeof(buf), "x\x1b\ty", 64, false);
+	CHECK_STR(buf, "x\\x1b\\ty");
+	bk_escape_typed(buf, sizeof(buf), "a\\", 64, true);
+	CHECK_STR(buf, "a\\...");
+}
+
 static void test_json(void)
 {
 	CHECK_STR(json_of(j_types),
@@ -184,6 +197,7 @@ int main(void)
 	RUN(test_escape_bounds);
 	RUN(test_escape_arg);
 	RUN(test_escape_cut);
+	RUN(test_escape_typed);
 	RUN(test_json);
 	RUN(test_json_reversible);
 	UNIT_EXIT();
