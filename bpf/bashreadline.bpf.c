@@ -15,23 +15,19 @@ int BPF_KRETPROBE(handle_readline_exit, const char *line)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	struct line_event *e;
-	char first = 0;
 
-	/* NULL is end of input (Ctrl-D); an empty line is no command. */
+	/* NULL is end of input (Ctrl-D); an empty line is shown, as typed. */
 	if (!line || bk_filtered(id))
-		return 0;
-	if (bpf_probe_read_user(&first, 1, line) < 0 || !first)
 		return 0;
 	e = bk_reserve(sizeof(*e));
 	if (!e)
 		return 0;
-	if (bpf_probe_read_user_str(e->line, sizeof(e->line), line) < 0)
-		e->line[0] = 0;
+	e->str_flags = 0;
+	bk_read_user_str(e->line, sizeof(e->line), line, &e->str_flags, 0);
 	e->ts_ns = bpf_ktime_get_ns();
 	e->tgid = id >> 32;
 	e->tid = (__u32)id;
 	e->uid = (__u32)bpf_get_current_uid_gid();
-	e->pad = 0;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	bk_submit(e);
 	return 0;

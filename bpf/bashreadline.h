@@ -10,9 +10,9 @@ struct line_event {
 	__u32 tgid;
 	__u32 tid;
 	__u32 uid;
-	__u32 pad;
+	__u32 str_flags;	/* BK_STR_CUT(0)/BK_STR_UNREADABLE(0): line (bpfkit.h) */
 	char comm[16];
-	char line[BASHREADLINE_LINE_LEN];	/* as typed, without the newline */
+	char line[BASHREADLINE_LINE_LEN];	/* as typed, without the newline; may be "" */
 };
 
 #endif

@@ -66,6 +66,9 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
+/* An empty line (Enter alone) in the COMMAND column. */
+#define EMPTY_MARK "[empty]"
+
 static void print_header(void)
 {
 	if (bk_env.json)
@@ -79,7 +82,7 @@ static void print_header(void)
 static int handle_event(void *ctx, void *data, size_t size)
 {
 	const struct line_event *e = data;
-	char line[4 * BASHREADLINE_LINE_LEN], t[40];
+	char line[4 * BASHREADLINE_LINE_LEN + sizeof(BK_CUT_MARK)], t[40];
 	struct bk_json j;
 
 	if (bk_env.json) {
@@ -89,11 +92,18 @@ static int handle_event(void *ctx, void *data, size_t size)
 		bk_json_uint(&j, "pid", e->tgid);
 		bk_json_uint(&j, "uid", e->uid);
 		bk_json_str(&j, "comm", e->comm, sizeof(e->comm));
-		bk_json_str(&j, "command", e->line, sizeof(e->line));
+		bk_json_rec_str(&j, "command", e->line, sizeof(e->line), e->str_flags, 0);
 		bk_json_end(&j);
 		return 0;
 	}
-	bk_escape(line, sizeof(line), e->line, sizeof(e->line));
+	/* As typed: a backslash stays one; control bytes are escaped. */
+	if (e->str_flags & BK_STR_UNREADABLE(0))
+		snprintf(line, sizeof(line), "%s", BK_UNREADABLE_MARK);
+	else if (!e->line[0])
+		snprintf(line, sizeof(line), "%s", EMPTY_MARK);
+	else
+		bk_escape_typed(line, sizeof(line), e->line, sizeof(e->line),
+				e->str_flags & BK_STR_CUT(0));
 	bk_time_hms(t, sizeof(t), e->ts_ns);
 	printf("%-*s ", BK_W_TIME, t);
 	if (bk_env.uid_column)
@@ -141,9 +151,16 @@ static int find_bash(char *path, size_t len)
 	return err;
 }
 
+static int is_libreadline(const char *lib, void *ctx)
+{
+	return uprobe_target_lib_matches(lib, "readline");
+}
+
 /*
  * The file whose readline() to probe: --shared; else the shell if readline
- * is built in (as in Debian's bash); else the libreadline it uses.
+ * is built in (as in Debian's bash); else the libreadline it is linked
+ * with. A shell with neither (bash-static, busybox sh) reads its lines some
+ * other way: probing a libreadline it never loads would show nothing.
  */
 static int find_readline(char *path, size_t len)
 {
@@ -154,6 +171,10 @@ static int find_readline(char *path, size_t len)
 		err = uprobe_target_resolve(opt.shared, bk_env.pid, path, len);
 		if (err)
 			bk_set_error("cannot find the library '%s': %s", opt.shared, strerror(-err));
+		else if (!has_readline(path)) {
+			bk_set_error("%s has no readline function", path);
+			err = -ENOENT;
+		}
 		return err;
 	}
 	err = find_bash(bash, sizeof(bash));
@@ -163,10 +184,16 @@ static int find_readline(char *path, size_t len)
 		snprintf(path, len, "%s", bash);
 		return 0;
 	}
+	if (elfsym_needed_foreach(bash, is_libreadline, NULL) <= 0) {
+		bk_set_error("%s has no readline function and does not load libreadline: its "
+			     "command lines are read some other way, which bashreadline cannot see",
+			     bash);
+		return -ENOENT;
+	}
 	err = uprobe_target_resolve("readline", bk_env.pid, path, len);
 	if (err || !has_readline(path)) {
-		bk_set_error("%s has no readline() and no libreadline was found: name the "
-			     "library with --shared PATH", bash);
+		bk_set_error("%s loads libreadline, but no libreadline with a readline function "
+			     "was found: name it with --shared PATH", bash);
 		return -ENOENT;
 	}
 	return 0;

@@ -859,3 +859,34 @@ out:
 	elf_handle_close(&h);
 	return err;
 }
+
+int elfsym_needed_foreach(const char *path, int (*cb)(const char *lib, void *ctx), void *ctx)
+{
+	struct elf_handle h;
+	Elf_Scn *scn = NULL;
+	const char *name;
+	GElf_Shdr sh;
+	GElf_Dyn dyn;
+	Elf_Data *d;
+	int ret = 0;
+
+	ret = elf_handle_open(path, &h);
+	if (ret)
+		return ret;
+	while (!ret && (scn = elf_nextscn(h.elf, scn))) {
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_DYNAMIC || !sh.sh_entsize)
+			continue;
+		d = elf_getdata(scn, NULL);
+		for (size_t i = 0; d && !ret && i < sh.sh_size / sh.sh_entsize; i++) {
+			if (!gelf_getdyn(d, i, &dyn) || dyn.d_tag == DT_NULL)
+				break;
+			if (dyn.d_tag != DT_NEEDED)
+				continue;
+			name = elf_strptr(h.elf, sh.sh_link, dyn.d_un.d_val);
+			if (name)
+				ret = cb(name, ctx);
+		}
+	}
+	elf_handle_close(&h);
+	return ret;
+}

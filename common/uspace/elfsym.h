@@ -130,4 +130,12 @@ int elfsym_offset_to_vaddr(const struct elfsym_file *f, uint64_t offset,
 int elfsym_usdt_foreach(const struct elfsym_file *f, elfsym_usdt_cb cb,
 			void *ctx);
 
+/*
+ * Calls cb with each library path's dynamic section names (DT_NEEDED:
+ * "libreadline.so.8"), in file order; 0 and no call for a static binary.
+ * cb returns non-zero to stop, which is then returned. -ENOENT/-EACCES
+ * from open(), -ENOEXEC when path is not an ELF file.
+ */
+int elfsym_needed_foreach(const char *path, int (*cb)(const char *lib, void *ctx), void *ctx);
+
 #endif

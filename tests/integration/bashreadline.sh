@@ -75,20 +75,22 @@ else
 		$TM kill-session -t "s-$name"
 	}
 
-	# Columns: the exact lines, backslashes and control characters escaped.
+	# Columns: the exact lines as typed (a backslash stays one), control
+	# characters escaped, an empty line as [empty].
 	if session cols; then
 		expect_eq "$T: SIGTERM exits 0" "$TOOL_RC" 0
 		expect_eq "$T: attached via a uprobe" "$ATTACH_PATH" uprobe
 		got=$(awk -v pid="$SH" '$2 == pid' "$TMP/cols.out" | cut -c18-)
 		want="echo $U-one
-echo \$'\\\\e[31m'$U
+[empty]
+echo \$'\\e[31m'$U
 echo $U\\x1btail
 true $U\\ttab"
 		if [ "$got" = "$want" ]; then
-			pass "$T: columns: 4 exact command lines of shell $SH, escaped"
+			pass "$T: columns: 5 exact command lines of shell $SH, escaped"
 			matrix $T uprobe pass
 		else
-			fail "$T: columns: 4 exact command lines of shell $SH, escaped" "$(cat -A "$TMP/cols.out")"
+			fail "$T: columns: 5 exact command lines of shell $SH, escaped" "$(cat -A "$TMP/cols.out")"
 			matrix $T uprobe fail
 		fi
 		grep -q $'\033' "$TMP/cols.out" && fail "$T: no raw ESC in columns" "found one" || pass "$T: no raw ESC in columns"
@@ -99,10 +101,36 @@ true $U\\ttab"
 	# JSON: the exact bytes, the PID and the command name.
 	if session json -j -U; then
 		if json_valid "$TMP/json.out"; then pass "$T: -j output is valid JSON"; else fail "$T: -j output is valid JSON" "$(head -2 "$TMP/json.out")"; fi
-		got=$(jq -r --argjson pid "$SH" 'select(.pid == $pid and .comm == "bash" and .uid == 0) | .command | @json' "$TMP/json.out")
-		want=$(printf '%s\n' "\"echo $U-one\"" "\"echo \$'\\\\e[31m'$U\"" "\"echo $U\\u001btail\"" "\"true $U\\ttab\"")
-		expect_eq "$T: -j has the 4 exact command lines of shell $SH" "$got" "$want"
+		got=$(jq -r --argjson pid "$SH" 'select(.pid == $pid and .comm == "bash" and .uid == 0 and .command_truncated == false) | .command | @json' "$TMP/json.out")
+		want=$(printf '%s\n' "\"echo $U-one\"" '""' "\"echo \$'\\\\e[31m'$U\"" "\"echo $U\\u001btail\"" "\"true $U\\ttab\"")
+		expect_eq "$T: -j has the 5 exact command lines of shell $SH" "$got" "$want"
 	fi
+
+	# A line longer than the record is cut visibly, and flagged in JSON.
+	long="echo $U$(printf 'x%.0s' $(seq 1 600))"
+	SH=$(shell long)
+	if start_tool long $T -j -p "$SH"; then
+		type_line long ""
+		type_line long "$long"
+		wait_lines "$TMP/long.out" 1
+		stop_tool TERM
+		got=$(jq -r '"\(.command | length) \(.command_truncated) \(.command == $l[0:511])"' \
+			--arg l "$long" "$TMP/long.out" | tail -1)
+		expect_eq "$T: -j: a 610-byte line gives its first 511 bytes, command_truncated" "$got" "511 true true"
+	else
+		fail "$T: long line: did not attach" "$(tail -3 "$TMP/long.err")"
+	fi
+	$TM kill-session -t long
+	SH=$(shell longcols)
+	if start_tool longcols $T -p "$SH"; then
+		type_line longcols ""
+		type_line longcols "$long"
+		wait_lines "$TMP/longcols.out" 1
+		stop_tool TERM
+		got=$(grep -- "$U" "$TMP/longcols.out" | cut -c18-)
+		expect_eq "$T: columns: a 610-byte line is cut after 511 bytes, marked ..." "$got" "${long:0:511}..."
+	fi
+	$TM kill-session -t longcols
 
 	# -p: only that shell's lines, though another shell types at the same time.
 	A=$(shell pa); B=$(shell pb)
@@ -121,6 +149,21 @@ true $U\\ttab"
 		fail "$T: -p: did not attach" "$(tail -3 "$TMP/pid.err")"
 	fi
 	$TM kill-server 2>/dev/null
+fi
+
+# A shell without a readline function that does not load libreadline
+# (busybox sh, bash-static) reads its lines some other way: refused.
+for sh in /bin/busybox /bin/bash-static; do
+	[ -x "$sh" ] || continue
+	expect_exit "$T: --bash $sh (no readline) fails with 1" 1 "$BIN/$T" --bash "$sh"
+	grep -q "has no readline function and does not load libreadline" "$TMP/exit.err" &&
+		pass "$T: $sh: the refusal says why" || fail "$T: $sh: the refusal says why" "$(cat "$TMP/exit.err")"
+done
+if [ -x /bin/busybox ]; then
+	/bin/busybox sh -c 'sleep 30; true' & bb=$!
+	sleep 0.2
+	expect_exit "$T: -p of a busybox shell fails with 1" 1 "$BIN/$T" -p $bb
+	kill $bb; wait $bb 2>/dev/null
 fi
 
 # A library without readline() is refused with one sentence.
