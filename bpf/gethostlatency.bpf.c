@@ -14,7 +14,7 @@
 struct start {
 	__u64 ts_ns;
 	__u32 func;
-	__u32 pad;
+	__u32 str_flags;
 	char host[GETHOSTLATENCY_HOST_LEN];
 };
 
@@ -44,11 +44,11 @@ static __always_inline int enter(const char *host, __u32 func)
 	s = bpf_map_lookup_elem(&scratch, &zero);
 	if (!s)
 		return 0;
-	if (bpf_probe_read_user_str(s->host, sizeof(s->host), host) < 0)
-		s->host[0] = 0;
+	s->str_flags = 0;
+	bk_read_user_str(s->host, sizeof(s->host), host, &s->str_flags, 0);
 	s->func = func;
 	s->ts_ns = bpf_ktime_get_ns();
-	bpf_map_update_elem(&starts, &tid, s, BPF_ANY);
+	bk_starts_update(&starts, &tid, s);
 	return 0;
 }
 
@@ -92,7 +92,7 @@ int BPF_KRETPROBE(handle_lookup_exit)
 		e->tgid = id >> 32;
 		e->tid = tid;
 		e->func = s->func;
-		e->pad = 0;
+		e->str_flags = s->str_flags;
 		bpf_get_current_comm(e->comm, sizeof(e->comm));
 		__builtin_memcpy(e->host, s->host, sizeof(e->host));
 		bk_submit(e);

@@ -3,7 +3,8 @@
 #ifndef GETHOSTLATENCY_H
 #define GETHOSTLATENCY_H
 
-#define GETHOSTLATENCY_HOST_LEN 128
+/* A DNS name has at most 253 bytes; longer strings are cut and flagged. */
+#define GETHOSTLATENCY_HOST_LEN 256
 
 /* Which resolver function was called (host_event.func). */
 #define GETHOSTLATENCY_GETADDRINFO 0
@@ -16,7 +17,7 @@ struct host_event {
 	__u32 tgid;
 	__u32 tid;
 	__u32 func;		/* GETHOSTLATENCY_* */
-	__u32 pad;
+	__u32 str_flags;	/* BK_STR_CUT(0)/BK_STR_UNREADABLE(0): host (bpfkit.h) */
 	char comm[16];
 	char host[GETHOSTLATENCY_HOST_LEN];	/* the name asked for, as given */
 };

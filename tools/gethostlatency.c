@@ -79,7 +79,7 @@ static void print_header(void)
 static int handle_event(void *ctx, void *data, size_t size)
 {
 	const struct host_event *e = data;
-	char comm[4 * 16], host[4 * GETHOSTLATENCY_HOST_LEN], t[40];
+	char comm[4 * 16], host[4 * GETHOSTLATENCY_HOST_LEN + sizeof(BK_CUT_MARK)], t[40];
 	const char *func = e->func < 3 ? func_names[e->func] : "?";
 	struct bk_json j;
 
@@ -92,12 +92,12 @@ static int handle_event(void *ctx, void *data, size_t size)
 		bk_json_str(&j, "comm", e->comm, sizeof(e->comm));
 		bk_json_str(&j, "func", func, 32);
 		bk_json_uint(&j, "lat_ns", e->delta_ns);
-		bk_json_str(&j, "host", e->host, sizeof(e->host));
+		bk_json_rec_str(&j, "host", e->host, sizeof(e->host), e->str_flags, 0);
 		bk_json_end(&j);
 		return 0;
 	}
 	bk_escape(comm, sizeof(comm), e->comm, sizeof(e->comm));
-	bk_escape(host, sizeof(host), e->host, sizeof(e->host));
+	bk_escape_str(host, sizeof(host), e->host, sizeof(e->host), e->str_flags, 0);
 	bk_time_hms(t, sizeof(t), e->ts_ns);
 	printf("%-*s %-*u %-*s %*.3f %s\n", BK_W_TIME, t, BK_W_PID, e->tgid, BK_W_COMM, comm,
 	       W_LAT, e->delta_ns / 1e6, host);
@@ -208,6 +208,8 @@ int main(int argc, char **argv)
 	err = bk_events(&loop, skel->maps.events, handle_event, NULL, &skel->bss->bk_drops);
 	if (err)
 		goto cleanup;
+	loop.lost_starts = &skel->bss->bk_lost_starts;
+	loop.lost_what = "lookups were not timed";
 	bk_signals();
 	print_header();
 

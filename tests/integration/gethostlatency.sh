@@ -109,6 +109,24 @@ else
 	skip "$T: control bytes are escaped" "unshare -n does not work here"
 fi
 
+# Names longer than the 255 bytes kept (no DNS name is: at most 253) are cut
+# visibly, flagged in JSON; a 253-byte name is whole.
+if unshare -n true 2>/dev/null; then
+	n253=$(printf 'a%.0s' $(seq 1 253)); n300=$(printf 'b%.0s' $(seq 1 300))
+	start_tool longj $T -j -n resolver
+	unshare -n "$TRIG/resolver" "$n253" "$n300" >/dev/null 2>&1
+	stop_tool TERM
+	got=$(jq -r '"\(.host | length) \(.host_truncated) \(.host[0:1])"' "$TMP/longj.out" | sort | uniq -c | awk '{print $1, $2, $3, $4}' | tr '\n' '|')
+	expect_eq "$T: JSON: a 253-byte name whole, a 300-byte one cut at 255 and flagged" "$got" "3 253 false a|3 255 true b|"
+	start_tool longc $T -n resolver
+	unshare -n "$TRIG/resolver" "$n300" >/dev/null 2>&1
+	stop_tool TERM
+	got=$(awk '$3 == "resolver" { print $5 }' "$TMP/longc.out" | sort -u)
+	expect_eq "$T: columns: a 300-byte name is cut after 255 bytes and marked ..." "$got" "${n300:0:255}..."
+else
+	skip "$T: long names" "unshare -n does not work here"
+fi
+
 # SIGINT also ends cleanly; -d ends by itself.
 start_tool int $T
 stop_tool INT
