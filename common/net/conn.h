@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
+/*
+ * A connection as the BPF side hands it over (struct bk_conn, bpf/net.h),
+ * printed in columns and JSON, and the names of TCP states.
+ */
+#ifndef BPFKIT_CONN_H
+#define BPFKIT_CONN_H
+
+#include <linux/types.h>
+#include "core/json.h"
+#include "net/inet.h"
+#include "net.h"
+
+/* Widths of an IPv4 address and of an IPv4 "addr:port"; IPv6 may push the line. */
+#define BK_W_ADDR 15
+#define BK_W_ENDPOINT 21
+#define BK_W_PORT 5
+/* The longest TCP state name, "ESTABLISHED" and "NEW_SYN_RECV" aside. */
+#define BK_W_STATE 11
+
+/* Local and remote address texts ("?" when the family is unknown). */
+void bk_conn_addrs(const struct bk_conn *c, char laddr[BK_INET_ADDR_LEN],
+		   char raddr[BK_INET_ADDR_LEN]);
+/* "addr:port" of both ends ("[v6]:port" for IPv6). */
+void bk_conn_endpoints(const struct bk_conn *c, char local[BK_INET_ENDPOINT_LEN],
+		       char remote[BK_INET_ENDPOINT_LEN]);
+/* The members ip, laddr, lport, raddr, rport and netns. */
+void bk_json_conn(struct bk_json *j, const struct bk_conn *c);
+
+/* "ESTABLISHED", "SYN_SENT", ... for a TCP state number; "UNKNOWN" otherwise. */
+const char *bk_tcp_state(int state);
+
+#endif
