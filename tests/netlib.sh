@@ -6,6 +6,14 @@
 
 declare -A BGPID=() BGRC=()
 
+# on_host: true outside the VMs. The VMs emulate the CPU and cost a
+# hundred times more per tool start; there the tests run each attach path
+# on one exact trigger, and leave the kernel-independent checks (filters,
+# columns) to the host.
+on_host() {
+	[ "$IN_VM" = 0 ]
+}
+
 # tool_bg NAME TOOL ARGS...: starts TOOL -v ARGS in the background, stdout to
 # $TMP/NAME.out, stderr to $TMP/NAME.err. tools_ready waits for it.
 tool_bg() {
@@ -122,6 +130,19 @@ veth_pair() {
 	ip -n "$NSA" link set "$VETH_A" up && ip -n "$NSB" link set "$VETH_B" up &&
 	ip -n "$NSA" link set lo up && ip -n "$NSB" link set lo up ||
 		{ NETNS_OK=0; fail "namespaces" "cannot configure the veth pair"; }
+}
+
+# veth_static_neigh: permanent neighbour entries both ways, so that packets
+# sent while a link is down are lost on the wire (veth drops them) instead
+# of waiting in the neighbour queue for the link to return.
+veth_static_neigh() {
+	local ma mb
+	ma=$(ip -n "$NSA" -br link show "$VETH_A" | awk '{ print $3 }')
+	mb=$(ip -n "$NSB" -br link show "$VETH_B" | awk '{ print $3 }')
+	ip -n "$NSB" neigh replace 10.201.0.1 lladdr "$ma" dev "$VETH_B" nud permanent &&
+	ip -n "$NSB" neigh replace fd01::1 lladdr "$ma" dev "$VETH_B" nud permanent &&
+	ip -n "$NSA" neigh replace 10.201.0.2 lladdr "$mb" dev "$VETH_A" nud permanent &&
+	ip -n "$NSA" neigh replace fd01::2 lladdr "$mb" dev "$VETH_A" nud permanent
 }
 
 veth_cleanup() {

@@ -23,18 +23,21 @@ trig_start slow "$S" -w -D 300 slowconn 127.0.0.1 0
 SPID=$(trig_value slow pid)
 LPORT=$(trig_value slow listen)
 tool_bg all $T -j --rports "$LPORT"
-tool_bg cols $T -T -U --rports "$LPORT"
 tool_bg thr $T -j --rports "$LPORT" 500
-tool_bg thr-cols $T --rports "$LPORT" 500
-tool_bg pid $T -j -p "$SPID" --rports "$LPORT"
-tool_bg pid-no $T -j -p 1 --rports "$LPORT"
-tool_bg comm-no $T -j -n othername --rports "$LPORT"
-tool_bg uid-no $T -j -u 4242 --rports "$LPORT"
-tool_bg lports-no $T -j --lports "$LPORT"
-tool_bg v6-no $T -j -6 --rports "$LPORT"
-tool_bg netns $T -j --netns /proc/self/ns/net --rports "$LPORT"
-tool_bg netns-no $T -j --netns 1 --rports "$LPORT"
-names="all cols thr thr-cols pid pid-no comm-no uid-no lports-no v6-no netns netns-no"
+names="all thr"
+if on_host; then
+	tool_bg cols $T -T -U --rports "$LPORT"
+	tool_bg thr-cols $T --rports "$LPORT" 500
+	tool_bg pid $T -j -p "$SPID" --rports "$LPORT"
+	tool_bg pid-no $T -j -p 1 --rports "$LPORT"
+	tool_bg comm-no $T -j -n othername --rports "$LPORT"
+	tool_bg uid-no $T -j -u 4242 --rports "$LPORT"
+	tool_bg lports-no $T -j --lports "$LPORT"
+	tool_bg v6-no $T -j -6 --rports "$LPORT"
+	tool_bg netns $T -j --netns /proc/self/ns/net --rports "$LPORT"
+	tool_bg netns-no $T -j --netns 1 --rports "$LPORT"
+	names="$names cols thr-cols pid pid-no comm-no uid-no lports-no v6-no netns netns-no"
+fi
 tools_ready $names
 trig_go
 tools_stop TERM $names
@@ -46,7 +49,9 @@ conn() {
 		and .lport == $cp and .raddr == "127.0.0.1" and .rport == $lp and .lat_ns > 0 and .netns > 0' \
 		--argjson pid "$SPID" --argjson cp "$2" --argjson lp "$LPORT"
 }
-expect_eq "$T: both connects, exact" "$(conn "$TMP/all.out" "$fast")/$(conn "$TMP/all.out" "$slow")/$(grep -c . "$TMP/all.out")" 1/1/2
+got="$(conn "$TMP/all.out" "$fast")/$(conn "$TMP/all.out" "$slow")/$(grep -c . "$TMP/all.out")"
+expect_eq "$T: tracepoint: both connects, exact" "$got" 1/1/2
+matrix $T tracepoint "$([ "$got" = 1/1/2 ] && echo pass || echo fail)"
 lat=$(jq -r --argjson cp "$slow" 'select(.lport == $cp) | .lat_ns / 1000000 | floor' "$TMP/all.out")
 if [ -n "$lat" ] && [ "$lat" -ge 900 ] && [ "$lat" -le "$slow_ms" ]; then
 	pass "$T: the slow connect took its resent SYN's second (${lat} ms; the trigger saw ${slow_ms} ms)"
@@ -54,12 +59,13 @@ else
 	fail "$T: the slow connect took its resent SYN's second" "${lat:-none} ms, trigger ${slow_ms} ms"
 fi
 expect_eq "$T: min_ms 500 keeps the slow connect only" "$(conn "$TMP/thr.out" "$slow")/$(grep -c . "$TMP/thr.out")" 1/1
+expect_eq "$T: SIGTERM exits 0" "${BGRC[all]}" 0
+if on_host; then
 n=$(awk -v pid="$SPID" -v lp="$LPORT" '$NF >= 900 && $1 == pid && $2 == "tcpsess" && $3 == 4 && $4 == "127.0.0.1" &&
 	$5 == "127.0.0.1" && $6 == lp' "$TMP/thr-cols.out" | wc -l)
 expect_eq "$T: columns: the slow connect with its LAT(ms)" "$n/$(grep -vc '^PID' "$TMP/thr-cols.out")" 1/1
 n=$(awk -v pid="$SPID" '$1 ~ /^[0-9][0-9]:[0-9][0-9]:[0-9][0-9]$/ && $2 == 0 && $3 == pid' "$TMP/cols.out" | wc -l)
 expect_eq "$T: -T -U add TIME and UID columns" "$n" 2
-expect_eq "$T: SIGTERM exits 0" "${BGRC[all]}" 0
 for f in pid netns; do
 	expect_eq "$T: matching filter ($f) keeps both connects" "$(grep -c . "$TMP/$f.out")" 2
 done
@@ -102,5 +108,6 @@ if [ "$NETNS_OK" = 1 ]; then
 	expect_eq "$T: --netns A (the server's) shows none" "$(grep -c . "$TMP/ns-a-no.out")" 0
 fi
 veth_cleanup
+fi
 
 leak_check $T

@@ -83,6 +83,7 @@ for path in tracepoint fentry kprobe; do
 	fi
 done
 
+if on_host; then
 # One IPv4 session watched by columns and the filters, matching and not.
 P=$((20000 + RANDOM % 20000))
 server v4s 127.0.0.1 $P
@@ -161,5 +162,6 @@ if [ "$NETNS_OK" = 1 ]; then
 		"$(count_json "$TMP/ns-a.out" '.laddr == "10.201.0.1"')/$(grep -c . "$TMP/ns-a.out")" 1/1
 fi
 veth_cleanup
+fi
 
 leak_check $T
