@@ -229,3 +229,28 @@ void bk_counters_free(struct bk_counters *c)
 	free(c->buf);
 	c->seen = c->delta = c->buf = NULL;
 }
+
+long bk_map_drain_rows(int fd, size_t key_size, size_t value_size, size_t value_off,
+		       size_t row_size, size_t cap, void **rows)
+{
+	char *keys = malloc(cap * key_size), *values = malloc(cap * value_size), *out = NULL;
+	long n = -ENOMEM;
+
+	if (keys && values)
+		n = bk_map_drain(fd, key_size, value_size, keys, values, cap);
+	if (n >= 0) {
+		out = calloc(n ? n : 1, row_size);
+		if (!out)
+			n = -ENOMEM;
+	}
+	for (long i = 0; out && i < n; i++) {
+		memcpy(out + i * row_size, keys + i * key_size, key_size);
+		memcpy(out + i * row_size + value_off, values + i * value_size, value_size);
+	}
+	if (n == -ENOMEM)
+		bk_set_error("out of memory for %zu map entries", cap);
+	free(keys);
+	free(values);
+	*rows = out;
+	return n;
+}

@@ -36,6 +36,15 @@
 long bk_map_drain(int fd, size_t key_size, size_t value_size, void *keys, void *values,
 		  size_t cap);
 
+/*
+ * bk_map_drain() into one array of rows (freed by the caller), each
+ * row_size bytes: the key at offset 0, the value at value_off, as a tool's
+ * struct { key; value; } lays them out, ready to sort. Returns how many
+ * rows, or -errno (sentence set).
+ */
+long bk_map_drain_rows(int fd, size_t key_size, size_t value_size, size_t value_off,
+		       size_t row_size, size_t cap, void **rows);
+
 /* For tests: make bk_map_drain use a slower way, as on an older kernel. */
 enum bk_drain_way { BK_DRAIN_BATCH, BK_DRAIN_EACH, BK_DRAIN_LOOKUP_DELETE };
 extern enum bk_drain_way bk_drain_slowest;
