@@ -132,19 +132,6 @@ veth_pair() {
 		{ NETNS_OK=0; fail "namespaces" "cannot configure the veth pair"; }
 }
 
-# veth_static_neigh: permanent neighbour entries both ways, so that packets
-# sent while a link is down are lost on the wire (veth drops them) instead
-# of waiting in the neighbour queue for the link to return.
-veth_static_neigh() {
-	local ma mb
-	ma=$(ip -n "$NSA" -br link show "$VETH_A" | awk '{ print $3 }')
-	mb=$(ip -n "$NSB" -br link show "$VETH_B" | awk '{ print $3 }')
-	ip -n "$NSB" neigh replace 10.201.0.1 lladdr "$ma" dev "$VETH_B" nud permanent &&
-	ip -n "$NSB" neigh replace fd01::1 lladdr "$ma" dev "$VETH_B" nud permanent &&
-	ip -n "$NSA" neigh replace 10.201.0.2 lladdr "$mb" dev "$VETH_A" nud permanent &&
-	ip -n "$NSA" neigh replace fd01::2 lladdr "$mb" dev "$VETH_A" nud permanent
-}
-
 veth_cleanup() {
 	ip netns del "$NSA" 2>/dev/null
 	ip netns del "$NSB" 2>/dev/null

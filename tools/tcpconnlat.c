@@ -38,16 +38,9 @@ const char argp_program_doc[] =
 
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
-	switch (key) {
-	case ARGP_KEY_ARG:
-		if (state->arg_num > 0)
-			bk_usage(state, "unexpected argument '%s'", arg);
-		if (bk_parse_min_ms(arg, &min_ns))
-			bk_usage(state, "invalid min_ms '%s': want milliseconds >= 0", arg);
-		break;
-	default:
+	if (key != ARGP_KEY_ARG)
 		return ARGP_ERR_UNKNOWN;
-	}
+	bk_parse_min_ms_arg(state, arg, &min_ns);
 	return 0;
 }
 

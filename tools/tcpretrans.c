@@ -5,6 +5,7 @@
  */
 #include <argp.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,21 +136,15 @@ static int by_count(const void *a, const void *b)
 /* -c: the counts, most retransmissions first. */
 static int print_counts(int fd)
 {
-	static struct retrans_key keys[MAX_ROWS];
-	static __u64 values[MAX_ROWS];
 	char local[BK_INET_ENDPOINT_LEN], remote[BK_INET_ENDPOINT_LEN];
 	struct row *rows;
 	struct bk_json j;
 	long n;
 
-	n = bk_map_drain(fd, sizeof(keys[0]), sizeof(values[0]), keys, values, MAX_ROWS);
+	n = bk_map_drain_rows(fd, sizeof(rows->key), sizeof(rows->n), offsetof(struct row, n),
+			      sizeof(*rows), MAX_ROWS, (void **)&rows);
 	if (n < 0)
 		return n;
-	rows = calloc(n ? n : 1, sizeof(*rows));
-	if (!rows)
-		return -ENOMEM;
-	for (long i = 0; i < n; i++)
-		rows[i] = (struct row){ keys[i], values[i] };
 	qsort(rows, n, sizeof(*rows), by_count);
 	if (!bk_env.json)
 		printf("IP %-*s %-*s %-*s %*s\n", BK_W_ENDPOINT, "LADDR:LPORT", BK_W_ENDPOINT,

@@ -5,6 +5,7 @@
  */
 #include <argp.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,20 +127,14 @@ static void print_row(const struct row *r, const char *t)
 /* One interval: the histograms since the last, taken out of the map. */
 static int print_hists(void *ctx)
 {
-	static struct rtt_key keys[TCPRTT_MAX_KEYS];
-	static struct rtt_hist hists[TCPRTT_MAX_KEYS];
 	struct row *rows;
 	char t[64];
 	long n;
 
-	n = bk_map_drain(opt.fd, sizeof(keys[0]), sizeof(hists[0]), keys, hists, TCPRTT_MAX_KEYS);
+	n = bk_map_drain_rows(opt.fd, sizeof(rows->key), sizeof(rows->h), offsetof(struct row, h),
+			      sizeof(*rows), TCPRTT_MAX_KEYS, (void **)&rows);
 	if (n < 0)
 		return n;
-	rows = calloc(n ? n : 1, sizeof(*rows));
-	if (!rows)
-		return -ENOMEM;
-	for (long i = 0; i < n; i++)
-		rows[i] = (struct row){ keys[i], hists[i] };
 	qsort(rows, n, sizeof(*rows), by_key);
 	if (bk_env.json) {
 		bk_time_iso(t, sizeof(t), bk_now_ns());

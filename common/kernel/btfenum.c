@@ -79,6 +79,38 @@ long bk_enum_value(const struct bk_enum_names *e, const char *name, const char *
 	return -ENOENT;
 }
 
+int bk_enum_consts(const char *const *names, long *values, int n)
+{
+	struct btf *btf = bk_env.btf_path ? btf__parse(bk_env.btf_path, NULL)
+					  : btf__load_vmlinux_btf();
+	int found = 0;
+
+	if (!btf) {
+		int err = -errno;
+
+		bk_set_error("cannot read the kernel's BTF: %s", strerror(-err));
+		return err;
+	}
+	for (__u32 id = 1; id < btf__type_cnt(btf) && found < n; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+
+		if (!btf_is_enum(t))
+			continue;
+		for (int i = 0; i < btf_vlen(t); i++) {
+			const char *name = btf__name_by_offset(btf, btf_enum(t)[i].name_off);
+
+			for (int k = 0; name && k < n; k++) {
+				if (!strcmp(name, names[k])) {
+					values[k] = btf_enum(t)[i].val;
+					found++;
+				}
+			}
+		}
+	}
+	btf__free(btf);
+	return found;
+}
+
 void bk_enum_names_free(struct bk_enum_names *e)
 {
 	for (size_t i = 0; e->name && i < e->n; i++)

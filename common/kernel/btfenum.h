@@ -31,4 +31,12 @@ long bk_enum_value(const struct bk_enum_names *e, const char *name, const char *
 
 void bk_enum_names_free(struct bk_enum_names *e);
 
+/*
+ * The values of enumerators found by name in any enum of the kernel's BTF
+ * (anonymous enums too): names[i] into values[i], left as they are when the
+ * kernel has no such enumerator. Returns how many were found, or -errno
+ * (sentence set).
+ */
+int bk_enum_consts(const char *const *names, long *values, int n);
+
 #endif

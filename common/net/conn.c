@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+#include <stdio.h>
 #include <string.h>
 #include "net/conn.h"
 
@@ -31,6 +32,36 @@ void bk_json_conn(struct bk_json *j, const struct bk_conn *c)
 	bk_json_str(j, "raddr", raddr, sizeof(raddr));
 	bk_json_uint(j, "rport", c->rport);
 	bk_json_uint(j, "netns", c->netns);
+}
+
+const char *bk_ret_name(long ret, char buf[24])
+{
+	const char *name = ret < 0 && ret > -4096 ? strerrorname_np(-ret) : NULL;
+
+	if (name)
+		return name;
+	snprintf(buf, 24, "%ld", ret);
+	return buf;
+}
+
+const char *bk_ip_proto(int proto, char buf[16])
+{
+	switch (proto) {
+	case 0:
+		return "IP";
+	case 6:
+		return "TCP";
+	case 17:
+		return "UDP";
+	case 132:
+		return "SCTP";
+	case 136:
+		return "UDPLITE";
+	case 262:
+		return "MPTCP";
+	}
+	snprintf(buf, 16, "%d", proto);
+	return buf;
 }
 
 const char *bk_tcp_state(int state)

@@ -27,6 +27,12 @@ void bk_conn_endpoints(const struct bk_conn *c, char local[BK_INET_ENDPOINT_LEN]
 /* The members ip, laddr, lport, raddr, rport and netns. */
 void bk_json_conn(struct bk_json *j, const struct bk_conn *c);
 
+/* A system call's result: "0", or the errno's name ("EADDRINUSE"), else the number. */
+const char *bk_ret_name(long ret, char buf[24]);
+
+/* "TCP", "UDP", "SCTP", "MPTCP", ... for an IP protocol number; else its number in buf. */
+const char *bk_ip_proto(int proto, char buf[16]);
+
 /* "ESTABLISHED", "SYN_SENT", ... for a TCP state number; "UNKNOWN" otherwise. */
 const char *bk_tcp_state(int state);
 

@@ -30,8 +30,8 @@ static const struct {
 	{ BK_NET_FAMILY, { "ipv4", '4', NULL, 0, "IPv4 sockets only", 0 } },
 	{ BK_NET_FAMILY, { "ipv6", '6', NULL, 0, "IPv6 sockets only (v4-mapped addresses included)", 0 } },
 	{ BK_NET_PORTS, { "ports", OPT_PORTS, "LIST", 0, "Only connections whose local or remote port is listed (comma-separated)", 0 } },
-	{ BK_NET_PORTS, { "lports", OPT_LPORTS, "LIST", 0, "Only these local ports", 0 } },
-	{ BK_NET_PORTS, { "rports", OPT_RPORTS, "LIST", 0, "Only these remote ports", 0 } },
+	{ BK_NET_LPORTS, { "lports", OPT_LPORTS, "LIST", 0, "Only these local ports", 0 } },
+	{ BK_NET_RPORTS, { "rports", OPT_RPORTS, "LIST", 0, "Only these remote ports", 0 } },
 	{ BK_NET_NETNS, { "netns", OPT_NETNS, "NS", 0, "Only this network namespace: its inode number or a path "
 			  "(/proc/PID/ns/net, /run/netns/NAME)", 0 } },
 };
@@ -97,6 +97,14 @@ int bk_parse_min_ms(const char *s, __u64 *ns)
 		return -ERANGE;
 	*ns = (__u64)(v * 1e6 + 0.5);
 	return 0;
+}
+
+void bk_parse_min_ms_arg(struct argp_state *state, const char *arg, __u64 *ns)
+{
+	if (state->arg_num > 0)
+		bk_usage(state, "unexpected argument '%s'", arg);
+	if (bk_parse_min_ms(arg, ns))
+		bk_usage(state, "invalid min_ms '%s': want milliseconds >= 0", arg);
 }
 
 static error_t parse_net(int key, char *arg, struct argp_state *state)

@@ -23,10 +23,12 @@
 
 enum {
 	BK_NET_FAMILY = 1 << 0,	/* -4, -6 */
-	BK_NET_PORTS = 1 << 1,	/* --ports, --lports, --rports */
-	BK_NET_NETNS = 1 << 2,	/* --netns */
+	BK_NET_PORTS = 1 << 1,	/* --ports */
+	BK_NET_LPORTS = 1 << 2,	/* --lports */
+	BK_NET_RPORTS = 1 << 3,	/* --rports */
+	BK_NET_NETNS = 1 << 4,	/* --netns */
 };
-#define BK_NET_ALL (BK_NET_FAMILY | BK_NET_PORTS | BK_NET_NETNS)
+#define BK_NET_ALL (BK_NET_FAMILY | BK_NET_PORTS | BK_NET_LPORTS | BK_NET_RPORTS | BK_NET_NETNS)
 
 struct bk_net_env {
 	int family;			/* 0, AF_INET or AF_INET6 */
@@ -52,6 +54,12 @@ int bk_parse_netns(const char *s, __u32 *inode);
  * ("0.5"), strictly. 0, -EINVAL or -ERANGE.
  */
 int bk_parse_min_ms(const char *s, __u64 *ns);
+
+/*
+ * For threshold tools: the positional [min_ms] into *ns. Call from the
+ * tool's parser on ARGP_KEY_ARG; it reports bad values with bk_usage().
+ */
+void bk_parse_min_ms_arg(struct argp_state *state, const char *arg, __u64 *ns);
 
 /*
  * bk_parse_args_doc() with the network options of `netmask` as well. A NULL

@@ -17,8 +17,11 @@
  *             (in 16 KiB writes, -P MS apart), receive R bytes, close
  *   refuse    N connects to ADDR:PORT where nothing listens ("refused N")
  *   bind      bind a TCP socket (-u: UDP) to ADDR:PORT, then a second one to
- *             the same: "bind 0", "bind2 ERRNO"
- *   listen    bind ADDR:PORT, listen(-b BACKLOG): "listen PORT", then close
+ *             the same: "bind 0", "bind2 ERRNO". -o sets SO_REUSEADDR,
+ *             SO_REUSEPORT and IP_FREEBIND on the first
+ *   listen    bind ADDR:PORT, listen(-b BACKLOG): "listen PORT"; then a
+ *             socket connected to it calls listen(), which fails:
+ *             "cport PORT", "listen2 ERRNO"
  *   backlog   listen(-b BACKLOG) and never accept; N connects that complete
  *             into the accept queue ("queued N"), then close everything
  *   slowconn  listen(0) on ADDR:PORT; a first connect fills the accept queue,
@@ -48,7 +51,7 @@
 #include <unistd.h>
 
 static long count = 1, send_bytes, recv_bytes, backlog = 16, pace_ms, delay_ms = 300, fast;
-static int wait_line, udp;
+static int wait_line, udp, sockopts;
 
 static void die(const char *what)
 {
@@ -248,8 +251,14 @@ static void do_bind(struct sockaddr_storage *ss, socklen_t len)
 	int type = udp ? SOCK_DGRAM : SOCK_STREAM;
 	int a = socket(ss->ss_family, type, 0), b = socket(ss->ss_family, type, 0);
 
+	int one = 1;
+
 	if (a < 0 || b < 0)
 		die("socket");
+	if (sockopts && (setsockopt(a, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+			 setsockopt(a, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) ||
+			 setsockopt(a, SOL_IP, IP_FREEBIND, &one, sizeof(one))))
+		die("setsockopt");
 	gate();
 	if (bind(a, (struct sockaddr *)ss, len))
 		die("bind");
@@ -261,15 +270,19 @@ static void do_bind(struct sockaddr_storage *ss, socklen_t len)
 
 static void do_listen(struct sockaddr_storage *ss, socklen_t len)
 {
-	int one = 1, fd = socket(ss->ss_family, SOCK_STREAM, 0);
+	int one = 1, fd = socket(ss->ss_family, SOCK_STREAM, 0), other;
 
 	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
 	    bind(fd, (struct sockaddr *)ss, len))
 		die("bind");
 	gate();
-	if (listen(fd, backlog))
+	if (listen(fd, backlog) || getsockname(fd, (struct sockaddr *)ss, &len))
 		die("listen");
 	say("listen", port_of(fd, 1));
+	other = connect_to(ss, len);
+	say("cport", port_of(other, 1));
+	say("listen2", listen(other, backlog) ? errno : 0);
+	close(other);
 	close(fd);
 }
 
@@ -393,9 +406,10 @@ int main(int argc, char **argv)
 	const char *mode;
 	int c;
 
-	while ((c = getopt(argc, argv, "wun:s:r:b:P:D:F:")) != -1) {
+	while ((c = getopt(argc, argv, "wuon:s:r:b:P:D:F:")) != -1) {
 		switch (c) {
 		case 'w': wait_line = 1; break;
+		case 'o': sockopts = 1; break;
 		case 'u': udp = 1; break;
 		case 'n': count = atol(optarg); break;
 		case 's': send_bytes = atol(optarg); break;
