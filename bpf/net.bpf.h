@@ -14,6 +14,7 @@
 
 #include "bpfkit.bpf.h"
 #include <bpf/bpf_endian.h>
+#include "file.bpf.h"
 #include "net.h"
 
 #ifndef AF_INET
@@ -22,8 +23,6 @@
 #ifndef AF_INET6
 #define AF_INET6 10
 #endif
-#define BK_S_IFMT 00170000
-#define BK_S_IFSOCK 0140000
 
 const volatile struct bk_net_filter bk_net_filter = {};
 
@@ -104,25 +103,14 @@ static __always_inline void bk_sk_conn(const struct sock *sk, struct bk_conn *c)
 
 /*
  * The socket behind file descriptor fd of the current task, or NULL when fd
- * is not an open socket. For a syscall's exit (accept's new fd) and entry
- * (bind's and listen's fd): the task's fd table cannot change under it then
- * except by another thread, and every read is checked.
+ * is not an open socket (bpf/file.bpf.h's walk of the fd table), for a
+ * syscall's exit (accept's new fd) or entry (bind's and listen's fd).
  */
 static __always_inline struct sock *bk_fd_sock(long fd)
 {
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
-	struct file **fds, *file = NULL;
-	struct socket *sock;
+	struct file *f = bk_fd_file(fd);
+	struct socket *sock = f ? bk_file_socket(f) : NULL;
 
-	if (!fdt || fd < 0 || fd >= BPF_CORE_READ(fdt, max_fds))
-		return NULL;
-	fds = BPF_CORE_READ(fdt, fd);
-	if (bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]) || !file)
-		return NULL;
-	if ((BPF_CORE_READ(file, f_inode, i_mode) & BK_S_IFMT) != BK_S_IFSOCK)
-		return NULL;
-	sock = BPF_CORE_READ(file, private_data);
 	return sock ? BPF_CORE_READ(sock, sk) : NULL;
 }
 
