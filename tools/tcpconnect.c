@@ -13,6 +13,7 @@
 #include <bpf/libbpf.h>
 #include "core/attach.h"
 #include "net/inet.h"
+#include "net/netopts.h"
 #include "core/json.h"
 #include "core/log.h"
 #include "core/loop.h"
@@ -56,29 +57,6 @@ static const struct argp_option options[] = {
 	{},
 };
 
-/* "80,443": 1 to TCPCONNECT_MAX_PORTS ports of 1-65535, strictly. */
-static int parse_ports(const char *s)
-{
-	char *copy = strdup(s), *tok, *save = NULL;
-	int err = 0;
-	long v;
-
-	if (!copy)
-		return -ENOMEM;
-	if (!*s || s[strlen(s) - 1] == ',' || *s == ',' || strstr(s, ",,"))
-		err = -EINVAL;
-	for (tok = strtok_r(copy, ",", &save); tok && !err; tok = strtok_r(NULL, ",", &save)) {
-		if (opt.nports == TCPCONNECT_MAX_PORTS)
-			err = -E2BIG;
-		else
-			err = bk_parse_long(tok, 1, 65535, &v);
-		if (!err)
-			opt.ports[opt.nports++] = (__u16)v;
-	}
-	free(copy);
-	return err;
-}
-
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
 	switch (key) {
@@ -86,7 +64,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		opt.count = true;
 		break;
 	case OPT_PORTS:
-		if (parse_ports(arg))
+		if (bk_parse_ports(arg, opt.ports, TCPCONNECT_MAX_PORTS, &opt.nports))
 			bk_usage(state, "invalid --ports '%s': want up to %d ports of 1-65535, "
 				 "separated by commas", arg, TCPCONNECT_MAX_PORTS);
 		break;

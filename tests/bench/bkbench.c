@@ -10,6 +10,9 @@
  *   bkbench switch N             N context switches: two threads of one CPU pass a
  *                                byte back and forth through pipes; ns_per_op=
  *   bkbench spin N               N units of pure CPU work (a million additions); ns_per_op=
+ *   bkbench connect N PORT       N TCP sessions over loopback to 127.0.0.1:PORT,
+ *                                each connected, accepted (by a thread), closed by
+ *                                the server first, then by the client; ns_per_op=
  *   bkbench flood T SECONDS PATH T threads open()+close() PATH as fast as they can;
  *                                generated= (opens done) ns_per_op=
  *   bkbench btf                  time and RSS of reading the kernel BTF (libbpf)
@@ -29,7 +32,9 @@
  * run_s (spawn to exit), then LOAD's own line.
  */
 #include <dirent.h>
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
@@ -42,6 +47,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -194,6 +200,57 @@ static int load_spin(long n)
 		for (unsigned long k = 0; k < 1000000; k++)
 			spin_sink += k;
 	t = now_s() - t0;
+	printf("ns_per_op=%.1f ops=%ld\n", t * 1e9 / n, n);
+	return 0;
+}
+
+static int conn_listener;
+static long conn_n;
+
+/* The server side of load_connect: accept, close first (no TIME_WAIT for the client). */
+static void *conn_server(void *arg)
+{
+	for (long i = 0; i < conn_n; i++) {
+		int fd = accept(conn_listener, NULL, NULL);
+
+		if (fd < 0)
+			die("accept");
+		close(fd);
+	}
+	return arg;
+}
+
+static int load_connect(long n, long port)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port),
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	int one = 1;
+	double t0, t;
+	pthread_t th;
+	char c;
+
+	conn_n = n;
+	conn_listener = socket(AF_INET, SOCK_STREAM, 0);
+	if (conn_listener < 0 ||
+	    setsockopt(conn_listener, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    bind(conn_listener, (struct sockaddr *)&sa, sizeof(sa)) || listen(conn_listener, 4096))
+		die("listen");
+	if (pthread_create(&th, NULL, conn_server, NULL))
+		die("pthread_create");
+	t0 = now_s();
+	for (long i = 0; i < n; i++) {
+		int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+		if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)))
+			die("connect");
+		/* The server's close: a FIN, so that both ends go through the whole close. */
+		if (read(fd, &c, 1) < 0)
+			die("read");
+		close(fd);
+	}
+	pthread_join(th, NULL);
+	t = now_s() - t0;
+	close(conn_listener);
 	printf("ns_per_op=%.1f ops=%ld\n", t * 1e9 / n, n);
 	return 0;
 }
@@ -390,7 +447,8 @@ static void marker_event(char kind, const char *marker, long n)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: bkbench open N PATH | exec N TAG | read N | flood THREADS SECONDS PATH\n"
+	fprintf(stderr, "usage: bkbench open N PATH | exec N TAG | read N | connect N PORT\n"
+			"       bkbench flood THREADS SECONDS PATH\n"
 			"       bkbench run [-m open|exec|none] [-p PATTERN] [-l 'LOAD ARGS'] [-c CPU]\n"
 			"                   [-L CPU] [-s MS] [-a MS] [-e ERRFILE] [-o OUTFILE] [-w SECONDS] -- TOOL ARGS...\n");
 	exit(2);
@@ -613,6 +671,8 @@ int main(int argc, char **argv)
 		return load_switch(num(argv[2]));
 	if (argc >= 3 && !strcmp(argv[1], "spin"))
 		return load_spin(num(argv[2]));
+	if (argc >= 4 && !strcmp(argv[1], "connect"))
+		return load_connect(num(argv[2]), num(argv[3]));
 	if (argc >= 5 && !strcmp(argv[1], "flood"))
 		return load_flood(num(argv[2]), num(argv[3]), argv[4]);
 	if (argc >= 2 && !strcmp(argv[1], "btf"))

@@ -8,7 +8,7 @@
 # Settings (environment): BENCH_REPS (overhead runs, 5), BENCH_STARTUP_REPS (10),
 # BENCH_FLOOD_REPS (3), BENCH_FLOOD_S (10), BENCH_FLOOD_THREADS (4),
 # BENCH_OPENS (1000000), BENCH_EXECS (5000), BENCH_READS (2000000),
-# BENCH_SWITCHES (400000), BENCH_SPINS (1000),
+# BENCH_SWITCHES (400000), BENCH_SPINS (1000), BENCH_CONNS (20000),
 # BENCH_CASES (which of "overhead startup flood", all by default),
 # BENCH_ONLY (tool names, all of the table by default), BENCH_LOAD_CPU (0),
 # BENCH_TOOL_CPU (1).
@@ -28,6 +28,9 @@ EXECS=${BENCH_EXECS:-5000}
 READS=${BENCH_READS:-2000000}
 SWITCHES=${BENCH_SWITCHES:-400000}
 SPINS=${BENCH_SPINS:-1000}
+CONNS=${BENCH_CONNS:-20000}
+# The loopback port of the connect load; its sessions' lines name it.
+CONN_PORT=40777
 CASES_RUN=${BENCH_CASES:-overhead startup flood}
 ONLY=${BENCH_ONLY:-}
 LOAD_CPU=${BENCH_LOAD_CPU:-0}
@@ -38,7 +41,10 @@ TOOL_CPU=${BENCH_TOOL_CPU:-1}
 # load: open (BENCH_OPENS open()+close() of one file), exec (BENCH_EXECS execs of
 # /bin/true), read (BENCH_READS one-byte reads; for summary tools), switch
 # (BENCH_SWITCHES context switches of two threads on one CPU), spin (BENCH_SPINS
-# units of pure CPU work, for samplers: a sample costs what bpf_stats says). marker: how
+# units of pure CPU work, for samplers: a sample costs what bpf_stats says),
+# connect (BENCH_CONNS loopback TCP sessions, each connected, accepted and
+# closed: two session ends to show), connect0 (the same for a tool that should
+# show none of them: tcpretrans, with nothing lost on loopback). marker: how
 # the harness sees that a tool is attached: open or exec (a marker event shows
 # up on its stdout), none (wait 2 s). An empty baseline is not run; a baseline
 # that fails to start here (e.g. it needs kprobes) is shown as n/a.
@@ -49,6 +55,8 @@ vfsstat   | read | none | overhead               | 1   | vfsstat 1     | vfsstat
 syscount  | read | none | overhead               | 1   | syscount -i 1 | syscount.bt
 profile   | spin | none | overhead               | -F 99 -f |            | profile99.bt
 offcputime | switch | none | overhead            | -f  | offcputime    |
+tcplife   | connect  | none | overhead          |     | tcplife       | tcplife.bt
+tcpretrans | connect0 | none | overhead         |     | tcplife       | tcpretrans.bt
 '
 IMPLS="bpfkit libbpf-tools bpftrace"
 
@@ -170,6 +178,8 @@ load_of() {	# load_of TOOL -> "harness -l argument|pattern|expected"
 	read) echo "read $READS||" ;;
 	switch) echo "switch $SWITCHES||" ;;
 	spin) echo "spin $SPINS||" ;;
+	connect) echo "connect $CONNS $CONN_PORT|$CONN_PORT|$((2 * CONNS))" ;;
+	connect0) echo "connect $CONNS $CONN_PORT||" ;;
 	esac
 }
 mark_opt() { [ "${T_MARK[$1]}" = none ] && echo "-m none -a 2000" || echo "-m ${T_MARK[$1]}"; }
