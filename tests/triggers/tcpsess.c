@@ -35,7 +35,9 @@
  *             ("cport PORT", "late N")
  *
  * -w waits for a line on stdin before acting (after "listen"/"ready"), so
- * that a tracer can be started with -p PID.
+ * that a tracer can be started with -p PID. -T does it all in a second
+ * thread, which prints "tid TID" first, so that a tracer's -t can name a
+ * thread that is not the main one.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -399,16 +401,51 @@ static void do_pktlat(struct sockaddr_storage *ss, socklen_t len)
 	close(lfd);
 }
 
+static struct sockaddr_storage mode_ss;
+static socklen_t mode_len;
+static const char *mode;
+
+static void *run_mode(void *in_thread)
+{
+	struct sockaddr_storage *ss = &mode_ss;
+	socklen_t len = mode_len;
+
+	if (in_thread)
+		say("tid", gettid());
+	if (!strcmp(mode, "accept"))
+		do_accept(ss, len);
+	else if (!strcmp(mode, "serve"))
+		do_serve(ss, len);
+	else if (!strcmp(mode, "client"))
+		do_client(ss, len);
+	else if (!strcmp(mode, "refuse"))
+		do_refuse(ss, len);
+	else if (!strcmp(mode, "bind"))
+		do_bind(ss, len);
+	else if (!strcmp(mode, "listen"))
+		do_listen(ss, len);
+	else if (!strcmp(mode, "backlog"))
+		do_backlog(ss, len);
+	else if (!strcmp(mode, "slowconn"))
+		do_slowconn(ss, len);
+	else if (!strcmp(mode, "pktlat"))
+		do_pktlat(ss, len);
+	else {
+		fprintf(stderr, "tcpsess: unknown mode %s\n", mode);
+		exit(2);
+	}
+	return NULL;
+}
+
 int main(int argc, char **argv)
 {
-	struct sockaddr_storage ss;
-	socklen_t len;
-	const char *mode;
-	int c;
+	int c, thread = 0;
+	pthread_t t;
 
-	while ((c = getopt(argc, argv, "wuon:s:r:b:P:D:F:")) != -1) {
+	while ((c = getopt(argc, argv, "wuoTn:s:r:b:P:D:F:")) != -1) {
 		switch (c) {
 		case 'w': wait_line = 1; break;
+		case 'T': thread = 1; break;
 		case 'o': sockopts = 1; break;
 		case 'u': udp = 1; break;
 		case 'n': count = atol(optarg); break;
@@ -426,30 +463,11 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	mode = argv[optind];
-	len = parse_addr(argv[optind + 1], argv[optind + 2], &ss);
+	mode_len = parse_addr(argv[optind + 1], argv[optind + 2], &mode_ss);
 	say("pid", getpid());
-
-	if (!strcmp(mode, "accept"))
-		do_accept(&ss, len);
-	else if (!strcmp(mode, "serve"))
-		do_serve(&ss, len);
-	else if (!strcmp(mode, "client"))
-		do_client(&ss, len);
-	else if (!strcmp(mode, "refuse"))
-		do_refuse(&ss, len);
-	else if (!strcmp(mode, "bind"))
-		do_bind(&ss, len);
-	else if (!strcmp(mode, "listen"))
-		do_listen(&ss, len);
-	else if (!strcmp(mode, "backlog"))
-		do_backlog(&ss, len);
-	else if (!strcmp(mode, "slowconn"))
-		do_slowconn(&ss, len);
-	else if (!strcmp(mode, "pktlat"))
-		do_pktlat(&ss, len);
-	else {
-		fprintf(stderr, "tcpsess: unknown mode %s\n", mode);
-		return 2;
-	}
+	if (!thread)
+		run_mode(NULL);
+	else if (pthread_create(&t, NULL, run_mode, &thread) || pthread_join(t, NULL))
+		die("pthread");
 	return 0;
 }
