@@ -88,11 +88,15 @@ trig_go() {
 }
 
 # trig_value NAME WORD: the value of the trigger's first "WORD VALUE" line,
-# waiting up to 10 s for it.
+# waiting up to 10 s for it; WORD pid: the PID it prints alone first.
 trig_value() {
 	local i v
 	for i in $(seq 1 100); do
-		v=$(awk -v w="$2" '$1 == w { print $2; exit }' "$TMP/$1.trig" 2>/dev/null)
+		if [ "$2" = pid ]; then
+			v=$(awk 'NR == 1 && /^[0-9]+$/ { print; exit }' "$TMP/$1.trig" 2>/dev/null)
+		else
+			v=$(awk -v w="$2" '$1 == w { print $2; exit }' "$TMP/$1.trig" 2>/dev/null)
+		fi
 		[ -n "$v" ] && { echo "$v"; return 0; }
 		sleep 0.1
 	done

@@ -196,8 +196,9 @@ int main(int argc, char **argv)
 	bk_net_filter_fill(&skel->rodata->bk_net_filter);
 	skel->rodata->targ_count = opt.count;
 	skel->rodata->targ_tlp = opt.tlp;
+	/* Retransmissions are rare next to packets: 64 KB holds 1,300 of them. */
 	err = bk_events_size(skel->maps.events, &skel->rodata->bk_wakeup,
-			     opt.count ? 4096 : 256 << 10);
+			     opt.count ? 4096 : 64 << 10);
 	if (err)
 		goto cleanup;
 

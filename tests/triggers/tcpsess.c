@@ -2,8 +2,8 @@
 /*
  * Test trigger for the network tools: TCP sessions with exactly known
  * connections, bytes, backlogs and delays, over loopback or between network
- * namespaces (one side in each). Prints its PID first, then what it did, one
- * "word value" line each, flushed:
+ * namespaces (one side in each). Prints its PID first (alone on the line, as
+ * every trigger does), then what it did, one "word value" line each, flushed:
  *
  *   tcpsess [-w] [-n N] [-s S] [-r R] MODE ADDR PORT
  *
@@ -464,7 +464,8 @@ int main(int argc, char **argv)
 	}
 	mode = argv[optind];
 	mode_len = parse_addr(argv[optind + 1], argv[optind + 2], &mode_ss);
-	say("pid", getpid());
+	printf("%d\n", getpid());
+	fflush(stdout);
 	if (!thread)
 		run_mode(NULL);
 	else if (pthread_create(&t, NULL, run_mode, &thread) || pthread_join(t, NULL))
