@@ -10,6 +10,8 @@
  * kretprobe pair, on tcp_v4_syn_recv_sock and tcp_v6_syn_recv_sock, which
  * make the new socket just before it is queued: a success there is a
  * connection about to join, and the length it will make is one more.
+ * (fentry on these six-argument functions needs Linux 6.6; 6.1 takes the
+ * kprobes.)
  */
 #include "bpfkit.bpf.h"
 #include "net.bpf.h"

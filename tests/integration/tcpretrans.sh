@@ -156,10 +156,14 @@ if [ "$NETNS_OK" = 1 ]; then
 		--argjson ns "$(ns_inode "$NSB")")
 	[ "$n" -ge 1 ] && pass "$T: ACKs lost: $n retransmissions of that flow" ||
 		fail "$T: ACKs lost: retransmissions of that flow" "none: $(head -3 "$TMP/wire.out") $(cat "$TMP/wire.err" "$TMP/wcli.trig" "$TMP/wsrv.trig" | tr "\n" " ")"
-	m=$(count_json "$TMP/wire.out" '.lport == $q or .rport == $q' --argjson q $Q)
-	[ "$m" = 0 ] && pass "$T: ACKs lost: none for the loopback flow" ||
-		fail "$T: ACKs lost: none for the loopback flow" "$m: $(grep -- "$Q" "$TMP/wire.out" | head -3)"
-	expect_eq "$T: ACKs lost: all of them are that flow's" "$(grep -c . "$TMP/wire.out")" "$n"
+	# Under emulation (the VMs) even loopback segments time out: the other
+	# flow is checked on the host.
+	if on_host; then
+		m=$(count_json "$TMP/wire.out" '.lport == $q or .rport == $q' --argjson q $Q)
+		[ "$m" = 0 ] && pass "$T: ACKs lost: none for the loopback flow" ||
+			fail "$T: ACKs lost: none for the loopback flow" "$m: $(grep -- "$Q" "$TMP/wire.out" | head -3)"
+		expect_eq "$T: ACKs lost: all of them are that flow's" "$(grep -c . "$TMP/wire.out")" "$n"
+	fi
 	if on_host; then
 		expect_eq "$T: --netns of the sender keeps them" "$(grep -c . "$TMP/wire-b.out")" "$n"
 		expect_eq "$T: --netns of the receiver shows none" "$(grep -c . "$TMP/wire-a-no.out")" 0
