@@ -8,7 +8,8 @@
  *   tcpsess [-w] [-n N] [-s S] [-r R] MODE ADDR PORT
  *
  *   accept    listen on ADDR:PORT (0: the kernel picks), fork a client
- *             process that connects N times, accept N and close them.
+ *             process that connects N times (sending S bytes, receiving R),
+ *             accept N (receiving S, sending R) and close them first.
  *             Prints "listen PORT", the child "client PID" and one
  *             "cport PORT" per connect
  *   serve     listen on ADDR:PORT ("listen PORT", "ready"), then N times:
@@ -180,6 +181,8 @@ static void do_accept(struct sockaddr_storage *ss, socklen_t len)
 			int fd = connect_to(ss, len);
 
 			say("cport", port_of(fd, 1));
+			send_all(fd, send_bytes, 0);
+			recv_all(fd, recv_bytes);
 			/* Wait for the server's close, so the accepts come in order. */
 			recv(fd, &status, 1, 0);
 			close(fd);
@@ -191,6 +194,8 @@ static void do_accept(struct sockaddr_storage *ss, socklen_t len)
 
 		if (fd < 0)
 			die("accept");
+		recv_all(fd, send_bytes);
+		send_all(fd, recv_bytes, 0);
 		close(fd);
 	}
 	if (waitpid(child, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
