@@ -43,12 +43,15 @@ for path in tracepoint fentry kprobe; do
 	"$S" -b $((SOMAXCONN + 100)) listen ::1 $((P + 1)) >"$TMP/l6-$path.trig"
 	tools_stop TERM "j-$path"
 	out=$TMP/j-$path.out
-	got="$(listens "$out" "l4-$path" 127.0.0.1 37 37) $(listens "$out" "l6-$path" ::1 $((SOMAXCONN + 100)) "$SOMAXCONN")"
-	if [ "$got" = "1/1 1/1" ] && [ "$(grep -c . "$out")" = 4 ] && json_valid "$out"; then
+	# The fentry and kprobe paths see the backlog after listen() capped it.
+	asked=$((SOMAXCONN + 100))
+	[ "$path" = tracepoint ] || asked=$SOMAXCONN
+	got="$(listens "$out" "l4-$path" 127.0.0.1 37 37) $(listens "$out" "l6-$path" ::1 "$asked" "$SOMAXCONN")"
+	if [ "$got" = "1/1 1/1" ] && [ "$(grep -c . "$out")" = 4 ] && [ "${BGRC[j-$path]}" = 0 ] && json_valid "$out"; then
 		pass "$T: $path: listens with their backlog and limit, and EINVAL, exact"
 		matrix $T $path pass
 	else
-		fail "$T: $path: listens with their backlog and limit, and EINVAL" "$got: $(cat "$out")"
+		fail "$T: $path: listens with their backlog and limit, and EINVAL" "$got, exit ${BGRC[j-$path]}: $(cat "$out" "$TMP/j-$path.err")"
 		matrix $T $path fail
 	fi
 done

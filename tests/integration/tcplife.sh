@@ -74,7 +74,7 @@ for path in tracepoint fentry kprobe; do
 	finish "c-$path"
 	tools_stop TERM "j-$path"
 	out=$TMP/j-$path.out
-	if [ "$(ends "$out" 127.0.0.1 $P)" = "1 1" ] && [ "$(grep -c . "$out")" = 2 ] && json_valid "$out"; then
+	if [ "$(ends "$out" 127.0.0.1 $P)" = "1 1" ] && [ "$(grep -c . "$out")" = 2 ] && [ "${BGRC[j-$path]}" = 0 ] && json_valid "$out"; then
 		pass "$T: $path: both ends with exact bytes and their openers, JSON"
 		matrix $T $path pass
 	else

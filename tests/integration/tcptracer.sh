@@ -61,7 +61,7 @@ for path in tracepoint fentry kprobe; do
 	run "t-$path" 127.0.0.1
 	tool_bg "j-$path" $T -j --force-path=$path --ports "$LPORT"
 	finish "t-$path" "j-$path"
-	if check "$path" "$TMP/j-$path.out" 127.0.0.1 && json_valid "$TMP/j-$path.out"; then
+	if check "$path" "$TMP/j-$path.out" 127.0.0.1 && [ "${BGRC[j-$path]}" = 0 ] && json_valid "$TMP/j-$path.out"; then
 		matrix $T $path pass
 	else
 		matrix $T $path fail
