@@ -228,7 +228,7 @@ static int wait_events(struct bk_loop *l, int timeout_ms, bool *target_gone)
 		out_i = nfds;
 		fds[nfds++] = (struct pollfd){ .fd = STDOUT_FILENO };
 	}
-	if (target_pidfd >= 0) {
+	if (target_pidfd >= 0 && !*target_gone) {
 		pid_i = nfds;
 		fds[nfds++] = (struct pollfd){ .fd = target_pidfd, .events = POLLIN };
 	}
@@ -253,6 +253,7 @@ int bk_run(struct bk_loop *l)
 	struct reported reported = {};
 	long ticks = 0;
 	bool busy = false, done = false, target_gone = false;
+	__u64 gone_end = 0;
 	int err = 0, n = 0, timeout;
 
 	if (l->duration_s > 0)
@@ -264,11 +265,17 @@ int bk_run(struct bk_loop *l)
 	if (err)
 		return err < 0 ? err : 0;
 
-	while (!bk_exiting && !done && !target_gone) {
+	while (!bk_exiting && !done) {
 		now = bk_now_ns();
+		if (target_gone && !gone_end)
+			gone_end = now + l->target_grace_ms * 1000000ULL;
+		if (target_gone && now >= gone_end)
+			break;
 		timeout = busy ? FLUSH_MS : IDLE_MS;
 		if (end && ms_until(now, end) < timeout)
 			timeout = ms_until(now, end);
+		if (gone_end && ms_until(now, gone_end) < timeout)
+			timeout = ms_until(now, gone_end);
 		if (next_tick && ms_until(now, next_tick) < timeout)
 			timeout = ms_until(now, next_tick);
 

@@ -54,6 +54,11 @@ struct bk_loop {
 	volatile __u64 *lost_starts;
 	const char *lost_what;
 	double duration_s;		/* 0: until a signal */
+	/*
+	 * After the -p process exits, go on this long before ending, for
+	 * events that come after it (a socket it closed finishes closing).
+	 */
+	unsigned int target_grace_ms;
 	double interval_s;		/* call on_interval this often; 0: never */
 	long count;			/* stop after this many intervals; <0: never */
 	/* Called each interval: 0 goes on, > 0 ends the loop, < 0 (-errno) fails it. */
