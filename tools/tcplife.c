@@ -133,6 +133,8 @@ int main(int argc, char **argv)
 	if (err)
 		goto cleanup;
 	loop.lost_starts = &skel->bss->bk_lost_starts;
+	/* With -p: a socket the process closed finishes closing after it exits. */
+	loop.target_grace_ms = 250;
 	loop.lost_what = "sessions were not tracked";
 	bk_signals();
 	print_header();
