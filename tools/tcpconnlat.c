@@ -112,13 +112,7 @@ int main(int argc, char **argv)
 		goto cleanup;
 
 	/* Load (the verifier runs here), fill the port lists, attach. */
-	err = bk_load(skel->skeleton);
-	if (err)
-		goto cleanup;
-	err = bk_net_ports_fill(skel->maps.bk_net_ports);
-	if (err)
-		goto cleanup;
-	err = bk_attach(skel->skeleton);
+	err = bk_net_start(skel->skeleton, skel->maps.bk_net_ports);
 	if (err)
 		goto cleanup;
 

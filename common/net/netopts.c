@@ -10,6 +10,7 @@
 #include <bpf/bpf.h>
 #include "core/log.h"
 #include "core/opts.h"
+#include "core/setup.h"
 #include "net/netopts.h"
 
 #ifndef NSFS_MAGIC
@@ -197,4 +198,15 @@ int bk_net_ports_fill(struct bpf_map *ports)
 		}
 	}
 	return 0;
+}
+
+int bk_net_start(struct bpf_object_skeleton *s, struct bpf_map *ports)
+{
+	int err = bk_load(s);
+
+	if (!err)
+		err = bk_net_ports_fill(ports);
+	if (!err)
+		err = bk_attach(s);
+	return err;
 }

@@ -75,4 +75,7 @@ void bk_net_filter_fill(volatile struct bk_net_filter *f);
 /* After load: the port lists into the bk_net_ports map. 0 or -errno (sentence set). */
 int bk_net_ports_fill(struct bpf_map *ports);
 
+/* bk_load(), bk_net_ports_fill(), bk_attach(): what every network tool does in turn. */
+int bk_net_start(struct bpf_object_skeleton *s, struct bpf_map *ports);
+
 #endif
