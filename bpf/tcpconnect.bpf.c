@@ -28,12 +28,17 @@ struct {
 	__type(value, __u8);
 } ports SEC(".maps");
 
+/* -c: connects per row; sized by the user side (--max-rows), allocated as rows come. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 10240);
+	__uint(max_entries, TCPCONNECT_DEFAULT_ROWS);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, struct connect_key);
 	__type(value, __u64);
 } counts SEC(".maps");
+
+/* -c: connects not counted because `counts` was full (a new row did not fit). */
+__u64 count_misses = 0;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -51,12 +56,16 @@ static __always_inline void count(__u16 family, const __u8 *saddr, const __u8 *d
 	__builtin_memcpy(key.daddr, daddr, sizeof(key.daddr));
 	n = bpf_map_lookup_elem(&counts, &key);
 	if (!n) {
-		/* Another CPU may create the entry first: then add to its. */
-		if (!bpf_map_update_elem(&counts, &key, &one, BPF_NOEXIST))
+		/* Another CPU may create the entry first (-EEXIST): then add to its. */
+		long err = bpf_map_update_elem(&counts, &key, &one, BPF_NOEXIST);
+
+		if (!err)
 			return;
 		n = bpf_map_lookup_elem(&counts, &key);
-		if (!n)
+		if (!n) {
+			__sync_fetch_and_add(&count_misses, 1);
 			return;
+		}
 	}
 	__sync_fetch_and_add(n, 1);
 }

@@ -5,6 +5,8 @@
 
 /* Most ports --ports takes. */
 #define TCPCONNECT_MAX_PORTS 64
+/* -c: rows of the counts table by default (--max-rows); allocated as used. */
+#define TCPCONNECT_DEFAULT_ROWS 65536
 
 /* One active connect. Addresses are in network order; IPv4 uses bytes 0-3. */
 struct connect_event {

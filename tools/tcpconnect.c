@@ -30,15 +30,16 @@
 
 static struct {
 	bool count;
+	long max_rows;
 	__u16 ports[TCPCONNECT_MAX_PORTS];
 	int nports;
-} opt;
+} opt = { .max_rows = TCPCONNECT_DEFAULT_ROWS };
 
 const char argp_program_doc[] =
 	"Trace active TCP connects (IPv4 and IPv6).\n"
 	"\n"
-	"USAGE: tcpconnect [-p PID] [-t TID] [-u UID] [-n COMM] [--ports LIST] [-c]\n"
-	"                  [-T] [-U] [-j] [-d SECONDS]\n"
+	"USAGE: tcpconnect [-p PID] [-t TID] [-u UID] [-n COMM] [--ports LIST]\n"
+	"                  [-c [--max-rows N]] [-T] [-U] [-j] [-d SECONDS]\n"
 	"\n"
 	"EXAMPLES:\n"
 	"    tcpconnect                  # trace all TCP connects\n"
@@ -49,10 +50,12 @@ const char argp_program_doc[] =
 	"    tcpconnect -T -U            # add time and UID columns\n"
 	"    tcpconnect -j               # JSON lines";
 
-enum { OPT_PORTS = 2000 };
+enum { OPT_PORTS = 2000, OPT_MAX_ROWS };
 
 static const struct argp_option options[] = {
 	{ "count", 'c', NULL, 0, "Count connects per (source, destination, port); print at the end", 0 },
+	{ "max-rows", OPT_MAX_ROWS, "N", 0,
+	  "With -c, count at most N rows (default 65536); connects to more are counted apart", 0 },
 	{ "ports", OPT_PORTS, "LIST", 0, "Only these destination ports (comma-separated)", 0 },
 	{},
 };
@@ -63,6 +66,10 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case 'c':
 		opt.count = true;
 		break;
+	case OPT_MAX_ROWS:
+		if (bk_parse_long(arg, 1, 1 << 24, &opt.max_rows))
+			bk_usage(state, "invalid --max-rows '%s': want 1 to %d", arg, 1 << 24);
+		break;
 	case OPT_PORTS:
 		if (bk_parse_ports(arg, opt.ports, TCPCONNECT_MAX_PORTS, &opt.nports))
 			bk_usage(state, "invalid --ports '%s': want up to %d ports of 1-65535, "
@@ -71,6 +78,8 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_END:
 		if (opt.count && (bk_env.timestamp || bk_env.uid_column))
 			bk_usage(state, "-T and -U add columns to events, which -c does not print");
+		if (!opt.count && opt.max_rows != TCPCONNECT_DEFAULT_ROWS)
+			bk_usage(state, "--max-rows sizes the table of -c");
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -123,8 +132,12 @@ static int by_count(const void *a, const void *b)
 	return x->n < y->n ? 1 : x->n > y->n ? -1 : (int)x->key.dport - (int)y->key.dport;
 }
 
-/* -c: the counts map, most connects first. */
-static int print_counts(struct bpf_map *counts)
+/*
+ * -c: the counts map, most connects first, then what did not fit: a footer
+ * line (columns) or a last object (JSON) with the rows and the connects
+ * that were not counted because the table was full.
+ */
+static int print_counts(struct bpf_map *counts, __u64 misses)
 {
 	int fd = bpf_map__fd(counts), cap = bpf_map__max_entries(counts), n = 0;
 	struct connect_key key, *prev = NULL;
@@ -165,6 +178,19 @@ static int print_counts(struct bpf_map *counts)
 			       (unsigned long long)rows[i].n);
 		}
 	}
+	if (bk_env.json) {
+		bk_json_begin(&j, stdout);
+		bk_json_uint(&j, "rows", n);
+		bk_json_uint(&j, "max_rows", cap);
+		bk_json_uint(&j, "not_counted", misses);
+		bk_json_end(&j);
+	} else if (misses) {
+		printf("# %llu more connects not counted: the table of %d rows was full "
+		       "(--max-rows)\n", (unsigned long long)misses, cap);
+	}
+	if (misses)
+		bk_warn("%llu connects were not counted: the table of %d rows was full; "
+			"--max-rows makes it bigger", (unsigned long long)misses, cap);
 	free(rows);
 	fflush(stdout);
 	return 0;
@@ -211,6 +237,11 @@ int main(int argc, char **argv)
 	bk_filter_fill(&skel->rodata->bk_filter);
 	skel->rodata->targ_count = opt.count;
 	skel->rodata->targ_ports = opt.nports > 0;
+	err = bpf_map__set_max_entries(skel->maps.counts, opt.count ? opt.max_rows : 1);
+	if (err) {
+		bk_set_error("cannot size the table of counts: %s", strerror(-err));
+		goto cleanup;
+	}
 	err = bk_events_size(skel->maps.events, &skel->rodata->bk_wakeup,
 			     opt.count ? 4096 : 256 << 10);
 	if (err)
@@ -251,7 +282,7 @@ int main(int argc, char **argv)
 	/* Until Ctrl-C, SIGTERM or -d; -c prints its table then. */
 	err = bk_run(&loop);
 	if (!err && opt.count)
-		err = print_counts(skel->maps.counts);
+		err = print_counts(skel->maps.counts, skel->bss->count_misses);
 
 cleanup:
 	bk_loop_free(&loop);

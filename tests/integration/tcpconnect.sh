@@ -92,10 +92,26 @@ want=$(printf '4 127.0.0.1 127.0.0.1 %s 3\n4 127.0.0.1 127.0.0.1 %s 7\n6 ::1 ::1
 expect_eq "$T: -c counts per address and port at SIGTERM" "$got" "$want"
 expect_eq "$T: -c sorts by count" "$(awk 'NR == 2 { print $5 }' "$TMP/count.out")" 7
 loopback countj -c -j --ports $P1
-got=$(jq -r '"\(.ip) \(.saddr) \(.daddr) \(.dport) \(.connects)"' "$TMP/countj.out" | sort | tr '\n' ';')
+got=$(jq -r 'select(.connects) | "\(.ip) \(.saddr) \(.daddr) \(.dport) \(.connects)"' "$TMP/countj.out" | sort | tr '\n' ';')
 want=$(printf '4 127.0.0.1 127.0.0.1 %s 7\n6 ::1 ::1 %s 5\n6 ::ffff:127.0.0.1 ::ffff:127.0.0.1 %s 2\n' \
 	$P1 $P1 $P1 | sort | tr '\n' ';')
 expect_eq "$T: -c -j gives the counts as JSON" "$got" "$want"
+
+# -c with more rows than the table holds: what did not fit is counted and said.
+cp "$C" "$TMP/bkmanyconn"
+start_tool many $T -c --max-rows 100 -n bkmanyconn
+"$TMP/bkmanyconn" -P 150 127.0.0.1 42000 >/dev/null
+stop_tool TERM
+expect_eq "$T: -c --max-rows 100: 100 rows and a footer for the 50 connects that did not fit" \
+	"$(grep -c ' 4200[0-9]\| 420[1-9][0-9]\| 421[0-4][0-9]' "$TMP/many.out") $(tail -1 "$TMP/many.out")" \
+	"100 # 50 more connects not counted: the table of 100 rows was full (--max-rows)"
+grep -q '50 connects were not counted' "$TMP/many.err" || fail "$T: -c says on stderr that 50 were not counted" "$(cat "$TMP/many.err")"
+start_tool manyj $T -c -j --max-rows 100 -n bkmanyconn
+"$TMP/bkmanyconn" -P 150 127.0.0.1 42000 >/dev/null
+stop_tool TERM
+expect_eq "$T: -c -j ends with the rows and the connects not counted" \
+	"$(jq -s -c '[(map(select(.connects)) | length), .[-1]]' "$TMP/manyj.out")" '[100,{"rows":100,"max_rows":100,"not_counted":50}]'
+expect_exit "$T: --max-rows without -c is a usage error" 64 "$BIN/$T" --max-rows 5
 
 # -p: only the process named, started before it connects.
 mkfifo "$TMP/fifo"

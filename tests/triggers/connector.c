@@ -5,6 +5,8 @@
  *
  *   connector [-w] [-s] [-n COUNT] ADDR PORT    connect COUNT times
  *   connector -l [-n COUNT] ADDR PORT           listen, accept COUNT, exit
+ *   connector -P PORTS ADDR PORT                one connect to each of PORTS
+ *                                               ports from PORT up, refused or not
  *
  * -s also listens on ADDR:PORT in this process, so that one command makes
  * COUNT connects that all succeed. -l prints "ready" once it listens, for a
@@ -53,13 +55,14 @@ static int listener(const struct sockaddr_storage *ss, socklen_t len)
 
 int main(int argc, char **argv)
 {
-	int count = 1, listen_only = 0, self_serve = 0, wait_line = 0, lfd = -1, c;
+	int count = 1, listen_only = 0, self_serve = 0, wait_line = 0, lfd = -1, ports = 0, c;
 	struct sockaddr_storage ss;
 	socklen_t len;
 	char line[16];
 
-	while ((c = getopt(argc, argv, "lswn:")) != -1) {
+	while ((c = getopt(argc, argv, "lswn:P:")) != -1) {
 		switch (c) {
+		case 'P': ports = atoi(optarg); break;
 		case 'l': listen_only = 1; break;
 		case 's': self_serve = 1; break;
 		case 'w': wait_line = 1; break;
@@ -68,7 +71,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (argc - optind != 2) {
-		fprintf(stderr, "usage: connector [-l|-s] [-w] [-n COUNT] ADDR PORT\n");
+		fprintf(stderr, "usage: connector [-l|-s] [-w] [-n COUNT | -P PORTS] ADDR PORT\n");
 		return 2;
 	}
 	len = parse_addr(argv[optind], argv[optind + 1], &ss);
@@ -93,6 +96,20 @@ int main(int argc, char **argv)
 	}
 	if (wait_line && !fgets(line, sizeof(line), stdin))
 		return 3;
+	for (int i = 0; i < ports; i++) {
+		int fd = socket(ss.ss_family, SOCK_STREAM, 0), p = atoi(argv[optind + 1]) + i;
+
+		if (fd < 0)
+			return 4;
+		if (ss.ss_family == AF_INET)
+			((struct sockaddr_in *)&ss)->sin_port = htons(p);
+		else
+			((struct sockaddr_in6 *)&ss)->sin6_port = htons(p);
+		connect(fd, (struct sockaddr *)&ss, len);
+		close(fd);
+	}
+	if (ports)
+		return 0;
 	for (int i = 0; i < count; i++) {
 		int fd = socket(ss.ss_family, SOCK_STREAM, 0);
 
