@@ -69,15 +69,17 @@ static __always_inline __u32 bk_str_len(long n, __u32 size, __u32 *flags, int i)
 }
 
 /*
- * Reads the user string at src into dst[size] (size a constant), setting
- * BK_STR_CUT(i) in *flags when it went on past the buffer and
- * BK_STR_UNREADABLE(i) when it could not be read (dst is then ""). Returns
- * the bytes stored, NUL included: 1 to size, to send only those.
+ * Reads the string at src (user memory if `user`, else kernel memory) into
+ * dst[size] (size a constant), setting BK_STR_CUT(i) in *flags when it went
+ * on past the buffer and BK_STR_UNREADABLE(i) when it could not be read (dst
+ * is then ""). Returns the bytes stored, NUL included: 1 to size, to send
+ * only those.
  */
-static __always_inline __u32 bk_read_user_str(char *dst, __u32 size, const char *src,
-					       __u32 *flags, int i)
+static __always_inline __u32 bk_read_str(char *dst, __u32 size, const char *src, __u32 *flags,
+					  int i, bool user)
 {
-	long n = bpf_probe_read_user_str(dst, size, src);
+	long n = user ? bpf_probe_read_user_str(dst, size, src)
+		      : bpf_probe_read_kernel_str(dst, size, src);
 	char c = 0;
 
 	if (n < 0)
@@ -87,29 +89,18 @@ static __always_inline __u32 bk_read_user_str(char *dst, __u32 size, const char 
 	 * was cut unless its own NUL is the byte at size - 1.
 	 */
 	if (n == size) {
-		bpf_probe_read_user(&c, 1, src + size - 1);
+		if (user)
+			bpf_probe_read_user(&c, 1, src + size - 1);
+		else
+			bpf_probe_read_kernel(&c, 1, src + size - 1);
 		if (c)
 			*flags |= BK_STR_CUT(i);
 	}
 	return bk_str_len(n, size, flags, i);
 }
 
-/* bk_read_user_str() for a kernel string. */
-static __always_inline __u32 bk_read_kernel_str(char *dst, __u32 size, const char *src,
-						 __u32 *flags, int i)
-{
-	long n = bpf_probe_read_kernel_str(dst, size, src);
-	char c = 0;
-
-	if (n < 0)
-		dst[0] = 0;
-	if (n == size) {
-		bpf_probe_read_kernel(&c, 1, src + size - 1);
-		if (c)
-			*flags |= BK_STR_CUT(i);
-	}
-	return bk_str_len(n, size, flags, i);
-}
+#define bk_read_user_str(dst, size, src, flags, i) bk_read_str(dst, size, src, flags, i, true)
+#define bk_read_kernel_str(dst, size, src, flags, i) bk_read_str(dst, size, src, flags, i, false)
 
 /*
  * Calls in flight that could not be recorded because their table was full:
