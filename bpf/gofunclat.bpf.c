@@ -47,7 +47,7 @@ int handle_call(struct pt_regs *ctx)
 	if (s && go_rerun(s, func, g, cookie))
 		return 0;
 	n.ts_ns = bpf_ktime_get_ns();
-	n.entry_ip = ctx->ip;
+	n.entry_ip = GO_IP(ctx);
 	n.func = func;
 	go_start_store(&starts, &key, &n, g, cookie);
 	return 0;

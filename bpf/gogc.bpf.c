@@ -88,7 +88,7 @@ SEC("uprobe")
 int handle_gc_start(struct pt_regs *ctx)
 {
 	struct trigger_key k;
-	__s32 kind = (__s32)ctx->ax;
+	__s32 kind = (__s32)go_arg(ctx, 0);
 
 	if (bk_filtered(bpf_get_current_pid_tgid()) || !trigger_key(ctx, &k))
 		return 0;
@@ -146,10 +146,15 @@ int handle_stw(struct pt_regs *ctx)
 	if (bk_filtered(id))
 		return 0;
 	s.ts_ns = bpf_ktime_get_ns();
-	s.probe_ip = ctx->ip;
+	s.probe_ip = GO_IP(ctx);
 	s.tid = (__u32)id;
-	/* At the first instruction SP points at the return address. */
-	bpf_probe_read_user(&s.caller_pc, sizeof(s.caller_pc), (void *)PT_REGS_SP(ctx));
+	/* At the first instruction the return address is in LR on arm64, at
+	 * SP on amd64. */
+#if defined(__TARGET_ARCH_arm64)
+	s.caller_pc = GO_UREGS(ctx)->regs[30];
+#else
+	bpf_probe_read_user(&s.caller_pc, sizeof(s.caller_pc), (void *)GO_SP(ctx));
+#endif
 	bpf_map_update_elem(&starts, &tgid, &s, BPF_ANY);
 	return 0;
 }
@@ -190,7 +195,7 @@ int handle_stw_exit(struct pt_regs *ctx)
 	 * earlier (end_ns).
 	 */
 	now = bpf_ktime_get_ns();
-	ret = ctx->ax;
+	ret = go_arg(ctx, 0);
 	if (s->end_ns)
 		delta = s->end_ns - s->ts_ns;
 	else if (ret > s->ts_ns && ret <= now)

@@ -37,8 +37,48 @@
 
 /* Offset of goid in runtime.g (152 on Go 1.12-1.22, 160 on 1.23-1.24). */
 const volatile __u32 go_goid_offset = 152;
-/* Register ABI (Go >= 1.17): g is in R14; else it is read from TLS. */
+/* Register ABI (Go >= 1.17 on amd64): g is in R14; else it is read from
+ * TLS. arm64 keeps g in R28 under either ABI. */
 const volatile __u32 go_regabi = 1;
+
+/*
+ * Registers of Go's ABIInternal, per architecture: the integer argument
+ * and result registers in assignment order (amd64 RAX, RBX, RCX, RDI, RSI,
+ * R8-R11; arm64 R0-R15), g (R14; R28 on arm64, where it is always there),
+ * the stack pointer and the probed address. Volatile reads keep clang from
+ * folding ctx + offset into a pointer the verifier refuses ("dereference
+ * of modified ctx ptr").
+ */
+#if defined(__TARGET_ARCH_arm64)
+#define GO_UREGS(ctx) ((const volatile struct user_pt_regs *)(ctx))
+static __always_inline __u64 go_arg(struct pt_regs *ctx, int i)
+{
+	return i >= 0 && i < 16 ? GO_UREGS(ctx)->regs[i] : 0;
+}
+#define GO_G_REG(ctx) (GO_UREGS(ctx)->regs[28])
+#define GO_SP(ctx) (GO_UREGS(ctx)->sp)
+#define GO_IP(ctx) (GO_UREGS(ctx)->pc)
+#else
+#define GO_XREGS(ctx) ((const volatile struct pt_regs *)(ctx))
+static __always_inline __u64 go_arg(struct pt_regs *ctx, int i)
+{
+	switch (i) {
+	case 0: return GO_XREGS(ctx)->ax;
+	case 1: return GO_XREGS(ctx)->bx;
+	case 2: return GO_XREGS(ctx)->cx;
+	case 3: return GO_XREGS(ctx)->di;
+	case 4: return GO_XREGS(ctx)->si;
+	case 5: return GO_XREGS(ctx)->r8;
+	case 6: return GO_XREGS(ctx)->r9;
+	case 7: return GO_XREGS(ctx)->r10;
+	case 8: return GO_XREGS(ctx)->r11;
+	}
+	return 0;
+}
+#define GO_G_REG(ctx) (GO_XREGS(ctx)->r14)
+#define GO_SP(ctx) (GO_XREGS(ctx)->sp)
+#define GO_IP(ctx) (GO_XREGS(ctx)->ip)
+#endif
 
 /* runtime.g (amd64 and arm64, Go 1.5 and later): stack.lo at 0, stack.hi at
  * 8, sched (runtime.gobuf{sp, pc, ...}) at 56. */
@@ -98,19 +138,21 @@ struct go_start {
 /* The running g, 0 when it cannot be read. */
 static __always_inline __u64 go_current_g(struct pt_regs *ctx)
 {
+#if defined(__TARGET_ARCH_arm64)
+	return GO_G_REG(ctx);
+#else
 	struct task_struct *task;
 	__u64 fsbase, g = 0;
 
-	/* A volatile read keeps clang from folding ctx + 8 into a pointer
-	 * the verifier refuses ("dereference of modified ctx ptr"). */
 	if (go_regabi)
-		return *(volatile unsigned long *)&ctx->r14;
+		return GO_G_REG(ctx);
 	/* ABI0 binaries keep g in the TLS slot just below the FS base. */
 	task = (struct task_struct *)bpf_get_current_task();
 	fsbase = BPF_CORE_READ(task, thread.fsbase);
 	if (!fsbase || bpf_probe_read_user(&g, sizeof(g), (void *)(fsbase - 8)))
 		return 0;
 	return g;
+#endif
 }
 
 /* goid of g, 0 when unreadable (g0 and the signal g also say 0). */
@@ -132,7 +174,7 @@ static __always_inline __u64 go_goid(__u64 g)
  */
 static __always_inline bool go_call_key(struct pt_regs *ctx, struct go_call_key *key, __u64 *gp)
 {
-	__u64 sp = *(volatile unsigned long *)&PT_REGS_SP(ctx);
+	__u64 sp = GO_SP(ctx);
 	__u64 g = go_current_g(ctx), hi = 0;
 
 	if (!g || bpf_probe_read_user(&hi, sizeof(hi), (void *)(g + GO_G_STACK_HI)))

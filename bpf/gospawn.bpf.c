@@ -16,8 +16,13 @@
 const volatile __u32 targ_count = 0;
 /* -s: walk the spawning goroutine's frame pointers. */
 const volatile __u32 targ_stack = 0;
+/* runtime.newproc1's link-time address: the load bias of a PIE is the
+ * probe's address less it, page-aligned. */
+const volatile __u64 targ_newproc1 = 0;
+/* newproc1's callergp then callerpc: arguments 1, 2 (Go 1.18+) or 3, 4 (1.17). */
+const volatile __u32 targ_gp_arg = 1;
 
-/* runtime.g (amd64, Go 1.5 and later): stack.lo 0, stack.hi 8, sched at 56
+/* runtime.g (amd64 and arm64, Go 1.5 and later): stack.lo 0, stack.hi 8, sched at 56
  * as gobuf{sp, pc, g, ctxt, ret, lr, bp}: sched.bp at 104. */
 #define GO_G_STACK_LO 0
 #define GO_G_SCHED_BP 104
@@ -42,6 +47,14 @@ struct {
 	__type(value, struct spawn_count);
 } counts SEC(".maps");
 
+/* go-statement wrappers that call a function value, by link-time address. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, GOSPAWN_MAX_WRAPPERS);
+	__type(key, __u64);
+	__type(value, struct gospawn_wrapper);
+} wrappers SEC(".maps");
+
 BK_SCRATCH(scratch, struct spawn_event);
 
 /* -c: spawns not counted, their row not fitting in `counts`. */
@@ -49,7 +62,7 @@ __u64 count_misses = 0;
 
 /*
  * The parent's return addresses by frame pointers (Go keeps them on amd64
- * since 1.7). systemstack saved the parent's BP in g.sched.bp: newproc's
+ * since 1.7 and on arm64 since 1.12, as {saved FP, return address} records). systemstack saved the parent's BP in g.sched.bp: newproc's
  * frame, whose return address is the go statement's, then its callers.
  */
 static __always_inline __u32 walk_stack(__u64 g, __u64 *stack)
@@ -76,11 +89,36 @@ static __always_inline __u32 walk_stack(__u64 g, __u64 *stack)
 	return n;
 }
 
+/*
+ * The code a go-statement wrapper starting at start_pc will call through a
+ * function value held in its closure fn (a func variable, a method value,
+ * an interface's method), or 0: no such wrapper, or unreadable.
+ */
+static __always_inline __u64 wrapped_target(struct pt_regs *ctx, __u64 fn, __u64 start_pc)
+{
+	__u64 link = start_pc - ((GO_IP(ctx) - targ_newproc1) & ~0xfffULL), v = fn;
+	struct gospawn_wrapper *w = bpf_map_lookup_elem(&wrappers, &link);
+
+	if (!w)
+		return 0;
+	for (int i = 0; i < GOSPAWN_WRAP_LOADS; i++) {
+		if (i >= w->nloads)
+			break;
+		if (bpf_probe_read_user(&v, sizeof(v), (void *)(v + w->loads[i])))
+			return 0;
+	}
+	return v;
+}
+
 /* uprobe at runtime.newproc1 entry: newproc1(fn *funcval, callergp *g, callerpc uintptr) *g */
 SEC("uprobe")
 int handle_spawn(struct pt_regs *ctx)
 {
-	__u64 id = bpf_get_current_pid_tgid(), fn = ctx->ax, parent = ctx->bx, start_pc = 0;
+	__u64 id = bpf_get_current_pid_tgid(), fn = go_arg(ctx, 0), start_pc = 0;
+	/* Each register read on its own: a select between two ctx offsets
+	 * would be a computed ctx pointer, which the verifier refuses. */
+	__u64 a1 = go_arg(ctx, 1), a2 = go_arg(ctx, 2), a3 = go_arg(ctx, 3), a4 = go_arg(ctx, 4);
+	__u64 parent = targ_gp_arg == 3 ? a3 : a1, caller_pc = targ_gp_arg == 3 ? a4 : a2;
 	__u32 tid = (__u32)id;
 	struct spawn_event *e;
 
@@ -89,9 +127,11 @@ int handle_spawn(struct pt_regs *ctx)
 	/* A funcval's first word is the code pointer. */
 	bpf_probe_read_user(&start_pc, sizeof(start_pc), (void *)fn);
 	if (targ_count) {
-		struct spawn_key key = { .start_pc = start_pc, .caller_pc = ctx->cx, .tgid = id >> 32 };
-		struct spawn_count *c, init = { .count = 1, .probe_ip = ctx->ip };
+		struct spawn_key key = { .start_pc = start_pc, .caller_pc = caller_pc,
+					 .tgid = id >> 32 };
+		struct spawn_count *c, init = { .count = 1, .probe_ip = GO_IP(ctx) };
 
+		key.target_pc = wrapped_target(ctx, fn, start_pc);
 		c = bpf_map_lookup_elem(&counts, &key);
 		if (c)
 			__sync_fetch_and_add(&c->count, 1);
@@ -108,8 +148,9 @@ int handle_spawn(struct pt_regs *ctx)
 	if (!e)
 		return 0;
 	e->start_pc = start_pc;
-	e->caller_pc = ctx->cx;
-	e->probe_ip = ctx->ip;
+	e->target_pc = wrapped_target(ctx, fn, start_pc);
+	e->caller_pc = caller_pc;
+	e->probe_ip = GO_IP(ctx);
 	e->parent_goid = go_goid(parent);
 	e->goid = 0;
 	e->tgid = id >> 32;
@@ -121,7 +162,7 @@ int handle_spawn(struct pt_regs *ctx)
 	return 0;
 }
 
-/* uprobe at each RET of runtime.newproc1 -> *g (RAX): the new goroutine */
+/* uprobe at each RET of runtime.newproc1 -> *g (RAX, R0): the new goroutine */
 SEC("uprobe")
 int handle_spawn_exit(struct pt_regs *ctx)
 {
@@ -131,7 +172,7 @@ int handle_spawn_exit(struct pt_regs *ctx)
 	if (!e)
 		return 0;
 	e->ts_ns = bpf_ktime_get_ns();
-	e->goid = go_goid(ctx->ax);
+	e->goid = go_goid(go_arg(ctx, 0));
 	n = e->nframes;
 	if (n > GOSPAWN_STACK_MAX)
 		n = GOSPAWN_STACK_MAX;

@@ -9,6 +9,7 @@
 struct spawn_event {
 	__u64 ts_ns;
 	__u64 start_pc;		/* where the new goroutine starts (fn->fn), as mapped */
+	__u64 target_pc;	/* what its wrapper calls by value (gospawn_wrapper), 0: none */
 	__u64 caller_pc;	/* return address of the go statement's call of newproc */
 	__u64 probe_ip;		/* where the newproc1 entry probe fired: gives the load bias */
 	__u64 parent_goid;
@@ -27,6 +28,7 @@ struct spawn_event {
 /* -c: spawns counted in the kernel per process, start function and go statement. */
 struct spawn_key {
 	__u64 start_pc;
+	__u64 target_pc;
 	__u64 caller_pc;
 	__u32 tgid;
 	__u32 pad;
@@ -35,6 +37,19 @@ struct spawn_key {
 struct spawn_count {
 	__u64 count;
 	__u64 probe_ip;
+};
+
+/* go-statement wrappers that call a function value, at most. */
+#define GOSPAWN_MAX_WRAPPERS 4096
+#define GOSPAWN_WRAP_LOADS 4
+
+/*
+ * A wrapper's way to the code it calls, by its link-time address: from the
+ * closure the goroutine starts with, v = *(v + loads[i]) for i < nloads.
+ */
+struct gospawn_wrapper {
+	__u32 nloads;
+	__s32 loads[GOSPAWN_WRAP_LOADS];
 };
 
 #endif

@@ -44,15 +44,8 @@ BK_SCRATCH(scratch, struct gotrace_event);
 /* The integer argument/result registers of ABIInternal, in order. */
 static __always_inline void read_regs(struct pt_regs *ctx, __u64 *r)
 {
-	r[0] = ctx->ax;
-	r[1] = ctx->bx;
-	r[2] = ctx->cx;
-	r[3] = ctx->di;
-	r[4] = ctx->si;
-	r[5] = ctx->r8;
-	r[6] = ctx->r9;
-	r[7] = ctx->r10;
-	r[8] = ctx->r11;
+	for (int i = 0; i < GOTRACE_REGS; i++)
+		r[i] = go_arg(ctx, i);
 }
 
 /* Copies the strings whose pointer registers `which` names; bit i of the
@@ -100,7 +93,7 @@ int handle_call(struct pt_regs *ctx)
 	if (!s || !spec)
 		return 0;
 	s->h.ts_ns = bpf_ktime_get_ns();
-	s->h.entry_ip = ctx->ip;
+	s->h.entry_ip = GO_IP(ctx);
 	s->h.func = func;
 	read_regs(ctx, s->regs);
 	s->str_ok = read_strs(s->regs, spec->arg_str, s->str);

@@ -23,7 +23,6 @@
 #include "core/opts.h"
 #include "core/output.h"
 #include "core/setup.h"
-#include "go/x86_insn.h"
 #include "gospawn.h"
 #include "gospawn.skel.h"
 
@@ -36,11 +35,13 @@ static struct {
 	int npos;
 	struct gouprobe *gp;
 	struct gofunc newproc1;
-	int exe_fd;		/* the binary, to read wrapper code */
+	bool args_117;		/* Go 1.17's newproc1 arguments */
+	struct wrap *wraps;	/* go-statement wrappers by entry */
+	size_t nwraps;
 	int counts_fd;
 	int err;
 	struct gotarget_check chk;
-} opt = { .exe_fd = -1 };
+} opt;
 
 const char argp_program_doc[] =
 	"Trace goroutine creation (`go` statements) in Go programs.\n"
@@ -51,7 +52,7 @@ const char argp_program_doc[] =
 	"Each line is one new goroutine: the goroutine that ran the `go`\n"
 	"statement (PARENT_GOID), the new one (GOID), the function it runs\n"
 	"and the file:line of the statement. With BINARY, every process running\n"
-	"that program is traced. Probes runtime.newproc1 (Go 1.18 and later) at\n"
+	"that program is traced. Probes runtime.newproc1 (Go 1.17 and later) at\n"
 	"its entry and at every RET instruction, never with uretprobes.\n"
 	"\n"
 	"EXAMPLES:\n"
@@ -119,84 +120,87 @@ static const char *func_name(__u64 pc, char *buf, size_t size)
 	return buf;
 }
 
-/* "pkg.f.gowrap2": the closure Go 1.22 and later write for a go statement. */
-static bool gowrap_name(const char *name)
-{
-	const char *w = strstr(name, ".gowrap");
+/* A go-statement wrapper and what it calls, when known before the run. */
+struct wrap {
+	__u64 entry;
+	const char *callee;
+};
 
-	if (!w || !w[7])
-		return false;
-	for (w += 7; *w; w++)
-		if (*w < '0' || *w > '9')
-			return false;
-	return true;
+static int cmp_wrap(const void *a, const void *b)
+{
+	const struct wrap *x = a, *y = b;
+
+	return (x->entry > y->entry) - (x->entry < y->entry);
 }
 
 /*
- * Since Go 1.17 `go f(x)` starts the goroutine in a closure the compiler
- * writes to call f(x): main.spawn.func1 until Go 1.21, which the compiler
- * marks a wrapper (on amd64 a prologue check of g._panic, mov
- * 0x20(%r14),%r12, that closures people write do not have), and
- * main.spawn.gowrap1 since Go 1.22, named so. Such a wrapper ends by calling
- * f then returning: this returns the function of the last call before its
- * first RET, or NULL: not a wrapper, a call through a register (a function
- * value or an interface method: known only at run time), a runtime helper,
- * unreadable code.
+ * Every go-statement wrapper of the program (`go f(x)` starts the goroutine
+ * in a closure the compiler writes to call f(x)): those that call f
+ * directly or inline it go in opt.wraps, for start_func(); those that call
+ * a function value go to the BPF side, which follows the loads to the code
+ * at each spawn (target_pc).
  */
-static const char *wrapped_func(__u64 entry)
+static int load_wrappers(int map_fd)
 {
-	static const uint8_t panic_check[] = { 0x4d, 0x8b, 0x66, 0x20 };
 	struct gobin *gb = gouprobe_gobin(opt.gp);
-	uint8_t code[4096];
-	struct gofunc f, callee;
-	uint64_t off, target = 0;
-	bool wrapper;
-	ssize_t n;
-	int pos, len;
+	size_t n = gobin_func_count(gb), nval = 0;
+	struct gofunc f;
+	struct gowrap w;
 
-	if (opt.exe_fd < 0 || gobin_pc_info(gb, entry, &f, NULL, NULL) || f.entry != entry ||
-	    gobin_vaddr_to_offset(gb, entry, &off))
-		return NULL;
-	wrapper = gowrap_name(f.name);
-	n = pread(opt.exe_fd, code, f.end - f.entry < sizeof(code) ? f.end - f.entry : sizeof(code),
-		  (off_t)off);
-	for (pos = 0; n > 0 && pos < n; pos += len) {
-		const uint8_t *op;
-
-		len = x86_insn_len(code + pos, n - pos);
-		if (len < 0)
-			return NULL;
-		if (x86_insn_is_ret(code + pos, len))
-			break;
-		if (len == sizeof(panic_check) && !memcmp(code + pos, panic_check, len))
-			wrapper = true;
-		if (code[pos] == 0xe8 && len == 5) {
-			int32_t rel;
-
-			memcpy(&rel, code + pos + 1, 4);
-			target = entry + pos + 5 + (int64_t)rel;
+	for (size_t i = 0; i < n; i++) {
+		if (gobin_func(gb, i, &f) || gobin_go_wrapper(gb, &f, &w))
 			continue;
+		if (w.nloads && map_fd >= 0 && nval < GOSPAWN_MAX_WRAPPERS) {
+			struct gospawn_wrapper v = { .nloads = (__u32)w.nloads };
+			__u64 key = f.entry;
+
+			memcpy(v.loads, w.loads, sizeof(v.loads));
+			if (bpf_map_update_elem(map_fd, &key, &v, BPF_ANY))
+				return -errno;
+			nval++;
+		} else if (w.callee) {
+			struct wrap *t = realloc(opt.wraps, (opt.nwraps + 1) * sizeof(*t));
+
+			if (!t)
+				return -ENOMEM;
+			opt.wraps = t;
+			opt.wraps[opt.nwraps++] = (struct wrap){ .entry = f.entry, .callee = w.callee };
 		}
-		/* A call through a register or memory (after a REX prefix). */
-		op = code + pos + ((code[pos] & 0xf0) == 0x40 && len > 2);
-		if (op[0] == 0xff && ((op[1] >> 3) & 7) == 2)
-			target = 0;
 	}
-	if (!wrapper || pos >= n || !target || gobin_pc_info(gb, target, &callee, NULL, NULL) ||
-	    callee.entry != target)
-		return NULL;
-	/* A runtime helper, unless the statement is the runtime's own. */
-	if (!strncmp(callee.name, "runtime.", 8) && strncmp(f.name, "runtime.", 8))
-		return NULL;
-	return callee.name;
+	qsort(opt.wraps, opt.nwraps, sizeof(*opt.wraps), cmp_wrap);
+	bk_info(1, "%zu go-statement wrappers call a known function, %zu a function value",
+		opt.nwraps, nval);
+	return 0;
 }
 
-/* The function a goroutine starting at pc runs: the wrapped one, if any. */
-static const char *start_func(__u64 pc, char *buf, size_t size)
+/* "pkg.T.M" for a method value's "pkg.T.M-fm": the method it calls. */
+static const char *method_of(const char *name, char *buf, size_t size)
 {
-	const char *w = wrapped_func(pc);
+	size_t l = strlen(name);
 
-	return w ? w : func_name(pc, buf, size);
+	if (l < 3 || strcmp(name + l - 3, "-fm"))
+		return name;
+	snprintf(buf, size, "%.*s", (int)(l - 3), name);
+	return buf;
+}
+
+/*
+ * The function a goroutine starting at pc runs: what its go-statement
+ * wrapper calls (target, at link-time addresses, when it calls a function
+ * value, else 0), or the function at pc itself.
+ */
+static const char *start_func(__u64 pc, __u64 target, char *buf, size_t size)
+{
+	struct wrap key = { .entry = pc }, *w;
+	struct gofunc f;
+
+	if (target && !gobin_pc_info(gouprobe_gobin(opt.gp), target, &f, NULL, NULL) &&
+	    f.entry == target)
+		return method_of(f.name, buf, size);
+	w = bsearch(&key, opt.wraps, opt.nwraps, sizeof(*opt.wraps), cmp_wrap);
+	if (w)
+		return w->callee;
+	return func_name(pc, buf, size);
 }
 
 /*
@@ -240,7 +244,7 @@ static void print_header(void)
 static int handle_event(void *ctx, void *data, size_t size)
 {
 	const struct spawn_event *e = data;
-	char fbuf[32], sbuf[4096], frame[4200];
+	char fbuf[256], sbuf[4096], frame[4096 + 256 + 2];
 	const char *fn, *file;
 	struct bk_json j;
 	__u32 nframes;
@@ -251,7 +255,8 @@ static int handle_event(void *ctx, void *data, size_t size)
 	nframes = (size - offsetof(struct spawn_event, stack)) / sizeof(__u64);
 	if (nframes > e->nframes)
 		nframes = e->nframes;
-	fn = start_func(link_pc(e->start_pc, e->probe_ip), fbuf, sizeof(fbuf));
+	fn = start_func(link_pc(e->start_pc, e->probe_ip),
+			e->target_pc ? link_pc(e->target_pc, e->probe_ip) : 0, fbuf, sizeof(fbuf));
 	site(link_pc(e->caller_pc, e->probe_ip), sbuf, sizeof(sbuf), !bk_env.json, &file, &line);
 	if (bk_env.json) {
 		bk_json_event(&j, stdout, e->ts_ns, e->tgid, e->tid, e->uid, e->comm);
@@ -315,12 +320,14 @@ static int by_count(const void *a, const void *b)
 static size_t add_row(struct row *rows, size_t n, const struct spawn_key *key,
 		      const struct spawn_count *c)
 {
-	char fbuf[32];
+	char fbuf[256];
 	struct row r = { .count = c->count };
 	size_t k;
 
 	snprintf(r.func, sizeof(r.func), "%s",
-		 start_func(link_pc(key->start_pc, c->probe_ip), fbuf, sizeof(fbuf)));
+		 start_func(link_pc(key->start_pc, c->probe_ip),
+			    key->target_pc ? link_pc(key->target_pc, c->probe_ip) : 0, fbuf,
+			    sizeof(fbuf)));
 	site(link_pc(key->caller_pc, c->probe_ip), r.site, sizeof(r.site), !bk_env.json, NULL,
 	     NULL);
 	for (k = 0; k < n; k++) {
@@ -403,14 +410,14 @@ static int open_target(void)
 	if (err)
 		return err;
 	v = gouprobe_go_version(opt.gp);
-	/* newproc1(fn, callergp, callerpc) in registers since Go 1.18. */
-	if (!gouprobe_regabi(opt.gp) || (sscanf(v, "go1.%d", &minor) == 1 && minor < 18)) {
-		bk_set_error("%s was built with %s: gospawn reads runtime.newproc1 as Go 1.18 "
+	/* newproc1(fn, callergp, callerpc) in registers since Go 1.18; 1.17's
+	 * still had (fn, argp, narg, callergp, callerpc). */
+	if (!gouprobe_regabi(opt.gp) || (sscanf(v, "go1.%d", &minor) == 1 && minor < 17)) {
+		bk_set_error("%s was built with %s: gospawn reads runtime.newproc1 as Go 1.17 "
 			     "and later define it", gouprobe_name(opt.gp), v);
 		return -ENOTSUP;
 	}
-	/* Wrapper code is read from the file itself (optional: names only). */
-	opt.exe_fd = open(gouprobe_path(opt.gp), O_RDONLY | O_CLOEXEC);
+	opt.args_117 = minor == 17;
 	err = gobin_find_func(gouprobe_gobin(opt.gp), NEWPROC1, &opt.newproc1);
 	if (err) {
 		bk_set_error("%s has no %s to probe", gouprobe_name(opt.gp), NEWPROC1);
@@ -451,6 +458,8 @@ int main(int argc, char **argv)
 	bk_filter_fill(&skel->rodata->bk_filter);
 	skel->rodata->go_goid_offset = gouprobe_goid_offset(opt.gp) > 0 ? gouprobe_goid_offset(opt.gp) : 0;
 	skel->rodata->go_regabi = 1;
+	skel->rodata->targ_newproc1 = opt.newproc1.entry;
+	skel->rodata->targ_gp_arg = opt.args_117 ? 3 : 1;
 	skel->rodata->targ_count = opt.count;
 	skel->rodata->targ_stack = opt.stack;
 	err = bk_events_size(skel->maps.events, &skel->rodata->bk_wakeup, 1 << 20);
@@ -468,6 +477,8 @@ int main(int argc, char **argv)
 	/* Load (the verifier runs here), then newproc1's entry and, unless -c
 	 * (which needs no result), its RET sites. */
 	err = bk_start(skel->skeleton);
+	if (!err)
+		err = load_wrappers(bpf_map__fd(skel->maps.wrappers));
 	if (err)
 		goto cleanup;
 	err = gouprobe_attach(opt.gp, &opt.newproc1, 0, skel->progs.handle_spawn,
@@ -505,7 +516,6 @@ cleanup:
 	bk_links_destroy(&links);
 	gospawn_bpf__destroy(skel);
 	gouprobe_close(opt.gp);
-	if (opt.exe_fd >= 0)
-		close(opt.exe_fd);
+	free(opt.wraps);
 	return bk_exit(err);
 }

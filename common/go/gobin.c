@@ -464,21 +464,48 @@ static int parse_go_version(const char *v, int *major, int *minor)
 }
 
 /*
- * funcID of wrappers: 21 on Go 1.18-1.22 (funcID_wrapper, later
- * abi.FuncIDWrapper); Go 1.23 inserted corostart before it.
+ * funcID of compiler-generated wrappers (go-statement wrappers, ABI and
+ * method wrappers, hash and equality functions): the last of the runtime's
+ * funcIDs, and the only one carried by many functions, each other one
+ * naming a single runtime function. Read from the table itself, since the
+ * list grows between releases (22 on Go 1.17, 21 on 1.18-1.22 after
+ * jmpdefer went, 22 on 1.23-1.24 with corostart, 23 on 1.25-1.27); the
+ * release's number when the table does not show it.
  */
 static int wrapper_func_id(const struct gobin *gb)
 {
-	int major, minor;
+	size_t count[256] = { 0 };
+	int major, minor, top = -1;
 
-	if (gb->pcln.version < GOPCLN_118)
+	if (gb->pcln.version < GOPCLN_116)
 		return -1;
+	for (size_t i = 0; i < gb->pcln.nfunc; i++) {
+		struct gopcln_func f;
+
+		if (!gopclntab_func(&gb->pcln, i, &f))
+			count[f.func_id]++;
+	}
+	for (int id = 1; id < 256; id++)
+		if (count[id])
+			top = id;
+	if (top > 0 && count[top] >= 4) {
+		int single = 1;
+
+		for (int id = 1; id < top; id++)
+			single &= count[id] <= 2;
+		if (single)
+			return top;
+	}
 	if (!gb->have_bi || parse_go_version(gb->bi.version, &major, &minor) || major != 1)
-		return gb->pcln.version == GOPCLN_118 ? 21 : -1;
+		return -1;
+	if (minor == 17)
+		return 22;
 	if (minor >= 18 && minor <= 22)
 		return 21;
-	if (minor >= 23 && minor <= 26)
+	if (minor >= 23 && minor <= 24)
 		return 22;
+	if (minor >= 25 && minor <= 27)
+		return 23;
 	return -1;
 }
 
@@ -846,6 +873,7 @@ static Dwarf *gobin_dwarf(const struct gobin *cgb)
 
 int gobin_goid_offset(const struct gobin *gb)
 {
+	int table, code;
 	Dwarf *dw;
 	int64_t off;
 
@@ -854,7 +882,12 @@ int gobin_goid_offset(const struct gobin *gb)
 	dw = gobin_dwarf(gb);
 	if (dw && !godwarf_member_offset(dw, "runtime.g", "goid", &off))
 		return (int)off;
-	return gobin_goid_offset_for(gobin_go_version(gb), gb->machine);
+	/* The release's offset, checked against the runtime's own code. */
+	table = gobin_goid_offset_for(gobin_go_version(gb), gb->machine);
+	code = gobin_goid_offset_code(gb);
+	if (table >= 0 && code >= 0 && table != code)
+		return -EPROTO;
+	return code >= 0 ? code : table;
 }
 
 int gobin_func_params(const struct gobin *gb, const char *func, struct godwarf_param *p,
@@ -893,6 +926,7 @@ int gobin_func(const struct gobin *gb, size_t i, struct gofunc *f)
 	f->end = pf.end;
 	f->index = i;
 	f->is_wrapper = gb->wrapper && gb->wrapper[i];
+	f->func_id = pf.func_id;
 	s = sym_at(gb, pf.entry);
 	if (s && s->size && s->size <= pf.end - pf.entry)
 		f->end = pf.entry + s->size;
@@ -1189,4 +1223,14 @@ int gobin_ret_sites(const struct gobin *gb, const struct gofunc *f, uint64_t *va
 	}
 	*n = found;
 	return found > max ? -E2BIG : 0;
+}
+
+const uint8_t *gobin_bytes(const struct gobin *gb, uint64_t vaddr, uint64_t n)
+{
+	return gb ? vaddr_ptr(gb, vaddr, n) : NULL;
+}
+
+int gobin_wrapper_id(const struct gobin *gb)
+{
+	return gb ? gb->wrapper_id : -1;
 }

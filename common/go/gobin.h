@@ -39,6 +39,7 @@ struct gofunc {
 	uint64_t end;	   /* .symtab size when present, else the next function's entry */
 	int is_wrapper;	   /* ABI wrapper: a second copy under the same name; probe the other */
 	size_t index;	   /* position in the function table (gobin_func()) */
+	uint8_t func_id;   /* the runtime's funcID (0: normal; see gobin_wrapper_id()) */
 };
 
 /*
@@ -61,9 +62,11 @@ int gobin_machine(const struct gobin *gb);
 
 /*
  * Offset of goid in runtime.g: from DWARF (runtime.g's goid member) when the
- * binary has it, else by Go version for amd64 and arm64: 152 (1.12-1.22),
- * 160 (1.23-1.24), 152 (1.25-1.27). -ENOTSUP when neither is known: a guess
- * would read garbage.
+ * binary has it; else as the binary's runtime.newproc1 writes it
+ * (gobin_goid_offset_code()), checked against the release's offset for
+ * amd64 and arm64 when both are known: 152 (1.12-1.22), 160 (1.23-1.24),
+ * 152 (1.25-1.27). -EPROTO when the two disagree, -ENOTSUP when neither is
+ * known: a guess would read garbage.
  */
 int gobin_goid_offset(const struct gobin *gb);
 /* The same table on a version string; machine is an ELF e_machine. */
@@ -128,6 +131,51 @@ int gobin_vaddr_to_offset(const struct gobin *gb, uint64_t vaddr, uint64_t *off)
  */
 int gobin_ret_sites(const struct gobin *gb, const struct gofunc *f, uint64_t *vaddrs,
 		    size_t max, size_t *n);
+
+/* n bytes of the file at vaddr (code, data), or NULL when not all in one segment. */
+const uint8_t *gobin_bytes(const struct gobin *gb, uint64_t vaddr, uint64_t n);
+
+/*
+ * funcID of compiler-generated wrappers in this binary (go-statement
+ * wrappers among them), read from the function table; -1 unknown.
+ */
+int gobin_wrapper_id(const struct gobin *gb);
+
+/*
+ * Offset of goid in runtime.g as the binary's own runtime.newproc1 writes
+ * it: the store of the value read from p.goidcache, the field that is then
+ * incremented (newg.goid = pp.goidcache; pp.goidcache++), x86-64 and arm64.
+ * -ENOENT when newproc1 is absent, -ESRCH when the code has not exactly one
+ * such store, -EILSEQ when it does not decode.
+ */
+int gobin_goid_offset_code(const struct gobin *gb);
+
+/* Loads through which a wrapper reaches the function value it calls. */
+#define GOWRAP_LOADS 4
+
+/* What a go-statement wrapper calls (gobin_go_wrapper()). */
+struct gowrap {
+	const char *callee;	/* function called or inlined; NULL when called by value */
+	uint64_t callee_entry;	/* 0 when inlined or called by value */
+	int inlined;		/* the callee's body is inlined into the wrapper */
+	/*
+	 * Called by value (a func variable, a method value, an interface
+	 * method): the code address is found at run time from the closure the
+	 * goroutine starts with, by nloads loads: v = closure; v = *(v +
+	 * loads[i]) for each i; then v is the address.
+	 */
+	int nloads;
+	int32_t loads[GOWRAP_LOADS];
+};
+
+/*
+ * Whether f is the closure the compiler writes for a go statement with
+ * arguments (`go f(x)`: pkg.fn.func1 on Go 1.17-1.21, pkg.fn.gowrap1 since
+ * 1.22, both with the wrapper funcID), and what it calls: 0 with *w filled,
+ * -ENOENT when f is no such wrapper, -ESRCH when it is one whose callee is
+ * not found (an unusual body), -EILSEQ when its code does not decode.
+ */
+int gobin_go_wrapper(const struct gobin *gb, const struct gofunc *f, struct gowrap *w);
 
 /* ---- in-memory parsers, exposed for unit tests and fuzzing ---- */
 

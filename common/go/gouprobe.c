@@ -10,6 +10,17 @@
 #include "go/gouprobe.h"
 #include "core/log.h"
 
+/* The Go programs this build can probe: those of its own architecture. */
+#if defined(__aarch64__)
+#define GOUPROBE_MACHINE EM_AARCH64
+#define GOUPROBE_ARCH "arm64"
+#define GOUPROBE_REGABI_MINOR 18
+#else
+#define GOUPROBE_MACHINE EM_X86_64
+#define GOUPROBE_ARCH "x86-64"
+#define GOUPROBE_REGABI_MINOR 17
+#endif
+
 struct gouprobe {
 	struct gobin *gb;
 	pid_t pid;
@@ -73,25 +84,32 @@ int gouprobe_open(const char *path, pid_t pid, int goid_offset, struct gouprobe 
 		goto fail;
 	}
 	ver = gobin_go_version(gp->gb);
-	if (gobin_machine(gp->gb) != EM_X86_64) {
+	if (gobin_machine(gp->gb) != GOUPROBE_MACHINE) {
 		err = -ENOTSUP;
-		bk_set_error("%s is not an x86-64 program: only x86-64 Go programs are supported",
-			     gp->name);
+		bk_set_error("%s is not an %s program: this build of bpfkit traces %s Go programs",
+			     gp->name, GOUPROBE_ARCH, GOUPROBE_ARCH);
 		goto fail;
 	}
 	gp->goid_offset = goid_offset >= 0 ? goid_offset : gobin_goid_offset(gp->gb);
 	if (gp->goid_offset < 0 && goid_offset == GOUPROBE_GOID_ANY) {
 		gp->goid_offset = -1;
+	} else if (gp->goid_offset == -EPROTO) {
+		err = -ENOTSUP;
+		bk_set_error("%s was built with %s, whose runtime.newproc1 stores goid at offset "
+			     "%d of runtime.g, not at %d as %s does elsewhere: give the offset with "
+			     "--goid-offset N", gp->name, ver, gobin_goid_offset_code(gp->gb),
+			     gobin_goid_offset_for(ver, gobin_machine(gp->gb)), ver);
+		goto fail;
 	} else if (gp->goid_offset < 0) {
 		err = -ENOTSUP;
-		bk_set_error("%s was built with %s, whose goroutine layout is unknown here: give "
-			     "the offset of goid in runtime.g with --goid-offset N",
-			     gp->name, ver ? ver : "an unknown Go version");
+		bk_set_error("%s was built with %s, whose goroutine layout is unknown here and not "
+			     "readable from its code: give the offset of goid in runtime.g with "
+			     "--goid-offset N", gp->name, ver ? ver : "an unknown Go version");
 		goto fail;
 	}
-	/* ABIInternal with g in R14 arrived with Go 1.17 on amd64; without a
-	 * version, assume a recent toolchain (the layout was overridden). */
-	gp->regabi = go_minor(ver, &minor) ? true : minor >= 17;
+	/* ABIInternal arrived with Go 1.17 on amd64 and 1.18 on arm64; without
+	 * a version, assume a recent toolchain (the layout was overridden). */
+	gp->regabi = go_minor(ver, &minor) ? true : minor >= GOUPROBE_REGABI_MINOR;
 	*out = gp;
 	return 0;
 fail:

@@ -155,17 +155,31 @@ else
 	fail "$T: closure: did not attach" "$(tail -3 "$TMP/closure.err")"
 fi
 
-# -c reads no goroutine id: an unknown Go version (the stripped build, with
-# its version string patched) is counted all the same; tracing spawns, which
-# shows goids, still refuses it.
+# A release this tool has no table entry for (the stripped build with its
+# version string patched) works all the same: goid's offset comes from its
+# runtime.newproc1. One whose code disagrees with its release's known offset
+# (patched to say go1.23, whose goid is at 160) is refused in one sentence
+# when goids are shown, and still counted by -c, which reads none.
 sed 's/go1\.19\.8/go1.99.8/g' "$GO/target-stripped" >"$TMP/t99" 2>/dev/null; chmod +x "$TMP/t99"
-if grep -q 'go1\.99\.8' "$TMP/t99"; then
-	expect_exit "$T: an unknown Go version is refused when goids are shown" 1 "$BIN/$T" "$TMP/t99"
-	start_tool c99 $T -c -j "$TMP/t99"
+sed 's/go1\.19\.8/go1.23.8/g' "$GO/target-stripped" >"$TMP/t23" 2>/dev/null; chmod +x "$TMP/t23"
+if grep -q 'go1\.99\.8' "$TMP/t99" && grep -q 'go1\.23\.8' "$TMP/t23"; then
+	start_tool u99 $T -j "$TMP/t99"
 	"$TMP/t99" spawn $N >/dev/null
 	stop_tool TERM
-	got=$(jq -r --arg fn "$FUNC" 'select(.func == $fn) | .count' "$TMP/c99.out")
-	expect_eq "$T: -c counts an unknown Go version's spawns ($N)" "$got $TOOL_RC" "$N 0"
+	got=$(jq -rs --arg fn "$FUNC" '[.[] | select(.func == $fn)] |
+		"\(length) \([.[].goid] | unique | length) \(all(.[]; .goid > 0))"' "$TMP/u99.out")
+	expect_eq "$T: an unknown release (go1.99.8) works: goid's offset from its code" \
+		"$got $TOOL_RC" "$N $N true 0"
+	expect_exit "$T: a release whose code disagrees with its known goid offset is refused" 1 \
+		"$BIN/$T" "$TMP/t23"
+	grep -q 'go1.23.8, whose runtime.newproc1 stores goid at offset 152 of runtime.g, not at 160' \
+		"$TMP/exit.err" && pass "$T: the refusal names the release and both offsets" ||
+		fail "$T: the refusal names the release and both offsets" "$(cat "$TMP/exit.err")"
+	start_tool c23 $T -c -j "$TMP/t23"
+	"$TMP/t23" spawn $N >/dev/null
+	stop_tool TERM
+	got=$(jq -r --arg fn "$FUNC" 'select(.func == $fn) | .count' "$TMP/c23.out")
+	expect_eq "$T: -c counts that release's spawns all the same ($N)" "$got $TOOL_RC" "$N 0"
 fi
 
 # Interval and count end the tool by itself.

@@ -1109,18 +1109,27 @@ static void test_real_probed_file(void)
 }
 
 /* Marks a copy as built by "go1.99", a version the goid table does not know. */
-static int patch_version(uint8_t *buf, size_t size)
+static int patch_version_to(uint8_t *buf, size_t size, const char *from, const char *to)
 {
 	uint8_t *p = memmem(buf, size, "\xff Go buildinf:", 14);
-	uint8_t *v = p ? memmem(p, size - (size_t)(p - buf), "go1.19", 6) : NULL;
+	uint8_t *v = p ? memmem(p, size - (size_t)(p - buf), from, 6) : NULL;
 
 	if (!v)
 		return -1;
-	memcpy(v, "go1.99", 6);
+	memcpy(v, to, 6);
 	return 0;
 }
 
-/* DWARF gives the goid offset for any version; without DWARF the table refuses. */
+static int patch_version(uint8_t *buf, size_t size)
+{
+	return patch_version_to(buf, size, "go1.19", "go1.99");
+}
+
+/*
+ * DWARF gives the goid offset for any version; without DWARF, the runtime's
+ * own newproc1 does, also for a release the table does not know; a release
+ * whose code disagrees with the table (go1.19 code called go1.23) is refused.
+ */
 static void test_real_goid_dwarf(void)
 {
 	static const char *names[] = { "target", "target-stripped" };
@@ -1137,9 +1146,54 @@ static void test_real_goid_dwarf(void)
 		CHECK_INT(patch_version(buf, size), 0);
 		CHECK_INT(gobin_open_mem(buf, size, &gb), 0);
 		CHECK_STR(gobin_go_version(gb), "go1.99.8");
-		CHECK_INT(gobin_goid_offset(gb), i == 0 ? 152 : -ENOTSUP);
+		CHECK_INT(gobin_goid_offset(gb), 152);
+		CHECK_INT(gobin_goid_offset_code(gb), 152);
 		gobin_close(gb);
+		if (i == 1) {
+			CHECK_INT(patch_version_to(buf, size, "go1.99", "go1.23"), 0);
+			CHECK_INT(gobin_open_mem(buf, size, &gb), 0);
+			CHECK_INT(gobin_goid_offset(gb), -EPROTO);
+			gobin_close(gb);
+		}
 		free(buf);
+	}
+}
+
+/*
+ * Go 1.19's go-statement wrappers: `go worker(i, &wg)` starts in
+ * main.spawn.func1, which has the wrapper funcID (21 on 1.18-1.22) and
+ * calls main.worker; a closure written in the program is no wrapper. The
+ * same on the arm64 build, whose goid store newproc1 shows too.
+ */
+static void test_real_go_wrappers(void)
+{
+	static const char *names[] = { "target-stripped", "target-arm64" };
+
+	for (size_t i = 0; i < 2; i++) {
+		struct gobin *gb = NULL;
+		struct gofunc f, callee;
+		struct gowrap w;
+		size_t it = 0;
+		int n = 0;
+
+		CHECK_INT(gobin_open(target_path(names[i]), &gb), 0);
+		if (!gb)
+			continue;
+		CHECK_INT(gobin_wrapper_id(gb), 21);
+		CHECK_INT(gobin_goid_offset_code(gb), 152);
+		CHECK_INT(gobin_find_func(gb, "main.worker", &callee), 0);
+		while (!gobin_match_func(gb, "main.spawn.func*", &it, &f)) {
+			CHECK_INT(gobin_go_wrapper(gb, &f, &w), 0);
+			CHECK_STR(w.callee, "main.worker");
+			CHECK(w.callee_entry == callee.entry);
+			CHECK_INT(w.nloads, 0);
+			n++;
+		}
+		CHECK_INT(n, 1);
+		it = 0;
+		CHECK_INT(gobin_match_func(gb, "main.stackgrow.func1", &it, &f), 0);
+		CHECK_INT(gobin_go_wrapper(gb, &f, &w), -ENOENT);
+		gobin_close(gb);
 	}
 }
 
@@ -1370,6 +1424,7 @@ int main(void)
 	RUN(test_real_no_sections);
 	RUN(test_real_pclntab_symbol);
 	RUN(test_real_goid_dwarf);
+	RUN(test_real_go_wrappers);
 	RUN(test_real_func_params);
 	RUN(test_real_debuglink);
 	RUN(test_real_version_string);
