@@ -812,7 +812,7 @@ int main(int argc, char **argv)
 	/* --list reads the binary only: no privileges needed. */
 	if (opt.list) {
 		bk_log_init("gotrace");
-		err = gouprobe_open(gotarget.binary, bk_env.pid, 0, &gp);
+		err = gouprobe_open(gotarget.binary, bk_env.pid, GOUPROBE_READ_ONLY, &gp);
 		if (!err)
 			err = list_funcs(gp);
 		goto cleanup;

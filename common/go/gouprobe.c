@@ -84,6 +84,11 @@ int gouprobe_open(const char *path, pid_t pid, int goid_offset, struct gouprobe 
 		goto fail;
 	}
 	ver = gobin_go_version(gp->gb);
+	if (goid_offset == GOUPROBE_READ_ONLY) {
+		gp->goid_offset = -1;
+		*out = gp;
+		return 0;
+	}
 	if (gobin_machine(gp->gb) != GOUPROBE_MACHINE) {
 		err = -ENOTSUP;
 		bk_set_error("%s is not an %s program: this build of bpfkit traces %s Go programs",

@@ -62,6 +62,8 @@ struct gouprobe; /* opaque: a Go target opened for probing */
  */
 #define GOUPROBE_GOID_FROM_BINARY (-1)
 #define GOUPROBE_GOID_ANY (-2)
+/* Only to read the binary (gotrace --list): any architecture, no goid. */
+#define GOUPROBE_READ_ONLY (-3)
 int gouprobe_open(const char *path, pid_t pid, int goid_offset, struct gouprobe **out);
 void gouprobe_close(struct gouprobe *gp);
 
