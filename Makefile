@@ -8,8 +8,7 @@
 TOOLS_PROC := opensnoop execsnoop exitsnoop capable oomkill vfsstat
 TOOLS_CPU := profile offcputime flamegraph
 TOOLS_BLOCK := syncsnoop statsnoop mountsnoop fsslower fsdist
-TOOLS_NET := tcpconnect tcptop bindsnoop solisten tcpaccept tcpconnlat tcpdrop tcplife tcppktlat \
-	     tcpretrans tcprtt tcpstates tcpsynbl tcptracer
+TOOLS_NET := tcpconnect tcptop bindsnoop solisten tcpaccept tcpconnlat tcpdrop tcplife tcppktlat tcpretrans tcprtt tcpstates tcpsynbl tcptracer
 TOOLS_MEM :=
 TOOLS_USER := gethostlatency bashreadline uflow funccount funclatency
 TOOLS_GO := gofunclat gotrace gospawn gogc
