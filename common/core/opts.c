@@ -26,6 +26,32 @@ error_t argp_err_exit_status = BK_EXIT_USAGE;
 
 enum { OPT_BTF = 1000, OPT_CGROUP, OPT_FORCE_PATH, OPT_VERSION, OPT_US, OPT_NS };
 
+/*
+ * argp follows each error (an unknown option, a missing value) with "Try
+ * `tool --help' or `tool --usage' for more information.": a usage error is
+ * one line (STYLE.md), so argp's error stream passes on every other line.
+ */
+static ssize_t err_write(void *cookie, const char *buf, size_t n)
+{
+	if (strncmp(buf, "Try `", 5))
+		fwrite(buf, 1, n, stderr);
+	return n;
+}
+
+static FILE *one_line_errors(void)
+{
+	static FILE *f;
+
+	if (!f) {
+		f = fopencookie(NULL, "w", (cookie_io_functions_t){ .write = err_write });
+		if (!f)
+			return stderr;
+		/* A line per write, so the test above sees each line start. */
+		setvbuf(f, NULL, _IOLBF, 0);
+	}
+	return f;
+}
+
 static const struct {
 	unsigned int mask;
 	struct argp_option opt;
@@ -244,6 +270,9 @@ static error_t parse_common(int key, char *arg, struct argp_state *state)
 	int err;
 
 	switch (key) {
+	case ARGP_KEY_INIT:
+		state->err_stream = one_line_errors();
+		return ARGP_ERR_UNKNOWN;
 	case ARGP_KEY_ARG:
 		if (!no_args)
 			return ARGP_ERR_UNKNOWN;
