@@ -3,7 +3,7 @@
  * A target for funccount and funclatency: exported functions called a known
  * number of times, and system calls made a known number of times.
  *
- *   callee [-a N] [-b N] [-s N] [-l N] [-g N] [-G N] [-f N DIR]
+ *   callee [-T] [-a N] [-b N] [-s N] [-l N] [-g N] [-G N] [-f N DIR]
  *
  * waits for a line (or EOF) on stdin, so that a tracer can attach first, then
  * calls f_a() N times (-a), f_b() N times (-b), f_sleep() N times (-s, each
@@ -13,15 +13,18 @@
  * in DIR (-f), then exits 0. f_never() exists and is never called.
  * With -s it runs SCHED_FIFO (when allowed), so that a sleep ends on time
  * on a busy machine too: no timer slack, no wait behind other tasks.
+ * -T makes the calls from a second thread, which prints "tid TID" first (see
+ * trigger.h).
  */
 #include <fcntl.h>
-#include <string.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+#include "trigger.h"
 
 /* noipa: no inlining, cloning (f_a.constprop.0) or call elision */
 #define PROBED __attribute__((noipa, used))
@@ -63,36 +66,17 @@ static int count(const char *s)
 	return (int)n;
 }
 
-int main(int argc, char **argv)
+static int a, b, s, l, g, gp, f;
+static const char *dir;
+
+static int call_all(void *arg __attribute__((unused)))
 {
 	size_t (*volatile len)(const char *) = strlen;
-	int a = 0, b = 0, s = 0, l = 0, g = 0, gp = 0, f = 0, opt;
-	const char *dir = NULL;
-	char line[16], path[4096];
+	char path[4096];
 
-	while ((opt = getopt(argc, argv, "a:b:s:l:g:G:f:")) != -1) {
-		switch (opt) {
-		case 'a': a = count(optarg); break;
-		case 'b': b = count(optarg); break;
-		case 's': s = count(optarg); break;
-		case 'l': l = count(optarg); break;
-		case 'g': g = count(optarg); break;
-		case 'G': gp = count(optarg); break;
-		case 'f': f = count(optarg); break;
-		default: return 2;
-		}
-	}
-	if (f) {
-		if (optind >= argc) {
-			fprintf(stderr, "callee: -f wants a directory\n");
-			return 2;
-		}
-		dir = argv[optind];
-	}
+	/* Per thread: the one that sleeps. */
 	if (s)
 		sched_setscheduler(0, SCHED_FIFO, &(struct sched_param){ .sched_priority = 10 });
-	if (!fgets(line, sizeof(line), stdin))
-		line[0] = 0;
 	for (int i = 0; i < a; i++)
 		f_a(i);
 	for (int i = 0; i < b; i++)
@@ -100,7 +84,7 @@ int main(int argc, char **argv)
 	for (int i = 0; i < s; i++)
 		f_sleep(i);
 	for (int i = 0; i < l; i++)
-		callee_sink += len(line);
+		callee_sink += len(path + sizeof(path) - 1);
 	/* syscall(): glibc's getpid() wrapper is a plain system call, but be sure */
 	for (int i = 0; i < g; i++)
 		syscall(SYS_getpid);
@@ -125,4 +109,31 @@ int main(int argc, char **argv)
 		unlink(path);
 	}
 	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	int thread = 0, opt;
+
+	while ((opt = getopt(argc, argv, "Ta:b:s:l:g:G:f:")) != -1) {
+		switch (opt) {
+		case 'T': thread = 1; break;
+		case 'a': a = count(optarg); break;
+		case 'b': b = count(optarg); break;
+		case 's': s = count(optarg); break;
+		case 'l': l = count(optarg); break;
+		case 'g': g = count(optarg); break;
+		case 'G': gp = count(optarg); break;
+		case 'f': f = count(optarg); break;
+		default: return 2;
+		}
+	}
+	if (f) {
+		if (optind >= argc) {
+			fprintf(stderr, "callee: -f wants a directory\n");
+			return 2;
+		}
+		dir = argv[optind];
+	}
+	return trigger_run(call_all, NULL, thread, 1);
 }

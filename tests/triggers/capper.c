@@ -5,9 +5,11 @@
  * then drops that capability from its effective set with capset(2) and binds
  * COUNT more times (each one denied check). Prints its PID first; with -w it
  * waits for a line on stdin first, so a tracer can be started with -p PID.
- * Must run as root. Exits 0 when every bind went as expected.
+ * Run as root, it exits 0 when every bind went as expected; run as another
+ * user, every check is denied (and it exits 1). -T binds from a second
+ * thread, which prints "tid TID" first (see trigger.h).
  *
- *   capper [-w] [-n COUNT] [-P PORT]
+ *   capper [-w] [-T] [-n COUNT] [-P PORT]
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -17,6 +19,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/capability.h>
+#include "trigger.h"
 
 /* Returns 0 when bind was let past the capability check, -errno otherwise. */
 static int try_bind(int port)
@@ -45,23 +48,12 @@ static int drop_effective(int cap)
 	return syscall(SYS_capset, &h, d);
 }
 
-int main(int argc, char **argv)
-{
-	int count = 1, port = 1023, wait_line = 0, bad = 0, c;
-	char line[16];
+static int count = 1, port = 1023;
 
-	while ((c = getopt(argc, argv, "wn:P:")) != -1) {
-		switch (c) {
-		case 'w': wait_line = 1; break;
-		case 'n': count = atoi(optarg); break;
-		case 'P': port = atoi(optarg); break;
-		default: return 2;
-		}
-	}
-	printf("%d\n", getpid());
-	fflush(stdout);
-	if (wait_line && !fgets(line, sizeof(line), stdin))
-		return 3;
+static int bind_all(void *arg __attribute__((unused)))
+{
+	int bad = 0;
+
 	for (int i = 0; i < count; i++)
 		bad += try_bind(port) != 0;
 	if (drop_effective(CAP_NET_BIND_SERVICE)) {
@@ -73,4 +65,22 @@ int main(int argc, char **argv)
 	if (bad)
 		fprintf(stderr, "capper: %d binds did not go as expected\n", bad);
 	return bad ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	int wait_line = 0, thread = 0, c;
+
+	while ((c = getopt(argc, argv, "wTn:P:")) != -1) {
+		switch (c) {
+		case 'w': wait_line = 1; break;
+		case 'T': thread = 1; break;
+		case 'n': count = atoi(optarg); break;
+		case 'P': port = atoi(optarg); break;
+		default: return 2;
+		}
+	}
+	printf("%d\n", getpid());
+	fflush(stdout);
+	return trigger_run(bind_all, NULL, thread, wait_line);
 }

@@ -17,12 +17,17 @@
  * (/srv/minipy/noisepkg/__init__.py) FLOOD times before and FLOOD times
  * after its main(COUNT): other calls around the ones a filter wants.
  *
- *   minipy [COUNT [FLOOD]]
+ *   minipy [-T] [COUNT [FLOOD]]
+ *
+ * -T runs both (main(COUNT), then run() calling it) in one second thread,
+ * which prints "tid TID" before it waits (see trigger.h).
  */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
+#include "trigger.h"
 
 /* The semaphores a tracer increments (through the kernel's uprobe ref_ctr). */
 unsigned short python_function__entry_semaphore __attribute__((section(".probes"), used));
@@ -106,16 +111,6 @@ static void flow_main(int count)
 	leave(FLOW, "main", 33);
 }
 
-static void noise(int n)
-{
-	static const char pkg[] = "/srv/minipy/noisepkg/__init__.py";
-
-	for (int i = 0; i < n; i++) {
-		entry(pkg, "noise", 3);
-		leave(pkg, "noise", 4);
-	}
-}
-
 static void *worker(void *arg)
 {
 	static const char threading[] = "/usr/lib/python3/threading.py";
@@ -126,22 +121,46 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-int main(int argc, char **argv)
+static void noise(int n)
 {
-	int count = argc > 1 ? atoi(argv[1]) : 1, flood = argc > 2 ? atoi(argv[2]) : 0;
-	char line[16];
+	static const char pkg[] = "/srv/minipy/noisepkg/__init__.py";
+
+	for (int i = 0; i < n; i++) {
+		entry(pkg, "noise", 3);
+		leave(pkg, "noise", 4);
+	}
+}
+
+static int count = 1, flood;
+
+static int run_flow(void *in_thread)
+{
 	pthread_t t;
 
-	printf("%d\n", getpid());
-	fflush(stdout);
-	entry(FLOW, "<module>", 1);
-	if (!fgets(line, sizeof(line), stdin))
-		return 3;
 	noise(flood);
 	flow_main(count);
 	noise(flood);
+	if (in_thread) {
+		worker(&count);
+		return 0;
+	}
 	if (pthread_create(&t, NULL, worker, &count) || pthread_join(t, NULL))
 		return 1;
-	leave(FLOW, "<module>", 52);
 	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	int thread = argc > 1 && !strcmp(argv[1], "-T"), ret;
+
+	if (argc > 1 + thread)
+		count = atoi(argv[1 + thread]);
+	if (argc > 2 + thread)
+		flood = atoi(argv[2 + thread]);
+	printf("%d\n", getpid());
+	fflush(stdout);
+	entry(FLOW, "<module>", 1);
+	ret = trigger_run(run_flow, thread ? &count : NULL, thread, 1);
+	leave(FLOW, "<module>", 52);
+	return ret;
 }

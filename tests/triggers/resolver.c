@@ -7,7 +7,9 @@
  * does not matter: numeric addresses ("127.1.2.3") or names in /etc/hosts
  * keep it off the network.
  *
- *   resolver [-w] [-n COUNT] HOST...
+ *   resolver [-w] [-T] [-n COUNT] HOST...
+ *
+ * -T looks up from a second thread, which prints "tid TID" first (see trigger.h).
  */
 #include <netdb.h>
 #include <stdio.h>
@@ -15,38 +17,49 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include "trigger.h"
 
-int main(int argc, char **argv)
+static int count = 1, nhosts;
+static char **hosts;
+
+static int lookup_all(void *arg __attribute__((unused)))
 {
-	int count = 1, wait_line = 0, c, ok = 0;
-	char line[16];
+	int ok = 0;
 
-	while ((c = getopt(argc, argv, "wn:")) != -1) {
-		switch (c) {
-		case 'w': wait_line = 1; break;
-		case 'n': count = atoi(optarg); break;
-		default: return 2;
-		}
-	}
-	printf("%d\n", getpid());
-	fflush(stdout);
-	if (wait_line && !fgets(line, sizeof(line), stdin))
-		return 3;
-	for (int i = optind; i < argc; i++) {
+	for (int i = 0; i < nhosts; i++) {
 		for (int k = 0; k < count; k++) {
 			struct addrinfo hints = { .ai_family = AF_INET, .ai_socktype = SOCK_STREAM };
 			struct addrinfo *res = NULL;
 
-			if (!getaddrinfo(argv[i], NULL, &hints, &res)) {
+			if (!getaddrinfo(hosts[i], NULL, &hints, &res)) {
 				freeaddrinfo(res);
 				ok++;
 			}
 		}
 		for (int k = 0; k < count; k++)
-			ok += gethostbyname(argv[i]) != NULL;
+			ok += gethostbyname(hosts[i]) != NULL;
 		for (int k = 0; k < count; k++)
-			ok += gethostbyname2(argv[i], AF_INET) != NULL;
+			ok += gethostbyname2(hosts[i], AF_INET) != NULL;
 	}
 	fprintf(stderr, "resolver: %d lookups succeeded\n", ok);
 	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	int wait_line = 0, thread = 0, c;
+
+	while ((c = getopt(argc, argv, "wTn:")) != -1) {
+		switch (c) {
+		case 'w': wait_line = 1; break;
+		case 'T': thread = 1; break;
+		case 'n': count = atoi(optarg); break;
+		default: return 2;
+		}
+	}
+	hosts = &argv[optind];
+	nhosts = argc - optind;
+	printf("%d\n", getpid());
+	fflush(stdout);
+	return trigger_run(lookup_all, NULL, thread, wait_line);
 }

@@ -13,9 +13,10 @@
  * PID and waits for a line on stdin, so a tracer started with -p PID counts
  * exactly the operations above. Exits 0 when every operation succeeded;
  * with -l, only MS milliseconds after them (a tracer of -p PID ends when
- * the process does).
+ * the process does). -T does the operations in a second thread, which
+ * prints "tid TID" first (see trigger.h).
  *
- *   vfsops [-r READS] [-w WRITES] [-s FSYNCS] [-o OPENS] [-c CREATES] [-m DIRS]
+ *   vfsops [-T] [-r READS] [-w WRITES] [-s FSYNCS] [-o OPENS] [-c CREATES] [-m DIRS]
  *          [-l MS] DIR
  */
 #include <fcntl.h>
@@ -23,35 +24,14 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "trigger.h"
 
-int main(int argc, char **argv)
+static int reads, writes, fsyncs, opens, creates, dirs, linger_ms, dfd, fd;
+
+static int do_ops(void *arg __attribute__((unused)))
 {
-	int reads = 0, writes = 0, fsyncs = 0, opens = 0, creates = 0, dirs = 0, bad = 0, c, dfd, fd;
-	int linger_ms = 0;
 	char name[32], line[16];
-
-	while ((c = getopt(argc, argv, "r:w:s:o:c:m:l:")) != -1) {
-		switch (c) {
-		case 'r': reads = atoi(optarg); break;
-		case 'w': writes = atoi(optarg); break;
-		case 's': fsyncs = atoi(optarg); break;
-		case 'o': opens = atoi(optarg); break;
-		case 'c': creates = atoi(optarg); break;
-		case 'm': dirs = atoi(optarg); break;
-		case 'l': linger_ms = atoi(optarg); break;
-		default: return 2;
-		}
-	}
-	if (optind != argc - 1)
-		return 2;
-	dfd = open(argv[optind], O_RDONLY | O_DIRECTORY);
-	fd = dfd < 0 ? -1 : openat(dfd, "data", O_RDWR | O_CREAT | O_TRUNC, 0600);
-	if (fd < 0 || pwrite(fd, "x", 1, 0) != 1)
-		return 3;
-	printf("%d\n", getpid());
-	fflush(stdout);
-	if (read(0, line, sizeof(line)) <= 0)
-		return 4;
+	int bad = 0;
 
 	for (int i = 0; i < writes; i++)
 		bad += pwrite(fd, "y", 1, 0) != 1;
@@ -79,4 +59,32 @@ int main(int argc, char **argv)
 	if (linger_ms)
 		usleep(linger_ms * 1000);
 	return bad ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	int thread = 0, c;
+
+	while ((c = getopt(argc, argv, "Tr:w:s:o:c:m:l:")) != -1) {
+		switch (c) {
+		case 'T': thread = 1; break;
+		case 'r': reads = atoi(optarg); break;
+		case 'w': writes = atoi(optarg); break;
+		case 's': fsyncs = atoi(optarg); break;
+		case 'o': opens = atoi(optarg); break;
+		case 'c': creates = atoi(optarg); break;
+		case 'm': dirs = atoi(optarg); break;
+		case 'l': linger_ms = atoi(optarg); break;
+		default: return 2;
+		}
+	}
+	if (optind != argc - 1)
+		return 2;
+	dfd = open(argv[optind], O_RDONLY | O_DIRECTORY);
+	fd = dfd < 0 ? -1 : openat(dfd, "data", O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0 || pwrite(fd, "x", 1, 0) != 1)
+		return 3;
+	printf("%d\n", getpid());
+	fflush(stdout);
+	return trigger_run(do_ops, NULL, thread, 1);
 }
