@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # Every tool in the Makefile's TOOLS list is complete: man page with every
-# section, an integration test, a README row. Needs no root.
+# section, an integration test, a README row, a row in tests/tools.table.
+# Needs no root.
 cd "$(dirname "$0")/.." || exit 1
 TOOLS=${TOOLS:-$(make -s print-tools)}
 sections="NAME SYNOPSIS DESCRIPTION OPTIONS EXAMPLES FIELDS OVERHEAD CAVEATS EXIT.STATUS SEE.ALSO"
@@ -23,6 +24,34 @@ done
 for t in $(sed -n 's/^| \([a-z0-9]*\) | .*/\1/p' README.md | grep -vx -e tool -e option); do
 	case " $TOOLS " in *" $t "*) ;; *) echo "FAIL README: row for $t, which is not in TOOLS" ;; esac
 done
+
+# tests/tools.table: one row per tool of TOOLS, under the group of its
+# Makefile list (TOOLS_PROC, ...), in the Makefile's order.
+. tests/table.sh
+if table_read; then
+	for e in "${TAB_ERRORS[@]}"; do echo "FAIL table: $e"; done
+	groups=$(sed -n 's/^TOOLS_\([A-Z]*\) :=\(.*\)/\1\2/p' Makefile)
+	want_order=$(awk '{ for (i = 2; i <= NF; i++) print $i }' <<<"$groups")
+	got_order=$(printf '%s\n' "${TAB_TOOLS[@]}")
+	while read -r g list; do
+		for t in $list; do
+			if [ -z "${TAB[$t.rows]:-}" ]; then echo "FAIL $t: has a row in tests/tools.table"
+			elif [ "${TAB[$t.rows]}" != 1 ]; then echo "FAIL $t: has one row in tests/tools.table: ${TAB[$t.rows]}"
+			elif [ "${TAB[$t.group]}" != "$g" ]; then echo "FAIL $t: its row is under group ${TAB[$t.group]:-none}, the Makefile has it in TOOLS_$g"
+			else echo "PASS $t: has one row in tests/tools.table, in its group"; fi
+		done
+	done <<<"$groups"
+	for t in "${TAB_TOOLS[@]}"; do
+		case " $TOOLS " in *" $t "*) ;; *) echo "FAIL table: row for $t, which is not in TOOLS" ;; esac
+	done
+	if [ "$(grep -Fxf <(echo "$want_order") <<<"$got_order")" = "$(grep -Fxf <(echo "$got_order") <<<"$want_order")" ]; then
+		echo "PASS table: rows in the Makefile's order"
+	else
+		echo "FAIL table: rows in the Makefile's order: $(echo $got_order)"
+	fi
+else
+	echo "FAIL table: tests/tools.table cannot be read"
+fi
 
 # make install honours PREFIX and DESTDIR.
 dest=$(mktemp -d)

@@ -13,6 +13,7 @@ set -u
 cd "$(dirname "$0")/.."
 OUTPUT=${OUTPUT:-build}
 export OUTPUT
+TOOLS=${TOOLS:-$(make -s print-tools)}
 T=${T:-}
 VM=${VM:-}
 LOGDIR=$OUTPUT/test-logs
@@ -26,8 +27,10 @@ kernel="host-$(uname -r | cut -d- -f1)"
 run_file() {
 	local label=$1 kern=$2; shift 2
 	local log="$LOGDIR/$(echo "$kern-$label" | tr '/ ' '__').log"
-	local rc=0
+	local rc=0 t0 secs
+	t0=$(date +%s%N)
 	"$@" >"$log" 2>&1 </dev/null || rc=$?
+	secs=$(awk -v a="$t0" -v b="$(date +%s%N)" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')
 	local p f s
 	p=$(grep -c '^PASS ' "$log")
 	f=$(grep -c '^FAIL ' "$log")
@@ -38,7 +41,9 @@ run_file() {
 	fi
 	grep '^MATRIX ' "$log" | sed "s/\$/ $kern/" >>"$LOGDIR/matrix.txt"
 	npass=$((npass + p)) nfail=$((nfail + f)) nskip=$((nskip + s))
-	printf '  %-7s %-34s %3d passed, %d failed, %d skipped\n' "$kern" "$label" "$p" "$f" "$s"
+	# A VM's result is read from its log: its time is the VM's (TIME line).
+	[ "$1" = cat ] && secs=$(sed -n 's/^TIME //p' "$log" | tail -1)
+	printf '  %-7s %-34s %3d passed, %d failed, %d skipped  %6s s\n' "$kern" "$label" "$p" "$f" "$s" "${secs:-?}"
 	if [ "$f" -gt 0 ]; then
 		while read -r line; do
 			failures+=("$kern $line")
@@ -72,10 +77,23 @@ if [ "$(id -u)" -ne 0 ]; then
 	nfail=$((nfail + 1))
 	failures+=("integration tests need root")
 else
+	# Each tool: its attach paths, the checks from its row in
+	# tests/tools.table and its own tests (tests/tool.sh). Then the files
+	# that are not a tool's.
+	for t in $TOOLS; do
+		case "$t" in *"$T"*) ;; *) continue ;; esac
+		run_file "$t" "$kernel" timeout 900 bash tests/tool.sh "$t"
+	done
 	for t in tests/integration/*.sh; do
+		n=${t##*/}
+		n=${n%.sh}
+		case " $TOOLS common load " in *" $n "*) continue ;; esac
 		case "$t" in *"$T"*) ;; *) continue ;; esac
 		run_file "${t#tests/}" "$kernel" timeout 600 bash "$t"
 	done
+	# The paths this kernel has, so that the VMs run only the others.
+	awk -v k="$kernel" '$1 == "MATRIX" && $5 == k { print $2, $3, ($4 == "n/a" ? "no" : "yes") }' \
+		"$LOGDIR/matrix.txt" >"$LOGDIR/host-paths"
 fi
 
 if [ "$VM" != 0 ] && [ -x tests/vm/run.sh ] && [ "$(id -u)" -eq 0 ]; then
@@ -89,7 +107,8 @@ if [ "$VM" != 0 ] && [ -x tests/vm/run.sh ] && [ "$(id -u)" -eq 0 ]; then
 			set -- $line
 			run_file "$3" "$2" cat "$4" ;;
 		esac
-	done < <(T="$T" bash tests/vm/run.sh "$LOGDIR" 2>"$LOGDIR/vm-runner.log"; echo "RUNNER_RC $?")
+	done < <(T="$T" BPFKIT_VM_HOST_PATHS="$LOGDIR/host-paths" bash tests/vm/run.sh "$LOGDIR" \
+		2>"$LOGDIR/vm-runner.log"; echo "RUNNER_RC $?")
 	if grep -q '^RUNNER_FAILED' "$LOGDIR/vm-runner.log" 2>/dev/null; then
 		nfail=$((nfail + 1))
 		failures+=("vm: $(grep '^RUNNER_FAILED' "$LOGDIR/vm-runner.log" | head -1)")

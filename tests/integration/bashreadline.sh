@@ -1,28 +1,18 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # bashreadline against real interactive shells on tmux pseudo-terminals:
-# exact command lines (control characters included) and the shell's PID.
+# exact command lines (control characters included) and the shell's PID. The
+# checks every tool gets (usage errors, filters, signals) come from its row
+# in tests/tools.table (which types into a shell through tests/triggers/gate).
 . "$(dirname "$0")/../lib.sh"
 T=bashreadline
 
-expect_exit "$T: -p 12abc is a usage error" 64 "$BIN/$T" -p 12abc
-expect_exit "$T: -d 0 is a usage error" 64 "$BIN/$T" -d 0
 expect_exit "$T: an empty --shared is a usage error" 64 "$BIN/$T" --shared=
-expect_exit "$T: a stray argument is a usage error" 64 "$BIN/$T" extra
-expect_exit "$T: an unknown option is a usage error" 64 "$BIN/$T" --no-such-option
-expect_exit "$T: --help exits 0" 0 "$BIN/$T" --help
-man_options_match "$T: man page options match --help" $T
 expect_exit "$T: a missing --bash fails with 1" 1 "$BIN/$T" --bash /nonexistent/bash
 expect_exit "$T: -p of a missing process fails with 1" 1 "$BIN/$T" -p "$(missing_pid)"
 
-my_progs() {
-	bpftool prog show -j | jq -r '.[] | select(.name // "" | test("^handle_readline")) | .id' | sort
-}
-before=$(my_progs)
-
 if ! command -v tmux >/dev/null; then
 	skip "$T: interactive shells" "tmux is not installed here (it drives bash on a pseudo-terminal)"
-	matrix $T uprobe n/a
 else
 	TM="tmux -L bpfkit-$$"
 	trap 'rm -rf "$TMP"; [ -n "${TOOL_PID:-}" ] && kill -9 "$TOOL_PID" 2>/dev/null; $TM kill-server 2>/dev/null' EXIT
@@ -87,11 +77,9 @@ echo \$'\\e[31m'$U
 echo $U\\x1btail
 true $U\\ttab"
 		if [ "$got" = "$want" ]; then
-			pass "$T: columns: 5 exact command lines of shell $SH, escaped"
-			matrix $T uprobe pass
+			pass "$T: columns: 5 exact command lines of the shell, escaped"
 		else
-			fail "$T: columns: 5 exact command lines of shell $SH, escaped" "$(cat -A "$TMP/cols.out")"
-			matrix $T uprobe fail
+			fail "$T: columns: 5 exact command lines of the shell, escaped" "$(cat -A "$TMP/cols.out")"
 		fi
 		grep -q $'\033' "$TMP/cols.out" && fail "$T: no raw ESC in columns" "found one" || pass "$T: no raw ESC in columns"
 		head -1 "$TMP/cols.out" | grep -qE '^TIME +PID +COMMAND$' && pass "$T: column header" ||
@@ -103,7 +91,7 @@ true $U\\ttab"
 		if json_valid "$TMP/json.out"; then pass "$T: -j output is valid JSON"; else fail "$T: -j output is valid JSON" "$(head -2 "$TMP/json.out")"; fi
 		got=$(jq -r --argjson pid "$SH" 'select(.pid == $pid and .comm == "bash" and .uid == 0 and .command_truncated == false) | .command | @json' "$TMP/json.out")
 		want=$(printf '%s\n' "\"echo $U-one\"" '""' "\"echo \$'\\\\e[31m'$U\"" "\"echo $U\\u001btail\"" "\"true $U\\ttab\"")
-		expect_eq "$T: -j has the 5 exact command lines of shell $SH" "$got" "$want"
+		expect_eq "$T: -j has the 5 exact command lines of the shell" "$got" "$want"
 	fi
 
 	# A line longer than the record is cut visibly, and flagged in JSON.
@@ -132,22 +120,6 @@ true $U\\ttab"
 	fi
 	$TM kill-session -t longcols
 
-	# -p: only that shell's lines, though another shell types at the same time.
-	A=$(shell pa); B=$(shell pb)
-	if start_tool pid $T -p "$A"; then
-		type_line pa ""
-		type_line pb ""
-		type_line pa "echo $U-mine"
-		type_line pb "echo $U-other"
-		type_line pa "echo $U-mine2"
-		wait_lines "$TMP/pid.out" 2
-		sleep 0.3
-		stop_tool TERM
-		got=$(awk '{print $2, $3, $4}' "$TMP/pid.out" | grep -- "$U" | tr '\n' '|')
-		expect_eq "$T: -p shows that shell's lines only" "$got" "$A echo $U-mine|$A echo $U-mine2|"
-	else
-		fail "$T: -p: did not attach" "$(tail -3 "$TMP/pid.err")"
-	fi
 	$TM kill-server 2>/dev/null
 fi
 
@@ -172,15 +144,4 @@ if [ -n "$libc" ]; then
 	expect_exit "$T: --shared naming a library without readline fails with 1" 1 "$BIN/$T" --shared "$libc"
 fi
 
-# SIGINT also ends cleanly; -d ends by itself.
-start_tool int $T
-stop_tool INT
-expect_eq "$T: SIGINT exits 0" "$TOOL_RC" 0
-start=$(date +%s%N)
-"$BIN/$T" -d 1 >/dev/null 2>&1; rc=$?
-el=$(( ($(date +%s%N) - start) / 1000000 ))
-if [ $rc = 0 ] && [ $el -ge 1000 ] && [ $el -lt 5000 ]; then pass "$T: -d 1 ends after a second with 0"
-else fail "$T: -d 1 ends after a second with 0" "rc=$rc after ${el}ms"; fi
-
-after=$(my_progs)
-expect_eq "$T: no BPF program or link is left behind" "$(comm -13 <(echo "$before") <(echo "$after") | tr '\n' ' ')" ""
+no_leaks "$T: no BPF program or link is left behind"

@@ -1,19 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
-# execsnoop against tests/triggers/execer: exact execs, PIDs, PPIDs, results and argv.
+# execsnoop against tests/triggers/execer: exact execs, PIDs, PPIDs, results
+# and argv, on each path this kernel has. The checks every tool gets come
+# from its row in tests/tools.table.
 . "$(dirname "$0")/../lib.sh"
 T=execsnoop
 
-expect_exit "$T: -p 12abc is a usage error" 64 "$BIN/$T" -p 12abc
-expect_exit "$T: -t is not an option of $T" 64 "$BIN/$T" -t 1
 expect_exit "$T: --max-args 0 is a usage error" 64 "$BIN/$T" --max-args 0
 expect_exit "$T: --max-args 61 is a usage error" 64 "$BIN/$T" --max-args 61
 expect_exit "$T: --max-args 3x is a usage error" 64 "$BIN/$T" --max-args 3x
-expect_exit "$T: -d 0 is a usage error" 64 "$BIN/$T" -d 0
-expect_exit "$T: a stray argument is a usage error" 64 "$BIN/$T" extra
-expect_exit "$T: an unknown --force-path is a usage error" 64 "$BIN/$T" --force-path=nope
-expect_exit "$T: --help exits 0" 0 "$BIN/$T" --help
-man_options_match "$T: man page options match --help" $T
 
 # The exec'd program: a copy of execer under a name nothing else uses.
 TN=bkxtarget
@@ -57,18 +52,11 @@ got_cols() {
 		"$TMP/$1.out" | sort
 }
 
-# Other tools may be loaded meanwhile: only this tool's programs count.
-my_progs() { prog_ids | grep -Fxf <(bpftool prog show -j | jq -r '.[] | select(.name | startswith("handle_exec")) | "p\(.id)"'); }
-before=$(my_progs)
 AVAILABLE=
 for path in tracepoint tp_btf; do
-	if ! "$BIN/$T" --force-path=$path -d 0.1 >/dev/null 2>"$TMP/probe.err"; then
-		if grep -q 'not available on this kernel' "$TMP/probe.err"; then
-			skip "$T: $path path" "$(cat "$TMP/probe.err")"
-			matrix $T $path n/a
-			continue
-		fi
-	fi
+	# load.sh reports a path this kernel lacks.
+	"$BIN/$T" --force-path=$path -d 0.1 >/dev/null 2>"$TMP/probe.err" ||
+		! grep -q 'not available on this kernel' "$TMP/probe.err" || continue
 	AVAILABLE="$AVAILABLE $path"
 	run_case "cols-$path" --force-path=$path -- -n 3 "$TGT" "${ARGV[@]}"
 	# tp_btf sees successful execs only.
@@ -80,7 +68,6 @@ for path in tracepoint tp_btf; do
 	n=$(awk -v pp="$EPID" '$3 == pp' "$TMP/cols-$path.out" | wc -l)
 	[ "$n" = "$(echo "$w" | wc -l)" ] || { ok=0; fail "$T: $path: no other lines for execer's children" "$n lines"; }
 	[ $ok = 1 ] && pass "$T: $path: 3 execve + 3 execveat$([ $path = tracepoint ] && echo ' + 1 ENOENT'): PIDs, PPID, RET, PCOMM, ARGS"
-	matrix $T $path $([ $ok = 1 ] && echo pass || echo fail)
 done
 
 # JSON: exact argv arrays, checked with jq.
@@ -154,15 +141,4 @@ stop_tool TERM
 g=$(jq -c --argjson a "$WANT_JSON" '[.pid, .tid, .ret, .comm, .args == $a]' "$TMP/pid.out" | tr '\n' ' ')
 expect_eq "$T: -p shows only that process's exec, also from a non-leader thread" "$g" "[$wpid,$wpid,0,\"$TN\",true] "
 
-# SIGINT also ends cleanly; -d ends by itself.
-start_tool int $T -n $TN
-stop_tool INT
-expect_eq "$T: SIGINT exits 0" "$TOOL_RC" 0
-start=$(date +%s%N)
-"$BIN/$T" -d 1 -n $TN >/dev/null 2>&1; rc=$?
-el=$(( ($(date +%s%N) - start) / 1000000 ))
-if [ $rc = 0 ] && [ $el -ge 1000 ] && [ $el -lt 5000 ]; then pass "$T: -d 1 ends after a second with 0"
-else fail "$T: -d 1 ends after a second with 0" "rc=$rc after ${el}ms"; fi
-
-after=$(my_progs)
-expect_eq "$T: no BPF program or link is left behind" "$(comm -13 <(echo "$before") <(echo "$after") | tr '\n' ' ')" ""
+no_leaks "$T: no BPF program or link is left behind"

@@ -1,7 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 #
-# Runs the integration tests inside QEMU on each kernel of tests/vm/kernels.
+# Runs the kernel-dependent integration tests inside QEMU on each kernel of
+# tests/vm/kernels: for each tool of tests/tools.table, `tests/tool.sh TOOL`,
+# which in a VM runs only what the host could not show (tests/README.md).
 #
 #   bash tests/vm/run.sh LOGDIR
 #
@@ -9,30 +11,39 @@
 # build an initramfs with busybox, bash, the host tools the tests use, the
 # built tools and the tests (rebuilt every run), boot it in QEMU (software
 # emulation; BPFKIT_VM_SHARDS VMs side by side, each running its share of the
-# files one at a time, see tests/vm/init), and split the serial consoles into
-# one log per test file: LOGDIR/vm/LABEL/<file>.log. stdout gets one line per
-# test file,
+# tools one at a time, see tests/vm/init), and split the serial consoles into
+# one log per tool: LOGDIR/vm/LABEL/<tool>.log. stdout gets one line per tool,
 #
-#   RESULT <kernel-label> vm/integration/<file> <log>
+#   RESULT <kernel-label> vm/<tool> <log>
 #
-# which tests/run.sh counts like a file it ran itself. Progress and timings go to
-# stderr. If the runner itself fails (no kernel, QEMU failed, the VM did not
-# finish) it says "RUNNER_FAILED <sentence>" on stderr and exits 1.
+# which tests/run.sh counts like a file it ran itself. Each tool has a time
+# budget per kernel (BPFKIT_VM_BUDGET); one that takes longer gets a FAIL line
+# naming it. Progress and timings go to stderr. If the runner itself fails
+# (no kernel, QEMU failed, the VM did not finish) it says "RUNNER_FAILED
+# <sentence>" on stderr and exits 1.
 #
 # Environment:
 #   OUTPUT                    build folder (build)
-#   T                         only test files whose path contains this
+#   T                         only tools whose name contains this
 #   BPFKIT_VM_KERNELS         labels to run, space-separated (all of the matrix)
 #   BPFKIT_VM_MATRIX          the kernel matrix file (tests/vm/kernels), to try a
 #                             kernel before adding its line
-#   BPFKIT_VM_TIMEOUT         seconds for all VMs together (540)
-#   BPFKIT_VM_FILE_TIMEOUT    seconds for one test file (300)
+#   BPFKIT_VM_BUDGET          seconds one tool may take in one kernel's VM (20;
+#                             tests/README.md says why)
+#   BPFKIT_VM_TIMEOUT         seconds for all VMs together (by default three
+#                             times every tool's budget, and the boots: a
+#                             loaded machine makes the VMs slower)
+#   BPFKIT_VM_FILE_TIMEOUT    seconds after which a tool's tests are stopped
+#                             (ten times its budget)
 #   BPFKIT_VM_SHARDS          VMs per kernel run side by side, each with part of
-#                             the files (one per core: an emulated VM keeps about
+#                             the tools (one per core: an emulated VM keeps about
 #                             one host core busy, its tests running one at a time)
+#   BPFKIT_VM_HOST_PATHS      "TOOL PATH yes|no" lines: the attach paths the host
+#                             has (tests/run.sh writes them from its own run);
+#                             the paths of tools missing there are probed here
 #   BPFKIT_VM_APPEND          more kernel command line (e.g. loglevel=7)
-#   BPFKIT_VM_TESTS           folder whose *.sh replace tests/integration/*.sh in
-#                             the VM, to develop this runner
+#   BPFKIT_VM_TESTS           folder whose NAME.sh files are run in the VM
+#                             instead of the tools, to develop this runner
 #   BPFKIT_VM_LOCK            lock file that serializes VM runs on this machine
 #                             (/tmp/bpfkit-vm.lock): runs that share $OUTPUT/vm
 #                             would clobber each other, and more busy emulated
@@ -44,10 +55,16 @@ LOGDIR=${1:?usage: tests/vm/run.sh LOGDIR}
 OUTPUT=${OUTPUT:-build}
 T=${T:-}
 CACHE=$OUTPUT/vm
-TESTS_SRC=${BPFKIT_VM_TESTS:-tests/integration}
-VM_TIMEOUT=${BPFKIT_VM_TIMEOUT:-540}
-FILE_TIMEOUT=${BPFKIT_VM_FILE_TIMEOUT:-300}
+TESTS_SRC=${BPFKIT_VM_TESTS:-}
+BUDGET=${BPFKIT_VM_BUDGET:-20}
+FILE_TIMEOUT=${BPFKIT_VM_FILE_TIMEOUT:-$((10 * BUDGET))}
 SHARDS=${BPFKIT_VM_SHARDS:-$(nproc)}
+# Booting a VM and building its initramfs, per kernel (measured: 25 s).
+BOOT_ALLOWANCE=90
+# Seconds from QEMU's start to /init on an idle 2-core machine. A VM that
+# took longer ran on a loaded machine, slower in the same proportion: the
+# budget grows with it, so that other people's work fails no one's tool.
+BOOT_REF=12
 # Modules the tests need, loaded at boot with their dependencies (veth: tests
 # that build a network between namespaces; loop: file systems made on image
 # files, with mkfs.ext4 from e2fsprogs).
@@ -263,11 +280,11 @@ build_initramfs() {
 	# The project, laid out as in the work tree, with OUTPUT=build.
 	cp -a tests man "$R/bpfkit/" 2>/dev/null
 	cp -a Makefile README.md "$R/bpfkit/" 2>/dev/null
-	if [ "$TESTS_SRC" != tests/integration ]; then
-		rm -rf "$R/bpfkit/tests/integration"
-		mkdir -p "$R/bpfkit/tests/integration"
-		cp -a "$TESTS_SRC"/*.sh "$R/bpfkit/tests/integration/"
+	if [ -n "$TESTS_SRC" ]; then
+		mkdir -p "$R/bpfkit/tests/vm/units"
+		cp -a "$TESTS_SRC"/*.sh "$R/bpfkit/tests/vm/units/"
 	fi
+	cp "$HOST_PATHS_FILE" "$R/etc/bpfkit-vm/host-paths"
 	# Hidden folders are caches (the Go build cache is tens of MB).
 	for d in bin tests; do
 		[ -d "$OUTPUT/$d" ] || continue
@@ -313,15 +330,15 @@ build_initramfs() {
 		{ runner_failed "writing the initramfs for kernel $label failed."; return 1; }
 }
 
-# assign_shards LABEL: splits the test files over NSHARDS VMs, longest first
-# onto the least loaded VM, by the durations of the last run (30 s if unknown);
-# writes $R/etc/bpfkit-vm/tests.N.
+# assign_shards LABEL: splits the tools over NSHARDS VMs, longest first onto
+# the least loaded VM, by the durations of the last run (the budget if
+# unknown); writes $R/etc/bpfkit-vm/tests.N.
 assign_shards() {
 	local label=$1 i
 	NSHARDS=$(grep -c . "$CACHE/$label/tests.list")
 	[ "$NSHARDS" -gt "$SHARDS" ] && NSHARDS=$SHARDS
 	touch "$CACHE/$label/durations"
-	awk 'FILENAME == ARGV[1] { d[$1] = $2; next } { print ($1 in d ? d[$1] : 30), $1 }' \
+	awk -v b="$BUDGET" 'FILENAME == ARGV[1] { d[$1] = $2; next } { print ($1 in d ? d[$1] : b), $1 }' \
 		"$CACHE/$label/durations" "$CACHE/$label/tests.list" | sort -k1,1nr -k2 |
 		awk -v n="$NSHARDS" -v dir="$W" '{
 			best = 0
@@ -369,7 +386,7 @@ split_console() {
 
 # run_kernel LABEL REGEX: everything for one kernel; prints the RESULT lines.
 run_kernel() {
-	local label=$1 regex=$2 t0 t_build t_vm rc f name log st boot i pids rcs
+	local label=$1 regex=$2 t0 t_build t_vm rc f name log st boot budget i pids rcs
 	LOGS=$LOGDIR/vm/$label
 	rm -rf "$LOGS"
 	mkdir -p "$LOGS"
@@ -402,7 +419,7 @@ run_kernel() {
 	split_console "$label" "$W/console"
 	touch "$LOGS/status"
 	# What this run took per file places the files on the VMs next time.
-	awk 'FILENAME == ARGV[1] { if (NF == 5 && $1 ~ /^tests\//) d[$1] = $4; next }
+	awk 'FILENAME == ARGV[1] { if (NF == 5 && $1 !~ /^(dmesg-|bpfkit-vm:)/ && $4 ~ /^[0-9]+$/) d[$1] = $4; next }
 		!($1 in d) { print } END { for (f in d) print f, d[f] }' \
 		"$LOGS/status" "$CACHE/$label/durations" >"$W/durations"
 	mv "$W/durations" "$CACHE/$label/durations"
@@ -410,16 +427,24 @@ run_kernel() {
 	f=$(grep -m1 -E '(BUG|WARNING|Oops|general protection fault|INFO: task .* blocked)' "$LOGS"/dmesg-*.log 2>/dev/null)
 	[ -z "$f" ] || say "kernel $label: the kernel complained during the tests: $f"
 	boot=$(sed -n 's/^BOOTED //p' "$LOGS/status" | sort -n | tail -1)
+	# The budget on this machine now (see BOOT_REF).
+	budget=$(awk -v b="$BUDGET" -v t="${boot:-0}" -v r="$BOOT_REF" 'BEGIN { printf "%d", t > r ? b * t / r : b }')
 	say "kernel $label: $NSHARDS VMs; /init started at ${boot:-?} s guest uptime;" \
 		"QEMU ran $t_vm s (exit status ${rcs[*]})"
 
 	while read -r f; do
-		name=${f#tests/}
-		log=$LOGS/${name//\//_}.log
+		name=$f
+		log=$LOGS/$name.log
 		st=$(awk -v f="$f" '$1 == f && $2 != "begun"' "$LOGS/status" | tail -1)
 		touch "$log"
 		set -- $st
 		if [ $# -eq 5 ]; then
+			echo "TIME $4" >>"$log"
+			if [ "$4" -gt "$budget" ]; then
+				echo "FAIL vm/$name: took $4 s in the $label VM, more than its budget of $BUDGET s" \
+					"per kernel$([ "$budget" != "$BUDGET" ] && echo " ($budget s on this machine now: the VM booted in $boot s, not $BOOT_REF)")" \
+					"(tests/README.md): make its VM part smaller" >>"$log"
+			fi
 			if [ "$3" = 1 ] && [ "$5" -lt "$FILE_TIMEOUT" ]; then
 				echo "FAIL $name: stopped after $4 s: the VM time budget ($QEMU_TIMEOUT s) ran out" >>"$log"
 			elif [ "$3" = 1 ]; then
@@ -452,17 +477,42 @@ run_kernel() {
 	done
 }
 
-# The test files, as paths inside the VM's work tree.
+# The units a VM runs: the tools of the table (or the files of BPFKIT_VM_TESTS).
+. tests/table.sh
+table_read
 tests=()
-for f in "$TESTS_SRC"/*.sh; do
-	[ -f "$f" ] || continue
-	f=tests/integration/${f##*/}
-	case "$f" in *"$T"*) tests+=("$f") ;; esac
-done
+if [ -n "$TESTS_SRC" ]; then
+	for f in "$TESTS_SRC"/*.sh; do
+		[ -f "$f" ] || continue
+		f=${f##*/}
+		tests+=("${f%.sh}")
+	done
+else
+	for f in "${TAB_TOOLS[@]}"; do
+		case "$f" in *"$T"*) tests+=("$f") ;; esac
+	done
+fi
 if [ ${#tests[@]} -eq 0 ]; then
-	say "no integration test file matches '$T'; no VM started"
+	say "no tool matches '$T'; no VM started"
 	exit 0
 fi
+
+# The attach paths the host has: from tests/run.sh's host run, else probed.
+mkdir -p "$CACHE"
+HOST_PATHS_FILE=$CACHE/host-paths
+: >"$HOST_PATHS_FILE.all"
+[ -f "${BPFKIT_VM_HOST_PATHS:-}" ] && cat "$BPFKIT_VM_HOST_PATHS" >>"$HOST_PATHS_FILE.all"
+probe=()
+for f in "${tests[@]}"; do
+	[ -n "${TAB[$f.paths]:-}" ] || continue
+	grep -q "^$f " "$HOST_PATHS_FILE.all" || probe+=("$f")
+done
+if [ ${#probe[@]} -gt 0 ]; then
+	say "probing the attach paths this kernel has: ${probe[*]}"
+	bash tests/integration/load.sh --probe "${probe[@]}" 2>/dev/null |
+		sed -n 's/^HOSTPATH //p' >>"$HOST_PATHS_FILE.all"
+fi
+awk '$3 == "yes" { print $1, $2 }' "$HOST_PATHS_FILE.all" | sort -u >"$HOST_PATHS_FILE"
 
 LOCK=${BPFKIT_VM_LOCK:-/tmp/bpfkit-vm.lock}
 exec 9>>"$LOCK"
@@ -472,7 +522,6 @@ if ! flock -n 9; then
 fi
 # The time budget starts once this run has the machine.
 T0=$(date +%s)
-mkdir -p "$CACHE"
 
 kernels=()
 while read -r label regex; do
@@ -483,6 +532,12 @@ while read -r label regex; do
 	kernels+=("$label $regex")
 done <"${BPFKIT_VM_MATRIX:-tests/vm/kernels}"
 nk=${#kernels[@]}
+# Three times every tool's budget on each kernel, spread over the shards,
+# and the boots.
+n=${#tests[@]}
+s=$SHARDS
+[ "$s" -gt "$n" ] && s=$n
+VM_TIMEOUT=${BPFKIT_VM_TIMEOUT:-$((nk * (BOOT_ALLOWANCE + 3 * ((n * BUDGET + s - 1) / s + BUDGET))))}
 for k in "${kernels[@]}"; do
 	read -r label regex <<<"$k"
 	nk=$((nk - 1))

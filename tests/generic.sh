@@ -1,0 +1,224 @@
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+#
+# Runs a tool of tests/tools.table against its row's trigger (bash; sourced
+# after lib.sh by tests/integration/common.sh and load.sh):
+#
+#   gen_setup TOOL             the row into G_<field>, a $WDIR, the row's setup
+#   trig_start NAME [OPT...]   one run of the trigger, started through
+#                              tests/triggers/gate with OPTs (-c, -u), waiting
+#                              for its go line; THREAD=1 asks for the row's
+#                              thread mode, RENAME=COMM for another command name
+#   gen_run NAME STOP [ARG...] the tool with the row's args and ARGs, started
+#                              once trigger run "a" waits; then "a" goes, and
+#                              the tool is stopped with STOP (INT, TERM; "self"
+#                              waits 20 s for it to end by itself, "none"
+#                              leaves it running). Sets GOT (the row's count
+#                              on the output), NOTHING (the count on no
+#                              records), RUN_OK (0 when something went wrong,
+#                              said in RUN_WHY)
+#   trig_kill NAME             ends a trigger run that was never let go
+. "$(dirname "${BASH_SOURCE[0]}")/table.sh"
+
+# Absolute: a row's setup runs in $WDIR. Exported for trigger scripts.
+TRIG=$(readlink -f "$TRIG")
+TESTS=$(readlink -f tests)
+export TRIG TESTS
+GO=$(readlink -f "${GO_TARGETS:-$OUTPUT/tests/go}")
+GATE=$TRIG/gate
+# Per trigger run: its PID, TID (thread mode), fd of its go fifo, $RUN, $PORT;
+# I_LIVE holds the runs not yet ended.
+declare -A I_PID=() I_TID=() I_FD=() I_RUN=() I_PORT=() I_LIVE=()
+G_TOOL=
+WDIR=
+# A short token of this run, for names that must not meet other people's.
+UNIQ=$(printf '%05d' $((RANDOM % 100000)))
+
+gen_cleanup() {
+	local n
+	for n in "${!I_LIVE[@]}"; do kill -9 "${I_PID[$n]}" 2>/dev/null; done
+	[ -n "${TOOL_PID:-}" ] && kill -9 "$TOOL_PID" 2>/dev/null
+	[ -n "$WDIR" ] && rm -rf "$WDIR"
+	rm -rf "$TMP"
+}
+trap gen_cleanup EXIT
+
+# gen_setup TOOL: 0, or 1 with a FAIL line when the row cannot be used.
+gen_setup() {
+	local k
+	G_TOOL=$1
+	if [ -z "${TAB[$1.rows]:-}" ]; then
+		fail "$1: table" "no row in $TABLE"
+		return 1
+	fi
+	for k in $TAB_KEYS; do
+		printf -v "G_$k" '%s' "${TAB[$1.$k]:-}"
+	done
+	[ -n "$WDIR" ] && rm -rf "$WDIR"
+	WDIR=$(mktemp -d /tmp/bpfkit-wd.XXXXXX)
+	chmod 755 "$WDIR"
+	if [ -n "$G_setup" ] && ! (cd "$WDIR" && eval "$G_setup") >"$TMP/setup.log" 2>&1; then
+		fail "$1: table: setup" "'$G_setup' failed: $(head -3 "$TMP/setup.log")"
+		return 1
+	fi
+	return 0
+}
+
+# free_port: a TCP port nothing listens on (a random one; checked).
+free_port() {
+	local p
+	while :; do
+		p=$((20000 + RANDOM % 30000))
+		printf -v hex ':%04X ' "$p"
+		grep -q "$hex" /proc/net/tcp /proc/net/tcp6 2>/dev/null || break
+	done
+	echo "$p"
+}
+
+# trig_start NAME [GATE-OPTION...]: 0, or 1 with RUN_OK=0 and the reason in RUN_WHY.
+trig_start() {
+	local name=$1 cmd=() gopts=() prog fifo fd pid i line exe gate l
+	shift
+	RUN_OK=0 RUN_WHY= GOT= NOTHING=
+	RUN=$(mktemp -d "$WDIR/run.XXXXXX")
+	chmod 777 "$RUN"
+	PORT=$(free_port)
+	PROG=
+	eval "cmd=( $G_trigger )"
+	prog=${cmd[0]}
+	case $prog in
+	*/*) ;;
+	*) if [ -x "$TRIG/$prog" ]; then prog=$TRIG/$prog; else prog=$(command -v "$prog"); fi ;;
+	esac
+	if [ -n "${RENAME:-}" ]; then
+		mkdir -p "$WDIR/names"
+		ln -sfn "$(readlink -f "$prog")" "$WDIR/names/$RENAME"
+		prog=$WDIR/names/$RENAME
+	fi
+	# Again with $PROG, the program as run (a trigger that execs itself).
+	PROG=$prog
+	eval "cmd=( $G_trigger )"
+	if [ -n "${THREAD:-}" ] && [ "$G_thread" != main ]; then
+		cmd=("$prog" $G_thread "${cmd[@]:1}")
+	else
+		cmd=("$prog" "${cmd[@]:1}")
+	fi
+	[ "$G_gatewait" = 1 ] && gopts+=(-w)
+	if [ -n "$G_pty" ]; then
+		IFS='|' read -ra l <<<"$G_pty"
+		for line in "${l[@]}"; do gopts+=(-y "$line"); done
+	fi
+	fifo=$TMP/go.$name
+	rm -f "$fifo"
+	mkfifo "$fifo"
+	exec {fd}<>"$fifo"
+	"$GATE" "${gopts[@]}" "$@" -- "${cmd[@]}" <"$fifo" >"$TMP/trig.$name.out" 2>"$TMP/trig.$name.err" &
+	pid=$!
+	I_PID[$name]=$pid I_LIVE[$name]=1 I_FD[$name]=$fd I_RUN[$name]=$RUN I_PORT[$name]=$PORT I_TID[$name]=null
+	# The gate prints its PID, then the trigger runs as that process: a tool
+	# that reads /proc/PID/exe (-p of a uprobe tool) must see the trigger.
+	gate=$(readlink -f "$GATE")
+	for i in $(seq 1 200); do
+		line=$(head -1 "$TMP/trig.$name.out")
+		exe=$(readlink "/proc/$pid/exe" 2>/dev/null)
+		if [ "$line" = "$pid" ] && { [ "$G_gatewait" = 1 ] || [ "$exe" != "$gate" ]; }; then
+			break
+		fi
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	if ! kill -0 "$pid" 2>/dev/null; then
+		RUN_WHY="the trigger ended before its go line: $(head -c 300 "$TMP/trig.$name.err")"
+		return 1
+	fi
+	if [ -n "${THREAD:-}" ] && [ "$G_thread" != main ]; then
+		for i in $(seq 1 200); do
+			I_TID[$name]=$(sed -n 's/^tid \([0-9][0-9]*\)$/\1/p' "$TMP/trig.$name.out" | head -1)
+			[ -n "${I_TID[$name]}" ] && break
+			sleep 0.05
+		done
+		if [ -z "${I_TID[$name]}" ]; then
+			I_TID[$name]=null
+			RUN_WHY="the trigger (${cmd[*]}) printed no 'tid N' line in thread mode"
+			return 1
+		fi
+	elif [ -n "${THREAD:-}" ]; then
+		I_TID[$name]=$pid
+	fi
+	RUN_OK=1
+	return 0
+}
+
+# trig_go NAME: lets the run go and waits for it (30 s at most); 0, or 1 with RUN_WHY.
+trig_go() {
+	local name=$1 fd=${I_FD[$1]} pid=${I_PID[$1]} i
+	echo go >&"$fd"
+	exec {fd}>&-
+	for i in $(seq 1 600); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		kill -9 "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+		unset "I_LIVE[$name]"
+		RUN_WHY="the trigger did not finish within 30 s: $(head -c 200 "$TMP/trig.$name.err")"
+		return 1
+	fi
+	wait "$pid" 2>/dev/null
+	unset "I_LIVE[$name]"
+	return 0
+}
+
+trig_kill() {
+	local fd=${I_FD[$1]:-}
+	[ -n "${I_LIVE[$1]:-}" ] || return 0
+	kill -9 "${I_PID[$1]}" 2>/dev/null
+	wait "${I_PID[$1]}" 2>/dev/null
+	[ -n "$fd" ] && exec {fd}>&-
+	unset "I_LIVE[$1]"
+}
+
+# gen_count FILE INSTANCE [PATH]: sets GOT, the row's count over the JSON
+# records of FILE, and NOTHING, the count over no records, both with the
+# instance's variables (one jq for both: it takes a tenth of a second).
+gen_count() {
+	local file=$1 name=$2 path=${3:-} out
+	out=$(jq -s -c -r --argjson pid "${I_PID[$name]:-0}" --argjson tid "${I_TID[$name]:-null}" \
+		--arg path "$path" --arg wdir "$WDIR" --arg run "${I_RUN[$name]:-}" \
+		--argjson port "${I_PORT[$name]:-0}" --rawfile trig "$TMP/trig.$name.out" \
+		"($G_count), \"--bk-nothing--\", ([] | $G_count)" "$file" 2>&1)
+	GOT=$(sed '/^--bk-nothing--$/,$d' <<<"$out")
+	NOTHING=$(sed '1,/^--bk-nothing--$/d' <<<"$out")
+}
+
+# tool_args [-p]: the row's args (pargs with -p) as words in TARGS, evaluated
+# with instance a's $pid, $RUN and $PORT.
+tool_args() {
+	local pid=${I_PID[a]:-0} RUN=${I_RUN[a]:-} PORT=${I_PORT[a]:-0}
+	if [ "${1:-}" = -p ]; then eval "TARGS=( $G_pargs )"; else eval "TARGS=( $G_args )"; fi
+}
+
+# gen_run NAME STOP [TOOL-ARG...]: see the top of this file. Instance "a"
+# must be started; it is let go and waited for.
+gen_run() {
+	local name=$1 stop=$2 a
+	shift 2
+	GOT= NOTHING= RUN_OK=1 RUN_WHY= TOOL_RC= TOOL_ALIVE=
+	a=
+	for x in "$@"; do [ "$x" = -p ] && a=-p; done
+	tool_args $a
+	if ! start_tool "$name" "$G_TOOL" -j "${TARGS[@]}" "$@"; then
+		RUN_OK=0
+		RUN_WHY="did not attach: $(grep -v '^libbpf' "$TMP/$name.err" | tail -3 | tr '\n' ' ')"
+		trig_kill a
+		return 1
+	fi
+	trig_go a || RUN_OK=0
+	case $stop in
+	none) ;;
+	self) wait_tool 20 ;;
+	*) stop_tool "$stop" ;;
+	esac
+	gen_count "$TMP/$name.out" a "$ATTACH_PATH"
+	return 0
+}

@@ -1,0 +1,39 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+#
+# tool.sh TOOL: every integration test of one tool, as tests/run.sh and the
+# VMs (tests/vm/init) run them, one after the other:
+#
+#   tests/integration/load.sh TOOL     its attach paths (depends on the kernel)
+#   tests/integration/common.sh TOOL   the checks from its table row (host only)
+#   tests/integration/TOOL.sh          its own exact tests; in a VM only if the
+#                                      file calls host_only (lib.sh), and only
+#                                      the part above that call
+#
+# A part that exits non-zero without a FAIL line is one failure.
+cd "$(dirname "$0")/.." || exit 1
+t=${1:?usage: tests/tool.sh TOOL}
+in_vm=0
+[ -d /etc/bpfkit-vm ] && in_vm=1
+rc=0
+
+# part FILE: runs one file, says so when it crashed.
+part() {
+	local r=0
+	bash "$@" >"/tmp/bpfkit-part.$$" 2>&1 </dev/null || r=$?
+	cat "/tmp/bpfkit-part.$$"
+	if [ $r != 0 ] && ! grep -q '^FAIL ' "/tmp/bpfkit-part.$$"; then
+		echo "FAIL $t: $1 exited with status $r"
+	fi
+	rm -f "/tmp/bpfkit-part.$$"
+	[ $r = 0 ] || rc=1
+}
+
+part tests/integration/load.sh "$t"
+[ $in_vm = 1 ] || part tests/integration/common.sh "$t"
+if [ -f "tests/integration/$t.sh" ]; then
+	if [ $in_vm = 0 ] || grep -q '^host_only' "tests/integration/$t.sh"; then
+		part "tests/integration/$t.sh"
+	fi
+fi
+exit $rc
