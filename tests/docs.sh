@@ -30,7 +30,9 @@ done
 . tests/table.sh
 if table_read; then
 	for e in "${TAB_ERRORS[@]}"; do echo "FAIL table: $e"; done
-	groups=$(sed -n 's/^TOOLS_\([A-Z]*\) :=\(.*\)/\1\2/p' Makefile)
+	# The groups TOOLS is made of (not TOOLS_NOBPF, a property), in order.
+	order=$(sed -n '/^TOOLS :=/,/[^\\]$/p' Makefile | grep -o 'TOOLS_[A-Z]*' | sed 's/TOOLS_//')
+	groups=$(for g in $order; do sed -n "s/^TOOLS_$g :=\(.*\)/$g\1/p" Makefile; done)
 	want_order=$(awk '{ for (i = 2; i <= NF; i++) print $i }' <<<"$groups")
 	got_order=$(printf '%s\n' "${TAB_TOOLS[@]}")
 	while read -r g list; do

@@ -211,7 +211,7 @@ json_valid() {
 # help_options TOOL: the options --help lists, one a line ("-p", "--pid"),
 # without help and usage.
 help_options() {
-	"$BIN/$1" --help | grep -E '^ +-' | grep -oE -- '(^|[ ,])--?[A-Za-z0-9?][a-z0-9-]*' |
+	"$BIN/$1" --help | grep -E '^ +-' | sed -E 's/^ +//; s/ {2,}.*//' | grep -oE -- '(^|[ ,])--?[A-Za-z0-9?][a-z0-9-]*' |
 		tr -d ' ,' | grep -vxE -- '-[?h]|--(help|usage)' | sort -u
 }
 

@@ -10,7 +10,7 @@
 # bash): a line starting with a lowercase letter starts a row or a group.
 
 TABLE=${TABLE:-tests/tools.table}
-TAB_KEYS="kind letters paths args pargs varargs setup trigger gatewait pty thread count want"
+TAB_KEYS="kind letters paths args pargs varargs setup trigger gatewait pty thread user count want"
 declare -A TAB=()
 TAB_TOOLS=()
 TAB_ERRORS=()
@@ -38,14 +38,23 @@ tab_row() {
 		*) TAB_ERRORS+=("$tool: unknown field '$key' in $TABLE") ;;
 		esac
 	done
+	[ -n "${TAB[$tool.pargs]+set}" ] || TAB[$tool.pargs]=${TAB[$tool.args]:-}
+	[ -n "${TAB[$tool.user]:-}" ] || TAB[$tool.user]=65534
 	case ${TAB[$tool.kind]:-} in
 	stream|interval|summary) ;;
-	*) TAB_ERRORS+=("$tool: kind is '${TAB[$tool.kind]:-}', want stream, interval or summary") ;;
+	filter) return ;;
+	*) TAB_ERRORS+=("$tool: kind is '${TAB[$tool.kind]:-}', want stream, interval, summary or filter") ;;
 	esac
-	for key in trigger count want; do
+	[ -n "${TAB[$tool.trigger]:-}" ] || TAB_ERRORS+=("$tool: no trigger (- when it has none yet)")
+	[ "${TAB[$tool.trigger]:-}" = - ] && return
+	for key in count want; do
 		[ -n "${TAB[$tool.$key]:-}" ] || TAB_ERRORS+=("$tool: no $key")
 	done
-	[ -n "${TAB[$tool.pargs]+set}" ] || TAB[$tool.pargs]=${TAB[$tool.args]:-}
+}
+
+# tab_runs TOOL: whether the generic checks can run the tool against a trigger.
+tab_runs() {
+	[ "${TAB[$1.kind]:-}" != filter ] && [ "${TAB[$1.trigger]:-}" != - ]
 }
 
 table_read() {

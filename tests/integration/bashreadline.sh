@@ -9,7 +9,6 @@ T=bashreadline
 
 expect_exit "$T: an empty --shared is a usage error" 64 "$BIN/$T" --shared=
 expect_exit "$T: a missing --bash fails with 1" 1 "$BIN/$T" --bash /nonexistent/bash
-expect_exit "$T: -p of a missing process fails with 1" 1 "$BIN/$T" -p "$(missing_pid)"
 
 if ! command -v tmux >/dev/null; then
 	skip "$T: interactive shells" "tmux is not installed here (it drives bash on a pseudo-terminal)"

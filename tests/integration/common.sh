@@ -15,11 +15,8 @@
 # check is a SKIP while it fails, and a FAIL once it passes, so the line is
 # removed with the fix.
 KNOWN_DEFECTS=(
-	"*:pidmax -p above pid_max is accepted; being fixed on the core branch"
-	"*:btf --btf '' is not a usage error; being fixed on the core branch"
-	"*:cgroup --cgroup of a missing directory is not a usage error; being fixed on the core branch"
-	"*:stdout-closed a closed stdout does not end the tool; being fixed on the core branch"
-	"*:stdout-full a write error does not end the tool; being fixed on the core branch"
+	"*:btf --btf '' is not a usage error; for the core branch (issue 9)"
+	"*:cgroup --cgroup of a missing directory is not a usage error; for the core branch (issue 9)"
 )
 
 # report CHECK NAME OK WHY: one result line, turned around for a known defect.
@@ -60,7 +57,7 @@ declare -A LONG=([p]=pid [t]=tid [u]=uid [n]=name [x]=failed [T]=timestamp [U]=p
 	[d]=duration [m]=milliseconds [P]=per-process [L]=per-thread [j]=json)
 
 check_usage() {
-	local t=$G_TOOL pidmax
+	local t=$G_TOOL pidmax=$(cat /proc/sys/kernel/pid_max)
 	# Values the row's args may use ($pid, $PORT): valid ones.
 	I_PID[a]=$$ I_RUN[a]=$WDIR I_PORT[a]=$(free_port)
 	tool_args
@@ -69,13 +66,16 @@ check_usage() {
 	local pargs=("${TARGS[@]}")
 	usage opt "an unknown option" "${args[@]}" --no-such-option
 	[ "$G_varargs" = 1 ] || usage stray "stray arguments" "${args[@]}" bk-stray-1 bk-stray-2 bk-stray-3
-	usage btf "--btf ''" "${args[@]}" --btf ''
+	[ "$G_kind" = filter ] || usage btf "--btf ''" "${args[@]}" --btf ''
 	if tab_has "$t" p; then
 		usage p "-p 12abc" "${pargs[@]}" -p 12abc
-		pidmax=$(cat /proc/sys/kernel/pid_max)
 		usage pidmax "-p above pid_max ($((pidmax + 1)))" "${pargs[@]}" -p $((pidmax + 1))
+		check_missing_pid
 	fi
-	tab_has "$t" t && usage t "-t 12abc" "${args[@]}" -t 12abc
+	if tab_has "$t" t; then
+		usage t "-t 12abc" "${args[@]}" -t 12abc
+		usage tidmax "-t above pid_max" "${args[@]}" -t $((pidmax + 1))
+	fi
 	tab_has "$t" u && usage u "-u of an unknown user" "${args[@]}" -u no-such-user-bpfkit
 	tab_has "$t" n && usage n "-n of 16 characters" "${args[@]}" -n abcdefghijklmnop
 	tab_has "$t" d && usage d "-d 0" "${args[@]}" -d 0
@@ -83,10 +83,22 @@ check_usage() {
 	if [ -n "$G_paths" ]; then
 		usage force-path "an unknown --force-path" "${args[@]}" --force-path=no-such-path
 		local listed
-		listed=$(sed -n 's/.*this tool has //p' "$TMP/usage.err" | tr -d ',')
+		# "this tool has A, B, C" or (a path per pattern kind) "it takes A or B"
+		listed=$(sed -n -E 's/.*(this tool has|it takes) //; T; s/ \(see --help\)$//; s/,? or / /g; s/,//g; p' "$TMP/usage.err")
 		report paths "$t: --force-path lists the table's paths" \
 			"$([ "$listed" = "$G_paths" ] && echo 1 || echo 0)" "it lists '$listed', the table '$G_paths'"
 	fi
+}
+
+# -p of a process that does not exist: exit 1 and one line.
+check_missing_pid() {
+	local rc=0 n
+	(timeout -k 5 10 "$BIN/$G_TOOL" "${pargs[@]}" -p "$(missing_pid)" >/dev/null 2>"$TMP/missing.err" \
+		</dev/null; exit $?) 2>/dev/null || rc=$?
+	n=$(grep -c . "$TMP/missing.err")
+	report missing "$G_TOOL: -p of a missing process: exit 1, one line" \
+		"$([ $rc = 1 ] && [ "$n" = 1 ] && echo 1 || echo 0)" \
+		"exit status $rc, $n lines: $(head -c 300 "$TMP/missing.err" | tr '\n' '|')"
 }
 
 check_help() {
@@ -159,15 +171,16 @@ filter_setup() {
 }
 
 # start_matching [LETTER...]: trigger run "a" set up so that the letters'
-# filters can name it: in thread mode (t), under another name (n), as user
-# 65534 (u), in $CG-a (cgroup). Sets MATCH_OPTS, the tool's options naming it.
+# filters can name it: in thread mode (t), under another name (n), as the
+# row's user (u), in $CG-a (cgroup). Sets MATCH_OPTS, the tool's options
+# naming it.
 start_matching() {
 	local l gate=() thread= rename=
 	for l; do
 		case $l in
 		t) thread=1 ;;
 		n) rename=bkother$UNIQ ;;
-		u) gate+=(-u 65534) ;;
+		u) [ "$G_user" = 0 ] || gate+=(-u "$G_user") ;;
 		cgroup) gate+=(-c "$CG-a") ;;
 		esac
 	done
@@ -178,34 +191,28 @@ start_matching() {
 		p) MATCH_OPTS+=(-p "${I_PID[a]}") ;;
 		t) MATCH_OPTS+=(-t "${I_TID[a]}") ;;
 		n) MATCH_OPTS+=(-n "$rename") ;;
-		u) MATCH_OPTS+=(-u 65534) ;;
+		u) MATCH_OPTS+=(-u "$G_user") ;;
 		cgroup) MATCH_OPTS+=(--cgroup "$CG-a") ;;
 		esac
 	done
 }
 
-# check_matching: one run with every filter naming the trigger, and -d 1
-# when the row has -d (the tool must then end by itself, not earlier), else
-# ended by SIGINT. When it fails, a run per letter says which one.
+# check_matching: one run with every filter naming the trigger: the tool sees
+# it exactly, and ends by itself with 0 once the trigger has exited when -p
+# names it, else on SIGINT. When it fails, a run per letter says which.
 check_matching() {
-	local t=$G_TOOL l start el why= dopt=() stop=INT name
-	[ ${#FILTERS[@]} -gt 0 ] || tab_has "$t" d || return 0
-	if tab_has "$t" d; then dopt=(-d 1); stop=self; fi
+	local t=$G_TOOL l stop=INT name end=
+	[ ${#FILTERS[@]} -gt 0 ] || return 0
+	tab_has "$t" p && { stop=self; end=", ends by itself with 0 when the -p process exits"; }
 	name="${FILTERS[*]/#/-}"
-	name=${name//-cgroup/--cgroup}${dopt[*]:+ ${dopt[*]}}
-	start=$(date +%s%N)
-	start_matching "${FILTERS[@]}" && gen_run match $stop "${dopt[@]}" "${MATCH_OPTS[@]}"
-	el=$((($(date +%s%N) - start) / 1000000))
-	if [ "$stop" = self ] && [ "$RUN_OK" = 1 ]; then
-		if [ "$TOOL_ALIVE" = 1 ]; then why="-d 1: still running after ${el} ms"
-		elif [ "$el" -lt 1000 ]; then why="-d 1: ended after ${el} ms"
-		fi
-	fi
-	if [ -n "$why" ]; then
-		report match "$t: ${name# } naming the trigger: sees it exactly, ends with 0" 0 "$why"
+	name=${name//-cgroup/--cgroup}
+	start_matching "${FILTERS[@]}" && gen_run match $stop "${MATCH_OPTS[@]}"
+	if [ $stop = self ] && [ "$RUN_OK" = 1 ] && [ "$TOOL_ALIVE" = 1 ]; then
+		report pexit "$t: $name naming the trigger: sees it exactly$end" 0 \
+			"still running 20 s after its -p process exited"
 	else
-		expect_run match "${name# } naming the trigger: sees it exactly, ends with 0" "$G_want" \
-			"$([ $stop = INT ] && echo 1 || echo 0)"
+		expect_run match "$name naming the trigger: sees it exactly${end:-, ends with 0 on SIGINT}" \
+			"$G_want" "$([ $stop = INT ] && echo 1 || echo 0)"
 	fi
 	if [ "$RUN_OK" != 1 ] || [ "$GOT" != "$G_want" ]; then
 		for l in "${FILTERS[@]}"; do
@@ -215,41 +222,84 @@ check_matching() {
 	fi
 }
 
-# check_other LETTER SIGNAL: the filter LETTER naming something else than the
-# trigger: the tool sees nothing of it, and ends with 0 on SIGNAL.
+# check_other LETTER STOP: the filter LETTER naming something else than the
+# trigger: the tool sees nothing of it, and ends with 0 on SIGINT or SIGTERM,
+# or (STOP "d") by itself after -d 1.
 check_other() {
-	local l=$1 sig=$2 orig
+	local l=$1 stop=$2 orig o=() el start why= dname=
+	if [ "$stop" = d ]; then o=(-d 1); stop=self; dname=" (-d 1: ends by itself after a second)"; fi
+	start=$(date +%s%N)
 	case $l in
 	p)
-		trig_start a && trig_start d && gen_run p-other "$sig" -p "${I_PID[d]}"
-		expect_run p-other "-p of another process running the trigger sees nothing of it" "$NOTHING" 1
+		trig_start a && trig_start d && gen_run p-other $stop "${o[@]}" -p "${I_PID[d]}"
 		trig_kill d
 		;;
 	t)
 		if [ "$G_thread" = main ]; then
-			THREAD=1 trig_start a && trig_start d && gen_run t-other "$sig" -t "${I_PID[d]}"
-			expect_run t-other "-t of another process's thread sees nothing of the trigger" "$NOTHING" 1
+			THREAD=1 trig_start a && trig_start d && gen_run t-other $stop "${o[@]}" -t "${I_PID[d]}"
 			trig_kill d
 		else
-			THREAD=1 trig_start a && gen_run t-other "$sig" -t "${I_PID[a]}"
-			expect_run t-other "-t of the trigger's main thread sees nothing of its working thread" "$NOTHING" 1
+			THREAD=1 trig_start a && gen_run t-other $stop "${o[@]}" -t "${I_PID[a]}"
 		fi
 		;;
 	u)
-		trig_start a -u 65534 && gen_run u-other "$sig" -u 0
-		expect_run u-other "-u 0 sees nothing of the trigger run as user 65534" "$NOTHING" 1
+		if [ "$G_user" = 0 ]; then
+			trig_start a && gen_run u-other $stop "${o[@]}" -u 65534
+		else
+			trig_start a -u "$G_user" && gen_run u-other $stop "${o[@]}" -u 0
+		fi
 		;;
 	n)
 		eval "orig=( $G_trigger )"
 		orig=${orig[0]##*/}
-		RENAME=bkother$UNIQ trig_start a && gen_run n-other "$sig" -n "${orig:0:15}"
-		expect_run n-other "-n of the trigger's own name sees nothing of it under another name" "$NOTHING" 1
+		RENAME=bkother$UNIQ trig_start a && gen_run n-other $stop "${o[@]}" -n "${orig:0:15}"
 		;;
 	cgroup)
-		trig_start a -c "$CG-a" && gen_run cgroup-other "$sig" --cgroup "$CG-b"
-		expect_run cgroup-other "--cgroup of a sibling cgroup sees nothing of the trigger" "$NOTHING" 1
+		trig_start a -c "$CG-a" && gen_run cgroup-other $stop "${o[@]}" --cgroup "$CG-b"
 		;;
 	esac
+	el=$((($(date +%s%N) - start) / 1000000))
+	if [ "$stop" = self ] && [ "$RUN_OK" = 1 ]; then
+		if [ "$TOOL_ALIVE" = 1 ]; then why="-d 1: still running after ${el} ms"
+		elif [ "$el" -lt 1000 ]; then why="-d 1: ended after ${el} ms"
+		fi
+	fi
+	local what
+	case $l in
+	p) what="-p of another process running the trigger sees nothing of it" ;;
+	t) [ "$G_thread" = main ] && what="-t of another process's thread sees nothing of the trigger" ||
+		what="-t of the trigger's main thread sees nothing of its working thread" ;;
+	u) [ "$G_user" = 0 ] && what="-u 65534 sees nothing of the trigger run as root" ||
+		what="-u 0 sees nothing of the trigger run as user $G_user" ;;
+	n) what="-n of the trigger's own name sees nothing of it under another name" ;;
+	cgroup) what="--cgroup of a sibling cgroup sees nothing of the trigger" ;;
+	esac
+	if [ -n "$why" ]; then
+		report "$l-other" "$G_TOOL: $what$dname" 0 "$why"
+	else
+		expect_run "$l-other" "$what$dname" "$NOTHING" "$([ "$stop" = self ] && echo 0 || echo 1)"
+	fi
+}
+
+# A run with -d 1 and the trigger waiting: it ends by itself, not earlier.
+check_duration() {
+	local t=$G_TOOL start el why=
+	trig_start a || { report d-run "$t: -d 1 ends by itself after a second with 0" 0 "$RUN_WHY"; return; }
+	tool_args
+	start=$(date +%s%N)
+	if ! start_tool dur "$t" -d 1 "${TARGS[@]}"; then
+		report d-run "$t: -d 1 ends by itself after a second with 0" 0 "did not attach: $(tail -2 "$TMP/dur.err")"
+		trig_kill a
+		return
+	fi
+	wait_tool 20
+	el=$((($(date +%s%N) - start) / 1000000))
+	trig_kill a
+	if [ "$TOOL_ALIVE" = 1 ]; then why="still running after ${el} ms"
+	elif [ "$TOOL_RC" != 0 ]; then why="exit status $TOOL_RC"
+	elif [ "$el" -lt 1000 ]; then why="ended after ${el} ms"
+	fi
+	report d-run "$t: -d 1 ends by itself after a second with 0" "$([ -z "$why" ] && echo 1 || echo 0)" "$why"
 }
 
 # out_args: the row's args for a run in columns, with an interval for tools
@@ -324,31 +374,45 @@ check_full_stdout() {
 	done
 	kill -0 "$pid" 2>/dev/null && { why="still running after SIGTERM"; kill -9 "$pid"; }
 	wait "$pid" 2>/dev/null || rc=$?
-	n=$(sed '1,/attached via/d' "$TMP/full.err" | grep -c .)
+	# Its own lines: those a run with a reader (check_closed_stdout) did not have.
+	grep -vxFf "$TMP/closed.err" "$TMP/full.err" >"$TMP/full.own"
+	n=$(grep -c . "$TMP/full.own")
 	if [ -z "$why" ] && { [ "$rc" != 1 ] || [ "$n" != 1 ]; }; then
-		why="exit status $rc, $n lines after the attach line: $(sed '1,/attached via/d' "$TMP/full.err" | head -3 | tr '\n' '|')"
+		why="exit status $rc, $n lines of its own on stderr: $(head -3 "$TMP/full.own" | tr '\n' '|')"
 	fi
 	report stdout-full "$t: a full disk (> /dev/full) ends it with exit 1 and one sentence" \
 		"$([ -z "$why" ] && echo 1 || echo 0)" "$why"
 }
 
 check_tool() {
-	local t=$1 l sig=INT
+	local t=$1 l i n
 	gen_setup "$t" || return
 	check_usage
 	check_help
+	if [ "$G_kind" = filter ]; then
+		return
+	elif [ "$G_trigger" = - ]; then
+		skip "$t: filters, signals, -d, stdout" "its row in tests/tools.table has no trigger yet"
+		return
+	fi
 	# (load.sh has run the trigger without filters on each path, ended
 	# with SIGTERM.)
 	filter_setup
 	check_matching
-	# Each filter naming something else; the first of these runs ends with SIGINT.
-	for l in "${FILTERS[@]}"; do
-		check_other $l $sig
-		sig=TERM
+	# Each filter naming something else: the first run ends with SIGINT,
+	# the last with -d 1 where the tool has it.
+	n=${#FILTERS[@]}
+	for ((i = 0; i < n; i++)); do
+		l=${FILTERS[i]}
+		if [ $i = $((n - 1)) ] && tab_has "$t" d; then check_other $l d
+		elif [ $i = 0 ]; then check_other $l INT
+		else check_other $l TERM
+		fi
 	done
-	if [ $sig = INT ]; then
+	if [ $n = 0 ]; then
 		trig_start a && gen_run int INT
 		expect_run int "sees its trigger exactly and exits 0 on SIGINT" "$G_want" 1
+		tab_has "$t" d && check_duration
 	fi
 	[ -n "$CG" ] && rmdir "$CG-a" "$CG-b" 2>/dev/null
 	check_closed_stdout

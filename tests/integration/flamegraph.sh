@@ -15,9 +15,7 @@ expect_exit "$T: --width 5 is a usage error" 64 "$BIN/$T" --width 5
 expect_exit "$T: --width 12px is a usage error" 64 "$BIN/$T" --width 12px
 expect_exit "$T: --min-width -1 is a usage error" 64 "$BIN/$T" --min-width -1
 expect_exit "$T: an unknown --palette is a usage error" 64 "$BIN/$T" --palette pink
-expect_exit "$T: an unknown option is a usage error" 64 "$BIN/$T" --no-such-option
 expect_exit "$T: --help exits 0" 0 "$BIN/$T" --help
-man_options_match "$T: man page options match --help" $T
 expect_exit "$T: empty input is one sentence, exit 1" 1 "$BIN/$T"
 expect_exit "$T: a missing file is one sentence, exit 1" 1 "$BIN/$T" /nonexistent/stacks
 

@@ -11,8 +11,6 @@ T=fsdist
 expect_exit "$T: interval 0 is a usage error" 64 "$BIN/$T" 0
 expect_exit "$T: a third argument is a usage error" 64 "$BIN/$T" 1 2 3
 expect_exit "$T: xfsdist --fs ext4 is a usage error" 64 "$BIN/xfsdist" --fs ext4
-expect_exit "$T: -x is not an option of $T" 64 "$BIN/$T" -x
-man_options_match "$T: man page options match --help" $T
 
 if ! ext4_dir; then
 	skip "$T: ext4" "no ext4 file system here and none could be made (mkfs.ext4, loop devices)"

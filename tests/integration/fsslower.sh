@@ -15,8 +15,6 @@ expect_exit "$T: min_ms 1x is a usage error" 64 "$BIN/$T" 1x
 expect_exit "$T: two thresholds are a usage error" 64 "$BIN/$T" 1 2
 expect_exit "$T: -c with -j is a usage error" 64 "$BIN/$T" -c -j
 expect_exit "$T: ext4slower --fs xfs is a usage error" 64 "$BIN/ext4slower" --fs xfs
-expect_exit "$T: an unknown --force-path is a usage error" 64 "$BIN/$T" --force-path=nope
-man_options_match "$T: man page options match --help" $T
 
 if ! ext4_dir; then
 	skip "$T: ext4" "no ext4 file system here and none could be made (mkfs.ext4, loop devices)"

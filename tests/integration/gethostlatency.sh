@@ -8,7 +8,6 @@ T=gethostlatency
 
 expect_exit "$T: an empty --libc is a usage error" 64 "$BIN/$T" --libc=
 expect_exit "$T: a missing --libc fails with 1" 1 "$BIN/$T" --libc /nonexistent/libc.so.6
-expect_exit "$T: -p of a missing process fails with 1" 1 "$BIN/$T" -p "$(missing_pid)"
 
 # Numeric addresses never leave the machine (libc parses them itself); a
 # unique one per run keeps other lookups on this machine out of the counts.

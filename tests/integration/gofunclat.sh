@@ -19,7 +19,6 @@ expect_exit "$T: a missing binary is one sentence, exit 1" 1 "$BIN/$T" /nonexist
 expect_exit "$T: a program not written in Go is one sentence, exit 1" 1 "$BIN/$T" "$BIN/$T" main.recurse
 grep -q 'not a Go program' "$TMP/exit.err" || fail "$T: says it is not a Go program" "$(cat "$TMP/exit.err")"
 expect_exit "$T: a pattern matching nothing is one sentence, exit 1" 1 "$BIN/$T" "$GO/target" 'main.nosuch*'
-expect_exit "$T: -p of a missing process is one sentence, exit 1" 1 "$BIN/$T" -p "$(missing_pid)" main.recurse
 
 if [ ! -x "$GO/target" ]; then
 	skip "$T: Go targets" "$GO/target is not built (tests/go/build.sh needs Go 1.19)"

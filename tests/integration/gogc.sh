@@ -15,7 +15,6 @@ expect_exit "$T: a bad --goid-offset is a usage error" 64 "$BIN/$T" --goid-offse
 expect_exit "$T: a missing binary is one sentence, exit 1" 1 "$BIN/$T" /nonexistent/prog
 expect_exit "$T: a program not written in Go is one sentence, exit 1" 1 "$BIN/$T" "$BIN/$T"
 grep -q 'not a Go program' "$TMP/exit.err" || fail "$T: says it is not a Go program" "$(cat "$TMP/exit.err")"
-expect_exit "$T: -p of a missing process is one sentence, exit 1" 1 "$BIN/$T" -p "$(missing_pid)"
 
 if [ ! -x "$GO/target" ]; then
 	skip "$T: Go targets" "$GO/target is not built (tests/go/build.sh needs Go 1.19)"

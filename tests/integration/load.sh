@@ -58,6 +58,11 @@ host_has() {
 load_tool() {
 	local t=$1 p chosen=
 	gen_setup "$t" || return
+	[ "$G_kind" = filter ] && return
+	if [ "$G_trigger" = - ]; then
+		skip "load: $t: its attach paths" "its row in tests/tools.table has no trigger yet"
+		return
+	fi
 	if [ -z "$G_paths" ]; then
 		path_run "$t" ""
 	elif [ "$IN_VM" = 1 ]; then
@@ -81,6 +86,7 @@ load_tool() {
 probe_tool() {
 	local t=$1 p rc
 	gen_setup "$t" || return
+	[ "$G_kind" = filter ] && return
 	I_PID[a]=$$ I_RUN[a]=$WDIR I_PORT[a]=$(free_port)
 	tool_args
 	for p in $G_paths; do

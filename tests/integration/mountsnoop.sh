@@ -7,9 +7,6 @@
 . tests/fslib.sh
 T=mountsnoop
 
-expect_exit "$T: a stray argument is a usage error" 64 "$BIN/$T" extra
-expect_exit "$T: -d 0 is a usage error" 64 "$BIN/$T" -d 0
-man_options_match "$T: man page options match --help" $T
 
 D=$TMP/m
 mkdir -p "$D"

@@ -6,9 +6,6 @@
 . tests/fslib.sh
 T=syncsnoop
 
-expect_exit "$T: a stray argument is a usage error" 64 "$BIN/$T" extra
-expect_exit "$T: -p 12abc is a usage error" 64 "$BIN/$T" -p 12abc
-man_options_match "$T: man page options match --help" $T
 
 D=$TMP/d
 mkdir -p "$D"

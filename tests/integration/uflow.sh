@@ -14,7 +14,6 @@ FLOW=tests/triggers/flow.py
 expect_exit "$T: an empty --module is a usage error" 64 "$BIN/$T" --module=
 expect_exit "$T: an empty --binary is a usage error" 64 "$BIN/$T" --binary=
 expect_exit "$T: a binary without USDT probes fails with 1" 1 "$BIN/$T" --binary /bin/sh
-expect_exit "$T: -p of a missing process fails with 1" 1 "$BIN/$T" -p "$(missing_pid)"
 
 # The flow of main(COUNT) in flow.py at depth D: one line per event, "DEPTH
 # DIR module.function".

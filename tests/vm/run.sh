@@ -489,6 +489,8 @@ if [ -n "$TESTS_SRC" ]; then
 	done
 else
 	for f in "${TAB_TOOLS[@]}"; do
+		# A tool without BPF has nothing that depends on the kernel.
+		[ "${TAB[$f.kind]}" = filter ] && continue
 		case "$f" in *"$T"*) tests+=("$f") ;; esac
 	done
 fi
