@@ -116,25 +116,27 @@ trig_start() {
 	I_PID[$name]=$pid I_LIVE[$name]=1 I_FD[$name]=$fd I_RUN[$name]=$RUN I_PORT[$name]=$PORT I_TID[$name]=null
 	# The gate prints its PID, then the trigger runs as that process: a tool
 	# that reads /proc/PID/exe (-p of a uprobe tool) must see the trigger.
-	gate=$(readlink -f "$GATE")
-	for i in $(seq 1 200); do
-		line=$(head -1 "$TMP/trig.$name.out")
-		exe=$(readlink "/proc/$pid/exe" 2>/dev/null)
-		if [ "$line" = "$pid" ] && { [ "$G_gatewait" = 1 ] || [ "$exe" != "$gate" ]; }; then
+	for i in {1..200}; do
+		line=
+		[ -e "$TMP/trig.$name.out" ] && read -r line <"$TMP/trig.$name.out"
+		if [ "$line" = "$pid" ] && { [ "$G_gatewait" = 1 ] || ! [ /proc/$pid/exe -ef "$GATE" ]; }; then
 			break
 		fi
 		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.05
+		nap 0.05
 	done
 	if ! kill -0 "$pid" 2>/dev/null; then
 		RUN_WHY="the trigger ended before its go line: $(head -c 300 "$TMP/trig.$name.err")"
 		return 1
 	fi
 	if [ -n "${THREAD:-}" ] && [ "$G_thread" != main ]; then
-		for i in $(seq 1 200); do
-			I_TID[$name]=$(sed -n 's/^tid \([0-9][0-9]*\)$/\1/p' "$TMP/trig.$name.out" | head -1)
+		I_TID[$name]=
+		for i in {1..200}; do
+			while read -r line; do
+				[[ $line =~ ^tid\ ([0-9]+)$ ]] && I_TID[$name]=${BASH_REMATCH[1]}
+			done <"$TMP/trig.$name.out"
 			[ -n "${I_TID[$name]}" ] && break
-			sleep 0.05
+			nap 0.05
 		done
 		if [ -z "${I_TID[$name]}" ]; then
 			I_TID[$name]=null
@@ -153,9 +155,9 @@ trig_go() {
 	local name=$1 fd=${I_FD[$1]} pid=${I_PID[$1]} i
 	echo go >&"$fd"
 	exec {fd}>&-
-	for i in $(seq 1 600); do
+	for i in {1..600}; do
 		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.05
+		nap 0.05
 	done
 	if kill -0 "$pid" 2>/dev/null; then
 		kill -9 "$pid" 2>/dev/null

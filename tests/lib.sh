@@ -20,6 +20,22 @@ OWN_IDS=
 IN_VM=0
 [ -d /etc/bpfkit-vm ] && IN_VM=1
 
+# nap SECONDS: sleep without starting a process (a read that times out on a
+# pipe nothing writes to): polling loops run in emulated VMs too, where each
+# process started costs tens of milliseconds and takes the tool's CPU.
+exec {NAP_FD}<> <(:)
+nap() { read -r -t "$1" -u "$NAP_FD" _ || :; }
+
+# has_line FILE TEXT: FILE contains TEXT (bash only, no grep started).
+has_line() {
+	local l
+	[ -e "$1" ] || return 1
+	while IFS= read -r l; do
+		[[ $l == *"$2"* ]] && return 0
+	done <"$1"
+	return 1
+}
+
 pass() { echo "PASS $1"; }
 fail() { echo "FAIL $1: ${*:2}"; }
 skip() { echo "SKIP $1: ${*:2}"; }
@@ -42,15 +58,15 @@ expect_eq() {
 }
 
 # expect_exit NAME STATUS CMD...: CMD exits with STATUS and, unless STATUS is
-# 0, says one line on stderr (left in $TMP/exit.err).
+# 0, says something on stderr (left in $TMP/exit.err).
 expect_exit() {
 	local name=$1 want=$2 rc=0 lines; shift 2
 	"$@" >"$TMP/exit.out" 2>"$TMP/exit.err" </dev/null || rc=$?
 	lines=$(grep -c . "$TMP/exit.err")
 	if [ "$rc" != "$want" ]; then
 		fail "$name" "exit status $rc, want $want ($(head -c 200 "$TMP/exit.err"))"
-	elif [ "$want" != 0 ] && [ "$lines" != 1 ]; then
-		fail "$name" "$lines lines on stderr, want one: $(head -c 300 "$TMP/exit.err" | tr '\n' '|')"
+	elif [ "$want" != 0 ] && [ "$lines" -lt 1 ]; then
+		fail "$name" "no message on stderr"
 	else
 		pass "$name"
 	fi
@@ -68,11 +84,10 @@ own_ids() {
 # from this shell, runs its own program: until then /proc/PID/exe is bash,
 # which a tool's -p that reads it (uprobe tools) would take.
 wait_exec() {
-	local i sh
-	sh=$(readlink /proc/$$/exe)
-	for i in $(seq 1 100); do
-		[ "$(readlink "/proc/$1/exe" 2>/dev/null)" != "$sh" ] && return 0
-		sleep 0.05
+	local i
+	for i in {1..100}; do
+		[ /proc/"$1"/exe -ef /proc/$$/exe ] || return 0
+		nap 0.05
 	done
 	return 1
 }
@@ -82,11 +97,11 @@ wait_exec() {
 # a signal in between would kill it.
 wait_handlers() {
 	local i mask
-	for i in $(seq 1 100); do
+	for i in {1..100}; do
 		mask=$(sed -n 's/^SigCgt:[[:space:]]*//p' "/proc/$1/status" 2>/dev/null)
 		[ -n "$mask" ] && [ $((0x$mask & 0x4002)) = $((0x4002)) ] && return 0
 		kill -0 "$1" 2>/dev/null || return 1
-		sleep 0.05
+		nap 0.05
 	done
 	return 1
 }
@@ -108,15 +123,15 @@ start_tool() {
 	: >"$TMP/$name.err"
 	"$BIN/$tool" -v "$@" >"$TMP/$name.out" 2>"$TMP/$name.err" </dev/null &
 	TOOL_PID=$!
-	for i in $(seq 1 600); do
-		if grep -q 'attached via' "$TMP/$name.err"; then
+	for i in {1..600}; do
+		if has_line "$TMP/$name.err" 'attached via'; then
 			ATTACH_PATH=$(sed -n 's/.*attached via \([^ ]*\).*/\1/p' "$TMP/$name.err" | head -1)
 			record_ids "$TOOL_PID"
 			wait_handlers "$TOOL_PID"
 			return 0
 		fi
 		kill -0 "$TOOL_PID" 2>/dev/null || break
-		sleep 0.05
+		nap 0.05
 	done
 	kill -9 "$TOOL_PID" 2>/dev/null
 	wait "$TOOL_PID" 2>/dev/null
@@ -137,9 +152,9 @@ stop_tool() {
 		TOOL_ALIVE=1
 	fi
 	kill -s "$sig" "$TOOL_PID" 2>/dev/null
-	for i in $(seq 1 400); do
+	for i in {1..400}; do
 		kill -0 "$TOOL_PID" 2>/dev/null || break
-		sleep 0.05
+		nap 0.05
 	done
 	if kill -0 "$TOOL_PID" 2>/dev/null; then
 		kill -9 "$TOOL_PID"
@@ -155,10 +170,10 @@ stop_tool() {
 wait_tool() {
 	local i
 	TOOL_ALIVE=0
-	for i in $(seq 1 $(($1 * 20))); do
+	for ((i = 0; i < $1 * 20; i++)); do
 		kill -0 "$TOOL_PID" 2>/dev/null || break
 		[ $((i % 20)) = 0 ] && record_ids "$TOOL_PID"
-		sleep 0.05
+		nap 0.05
 	done
 	if kill -0 "$TOOL_PID" 2>/dev/null; then
 		TOOL_ALIVE=1
@@ -185,14 +200,14 @@ no_leaks() {
 		fail "$1" "no program or link of a tool run was recorded"
 		return
 	fi
-	for i in $(seq 1 50); do
+	for i in {1..50}; do
 		now=" $(loaded_ids) "
 		left=
 		for id in $OWN_IDS; do
 			case "$now" in *" $id "*) left="$left $id" ;; esac
 		done
 		[ -z "$left" ] && break
-		sleep 0.1
+		nap 0.1
 	done
 	if [ -n "$left" ]; then fail "$1" "still loaded 5 s after the tool ended:$left"
 	else pass "$1"; fi

@@ -10,7 +10,7 @@
 # bash): a line starting with a lowercase letter starts a row or a group.
 
 TABLE=${TABLE:-tests/tools.table}
-TAB_KEYS="kind letters paths args pargs varargs setup trigger gatewait pty thread user count want"
+TAB_KEYS="kind letters paths args pargs varargs setup trigger gatewait pty thread user count want vmbudget"
 declare -A TAB=()
 TAB_TOOLS=()
 TAB_ERRORS=()

@@ -17,7 +17,8 @@
 #   RESULT <kernel-label> vm/<tool> <log>
 #
 # which tests/run.sh counts like a file it ran itself. Each tool has a time
-# budget per kernel (BPFKIT_VM_BUDGET); one that takes longer gets a FAIL line
+# budget per kernel (its row's vmbudget, else BPFKIT_VM_BUDGET); one that
+# takes longer gets a FAIL line
 # naming it. Progress and timings go to stderr. If the runner itself fails
 # (no kernel, QEMU failed, the VM did not finish) it says "RUNNER_FAILED
 # <sentence>" on stderr and exits 1.
@@ -28,8 +29,9 @@
 #   BPFKIT_VM_KERNELS         labels to run, space-separated (all of the matrix)
 #   BPFKIT_VM_MATRIX          the kernel matrix file (tests/vm/kernels), to try a
 #                             kernel before adding its line
-#   BPFKIT_VM_BUDGET          seconds one tool may take in one kernel's VM (20;
-#                             tests/README.md says why)
+#   BPFKIT_VM_BUDGET          seconds one tool may take in one kernel's VM,
+#                             unless its row says otherwise (30; tests/README.md
+#                             says why)
 #   BPFKIT_VM_TIMEOUT         seconds for all VMs together (by default three
 #                             times every tool's budget, and the boots: a
 #                             loaded machine makes the VMs slower)
@@ -56,7 +58,7 @@ OUTPUT=${OUTPUT:-build}
 T=${T:-}
 CACHE=$OUTPUT/vm
 TESTS_SRC=${BPFKIT_VM_TESTS:-}
-BUDGET=${BPFKIT_VM_BUDGET:-20}
+BUDGET=${BPFKIT_VM_BUDGET:-30}
 FILE_TIMEOUT=${BPFKIT_VM_FILE_TIMEOUT:-$((10 * BUDGET))}
 SHARDS=${BPFKIT_VM_SHARDS:-$(nproc)}
 # Booting a VM and building its initramfs, per kernel (measured: 25 s).
@@ -338,8 +340,10 @@ assign_shards() {
 	NSHARDS=$(grep -c . "$CACHE/$label/tests.list")
 	[ "$NSHARDS" -gt "$SHARDS" ] && NSHARDS=$SHARDS
 	touch "$CACHE/$label/durations"
-	awk -v b="$BUDGET" 'FILENAME == ARGV[1] { d[$1] = $2; next } { print ($1 in d ? d[$1] : b), $1 }' \
-		"$CACHE/$label/durations" "$CACHE/$label/tests.list" | sort -k1,1nr -k2 |
+	for f in $(cat "$CACHE/$label/tests.list"); do echo "$f $(unit_budget "$f")"; done >"$W/budgets"
+	awk 'FILENAME == ARGV[1] { d[$1] = $2; next } FILENAME == ARGV[2] { b[$1] = $2; next }
+		{ print ($1 in d ? d[$1] : b[$1]), $1 }' \
+		"$CACHE/$label/durations" "$W/budgets" "$CACHE/$label/tests.list" | sort -k1,1nr -k2 |
 		awk -v n="$NSHARDS" -v dir="$W" '{
 			best = 0
 			for (i = 1; i < n; i++) if (load[i] < load[best]) best = i
@@ -386,7 +390,7 @@ split_console() {
 
 # run_kernel LABEL REGEX: everything for one kernel; prints the RESULT lines.
 run_kernel() {
-	local label=$1 regex=$2 t0 t_build t_vm rc f name log st boot budget i pids rcs
+	local label=$1 regex=$2 t0 t_build t_vm rc f name log st boot budget slow b i pids rcs
 	LOGS=$LOGDIR/vm/$label
 	rm -rf "$LOGS"
 	mkdir -p "$LOGS"
@@ -428,7 +432,8 @@ run_kernel() {
 	[ -z "$f" ] || say "kernel $label: the kernel complained during the tests: $f"
 	boot=$(sed -n 's/^BOOTED //p' "$LOGS/status" | sort -n | tail -1)
 	# The budget on this machine now (see BOOT_REF).
-	budget=$(awk -v b="$BUDGET" -v t="${boot:-0}" -v r="$BOOT_REF" 'BEGIN { printf "%d", t > r ? b * t / r : b }')
+	# How much slower than on an idle machine this VM ran (see BOOT_REF).
+	slow=$(awk -v t="${boot:-0}" -v r="$BOOT_REF" 'BEGIN { printf "%.2f", (t > r ? t / r : 1) }')
 	say "kernel $label: $NSHARDS VMs; /init started at ${boot:-?} s guest uptime;" \
 		"QEMU ran $t_vm s (exit status ${rcs[*]})"
 
@@ -440,9 +445,11 @@ run_kernel() {
 		set -- $st
 		if [ $# -eq 5 ]; then
 			echo "TIME $4" >>"$log"
+			b=$(unit_budget "$name")
+			budget=$(awk -v b="$b" -v s="$slow" 'BEGIN { printf "%d", b * s }')
 			if [ "$4" -gt "$budget" ]; then
-				echo "FAIL vm/$name: took $4 s in the $label VM, more than its budget of $BUDGET s" \
-					"per kernel$([ "$budget" != "$BUDGET" ] && echo " ($budget s on this machine now: the VM booted in $boot s, not $BOOT_REF)")" \
+				echo "FAIL vm/$name: took $4 s in the $label VM, more than its budget of $b s" \
+					"per kernel$([ "$budget" != "$b" ] && echo " ($budget s on this machine now: the VM booted in $boot s, not $BOOT_REF)")" \
 					"(tests/README.md): make its VM part smaller" >>"$log"
 			fi
 			if [ "$3" = 1 ] && [ "$5" -lt "$FILE_TIMEOUT" ]; then
@@ -477,7 +484,8 @@ run_kernel() {
 	done
 }
 
-# The units a VM runs: the tools of the table (or the files of BPFKIT_VM_TESTS).
+# The units a VM runs: the tools of the table, and integration files that
+# are no tool's but call host_only (or the files of BPFKIT_VM_TESTS).
 . tests/table.sh
 table_read
 tests=()
@@ -493,11 +501,24 @@ else
 		[ "${TAB[$f.kind]}" = filter ] && continue
 		case "$f" in *"$T"*) tests+=("$f") ;; esac
 	done
+	# Files that are no tool's and call host_only: their part above it.
+	for f in tests/integration/*.sh; do
+		n=${f##*/}
+		[ -n "${TAB[${n%.sh}.rows]:-}" ] && continue
+		case $n in common.sh|load.sh) continue ;; esac
+		grep -q '^host_only' "$f" || continue
+		case "$n" in *"$T"*) tests+=("$n") ;; esac
+	done
 fi
 if [ ${#tests[@]} -eq 0 ]; then
 	say "no tool matches '$T'; no VM started"
 	exit 0
 fi
+
+# unit_budget UNIT: the seconds a unit may take per kernel on an idle machine.
+unit_budget() {
+	echo "${TAB[$1.vmbudget]:-$BUDGET}"
+}
 
 # The attach paths the host has: from tests/run.sh's host run, else probed.
 mkdir -p "$CACHE"
@@ -539,7 +560,13 @@ nk=${#kernels[@]}
 n=${#tests[@]}
 s=$SHARDS
 [ "$s" -gt "$n" ] && s=$n
-VM_TIMEOUT=${BPFKIT_VM_TIMEOUT:-$((nk * (BOOT_ALLOWANCE + 3 * ((n * BUDGET + s - 1) / s + BUDGET))))}
+sum=0 max=0
+for f in "${tests[@]}"; do
+	b=$(unit_budget "$f")
+	sum=$((sum + b))
+	[ "$b" -gt "$max" ] && max=$b
+done
+VM_TIMEOUT=${BPFKIT_VM_TIMEOUT:-$((nk * (BOOT_ALLOWANCE + 3 * ((sum + s - 1) / s + max))))}
 for k in "${kernels[@]}"; do
 	read -r label regex <<<"$k"
 	nk=$((nk - 1))
