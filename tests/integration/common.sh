@@ -15,8 +15,6 @@
 # check is a SKIP while it fails, and a FAIL once it passes, so the line is
 # removed with the fix.
 KNOWN_DEFECTS=(
-	"*:btf --btf '' is not a usage error; for the core branch (issue 9)"
-	"*:cgroup --cgroup of a missing directory is not a usage error; for the core branch (issue 9)"
 	"fsslower:force-path an unknown --force-path exits 1, not 64; for the fs branch"
 	"fsdist:force-path an unknown --force-path exits 1, not 64; for the fs branch"
 )
