@@ -117,7 +117,7 @@ record_ids() {
 # start_tool NAME TOOL ARGS...: runs TOOL -v ARGS in the background, stdout to
 # $TMP/NAME.out and stderr to $TMP/NAME.err, and waits until it says it is
 # attached. Sets TOOL_PID and ATTACH_PATH, records the tool's programs and
-# links. Returns 1 if it never attached.
+# links. Returns 1 if it never attached (TOOL_RC: its exit status).
 start_tool() {
 	local name=$1 tool=$2 i; shift 2
 	: >"$TMP/$name.err"
@@ -134,7 +134,8 @@ start_tool() {
 		nap 0.05
 	done
 	kill -9 "$TOOL_PID" 2>/dev/null
-	wait "$TOOL_PID" 2>/dev/null
+	TOOL_RC=0
+	wait "$TOOL_PID" 2>/dev/null || TOOL_RC=$?
 	TOOL_PID=
 	ATTACH_PATH=none
 	return 1
