@@ -31,8 +31,10 @@ done
 if table_read; then
 	for e in "${TAB_ERRORS[@]}"; do echo "FAIL table: $e"; done
 	# The groups TOOLS is made of (not TOOLS_NOBPF, a property), in order.
-	order=$(sed -n '/^TOOLS :=/,/[^\\]$/p' Makefile | grep -o 'TOOLS_[A-Z]*' | sed 's/TOOLS_//')
-	groups=$(for g in $order; do sed -n "s/^TOOLS_$g :=\(.*\)/$g\1/p" Makefile; done)
+	# Makefile lines as make reads them: a trailing backslash joins the next.
+	mk=$(awk '{ if (sub(/\\$/, "")) { line = line $0; next } print line $0; line = "" }' Makefile)
+	order=$(grep '^TOOLS :=' <<<"$mk" | grep -o 'TOOLS_[A-Z]*' | sed 's/TOOLS_//')
+	groups=$(for g in $order; do sed -n "s/^TOOLS_$g :=\(.*\)/$g\1/p" <<<"$mk"; done)
 	want_order=$(awk '{ for (i = 2; i <= NF; i++) print $i }' <<<"$groups")
 	got_order=$(printf '%s\n' "${TAB_TOOLS[@]}")
 	while read -r g list; do
