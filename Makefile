@@ -6,7 +6,7 @@
 # The tools, one line per subsystem (the README's tool tables follow the same
 # groups). TOOLS is the list everything else derives from.
 TOOLS_PROC := opensnoop execsnoop exitsnoop capable oomkill vfsstat
-TOOLS_CPU := profile offcputime flamegraph
+TOOLS_CPU := profile offcputime flamegraph syscount
 TOOLS_BLOCK := syncsnoop statsnoop mountsnoop fsslower fsdist
 TOOLS_NET := tcpconnect tcptop bindsnoop solisten tcpaccept tcpconnlat tcpdrop tcplife tcppktlat tcpretrans tcprtt tcpstates tcpsynbl tcptracer
 TOOLS_MEM :=
@@ -111,6 +111,13 @@ $(OUTPUT)/obj/common/%.o: common/%.c
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+# This architecture's system call names, from the table committed in common/.
+$(OUTPUT)/include/syscall_names.h: common/kernel/syscalls.tbl | $(OUTPUT)/include
+	$(call msg,GEN,$@)
+	$(Q)awk -v arch=$(ARCH) '$$1 == arch { printf "\t[%d] = \"%s\",\n", $$2, $$3; n++ } \
+		END { if (!n) { print "no system calls for ARCH " arch " in " FILENAME > "/dev/stderr"; exit 1 } }' $< > $@
+$(OUTPUT)/obj/common/kernel/syscalls.o: $(OUTPUT)/include/syscall_names.h
 
 $(LIBCOMMON): $(COMMON_OBJS)
 	$(call msg,AR,$@)
