@@ -196,8 +196,11 @@ int bk_counters_init(struct bk_counters *c, int fd, size_t u64s)
 		bk_set_error("out of memory for the counters");
 		return -ENOMEM;
 	}
-	/* What is there already is the base: the first read gives what came after. */
-	return bk_counters_read(c, c->n);
+	/*
+	 * The base is zero, not what the map holds now: what the BPF side counted
+	 * between attach and this call belongs to the first interval.
+	 */
+	return 0;
 }
 
 int bk_counters_read(struct bk_counters *c, __u32 n)

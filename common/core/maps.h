@@ -63,7 +63,8 @@ struct bk_counters {
 /*
  * Sets up the reads of the array map `fd` (BPF_MAP_TYPE_ARRAY or
  * PERCPU_ARRAY) whose values hold `u64s` __u64 counters then __u32 ones.
- * The counts start from what the map holds now. Returns 0 or -errno
+ * The first read gives all the map counted since it was made (nothing
+ * counted between attach and this call is lost). Returns 0 or -errno
  * (sentence set).
  */
 int bk_counters_init(struct bk_counters *c, int fd, size_t u64s);
