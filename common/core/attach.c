@@ -42,10 +42,12 @@ static bool btf_has(const char *name, __u32 kind, __s32 *id)
 }
 
 /*
- * fentry needs a BPF trampoline on that very function: some kernels have BTF
- * but cannot make one at all, and no kernel can for a function ftrace cannot
- * patch (noinstr, notrace, inlined everywhere but still in BTF). So each
- * function is tried, once: a test program is loaded and attached to it.
+ * fentry needs a BPF trampoline: some kernels have BTF but cannot make one at
+ * all, which only an attach shows (a trampoline costs a code patch and an RCU
+ * grace period: it is tried once per run, on the first function that loads).
+ * And the verifier refuses some functions that are in BTF (its deny list,
+ * functions without an address): that a load shows, so each function gets a
+ * test load of its own, remembered by BTF id.
  */
 #define FENTRY_CACHE 64
 
@@ -53,30 +55,37 @@ static int fentry_works(__s32 btf_id)
 {
 	static struct {
 		__s32 id;
-		int works;
+		int loads;
 	} cache[FENTRY_CACHE];
-	static int ncache;
+	static int ncache, trampolines = -1;
 	struct bpf_insn insns[2] = {
 		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
 		{ .code = BPF_JMP | BPF_EXIT },
 	};
 	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_TRACE_FENTRY,
 		    .attach_btf_id = btf_id);
-	int fd, link, works;
+	int fd = -1, link, loads = -1;
 
-	for (int i = 0; i < ncache; i++)
+	for (int i = 0; i < ncache && loads < 0; i++)
 		if (cache[i].id == btf_id)
-			return cache[i].works;
-	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "bk_probe", "GPL", insns, 2, &opts);
-	link = fd < 0 ? -1 : bpf_raw_tracepoint_open(NULL, fd);
-	works = link >= 0;
-	if (link >= 0)
-		close(link);
+			loads = cache[i].loads;
+	if (loads < 0) {
+		fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "bk_probe", "GPL", insns, 2, &opts);
+		loads = fd >= 0;
+		if (ncache < FENTRY_CACHE)
+			cache[ncache++] = (typeof(cache[0])){ btf_id, loads };
+	}
+	if (loads && trampolines < 0) {
+		if (fd < 0)
+			fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "bk_probe", "GPL", insns, 2, &opts);
+		link = fd < 0 ? -1 : bpf_raw_tracepoint_open(NULL, fd);
+		trampolines = link >= 0;
+		if (link >= 0)
+			close(link);
+	}
 	if (fd >= 0)
 		close(fd);
-	if (ncache < FENTRY_CACHE)
-		cache[ncache++] = (typeof(cache[0])){ btf_id, works };
-	return works;
+	return loads && trampolines;
 }
 
 static bool kallsyms_has(const char *func)
