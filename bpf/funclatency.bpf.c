@@ -37,7 +37,7 @@ static __always_inline int enter(__u32 func)
 		return 0;
 	key = pid_tgid << 32 | func;
 	ts = bpf_ktime_get_ns();
-	bpf_map_update_elem(&starts, &key, &ts, BPF_ANY);
+	bk_starts_update(&starts, &key, &ts);
 	return 0;
 }
 

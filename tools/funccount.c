@@ -298,11 +298,18 @@ int main(int argc, char **argv)
 	bk_parse_args(argc, argv, options, parse_arg, argp_program_doc,
 		      BK_OPT_FILTERS | BK_OPT_DURATION | BK_OPT_JSON | BK_OPT_FORCE_PATH);
 
-	/* --list: the probes, without tracing. */
+	/* --list: the probes, without tracing; kernel functions only where they can be counted. */
 	if (opt.list) {
-		bk_log_init("funccount");
-		long n = probe_list(stdout, opt.list, bk_env.pid);
+		struct probespec lps;
+		long n = -EOPNOTSUPP;
 
+		bk_log_init("funccount");
+		if (!probespec_parse(opt.list, &lps) && lps.kind == PROBESPEC_KFUNC &&
+		    !bk_kprobes_available())
+			bk_set_error("this kernel has no kprobes, so funccount cannot count kernel "
+				     "functions here: none are listed");
+		else
+			n = probe_list(stdout, opt.list, bk_env.pid);
 		return bk_exit(n < 0 ? (int)n : 0);
 	}
 

@@ -238,6 +238,41 @@ wrong_path:
 	return NULL;
 }
 
+/*
+ * --list. Kernel functions are listed only where they can be timed: with
+ * kprobes, or fentry (which loads for all or none, so one function tells).
+ */
+static int list(void)
+{
+	char sec[300], why[256];
+	struct probespec ps;
+	struct probe_set set;
+	long n;
+	int err;
+
+	err = probespec_parse(opt.list, &ps);
+	if (!err && ps.kind == PROBESPEC_KFUNC && !bk_kprobes_available()) {
+		err = probe_set_match(&ps, 0, (size_t)-1, &set);
+		if (err)
+			return err;
+		snprintf(sec, sizeof(sec), "fentry/%s", set.p[0].name);
+		if (!bk_hook_available(sec, why, sizeof(why))) {
+			probe_set_free(&set);
+			bk_set_error("this kernel has no kprobes and %s, so funclatency cannot time "
+				     "kernel functions here: none are listed", why);
+			return -EOPNOTSUPP;
+		}
+		for (size_t i = 0; i < set.n; i++)
+			probe_print(stdout, &set, i);
+		probe_set_free(&set);
+		return 0;
+	}
+	if (err)
+		return err;
+	n = probe_list(stdout, opt.list, bk_env.pid);
+	return n < 0 ? (int)n : 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct funclatency_bpf *skel = NULL;
@@ -252,12 +287,10 @@ int main(int argc, char **argv)
 		      BK_OPT_FILTERS | BK_OPT_UNITS | BK_OPT_DURATION | BK_OPT_JSON |
 			      BK_OPT_FORCE_PATH);
 
-	/* --list: the probes, without tracing. */
+	/* --list: the probes, without tracing; kernel functions only where they can be timed. */
 	if (opt.list) {
 		bk_log_init("funclatency");
-		long n = probe_list(stdout, opt.list, bk_env.pid);
-
-		return bk_exit(n < 0 ? (int)n : 0);
+		return bk_exit(list());
 	}
 
 	/* The functions, and how this kernel lets us time them. */
@@ -332,6 +365,7 @@ int main(int argc, char **argv)
 
 	/* Until Ctrl-C, SIGTERM, -d or count intervals. */
 	bk_summary(&loop, print_hists, &st);
+	loop.lost_starts = &skel->bss->bk_lost_starts;
 	err = bk_run(&loop);
 
 cleanup:

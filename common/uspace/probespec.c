@@ -183,17 +183,69 @@ static int match_tracepoints(const struct probespec *ps, struct probe_set *set, 
 	return err;
 }
 
+static int by_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 /*
- * Kernel functions: the ones ftrace can probe (available_filter_functions),
- * else the text symbols of /proc/kallsyms where that file is not readable.
+ * The functions kprobes refuse (NOKPROBE_SYMBOL, the kprobe machinery
+ * itself), sorted, from debugfs when it is mounted; none otherwise.
+ */
+static int read_kprobe_blacklist(char ***names, size_t *n)
+{
+	char line[512], name[256], **v = NULL, **p;
+	size_t cap = 0;
+	FILE *f;
+
+	*names = NULL;
+	*n = 0;
+	f = fopen("/sys/kernel/debug/kprobes/blacklist", "re");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%*s %255s", name) != 1)
+			continue;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 256;
+			p = realloc(v, cap * sizeof(*v));
+			if (!p)
+				goto nomem;
+			v = p;
+		}
+		if (!(v[*n] = strdup(name)))
+			goto nomem;
+		(*n)++;
+	}
+	fclose(f);
+	if (*n)
+		qsort(v, *n, sizeof(*v), by_str);
+	*names = v;
+	return 0;
+nomem:
+	fclose(f);
+	while (*n)
+		free(v[--*n]);
+	free(v);
+	return -ENOMEM;
+}
+
+/*
+ * Kernel functions: the ones ftrace can probe (available_filter_functions:
+ * no notrace functions), else the text symbols of /proc/kallsyms where that
+ * file is not readable; less those kprobes refuse (the kprobe blacklist).
  */
 static int match_kfuncs(const struct probespec *ps, struct probe_set *set, size_t *cap)
 {
-	char path[PATH_MAX], line[512], name[256], type;
+	char path[PATH_MAX], line[512], name[256], type, **black, *key = name;
 	bool kallsyms = false;
-	int err = 0;
+	size_t nblack;
+	int err;
 	FILE *f;
 
+	err = read_kprobe_blacklist(&black, &nblack);
+	if (err)
+		return err;
 	snprintf(path, sizeof(path), "%s/available_filter_functions", tracefs_root());
 	f = fopen(path, "r");
 	if (!f || !fgets(line, sizeof(line), f)) {
@@ -204,7 +256,7 @@ static int match_kfuncs(const struct probespec *ps, struct probe_set *set, size_
 		if (!f) {
 			err = -errno;
 			bk_set_error("cannot read /proc/kallsyms: %s", strerror(errno));
-			return err;
+			goto out;
 		}
 	} else {
 		rewind(f);
@@ -217,11 +269,16 @@ static int match_kfuncs(const struct probespec *ps, struct probe_set *set, size_
 			continue;
 		}
 		/* Compiler clones (foo.isra.0, foo.cold) are not functions to ask for. */
-		if (strchr(name, '.') || fnmatch(ps->glob, name, 0))
+		if (strchr(name, '.') || fnmatch(ps->glob, name, 0) ||
+		    (nblack && bsearch(&key, black, nblack, sizeof(*black), by_str)))
 			continue;
 		err = add(set, cap, name, 0);
 	}
 	fclose(f);
+out:
+	while (nblack)
+		free(black[--nblack]);
+	free(black);
 	return err;
 }
 

@@ -80,11 +80,27 @@ ev=/sys/kernel/tracing/events
 want=$(cd $ev/sched 2>/dev/null && ls -d sched_process_e* | sed 's/^/t:sched:/' | sort | tr '\n' ' ')
 expect_eq "$T: --list t:sched:sched_process_e* gives tracefs' tracepoints" \
 	"$("$BIN/$T" --list 't:sched:sched_process_e*' | tr '\n' ' ')" "$want"
-got=$("$BIN/$T" --list 'vfs_fsync*' 2>&1 | tr '\n' ' ')
-case " $got" in
-*" vfs_fsync_range "*) pass "$T: --list vfs_fsync* gives kernel functions with vfs_fsync_range" ;;
-*) fail "$T: --list vfs_fsync*" "got '$got'" ;;
-esac
+# Kernel functions are listed only where funccount can count them (kprobes),
+# and never those kprobes refuse (the blacklist, where debugfs shows it).
+if [ -e /sys/bus/event_source/devices/kprobe/type ] || [ -e /sys/kernel/tracing/kprobe_events ]; then
+	got=$("$BIN/$T" --list 'vfs_fsync*' 2>&1 | tr '\n' ' ')
+	case " $got" in
+	*" vfs_fsync_range "*) pass "$T: --list vfs_fsync* gives kernel functions with vfs_fsync_range" ;;
+	*) fail "$T: --list vfs_fsync*" "got '$got'" ;;
+	esac
+	bl=$(awk '$2 ~ /^[a-z_][a-z0-9_]*$/ { print $2; exit }' /sys/kernel/debug/kprobes/blacklist 2>/dev/null)
+	if [ -n "$bl" ]; then
+		got=$("$BIN/$T" --list "$bl" 2>/dev/null)
+		expect_eq "$T: --list leaves out $bl, which the kprobe blacklist names" "$got" ""
+	else
+		skip "$T: --list and the kprobe blacklist" "debugfs shows no kprobes/blacklist here"
+	fi
+else
+	expect_exit "$T: --list of kernel functions without kprobes fails with 1" 1 "$BIN/$T" --list 'vfs_fsync*'
+	grep -q 'no kprobes, so funccount cannot count kernel functions here: none are listed' "$TMP/exit.err" &&
+		pass "$T: --list says why no kernel function is listed" ||
+		fail "$T: --list says why no kernel function is listed" "$(cat "$TMP/exit.err")"
+fi
 expect_exit "$T: --list of nothing exits 1" 1 "$BIN/$T" --list "$CALLEE:nothing_*"
 if [ -x /usr/bin/python3.11 ]; then
 	got=$("$BIN/$T" --list 'u:/usr/bin/python3.11:*function*' | tr '\n' ' ')

@@ -81,6 +81,19 @@ for pat in vfs_fsync_range 'vfs_fsync*'; do
 	fi
 done
 
+# --list gives kernel functions only where they can be timed.
+"$BIN/$T" -d 0.1 vfs_fsync_range >/dev/null 2>"$TMP/k.err"
+if grep -q 'cannot be timed here' "$TMP/k.err"; then
+	expect_exit "$T: --list of kernel functions that cannot be timed here fails with 1" 1 \
+		"$BIN/$T" --list 'vfs_fsync*'
+	grep -q 'so funclatency cannot time kernel functions here: none are listed' "$TMP/exit.err" &&
+		pass "$T: --list says why no kernel function is listed" ||
+		fail "$T: --list says why no kernel function is listed" "$(cat "$TMP/exit.err")"
+else
+	expect_eq "$T: --list vfs_fsync_range where kernel functions can be timed" \
+		"$("$BIN/$T" --list vfs_fsync_range 2>/dev/null)" vfs_fsync_range
+fi
+
 host_only
 
 expect_exit "$T: no pattern is a usage error" 64 "$BIN/$T"
