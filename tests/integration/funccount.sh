@@ -59,27 +59,6 @@ else
 	matrix $T kprobe fail
 fi
 
-host_only
-
-expect_exit "$T: no pattern is a usage error" 64 "$BIN/$T"
-expect_exit "$T: a malformed pattern is a usage error" 64 "$BIN/$T" 'a:b:c:d'
-expect_exit "$T: a pattern with a space is a usage error" 64 "$BIN/$T" "$CALLEE:f a"
-expect_exit "$T: counting USDT probes is a usage error" 64 "$BIN/$T" "u:$CALLEE:x"
-expect_exit "$T: interval 0 is a usage error" 64 "$BIN/$T" "$CALLEE:f_a" 0
-expect_exit "$T: count 0 is a usage error" 64 "$BIN/$T" "$CALLEE:f_a" 1 0
-expect_exit "$T: a fourth argument is a usage error" 64 "$BIN/$T" "$CALLEE:f_a" 1 2 3
-expect_exit "$T: --max-probes 0 is a usage error" 64 "$BIN/$T" --max-probes 0 "$CALLEE:f_a"
-expect_exit "$T: --list with a pattern argument is a usage error" 64 "$BIN/$T" --list x y
-
-# --list: callee's functions, the tracepoints tracefs has, python's USDT probes.
-expect_eq "$T: --list PATH:f_* gives callee's four functions" \
-	"$("$BIN/$T" --list "$CALLEE:f_*" | tr '\n' ' ')" \
-	"$ABS_CALLEE:f_a $ABS_CALLEE:f_b $ABS_CALLEE:f_never $ABS_CALLEE:f_sleep "
-ev=/sys/kernel/tracing/events
-[ -d $ev ] || ev=/sys/kernel/debug/tracing/events
-want=$(cd $ev/sched 2>/dev/null && ls -d sched_process_e* | sed 's/^/t:sched:/' | sort | tr '\n' ' ')
-expect_eq "$T: --list t:sched:sched_process_e* gives tracefs' tracepoints" \
-	"$("$BIN/$T" --list 't:sched:sched_process_e*' | tr '\n' ' ')" "$want"
 # Kernel functions are listed only where funccount can count them (kprobes),
 # and never those kprobes refuse (the blacklist, where debugfs shows it).
 if [ -e /sys/bus/event_source/devices/kprobe/type ] || [ -e /sys/kernel/tracing/kprobe_events ]; then
@@ -101,6 +80,28 @@ else
 		pass "$T: --list says why no kernel function is listed" ||
 		fail "$T: --list says why no kernel function is listed" "$(cat "$TMP/exit.err")"
 fi
+
+host_only
+
+expect_exit "$T: no pattern is a usage error" 64 "$BIN/$T"
+expect_exit "$T: a malformed pattern is a usage error" 64 "$BIN/$T" 'a:b:c:d'
+expect_exit "$T: a pattern with a space is a usage error" 64 "$BIN/$T" "$CALLEE:f a"
+expect_exit "$T: counting USDT probes is a usage error" 64 "$BIN/$T" "u:$CALLEE:x"
+expect_exit "$T: interval 0 is a usage error" 64 "$BIN/$T" "$CALLEE:f_a" 0
+expect_exit "$T: count 0 is a usage error" 64 "$BIN/$T" "$CALLEE:f_a" 1 0
+expect_exit "$T: a fourth argument is a usage error" 64 "$BIN/$T" "$CALLEE:f_a" 1 2 3
+expect_exit "$T: --max-probes 0 is a usage error" 64 "$BIN/$T" --max-probes 0 "$CALLEE:f_a"
+expect_exit "$T: --list with a pattern argument is a usage error" 64 "$BIN/$T" --list x y
+
+# --list: callee's functions, the tracepoints tracefs has, python's USDT probes.
+expect_eq "$T: --list PATH:f_* gives callee's four functions" \
+	"$("$BIN/$T" --list "$CALLEE:f_*" | tr '\n' ' ')" \
+	"$ABS_CALLEE:f_a $ABS_CALLEE:f_b $ABS_CALLEE:f_never $ABS_CALLEE:f_sleep "
+ev=/sys/kernel/tracing/events
+[ -d $ev ] || ev=/sys/kernel/debug/tracing/events
+want=$(cd $ev/sched 2>/dev/null && ls -d sched_process_e* | sed 's/^/t:sched:/' | sort | tr '\n' ' ')
+expect_eq "$T: --list t:sched:sched_process_e* gives tracefs' tracepoints" \
+	"$("$BIN/$T" --list 't:sched:sched_process_e*' | tr '\n' ' ')" "$want"
 expect_exit "$T: --list of nothing exits 1" 1 "$BIN/$T" --list "$CALLEE:nothing_*"
 if [ -x /usr/bin/python3.11 ]; then
 	got=$("$BIN/$T" --list 'u:/usr/bin/python3.11:*function*' | tr '\n' ' ')
