@@ -9,7 +9,7 @@ TOOLS_PROC := opensnoop execsnoop exitsnoop capable oomkill vfsstat
 TOOLS_CPU := profile offcputime flamegraph syscount
 TOOLS_BLOCK := syncsnoop statsnoop mountsnoop fsslower fsdist
 TOOLS_NET := tcpconnect tcptop bindsnoop solisten tcpaccept tcpconnlat tcpdrop tcplife tcppktlat tcpretrans tcprtt tcpstates tcpsynbl tcptracer
-TOOLS_MEM :=
+TOOLS_MEM := sigsnoop
 TOOLS_USER := gethostlatency bashreadline uflow funccount funclatency
 TOOLS_GO := gofunclat gotrace gospawn gogc
 # Tools without a BPF object: they draw or convert what the others collect.
@@ -18,7 +18,8 @@ TOOLS_NOBPF := flamegraph
 # (which reads its name) and one to its man page.
 TOOL_ALIASES := ext4slower:fsslower xfsslower:fsslower btrfsslower:fsslower \
 		nfsslower:fsslower f2fsslower:fsslower \
-		ext4dist:fsdist xfsdist:fsdist btrfsdist:fsdist nfsdist:fsdist f2fsdist:fsdist
+		ext4dist:fsdist xfsdist:fsdist btrfsdist:fsdist nfsdist:fsdist f2fsdist:fsdist \
+		killsnoop:sigsnoop
 TOOLS := $(strip $(TOOLS_PROC) $(TOOLS_CPU) $(TOOLS_BLOCK) $(TOOLS_NET) $(TOOLS_MEM) \
 	 $(TOOLS_USER) $(TOOLS_GO))
 
