@@ -1,0 +1,75 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+# runqlat against tests/triggers/pinned (two CPU-bound threads pinned to one
+# CPU): per thread (-L), the waits and their total match the kernel's own
+# schedstat accounting of the same threads (run_delay, pcount); columns,
+# -P, -m, usage errors. The checks every tool gets (usage errors, filters,
+# signals, each attach path) come from its row in tests/tools.table.
+. "$(dirname "$0")/../lib.sh"
+T=runqlat
+
+expect_exit "$T: -P with -L is a usage error" 64 "$BIN/$T" -P -L
+expect_exit "$T: interval 0 is a usage error" 64 "$BIN/$T" 0
+expect_exit "$T: count 0 is a usage error" 64 "$BIN/$T" 1 0
+expect_exit "$T: a third argument is a usage error" 64 "$BIN/$T" 1 2 3
+
+# pinned_run NAME PINNED-ARGS -- TOOL-ARGS: the tool (-p PID TOOL-ARGS)
+# while pinned burns; it ends by itself when the process exits.
+pinned_run() {
+	local name=$1 a=(); shift
+	while [ "$1" != -- ]; do a+=("$1"); shift; done; shift
+	rm -f "$TMP/fifo" && mkfifo "$TMP/fifo"
+	"$TRIG/pinned" -w "${a[@]}" <"$TMP/fifo" >"$TMP/$name.trig" &
+	local tpid=$!
+	exec 7>"$TMP/fifo"
+	for _ in {1..100}; do [ -s "$TMP/$name.trig" ] && break; nap 0.05; done
+	PID=$(head -1 "$TMP/$name.trig")
+	if ! start_tool "$name" $T -p "$PID" "$@"; then
+		fail "$T: $name: did not attach" "$(tail -3 "$TMP/$name.err")"
+		exec 7>&-; wait $tpid; return 1
+	fi
+	echo go >&7; exec 7>&-
+	wait $tpid || fail "$T: $name: pinned failed" "exit status $?"
+	wait_tool 20
+	[ "$TOOL_RC" = 0 ] || fail "$T: $name: exit status" "$TOOL_RC $(tail -2 "$TMP/$name.err")"
+}
+
+# Each pinned thread: runqlat's waits are the kernel's runs of it (pcount)
+# plus at most 3 (the wake-ups after the kernel's count was read: its end),
+# and its total is run_delay within 10% and 20 ms.
+pinned_run threads -T -m 400 -- -j -L
+json_valid "$TMP/threads.out" && pass "$T: -j output is valid JSON" ||
+	fail "$T: -j output is valid JSON" "$(head -2 "$TMP/threads.out")"
+n=0
+while read -r _ tid delay runs; do
+	got=$(jq -s -r --argjson t "$tid" '[.[] | select(.tid == $t)] | "\(map(.count) | add // 0) \(map(.total_ns) | add // 0) \(.[0].pid) \(.[0].comm)"' "$TMP/threads.out")
+	read -r count total pid comm <<<"$got"
+	why=
+	[ "$pid" = "$PID" ] && [ "$comm" = pinned ] || why="pid $pid comm $comm, want $PID pinned;"
+	[ "$count" -ge "$runs" ] && [ "$count" -le $((runs + 3)) ] || why="$why $count waits, the kernel counted $runs runs;"
+	diff=$((total - delay)); diff=${diff#-}
+	[ "$diff" -le $((delay / 10 + 20000000)) ] || why="$why $total ns waited, the kernel's run_delay $delay ns;"
+	[ "$runs" -ge 5 ] || why="$why only $runs runs: not pinned together?"
+	if [ -z "$why" ]; then
+		pass "$T: -L: thread $tid: $count waits, $((total / 1000)) us (the kernel: $runs runs, $((delay / 1000)) us)"
+	else
+		fail "$T: -L: thread $tid: the waits and their total match schedstat" "$why"
+	fi
+	n=$((n + 1))
+done < <(grep '^sched ' "$TMP/threads.trig")
+expect_eq "$T: -L: both pinned threads were compared" "$n" 2
+expect_eq "$T: -L: each histogram's slots add up to its count" \
+	"$(jq -s '[.[] | select((.hist | map(.count) | add) != .count)] | length' "$TMP/threads.out")" 0
+expect_eq "$T: -L: slots in usecs, each [2^k, 2^(k+1))" \
+	"$(jq -s '[.[] | select(.unit != "usecs" or (.hist | map(select(.high != 2 * .low - 1 + (if .low == 0 then 2 else 0 end))) | length) != 0)] | length' "$TMP/threads.out")" 0
+
+# -P: one histogram for the process, with at least the two threads' waits.
+pinned_run proc -m 200 -- -j -P -m
+expect_eq "$T: -P -m: one histogram, for the process, in msecs" \
+	"$(jq -s -c --argjson p "$PID" '[.[] | select(.pid == $p) | [.comm, .unit, .count >= 10]]' "$TMP/proc.out")" \
+	'[["pinned","msecs",true]]'
+
+# Columns: the header line, a count line and the histogram.
+pinned_run cols -m 200 --
+expect_eq "$T: columns: the banner, the count line and the histogram header" \
+	"$(grep -cE '^Tracing run queue latency|^[0-9]+ waits, average [0-9.]+ usecs$|^ +usecs +: count +distribution$' "$TMP/cols.out")" 3
