@@ -55,7 +55,7 @@ seeds() {
 	return 0
 }
 
-GOBIN=go/gobin.c,go/pclntab.c,go/buildinfo.c,go/godwarf.c,go/x86_insn.c
+GOBIN=go/gobin.c,go/pclntab.c,go/buildinfo.c,go/godwarf.c,go/x86_insn.c,go/gocode.c,go/goinsn.c
 for t in fuzz_gopclntab:go/pclntab.c fuzz_gobuildinfo:go/buildinfo.c fuzz_godwarf:go/godwarf.c \
 	 fuzz_gobin:$GOBIN fuzz_x86_insn:go/x86_insn.c; do
 	name=${t%%:*}
