@@ -22,17 +22,9 @@ tool_bg() {
 	BGPID[$name]=$!
 }
 
-# own_ids PID: the BPF programs and links a process holds, from its fdinfo,
-# as prog_ids writes them.
-own_ids() {
-	grep -h -E '^(prog_id|link_id):' /proc/"$1"/fdinfo/* 2>/dev/null |
-		awk '{ print ($1 == "prog_id:" ? "p" : "l") $2 }' | sort -u
-}
-
 # tools_ready NAME...: waits until each tool says it attached and keeps the
 # ids of its programs and links for leak_check. Returns 1 (and fails) for a
 # tool that exited or never attached.
-OWN_IDS=
 tools_ready() {
 	local name i ok=0
 	for name; do
@@ -45,7 +37,7 @@ tools_ready() {
 			fail "$name: did not attach" "$(tail -3 "$TMP/$name.err")"
 			ok=1
 		else
-			OWN_IDS="$OWN_IDS $(own_ids "${BGPID[$name]}" | tr '\n' ' ')"
+			record_ids "${BGPID[$name]}"
 		fi
 	done
 	return $ok
@@ -147,20 +139,10 @@ ns_inode() {
 }
 
 # leak_check TOOL: none of the programs and links the tools held (read from
-# their own fdinfo, so other people's tools never count) is still loaded,
-# within 3 s: the kernel frees them a moment after the last fd closes.
+# their own fdinfo, so other people's tools never count) is still loaded
+# (lib.sh's no_leaks).
 leak_check() {
-	local i now left
-	for i in $(seq 1 30); do
-		now=" $(prog_ids | tr '\n' ' ') " left=
-		for id in $OWN_IDS; do
-			case "$now" in *" $id "*) left="$left $id" ;; esac
-		done
-		[ -z "$left" ] && break
-		sleep 0.1
-	done
-	if [ -z "$OWN_IDS" ]; then fail "$1: no BPF program or link is left behind" "no tool run was recorded"
-	else expect_eq "$1: no BPF program or link is left behind" "$left" ""; fi
+	no_leaks "$1: no BPF program or link is left behind"
 }
 
 # count_json FILE JQ-FILTER [ARGS...]: how many records of FILE select() keeps.
