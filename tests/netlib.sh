@@ -6,10 +6,9 @@
 
 declare -A BGPID=() BGRC=()
 
-# on_host: true outside the VMs. The VMs emulate the CPU and cost a
-# hundred times more per tool start; there the tests run each attach path
-# on one exact trigger, and leave the kernel-independent checks (filters,
-# columns) to the host.
+# on_host: true outside the VMs. A network tool's own file runs in the VMs
+# only for its part above host_only (tests/README.md): what its row's
+# trigger cannot show there (tcpretrans -l); the rest is the host's.
 on_host() {
 	[ "$IN_VM" = 0 ]
 }

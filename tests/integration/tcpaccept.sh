@@ -9,17 +9,12 @@
 T=tcpaccept
 S=$TRIG/tcpsess
 
-expect_exit "$T: -p 12abc is a usage error" 64 "$BIN/$T" -p 12abc
 expect_exit "$T: --lports 0 is a usage error" 64 "$BIN/$T" --lports 0
 expect_exit "$T: --rports 65536 is a usage error" 64 "$BIN/$T" --rports 65536
 expect_exit "$T: --ports 80,,443 is a usage error" 64 "$BIN/$T" --ports 80,,443
 expect_exit "$T: -4 with -6 is a usage error" 64 "$BIN/$T" -4 -6
 expect_exit "$T: --netns abc is a usage error" 64 "$BIN/$T" --netns abc
 expect_exit "$T: --netns of a plain file is a usage error" 64 "$BIN/$T" --netns /etc/hostname
-expect_exit "$T: a stray argument is a usage error" 64 "$BIN/$T" extra
-expect_exit "$T: an unknown --force-path is a usage error" 64 "$BIN/$T" --force-path=nope
-expect_exit "$T: --help exits 0" 0 "$BIN/$T" --help
-man_options_match "$T: man page options match --help" $T
 
 # accepts FILE PID IP LADDR LPORT RADDR CPORTS: column lines of exactly that
 # accept, one per client port in CPORTS.
@@ -54,32 +49,6 @@ finish_trigger() {
 	CPORTS=$(trig_values "$1" cport)
 	[ "$TRIG_RC" = 0 ] || fail "$T: $1: trigger failed" "$(cat "$TMP/$1.trigerr")"
 }
-
-# Every attach path on IPv4 loopback, in JSON: 7 exact accepts by the server.
-for path in tracepoint fentry kprobe; do
-	if ! "$BIN/$T" --force-path=$path -d 0.1 >/dev/null 2>"$TMP/probe.err"; then
-		if grep -q 'not available on this kernel' "$TMP/probe.err"; then
-			skip "$T: $path path" "$(cat "$TMP/probe.err")"
-			matrix $T $path n/a
-			continue
-		fi
-	fi
-	run_trigger "p-$path" 127.0.0.1
-	tool_bg "j-$path" $T -j --force-path=$path --lports "$LPORT"
-	tools_ready "j-$path" || { matrix $T $path fail; trig_go; continue; }
-	finish_trigger "p-$path"
-	tools_stop TERM "j-$path"
-	out=$TMP/j-$path.out
-	n=$(jaccepts "$out" "$SPID" 4 127.0.0.1 "$LPORT" 127.0.0.1 "$CPORTS")
-	m=$(grep -c . "$out")
-	if [ "$n/$m" = 7/7 ] && [ "${BGRC[j-$path]}" = 0 ] && json_valid "$out"; then
-		pass "$T: $path: 7 exact accepts by the server, client ports, JSON"
-		matrix $T $path pass
-	else
-		fail "$T: $path: 7 exact accepts by the server" "$n of $m lines, rc ${BGRC[j-$path]}: $(head -2 "$out")"
-		matrix $T $path fail
-	fi
-done
 
 if on_host; then
 # One IPv4 run watched by columns and by each filter letter, matching and not.

@@ -13,9 +13,6 @@ expect_exit "$T: --ports 0 is a usage error" 64 "$BIN/$T" --ports 0
 expect_exit "$T: --reason '' is a usage error" 64 "$BIN/$T" --reason ''
 expect_exit "$T: an unknown --reason is a usage error" 64 "$BIN/$T" --reason NO_SUCH_REASON
 expect_exit "$T: -p is not an option" 64 "$BIN/$T" -p 1
-expect_exit "$T: a stray argument is a usage error" 64 "$BIN/$T" extra
-expect_exit "$T: --help exits 0" 0 "$BIN/$T" --help
-man_options_match "$T: man page options match --help" $T
 
 # The running kernel's number for NO_SOCKET, from the tracepoint's format
 # file (tcpdrop reads it from the kernel's BTF: two sources that must agree).
@@ -56,7 +53,6 @@ tools_stop TERM $names
 expect_eq "$T: the trigger's 3 connects were refused" "$(trig_value r4 refused)" 3
 n=$(drops "$TMP/json.out" 127.0.0.1 $P 4)
 expect_eq "$T: 3 exact NO_SOCKET drops (reason $code on this kernel), JSON" "$n/$(grep -c . "$TMP/json.out")" 3/3
-matrix $T tracepoint "$([ "$n" = 3 ] && echo pass || echo fail)"
 json_valid "$TMP/json.out" && pass "$T: -j output is valid JSON" || fail "$T: -j output is valid JSON" "$(head -2 "$TMP/json.out")"
 expect_eq "$T: --reason NO_SOCKET keeps the 3 drops" "$(drops "$TMP/reason.out" 127.0.0.1 $P 4)/$(grep -c . "$TMP/reason.out")" 3/3
 expect_eq "$T: SIGTERM exits 0" "${BGRC[json]}" 0

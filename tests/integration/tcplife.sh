@@ -9,13 +9,8 @@
 T=tcplife
 S=$TRIG/tcpsess
 
-expect_exit "$T: -p 12abc is a usage error" 64 "$BIN/$T" -p 12abc
 expect_exit "$T: --rports 70000 is a usage error" 64 "$BIN/$T" --rports 70000
 expect_exit "$T: --netns /nonexistent is a usage error" 64 "$BIN/$T" --netns /nonexistent
-expect_exit "$T: a stray argument is a usage error" 64 "$BIN/$T" extra
-expect_exit "$T: an unknown --force-path is a usage error" 64 "$BIN/$T" --force-path=nope
-expect_exit "$T: --help exits 0" 0 "$BIN/$T" --help
-man_options_match "$T: man page options match --help" $T
 
 # The client sends TX and receives RX bytes; the server the other way round.
 TX=300000 RX=70000
@@ -56,32 +51,6 @@ ends() {
 		and .tx_bytes == $rx and .rx_bytes == $tx and .span_ns > 0 and .netns > 0)' "$1" | wc -l)
 	echo "$c $s"
 }
-
-# Every attach path (they differ in how accepts are seen), JSON.
-for path in tracepoint fentry kprobe; do
-	if ! "$BIN/$T" --force-path=$path -d 0.1 >/dev/null 2>"$TMP/probe.err"; then
-		if grep -q 'not available on this kernel' "$TMP/probe.err"; then
-			skip "$T: $path path" "$(cat "$TMP/probe.err")"
-			matrix $T $path n/a
-			continue
-		fi
-	fi
-	P=$((20000 + RANDOM % 20000))
-	tool_bg "j-$path" $T -j --force-path=$path --ports $P
-	tools_ready "j-$path" || { matrix $T $path fail; continue; }
-	server "s-$path" 127.0.0.1 $P
-	client_gated "c-$path" 127.0.0.1 $P
-	finish "c-$path"
-	tools_stop TERM "j-$path"
-	out=$TMP/j-$path.out
-	if [ "$(ends "$out" 127.0.0.1 $P)" = "1 1" ] && [ "$(grep -c . "$out")" = 2 ] && [ "${BGRC[j-$path]}" = 0 ] && json_valid "$out"; then
-		pass "$T: $path: both ends with exact bytes and their openers, JSON"
-		matrix $T $path pass
-	else
-		fail "$T: $path: both ends with exact bytes and their openers" "$(ends "$out" 127.0.0.1 $P): $(cat "$out")"
-		matrix $T $path fail
-	fi
-done
 
 if on_host; then
 # One IPv4 session watched by columns and the filters, matching and not.
