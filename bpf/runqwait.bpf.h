@@ -27,6 +27,7 @@
 struct runq_wait {
 	__u64 ts_ns;		/* made runnable; 0 once on a CPU */
 	__u64 delta_ns;		/* the last wait, not yet passed on */
+	__u64 run_ns;		/* when that wait ended */
 	__u32 prev_tid;		/* the task its CPU ran before it */
 	__u32 waited;		/* delta_ns is set */
 	char prev_comm[16];
@@ -72,6 +73,7 @@ static __always_inline void runq_switch(void *ctx, __u64 prev, __u32 state, __u6
 	w = bpf_map_lookup_elem(&waits, &next);                                \
 	if (w && w->ts_ns) {                                                   \
 		w->delta_ns = now - w->ts_ns;                                  \
+		w->run_ns = now;                                               \
 		w->ts_ns = 0;                                                  \
 		w->waited = 1;                                                 \
 		w->prev_tid = (__u32)id;                                       \
