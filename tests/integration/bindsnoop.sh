@@ -45,17 +45,12 @@ if on_host; then
 	BPID=$(trig_value b pid)
 	tool_bg cols $T -T -U --ports $P
 	tool_bg failed $T -j -x --ports $P
-	tool_bg pid $T -j -p "$BPID" --ports $P
-	tool_bg pid-no $T -j -p 1 --ports $P
-	tool_bg tid $T -j -t "$BPID" --ports $P
-	tool_bg comm-no $T -j -n othername --ports $P
-	tool_bg uid-no $T -j -u 4242 --ports $P
 	tool_bg ports-no $T -j --ports $((P + 1))
 	tool_bg v4 $T -j -4 --ports $P
 	tool_bg v6-no $T -j -6 --ports $P
 	tool_bg netns $T -j --netns /proc/self/ns/net --ports $P
 	tool_bg netns-no $T -j --netns 1 --ports $P
-	names="cols failed pid pid-no tid comm-no uid-no ports-no v4 v6-no netns netns-no"
+	names="cols failed ports-no v4 v6-no netns netns-no"
 	tools_ready $names
 	trig_go
 	tools_stop TERM $names
@@ -65,10 +60,10 @@ if on_host; then
 	}
 	expect_eq "$T: columns: the bind and the EADDRINUSE with their OPTS, -T -U" "$(row 0 F..Rr)/$(row EADDRINUSE .....)" 1/1
 	expect_eq "$T: -x: the failed bind only" "$(binds "$TMP/failed.out" "$BPID" 127.0.0.1 $P TCP "$OPTS_ON")/$(grep -c . "$TMP/failed.out")" 0/1/1
-	for f in pid tid v4 netns; do
+	for f in v4 netns; do
 		expect_eq "$T: matching filter ($f) keeps both binds" "$(binds "$TMP/$f.out" "$BPID" 127.0.0.1 $P TCP "$OPTS_ON")" 1/1
 	done
-	for f in pid-no comm-no uid-no ports-no v6-no netns-no; do
+	for f in ports-no v6-no netns-no; do
 		expect_eq "$T: non-matching filter (${f%-no}) shows nothing" "$(grep -c . "$TMP/$f.out")" 0
 	done
 	expect_eq "$T: SIGTERM exits 0" "${BGRC[cols]}" 0

@@ -50,16 +50,12 @@ if on_host; then
 	tool_bg cols $T -T -U --ports $P
 	tool_bg failed $T -j -x
 	tool_bg pid $T -j -p "$LPID"
-	tool_bg pid-no $T -j -p 1 --ports $P
-	tool_bg tid $T -j -t "$LPID" --ports $P
-	tool_bg comm-no $T -j -n othername --ports $P
-	tool_bg uid-no $T -j -u 4242 --ports $P
 	tool_bg ports-no $T -j --ports $((P + 2))
 	tool_bg v4 $T -j -4 --ports $P
 	tool_bg v6-no $T -j -6 --ports $P
 	tool_bg netns $T -j --netns /proc/self/ns/net --ports $P
 	tool_bg netns-no $T -j --netns 1 --ports $P
-	names="cols failed pid pid-no tid comm-no uid-no ports-no v4 v6-no netns netns-no"
+	names="cols failed pid ports-no v4 v6-no netns netns-no"
 	tools_ready $names
 	trig_go
 	tools_stop TERM $names
@@ -70,10 +66,10 @@ if on_host; then
 		"$(count_json "$TMP/failed.out" '.pid == $p' --argjson p "$LPID")" 1
 	expect_eq "$T: -x: it is the EINVAL" "$(listens "$TMP/failed.out" l 127.0.0.1 21 21)" 0/1
 	expect_eq "$T: -p keeps both (its other ports too)" "$(listens "$TMP/pid.out" l 127.0.0.1 21 21)/$(grep -c . "$TMP/pid.out")" 1/1/2
-	for f in tid v4 netns; do
+	for f in v4 netns; do
 		expect_eq "$T: matching filter ($f) keeps both (the connected socket has the port as its remote one)" "$(listens "$TMP/$f.out" l 127.0.0.1 21 21)" 1/1
 	done
-	for f in pid-no comm-no uid-no ports-no v6-no netns-no; do
+	for f in ports-no v6-no netns-no; do
 		expect_eq "$T: non-matching filter (${f%-no}) shows nothing" "$(grep -c . "$TMP/$f.out")" 0
 	done
 	expect_eq "$T: SIGTERM exits 0" "${BGRC[cols]}" 0

@@ -56,18 +56,13 @@ run_trigger v4 127.0.0.1
 other=$((LPORT == 65535 ? 65534 : LPORT + 1))
 cp "$S" "$TMP/othername"
 tool_bg cols $T -T -U --lports "$LPORT"
-tool_bg pid $T -j -p "$SPID" --lports "$LPORT"
-tool_bg pid-no $T -j -p 1 --lports "$LPORT"
-tool_bg comm $T -j -n tcpsess --ports "$LPORT"
-tool_bg comm-no $T -j -n othername --ports "$LPORT"
-tool_bg uid-no $T -j -u 4242 --lports "$LPORT"
 tool_bg lports-no $T -j --lports "$other"
 tool_bg rports-no $T -j --rports "$LPORT"
 tool_bg v4 $T -j -4 --lports "$LPORT"
 tool_bg v6-no $T -j -6 --lports "$LPORT"
 tool_bg netns $T -j --netns /proc/self/ns/net --lports "$LPORT"
 tool_bg netns-no $T -j --netns 1 --lports "$LPORT"
-all="cols pid pid-no comm comm-no uid-no lports-no rports-no v4 v6-no netns netns-no"
+all="cols lports-no rports-no v4 v6-no netns netns-no"
 tools_ready $all
 finish_trigger v4
 tools_stop TERM $all
@@ -76,11 +71,11 @@ expect_eq "$T: -T -U add TIME and UID columns" "$n" 7
 sed -E 's/^[0-9:]{8} +[0-9]+ +//' "$TMP/cols.out" >"$TMP/cols.trim"
 expect_eq "$T: columns show 7 exact accepts by the server" \
 	"$(accepts "$TMP/cols.trim" "$SPID" 4 127.0.0.1 "$LPORT" 127.0.0.1 "$CPORTS")" 7
-for f in pid comm v4 netns; do
+for f in v4 netns; do
 	expect_eq "$T: matching filter ($f) keeps the 7 accepts" \
 		"$(jaccepts "$TMP/$f.out" "$SPID" 4 127.0.0.1 "$LPORT" 127.0.0.1 "$CPORTS")" 7
 done
-for f in pid-no comm-no uid-no lports-no rports-no v6-no netns-no; do
+for f in lports-no rports-no v6-no netns-no; do
 	expect_eq "$T: non-matching filter (${f%-no}) shows nothing" "$(grep -c . "$TMP/$f.out")" 0
 done
 expect_eq "$T: SIGTERM exits 0" "${BGRC[cols]}" 0
@@ -100,31 +95,6 @@ for addr in ::1 ::ffff:127.0.0.1; do
 		"$(jaccepts "$TMP/six-$addr.out" "$SPID" 6 "$addr" "$LPORT" "$addr" "$CPORTS")" 7
 	expect_eq "$T: IPv6 $addr: nothing with -4" "$(grep -c . "$TMP/four-$addr.out")" 0
 done
-
-# -t: the server's main thread accepts; another thread id sees nothing.
-run_trigger tid 127.0.0.1
-tool_bg tid $T -j -t "$SPID" --lports "$LPORT"
-tool_bg tid-no $T -j -t 1 --lports "$LPORT"
-tools_ready tid tid-no
-finish_trigger tid
-tools_stop INT tid tid-no
-expect_eq "$T: -t of the accepting thread keeps the 7 accepts" \
-	"$(jaccepts "$TMP/tid.out" "$SPID" 4 127.0.0.1 "$LPORT" 127.0.0.1 "$CPORTS")" 7
-expect_eq "$T: -t of another thread shows nothing" "$(grep -c . "$TMP/tid-no.out")" 0
-expect_eq "$T: SIGINT exits 0" "${BGRC[tid]}" 0
-
-# -u: the server as uid 65534 (setpriv), matched by -u 65534.
-if command -v setpriv >/dev/null; then
-	trig_start uid setpriv --reuid 65534 --regid 65534 --clear-groups "$S" -w -n 7 accept 127.0.0.1 0
-	SPID=$(trig_value uid pid)
-	LPORT=$(trig_value uid listen)
-	tool_bg uid $T -j -u 65534 --lports "$LPORT"
-	tools_ready uid
-	finish_trigger uid
-	tools_stop TERM uid
-	n=$(count_json "$TMP/uid.out" '.pid == $pid and .uid == 65534' --argjson pid "$SPID")
-	expect_eq "$T: -u 65534 keeps that user's 7 accepts" "$n" 7
-fi
 
 # Between namespaces: the server in A, the clients in B; --netns picks A.
 veth_pair tcpa

@@ -25,15 +25,11 @@ names="all thr"
 if on_host; then
 	tool_bg cols $T -T -U --rports "$LPORT"
 	tool_bg thr-cols $T --rports "$LPORT" 500
-	tool_bg pid $T -j -p "$SPID" --rports "$LPORT"
-	tool_bg pid-no $T -j -p 1 --rports "$LPORT"
-	tool_bg comm-no $T -j -n othername --rports "$LPORT"
-	tool_bg uid-no $T -j -u 4242 --rports "$LPORT"
 	tool_bg lports-no $T -j --lports "$LPORT"
 	tool_bg v6-no $T -j -6 --rports "$LPORT"
 	tool_bg netns $T -j --netns /proc/self/ns/net --rports "$LPORT"
 	tool_bg netns-no $T -j --netns 1 --rports "$LPORT"
-	names="$names cols thr-cols pid pid-no comm-no uid-no lports-no v6-no netns netns-no"
+	names="$names cols thr-cols lports-no v6-no netns netns-no"
 fi
 tools_ready $names
 trig_go
@@ -62,10 +58,10 @@ n=$(awk -v pid="$SPID" -v lp="$LPORT" '$NF >= 900 && $1 == pid && $2 == "tcpsess
 expect_eq "$T: columns: the slow connect with its LAT(ms)" "$n/$(grep -vc '^PID' "$TMP/thr-cols.out")" 1/1
 n=$(awk -v pid="$SPID" '$1 ~ /^[0-9][0-9]:[0-9][0-9]:[0-9][0-9]$/ && $2 == 0 && $3 == pid' "$TMP/cols.out" | wc -l)
 expect_eq "$T: -T -U add TIME and UID columns" "$n" 2
-for f in pid netns; do
+for f in netns; do
 	expect_eq "$T: matching filter ($f) keeps both connects" "$(grep -c . "$TMP/$f.out")" 2
 done
-for f in pid-no comm-no uid-no lports-no v6-no netns-no; do
+for f in lports-no v6-no netns-no; do
 	expect_eq "$T: non-matching filter (${f%-no}) shows nothing" "$(grep -c . "$TMP/$f.out")" 0
 done
 

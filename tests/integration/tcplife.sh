@@ -61,17 +61,13 @@ tool_bg cols $T -T -U --ports $P
 tool_bg pid-srv $T -j -p "$SPID" --ports $P
 tool_bg pid-cli $T -j -p "$CPID" --ports $P
 tool_bg tid-cli $T -j -t "$CPID" --ports $P
-tool_bg pid-no $T -j -p 1 --ports $P
-tool_bg comm $T -j -n tcpsess --ports $P
-tool_bg comm-no $T -j -n othername --ports $P
-tool_bg uid-no $T -j -u 4242 --ports $P
 tool_bg lports $T -j --lports $P
 tool_bg rports $T -j --rports $P
 tool_bg v4 $T -j -4 --ports $P
 tool_bg v6-no $T -j -6 --ports $P
 tool_bg netns $T -j --netns /proc/self/ns/net --ports $P
 tool_bg netns-no $T -j --netns 1 --ports $P
-all="cols pid-srv pid-cli tid-cli pid-no comm comm-no uid-no lports rports v4 v6-no netns netns-no"
+all="cols pid-srv pid-cli tid-cli lports rports v4 v6-no netns netns-no"
 tools_ready $all
 finish v4c
 tools_stop TERM $all
@@ -89,10 +85,10 @@ expect_eq "$T: -p of the client: its end only" "$(ends "$TMP/pid-cli.out" 127.0.
 expect_eq "$T: -t of the client's thread: its end only" "$(ends "$TMP/tid-cli.out" 127.0.0.1 $P)/$(grep -c . "$TMP/tid-cli.out")" "1 0/1"
 expect_eq "$T: --lports: the server's end only" "$(ends "$TMP/lports.out" 127.0.0.1 $P)/$(grep -c . "$TMP/lports.out")" "0 1/1"
 expect_eq "$T: --rports: the client's end only" "$(ends "$TMP/rports.out" 127.0.0.1 $P)/$(grep -c . "$TMP/rports.out")" "1 0/1"
-for f in comm v4 netns; do
+for f in v4 netns; do
 	expect_eq "$T: matching filter ($f) keeps both ends" "$(ends "$TMP/$f.out" 127.0.0.1 $P)" "1 1"
 done
-for f in pid-no comm-no uid-no v6-no netns-no; do
+for f in v6-no netns-no; do
 	expect_eq "$T: non-matching filter (${f%-no}) shows nothing" "$(grep -c . "$TMP/$f.out")" 0
 done
 

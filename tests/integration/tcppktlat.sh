@@ -30,16 +30,12 @@ names=json
 if on_host; then
 	tool_bg cols $T -T -U --lports "$CPORT" 150
 	tool_bg all $T -j --lports "$CPORT"
-	tool_bg pid $T -j -p "$PPID_" --lports "$CPORT" 150
-	tool_bg pid-no $T -j -p 1 --lports "$CPORT" 150
-	tool_bg comm-no $T -j -n othername --lports "$CPORT" 150
-	tool_bg uid-no $T -j -u 4242 --lports "$CPORT" 150
 	tool_bg ports $T -j --ports "$CPORT" 150
 	tool_bg rports-no $T -j --rports "$CPORT" 150
 	tool_bg v6-no $T -j -6 150
 	tool_bg netns $T -j --netns /proc/self/ns/net --lports "$CPORT" 150
 	tool_bg netns-no $T -j --netns 1 --lports "$CPORT" 150
-	names="$names cols all pid pid-no comm-no uid-no ports rports-no v6-no netns netns-no"
+	names="$names cols all ports rports-no v6-no netns netns-no"
 fi
 tools_ready $names
 trig_go
@@ -54,10 +50,10 @@ if on_host; then
 	expect_eq "$T: columns: the 4 late reads with -T -U" "$n/$(grep -vc '^TIME' "$TMP/cols.out")" 4/4
 	n=$(count_json "$TMP/all.out" '.lport == $cp and .lat_ns < 150000000' --argjson cp "$CPORT")
 	expect_eq "$T: without min_ms: also the 2 prompt reads" "$(late "$TMP/all.out" 127.0.0.1 4)/$n" 4/2
-	for f in pid ports netns; do
+	for f in ports netns; do
 		expect_eq "$T: matching filter ($f) keeps the 4" "$(late "$TMP/$f.out" 127.0.0.1 4)" 4
 	done
-	for f in pid-no comm-no uid-no rports-no netns-no; do
+	for f in rports-no netns-no; do
 		expect_eq "$T: non-matching filter (${f%-no}) shows nothing" "$(grep -c . "$TMP/$f.out")" 0
 	done
 	expect_eq "$T: -6 shows no IPv4 read" "$(count_json "$TMP/v6-no.out" '.ip == 4')" 0
