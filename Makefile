@@ -9,7 +9,7 @@ TOOLS_PROC := opensnoop execsnoop exitsnoop capable oomkill vfsstat
 TOOLS_CPU := profile offcputime flamegraph syscount runqlat runqslower
 TOOLS_BLOCK := syncsnoop statsnoop mountsnoop fsslower fsdist
 TOOLS_NET := tcpconnect tcptop bindsnoop solisten tcpaccept tcpconnlat tcpdrop tcplife tcppktlat tcpretrans tcprtt tcpstates tcpsynbl tcptracer
-TOOLS_MEM := sigsnoop
+TOOLS_MEM := sigsnoop memleak
 TOOLS_USER := gethostlatency bashreadline uflow funccount funclatency
 TOOLS_GO := gofunclat gotrace gospawn gogc
 # Tools without a BPF object: they draw or convert what the others collect.
@@ -77,7 +77,8 @@ SKELS := $(patsubst %,$(OUTPUT)/include/%.skel.h,$(BPF_TOOLS))
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/unit/%,$(UNIT_SRCS))
 TRIGGER_SRCS := $(sort $(wildcard tests/triggers/*.c))
-TRIGGER_BINS := $(patsubst tests/triggers/%.c,$(OUTPUT)/tests/triggers/%,$(TRIGGER_SRCS))
+TRIGGER_BINS := $(patsubst tests/triggers/%.c,$(OUTPUT)/tests/triggers/%,$(TRIGGER_SRCS)) \
+		$(OUTPUT)/tests/triggers/leaker-static
 
 DEPS_PKGS := clang llvm libbpf-dev bpftool libelf-dev libdw-dev libzydis-dev zlib1g-dev pkg-config make gcc \
 	     libc6-dev jq iproute2 procps util-linux bsdutils busybox-static cpio \
@@ -147,7 +148,13 @@ $(OUTPUT)/tests/unit/%: tests/unit/%.c $(LIBCOMMON) | $(OUTPUT)/tests/unit
 
 $(OUTPUT)/tests/triggers/%: tests/triggers/%.c | $(OUTPUT)/tests/triggers
 	$(call msg,CC,$@)
-	$(Q)$(CC) -g -O2 -Wall -Wextra -D_GNU_SOURCE -MMD -MP $< -o $@ -lpthread
+	$(Q)$(CC) -g -O2 -Wall -Wextra -D_GNU_SOURCE $(TRIG_CFLAGS) -MMD -MP $< -o $@ -lpthread
+
+# memleak's leaker: frame pointers for its stacks; a static copy carries its own malloc.
+$(OUTPUT)/tests/triggers/leaker: TRIG_CFLAGS := -fno-omit-frame-pointer
+$(OUTPUT)/tests/triggers/leaker-static: tests/triggers/leaker.c | $(OUTPUT)/tests/triggers
+	$(call msg,CC,$@)
+	$(Q)$(CC) -g -O2 -Wall -Wextra -D_GNU_SOURCE -fno-omit-frame-pointer -static $< -o $@ -lpthread
 
 $(OUTPUT)/obj $(OUTPUT)/include $(OUTPUT)/bin \
 $(OUTPUT)/tests/unit $(OUTPUT)/tests/triggers:
