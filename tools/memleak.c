@@ -329,32 +329,58 @@ struct report {
 
 #define FOLD_MAX 65536
 
-/* Every block of the table (read, not taken out: they stay outstanding). */
-static long read_blocks(int fd, struct block **out)
+/*
+ * Every block of the table (read, not taken out: they stay outstanding), in
+ * batches: a walk by next key starts over whenever the key it stands on is
+ * freed meanwhile, which on a busy table never ends. A walk is the fallback
+ * for kernels without batch lookups (before 5.6), bounded by the table's size.
+ */
+static long read_blocks(int fd, __u32 max, struct block **out)
 {
-	struct memleak_key k, next, *prev = NULL;
-	size_t cap = 1024, n = 0;
+	size_t cap = (size_t)max + max / 4 + 64, n = 0;
+	struct memleak_key *keys = malloc(cap * sizeof(*keys)), k, next, *prev = NULL;
+	struct memleak_alloc *vals = malloc(cap * sizeof(*vals));
 	struct block *b = malloc(cap * sizeof(*b));
+	__u64 batch = 0;
+	bool first = true;
+	int err = 0;
 
-	if (!b)
-		return -ENOMEM;
-	while (!bpf_map_get_next_key(fd, prev, &next)) {
-		k = next;
-		prev = &k;
-		if (n == cap) {
-			struct block *nb = realloc(b, 2 * cap * sizeof(*b));
+	if (!keys || !vals || !b) {
+		err = -ENOMEM;
+		goto out;
+	}
+	while (n < cap) {
+		__u32 count = (__u32)(cap - n);
 
-			if (!nb) {
-				free(b);
-				return -ENOMEM;
-			}
-			b = nb;
-			cap *= 2;
+		err = bpf_map_lookup_batch(fd, first ? NULL : &batch, &batch, keys + n, vals + n,
+					   &count, NULL);
+		if (err)
+			err = -errno;
+		first = false;
+		n += count;
+		if (err)
+			break;
+	}
+	if (err == -ENOENT)	/* the end of the table */
+		err = 0;
+	if (err == -EINVAL || err == -EOPNOTSUPP) {
+		err = 0;
+		for (n = 0; n < cap && !bpf_map_get_next_key(fd, prev, &next); prev = &k) {
+			k = next;
+			if (!bpf_map_lookup_elem(fd, &k, &vals[n]))
+				keys[n++] = k;
 		}
-		/* Freed meanwhile: gone. */
-		if (bpf_map_lookup_elem(fd, &k, &b[n].a))
-			continue;
-		b[n++].key = k;
+	}
+	for (size_t i = 0; i < n; i++) {
+		b[i].key = keys[i];
+		b[i].a = vals[i];
+	}
+out:
+	free(keys);
+	free(vals);
+	if (err) {
+		free(b);
+		return err;
 	}
 	*out = b;
 	return (long)n;
@@ -441,7 +467,7 @@ static int collect(struct report *r, __u64 now, struct block **bp, struct group 
 	size_t ng = 0, i, m = 0;
 	long n;
 
-	n = read_blocks(bpf_map__fd(r->skel->maps.allocs), &b);
+	n = read_blocks(bpf_map__fd(r->skel->maps.allocs), (__u32)opt.allocs, &b);
 	if (n < 0) {
 		bk_set_error("cannot read the outstanding allocations: %s", strerror((int)-n));
 		return (int)n;
