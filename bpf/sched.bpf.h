@@ -15,6 +15,7 @@
  *	BK_SCHED_SWITCH(on_switch)	-> handle_switch, handle_switch_raw, handle_switch_tp
  *	BK_SCHED_WAKEUP(on_wakeup)	-> handle_wakeup(_raw, _tp), handle_wakeup_new(_raw, _tp)
  *	BK_SCHED_WAKING(on_waking)	-> handle_waking(_raw, _tp)
+ *	BK_SCHED_FREE(on_free)		-> handle_free(_raw, _tp)
  *
  * prev_state is 0 when the task leaving the CPU stays runnable (preempted,
  * or woken before it could sleep: it is still on the run queue), otherwise
@@ -107,5 +108,33 @@ int name##_tp(struct trace_event_raw_sched_wakeup_template *ctx)               \
 
 /* A wake-up beginning, in the waker's context (try_to_wake_up). */
 #define BK_SCHED_WAKING(fn) BK_SCHED_WAKE_HOOK(fn, sched_waking, handle_waking)
+
+/*
+ * A task's last reference gone (delayed_put_task_struct): its key is free.
+ * The tracepoint record's comm became a __data_loc string in Linux 6.x, which
+ * moved pid: read with CO-RE (the one relocation, on this path only).
+ */
+#define BK_SCHED_FREE(fn)                                                      \
+/* tp_btf sched_process_free(struct task_struct *p) */                        \
+SEC("tp_btf/sched_process_free")                                               \
+int handle_free(__u64 *ctx)                                                    \
+{                                                                              \
+	fn(ctx, ctx[0]);                                                       \
+	return 0;                                                              \
+}                                                                              \
+/* raw_tp sched_process_free(struct task_struct *p) */                        \
+SEC("raw_tp/sched_process_free")                                               \
+int handle_free_raw(struct bpf_raw_tracepoint_args *ctx)                       \
+{                                                                              \
+	fn(ctx, ctx->args[0]);                                                 \
+	return 0;                                                              \
+}                                                                              \
+/* tracepoint sched:sched_process_free(comm, pid, prio) */                    \
+SEC("tracepoint/sched/sched_process_free")                                     \
+int handle_free_tp(struct trace_event_raw_sched_process_template *ctx)         \
+{                                                                              \
+	fn(ctx, (__u32)BPF_CORE_READ(ctx, pid));                               \
+	return 0;                                                              \
+}
 
 #endif

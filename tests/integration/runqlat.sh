@@ -41,7 +41,7 @@ pinned_run threads -T -m 400 -- -j -L
 json_valid "$TMP/threads.out" && pass "$T: -j output is valid JSON" ||
 	fail "$T: -j output is valid JSON" "$(head -2 "$TMP/threads.out")"
 n=0
-while read -r _ tid delay runs; do
+while read -r _ tid delay runs _; do
 	got=$(jq -s -r --argjson t "$tid" '[.[] | select(.tid == $t)] | "\(map(.count) | add // 0) \(map(.total_ns) | add // 0) \(.[0].pid) \(.[0].comm)"' "$TMP/threads.out")
 	read -r count total pid comm <<<"$got"
 	why=

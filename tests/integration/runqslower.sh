@@ -39,7 +39,7 @@ json_valid "$TMP/all.out" && pass "$T: -j output is valid JSON" ||
 	fail "$T: -j output is valid JSON" "$(head -2 "$TMP/all.out")"
 tids=$(grep '^sched ' "$TMP/all.trig" | awk '{ print $2 }' | paste -sd' ')
 n=0
-while read -r _ tid delay runs; do
+while read -r _ tid delay runs _; do
 	other=${tids/$tid/}; other=${other// /}
 	got=$(jq -s -r --argjson t "$tid" --argjson o "$other" '[.[] | select(.tid == $t)] |
 		"\(length) \(map(.delta_ns) | add // 0) \(map(select(.prev_tid == $o and .prev_comm == "pinned")) | length) \(.[0].pid) \(.[0].comm)"' "$TMP/all.out")

@@ -5,11 +5,12 @@
  * other runs (waits of the scheduler's slice order). The working thread
  * (the main one, or with -T a second thread that prints "tid TID" first, see
  * trigger.h) pins itself and starts a partner; when both have burned, it
- * prints, for each, the kernel's own count of its time on a run queue and of
- * its runs (/proc/self/task/TID/schedstat: run_delay and pcount) since the
- * work began (the partner: since it began), read while the partner is parked:
+ * prints, for each, the kernel's own count of its time on a run queue, of its
+ * runs and of its time on a CPU (/proc/self/task/TID/schedstat: run_delay,
+ * pcount, sum_exec_runtime) since the work began (the partner: since it
+ * began), read while the partner is parked:
  *
- *   sched TID RUN_DELAY_NS PCOUNT
+ *   sched TID RUN_DELAY_NS PCOUNT ON_CPU_NS
  *
  * Prints its PID first; with -w it waits for a line on stdin first.
  *
@@ -67,10 +68,10 @@ static void *partner(void *arg __attribute__((unused)))
 	return NULL;
 }
 
-/* The run_delay and pcount of thread tid so far; -1 when unreadable. */
-static int sched_info(pid_t tid, unsigned long long *delay, unsigned long long *runs)
+/* The run_delay, pcount and time on CPU of thread tid so far; -1 when unreadable. */
+static int sched_info(pid_t tid, unsigned long long *delay, unsigned long long *runs,
+		      unsigned long long *on_cpu)
 {
-	unsigned long long on_cpu;
 	char path[64];
 	FILE *f;
 	int n;
@@ -81,28 +82,33 @@ static int sched_info(pid_t tid, unsigned long long *delay, unsigned long long *
 		perror(path);
 		return -1;
 	}
-	n = fscanf(f, "%llu %llu %llu", &on_cpu, delay, runs);
+	n = fscanf(f, "%llu %llu %llu", on_cpu, delay, runs);
 	fclose(f);
 	return n == 3 ? 0 : -1;
 }
 
-static int print_sched(pid_t tid, unsigned long long delay0, unsigned long long runs0)
-{
-	unsigned long long delay, runs;
+struct sched_info {
+	unsigned long long delay, runs, on_cpu;
+};
 
-	if (sched_info(tid, &delay, &runs))
+static int print_sched(pid_t tid, const struct sched_info *s0)
+{
+	struct sched_info s;
+
+	if (sched_info(tid, &s.delay, &s.runs, &s.on_cpu))
 		return 1;
-	printf("sched %d %llu %llu\n", tid, delay - delay0, runs - runs0);
+	printf("sched %d %llu %llu %llu\n", tid, s.delay - s0->delay, s.runs - s0->runs,
+	       s.on_cpu - s0->on_cpu);
 	return 0;
 }
 
 static int work(void *arg __attribute__((unused)))
 {
-	unsigned long long delay0, runs0;
+	struct sched_info s0, zero = {};
 	pthread_t t;
 	int bad;
 
-	if (sched_info(gettid(), &delay0, &runs0))
+	if (sched_info(gettid(), &s0.delay, &s0.runs, &s0.on_cpu))
 		return 1;
 	if (pin()) {
 		perror("pinned: sched_setaffinity");
@@ -115,7 +121,7 @@ static int work(void *arg __attribute__((unused)))
 	}
 	burn(until);
 	sem_wait(&burnt);
-	bad = print_sched(gettid(), delay0, runs0) | print_sched(partner_tid, 0, 0);
+	bad = print_sched(gettid(), &s0) | print_sched(partner_tid, &zero);
 	fflush(stdout);
 	sem_post(&leave);
 	pthread_join(t, NULL);
