@@ -16,7 +16,7 @@
 #include "core/opts.h"
 #include "core/output.h"
 #include "core/setup.h"
-#include "uspace/uprobe_target.h"
+#include "uspace/libc.h"
 #include "uspace/uprobes.h"
 #include "gethostlatency.h"
 #include "gethostlatency.skel.h"
@@ -104,23 +104,6 @@ static int handle_event(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-/* The libc to probe: --libc, else the one process -p maps, else the system's. */
-static int find_libc(char *path, size_t len)
-{
-	const char *want = opt.libc ? opt.libc : "c";
-	int err = uprobe_target_resolve(want, bk_env.pid, path, len);
-
-	if (err == -ESRCH)
-		bk_set_error("process %d does not exist", bk_env.pid);
-	else if (err == -ENOENT && bk_env.pid && !opt.libc)
-		bk_set_error("process %d maps no shared C library (statically linked?): "
-			     "name one with --libc PATH", bk_env.pid);
-	else if (err)
-		bk_set_error("cannot find the C library '%s'%s: %s", want,
-			     bk_env.pid ? " of that process" : "", strerror(-err));
-	return err;
-}
-
 /* Entry uprobes on each function the libc has, the shared uretprobe on each. */
 static int attach_lookups(struct gethostlatency_bpf *skel, const char *libc,
 			  struct bk_links *links)
@@ -168,7 +151,7 @@ int main(int argc, char **argv)
 	err = bk_init("gethostlatency");
 	if (err)
 		goto cleanup;
-	err = find_libc(libc, sizeof(libc));
+	err = bk_find_libc(opt.libc, bk_env.pid, libc, sizeof(libc));
 	if (err)
 		goto cleanup;
 
