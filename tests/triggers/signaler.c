@@ -15,6 +15,7 @@
  *   signaler [-w] [-T] [-n N]
  */
 #include <signal.h>
+#include <sys/prctl.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -37,6 +38,7 @@ static void child_a(void)
 	char c;
 
 	/* No SA_RESTART: the read below sees each signal as EINTR and goes on. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	sigaction(SIGUSR1, &sa, NULL);
 	signal(SIGUSR2, SIG_IGN);
 	close(ctl[1]);
@@ -96,6 +98,9 @@ int main(int argc, char **argv)
 		child_a();
 	b = fork();
 	if (b == 0) {
+		/* Gone with the trigger, however it ends; a's pipe left to a. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		close(ctl[1]);
 		for (;;)
 			pause();
 	}
