@@ -5,8 +5,8 @@
 
 #define BK_LOG2_SLOTS 32
 
-/* Slot of v in a log2 histogram, floor(log2(v)): 0 for 0 and 1, 1 for 2-3, ... */
-static __always_inline __u32 bk_log2_slot(__u64 v)
+/* floor(log2(v)), 0 for 0 and 1. */
+static __always_inline __u32 bk_log2(__u64 v)
 {
 	__u32 r = 0, shift;
 
@@ -15,8 +15,35 @@ static __always_inline __u32 bk_log2_slot(__u64 v)
 	shift = (v > 0xFF) << 3; v >>= shift; r |= shift;
 	shift = (v > 0xF) << 2; v >>= shift; r |= shift;
 	shift = (v > 0x3) << 1; v >>= shift; r |= shift;
-	r |= (v >> 1);
+	return r | (__u32)(v >> 1);
+}
+
+/* Slot of v in a log2 histogram, floor(log2(v)): 0 for 0 and 1, 1 for 2-3, ... */
+static __always_inline __u32 bk_log2_slot(__u64 v)
+{
+	__u32 r = bk_log2(v);
+
 	return r >= BK_LOG2_SLOTS ? BK_LOG2_SLOTS - 1 : r;
+}
+
+/*
+ * Log-linear slots, for percentiles (common/core/hist.h): values below 16
+ * one slot each, then 16 slots per power of two, each 1/16 of it wide, so
+ * that a slot's middle is within 1/32 of every value in it; the last slot
+ * also holds everything from 2^40 up (18 minutes, in ns).
+ */
+#define BK_LOGLIN_SLOTS (16 + (40 - 4) * 16)
+
+static __always_inline __u32 bk_loglin_slot(__u64 v)
+{
+	__u32 e;
+
+	if (v < 16)
+		return (__u32)v;
+	e = bk_log2(v);
+	if (e >= 40)
+		return BK_LOGLIN_SLOTS - 1;
+	return 16 + (e - 4) * 16 + (__u32)((v >> (e - 4)) & 15);
 }
 
 /*

@@ -83,3 +83,39 @@ void bk_json_log2_hist(struct bk_json *j, const char *key, const __u32 *slots, i
 	}
 	bk_json_array_end(j);
 }
+
+void bk_loglin_range(int i, unsigned long long *low, unsigned long long *high)
+{
+	int e = (i - 16) / 16 + 4, sub = (i - 16) % 16;
+
+	if (i < 16) {
+		*low = *high = i;
+		return;
+	}
+	*low = (16ULL + sub) << (e - 4);
+	*high = *low + (1ULL << (e - 4)) - 1;
+}
+
+unsigned long long bk_loglin_percentile(const __u32 *slots, int n, double p)
+{
+	unsigned long long total = 0, seen = 0, rank, low, high;
+
+	for (int i = 0; i < n; i++)
+		total += slots[i];
+	if (!total)
+		return 0;
+	/* Nearest rank: the smallest value with at least p of the values at or below it. */
+	rank = (unsigned long long)(p * total);
+	if ((double)rank < p * total)
+		rank++;
+	if (rank < 1)
+		rank = 1;
+	for (int i = 0; i < n; i++) {
+		seen += slots[i];
+		if (seen >= rank) {
+			bk_loglin_range(i, &low, &high);
+			return low + (high - low) / 2;
+		}
+	}
+	return 0;
+}

@@ -15,4 +15,14 @@ void bk_print_linear_hist(FILE *f, const __u32 *slots, int n, long long base, lo
 /* Log2 histogram as the JSON member `key`: an array of {"low","high","count"} objects. */
 void bk_json_log2_hist(struct bk_json *j, const char *key, const __u32 *slots, int n);
 
+/*
+ * Percentiles from log-linear slots (bk_loglin_slot() in bpf/hist.bpf.h,
+ * BK_LOGLIN_SLOTS of them): the value below which a share p (0 to 1) of
+ * the values lie (nearest rank), as the middle of its slot, within 1/32 of
+ * the true value. 0 for no values.
+ */
+unsigned long long bk_loglin_percentile(const __u32 *slots, int n, double p);
+/* The values slot i holds, low to high inclusive. */
+void bk_loglin_range(int i, unsigned long long *low, unsigned long long *high);
+
 #endif

@@ -85,6 +85,45 @@ static void test_bpf_slots(void)
 	CHECK_INT(bk_log2_slot(1ULL << 40), BK_LOG2_SLOTS - 1);
 }
 
+/* Log-linear slots: every value's slot holds it, and the slot's middle is within 1/32 of it. */
+static void test_loglin(void)
+{
+	unsigned long long low, high, worst = 0;
+	__u64 vals[] = { 0, 1, 15, 16, 17, 31, 32, 33, 1000, 4095, 4096, 123456789, (1ULL << 40) - 1 };
+	__u32 slots[BK_LOGLIN_SLOTS] = {};
+
+	for (size_t k = 0; k < sizeof(vals) / sizeof(vals[0]); k++) {
+		__u32 i = bk_loglin_slot(vals[k]);
+
+		bk_loglin_range(i, &low, &high);
+		CHECK_INT(vals[k] >= low && vals[k] <= high, 1);
+		if (vals[k] > 31) {
+			unsigned long long mid = low + (high - low) / 2;
+			unsigned long long d = mid > vals[k] ? mid - vals[k] : vals[k] - mid;
+
+			if (d * 1000 / vals[k] > worst)
+				worst = d * 1000 / vals[k];
+		}
+	}
+	CHECK_INT(worst <= 1000 / 32, 1);
+	CHECK_INT(bk_loglin_slot(1ULL << 50), BK_LOGLIN_SLOTS - 1);
+	for (int i = 1; i < BK_LOGLIN_SLOTS; i++) {
+		unsigned long long l2, h2;
+
+		bk_loglin_range(i - 1, &low, &high);
+		bk_loglin_range(i, &l2, &h2);
+		if (l2 != high + 1)
+			CHECK_INT(i, -1);	/* slots are contiguous */
+	}
+	/* 100 values, 1 to 100: each percentile is the middle of its slot ([96, 99], [100, 103]). */
+	for (__u64 v = 1; v <= 100; v++)
+		slots[bk_loglin_slot(v)]++;
+	CHECK_INT(bk_loglin_percentile(slots, BK_LOGLIN_SLOTS, 0.5), 50);
+	CHECK_INT(bk_loglin_percentile(slots, BK_LOGLIN_SLOTS, 0.99), 97);
+	CHECK_INT(bk_loglin_percentile(slots, BK_LOGLIN_SLOTS, 1.0), 101);
+	CHECK_INT(bk_loglin_percentile((__u32[BK_LOGLIN_SLOTS]){ 0 }, BK_LOGLIN_SLOTS, 0.5), 0);
+}
+
 int main(void)
 {
 	RUN(test_bpf_slots);
@@ -92,5 +131,6 @@ int main(void)
 	RUN(test_log2_empty);
 	RUN(test_linear);
 	RUN(test_json_hist);
+	RUN(test_loglin);
 	UNIT_EXIT();
 }
