@@ -1,0 +1,295 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/*
+ * Following block I/O requests from their start to their completion, for
+ * biolatency, biosnoop, biotop, bitesize and biostacks.
+ *
+ * Hooks, each as tp_btf and as raw_tp (the user side, common/block, loads
+ * one set, and one issuer hook of the two):
+ *
+ * - the issuer: block_io_start (6.5 and later) fires when a request is
+ *   made, in the task that submitted it; older kernels have
+ *   block_bio_queue, which fires in the submitting task for each bio,
+ *   kept here by bio until the request that starts with that bio is
+ *   issued. There the in-kernel task filters (-p, -t, -u, -n, --cgroup)
+ *   apply, and the start time is taken (the queue time of -Q);
+ * - block_rq_issue: the request goes to the driver (the --disk filter);
+ * - block_rq_complete: the driver completed it (all of it: a partial
+ *   completion leaves the rest pending);
+ * - block_rq_merge: a request merged into another one goes away.
+ *
+ * A request's state is in `rqs`, keyed by its address. The includer
+ * defines blk_done() after including this header, called once per
+ * completed request with its state; BK_RQ_EXTRA (members of struct
+ * bk_issuer) and blk_started() (fills them) are optional.
+ *
+ * Struct request and struct bio are kernel internals: read with CO-RE.
+ */
+#ifndef BPFKIT_BLOCK_BPF_H
+#define BPFKIT_BLOCK_BPF_H
+
+#include "bpfkit.bpf.h"
+#include "block_abi.h"
+
+const volatile struct bk_block_opts bk_block = {};
+
+/* Who made a request, and when. */
+struct bk_issuer {
+	__u64 start_ns;		/* the request made (or its first bio queued) */
+	__u32 tgid;
+	__u32 tid;
+	__u32 uid;
+	__u32 pad;
+	char comm[16];
+#ifdef BK_RQ_EXTRA
+	BK_RQ_EXTRA
+#endif
+};
+
+/* A request in flight. */
+struct bk_rq {
+	struct bk_issuer who;	/* who.start_ns 0: the issuer is not known */
+	__u64 issue_ns;		/* sent to the driver; 0 until then */
+	__u64 sector;		/* as issued */
+	__u32 bytes;		/* as issued */
+	__u32 cmd_flags;	/* REQ_OP_* and REQ_* bits */
+	__u32 dev;		/* BK_BLOCK_DEV() of the disk */
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 10240);
+	__type(key, __u64);	/* struct request * */
+	__type(value, struct bk_rq);
+} rqs SEC(".maps");
+
+/*
+ * The issuers of bios (block_bio_queue path) until their request is issued.
+ * LRU: a bio merged into a request that another bio starts is never looked
+ * up, and would otherwise stay for good.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 10240);
+	__type(key, __u64);	/* struct bio * */
+	__type(value, struct bk_issuer);
+} bios SEC(".maps");
+
+/* The includer's: request r completed at now_ns. */
+static __always_inline void blk_done(void *ctx, struct bk_rq *r, __u64 now_ns);
+
+/* Optional: more about the issuer, in its own context (stack ids). */
+#ifndef blk_started
+#define blk_started(ctx, w) do { } while (0)
+#endif
+
+/* Kernels before 5.17 (about) kept the disk in the request. */
+struct request___rq_disk {
+	struct gendisk *rq_disk;
+} __attribute__((preserve_access_index));
+
+static __always_inline __u32 bk_rq_dev(struct request *rq)
+{
+	struct request___rq_disk *old = (void *)rq;
+	struct gendisk *disk;
+
+	if (bpf_core_field_exists(old->rq_disk))
+		disk = BPF_CORE_READ(old, rq_disk);
+	else
+		disk = BPF_CORE_READ(rq, q, disk);
+	if (!disk)
+		return 0;
+	return BK_BLOCK_DEV(BPF_CORE_READ(disk, major), BPF_CORE_READ(disk, first_minor));
+}
+
+static __always_inline bool bk_disk_matches(__u32 dev, __u64 sector)
+{
+	if (bk_block.dev && dev != bk_block.dev)
+		return false;
+	if (bk_block.sector_hi && (sector < bk_block.sector_lo || sector >= bk_block.sector_hi))
+		return false;
+	return true;
+}
+
+/* The issuer is the current task: 0, or 1 when the task filters leave it out. */
+static __always_inline int bk_issuer_fill(void *ctx, struct bk_issuer *w)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+
+	if (bk_filtered(id))
+		return 1;
+	w->start_ns = bpf_ktime_get_ns();
+	w->tgid = id >> 32;
+	w->tid = (__u32)id;
+	w->uid = (__u32)bpf_get_current_uid_gid();
+	bpf_get_current_comm(w->comm, sizeof(w->comm));
+	blk_started(ctx, w);
+	return 0;
+}
+
+/* block_io_start: a request made, in the task that submitted it. */
+static __always_inline int bk_io_start(void *ctx, struct request *rq)
+{
+	__u64 key = (__u64)rq;
+	struct bk_rq r = {};
+
+	if (bk_issuer_fill(ctx, &r.who))
+		return 0;
+	r.dev = bk_rq_dev(rq);
+	if (bk_block.dev && r.dev != bk_block.dev)
+		return 0;
+	bk_starts_update(&rqs, &key, &r);
+	return 0;
+}
+
+/* block_bio_queue: a bio submitted; its request, if it starts one, is issued later. */
+static __always_inline int bk_bio_queue(void *ctx, struct bio *bio)
+{
+	__u64 key = (__u64)bio;
+	struct bk_issuer w = {};
+
+	if (bk_issuer_fill(ctx, &w))
+		return 0;
+	bpf_map_update_elem(&bios, &key, &w, BPF_ANY);
+	return 0;
+}
+
+static __always_inline int bk_rq_issue(void *ctx, struct request *rq)
+{
+	__u64 key = (__u64)rq, bio;
+	__u32 dev = bk_rq_dev(rq);
+	__u64 sector = BPF_CORE_READ(rq, __sector);
+	struct bk_issuer *w;
+	struct bk_rq *r, n = {};
+
+	r = bpf_map_lookup_elem(&rqs, &key);
+	if (!bk_disk_matches(dev, sector)) {
+		if (r)
+			bpf_map_delete_elem(&rqs, &key);
+		return 0;
+	}
+	if (!r) {
+		/* Started before tracing, or without a start (a flush's own request). */
+		if (bk_block.issuer == BK_ISSUER_BIO_QUEUE) {
+			bio = (__u64)BPF_CORE_READ(rq, bio);
+			w = bio ? bpf_map_lookup_elem(&bios, &bio) : NULL;
+			if (w) {
+				n.who = *w;
+				bpf_map_delete_elem(&bios, &bio);
+			}
+		}
+		if (bk_block.task_filter && !n.who.start_ns)
+			return 0;
+		if (bk_starts_update(&rqs, &key, &n))
+			return 0;
+		r = bpf_map_lookup_elem(&rqs, &key);
+		if (!r)
+			return 0;
+	}
+	r->issue_ns = bpf_ktime_get_ns();
+	r->sector = sector;
+	r->bytes = BPF_CORE_READ(rq, __data_len);
+	r->cmd_flags = BPF_CORE_READ(rq, cmd_flags);
+	r->dev = dev;
+	return 0;
+}
+
+static __always_inline int bk_rq_complete(void *ctx, struct request *rq, __u32 nr_bytes)
+{
+	__u64 key = (__u64)rq;
+	struct bk_rq *r = bpf_map_lookup_elem(&rqs, &key);
+
+	if (!r)
+		return 0;
+	/* A partial completion: the rest of the request is still to come. */
+	if (nr_bytes < BPF_CORE_READ(rq, __data_len))
+		return 0;
+	if (r->issue_ns)
+		blk_done(ctx, r, bpf_ktime_get_ns());
+	bpf_map_delete_elem(&rqs, &key);
+	return 0;
+}
+
+static __always_inline int bk_rq_merge(struct request *rq)
+{
+	__u64 key = (__u64)rq;
+
+	bpf_map_delete_elem(&rqs, &key);
+	return 0;
+}
+
+/* The request or bio argument, per bk_block's layout (a constant: the other load is dead code). */
+#define BK_RQ_ARG(ctx) ((struct request *)(bk_block.rq_arg ? (ctx)[1] : (ctx)[0]))
+#define BK_BIO_ARG(ctx) ((struct bio *)(bk_block.bio_arg ? (ctx)[1] : (ctx)[0]))
+
+/* tp_btf block_io_start(struct request *rq) */
+SEC("tp_btf/block_io_start")
+int handle_io_start(__u64 *ctx)
+{
+	return bk_io_start(ctx, (struct request *)ctx[0]);
+}
+
+/* raw_tp block_io_start(struct request *rq) */
+SEC("raw_tp/block_io_start")
+int handle_io_start_raw(__u64 *ctx)
+{
+	return bk_io_start(ctx, (struct request *)ctx[0]);
+}
+
+/* tp_btf block_bio_queue(struct bio *bio); before 5.11 (struct request_queue *q, struct bio *bio) */
+SEC("tp_btf/block_bio_queue")
+int handle_bio_queue(__u64 *ctx)
+{
+	return bk_bio_queue(ctx, BK_BIO_ARG(ctx));
+}
+
+/* raw_tp block_bio_queue(struct bio *bio); before 5.11 (struct request_queue *q, struct bio *bio) */
+SEC("raw_tp/block_bio_queue")
+int handle_bio_queue_raw(__u64 *ctx)
+{
+	return bk_bio_queue(ctx, BK_BIO_ARG(ctx));
+}
+
+/* tp_btf block_rq_issue(struct request *rq); before 5.11 (struct request_queue *q, struct request *rq) */
+SEC("tp_btf/block_rq_issue")
+int handle_rq_issue(__u64 *ctx)
+{
+	return bk_rq_issue(ctx, BK_RQ_ARG(ctx));
+}
+
+/* raw_tp block_rq_issue(struct request *rq); before 5.11 (struct request_queue *q, struct request *rq) */
+SEC("raw_tp/block_rq_issue")
+int handle_rq_issue_raw(__u64 *ctx)
+{
+	return bk_rq_issue(ctx, BK_RQ_ARG(ctx));
+}
+
+/* tp_btf block_rq_complete(struct request *rq, blk_status_t error, unsigned int nr_bytes) */
+SEC("tp_btf/block_rq_complete")
+int handle_rq_complete(__u64 *ctx)
+{
+	return bk_rq_complete(ctx, (struct request *)ctx[0], (__u32)ctx[2]);
+}
+
+/* raw_tp block_rq_complete(struct request *rq, blk_status_t error, unsigned int nr_bytes) */
+SEC("raw_tp/block_rq_complete")
+int handle_rq_complete_raw(__u64 *ctx)
+{
+	return bk_rq_complete(ctx, (struct request *)ctx[0], (__u32)ctx[2]);
+}
+
+/* tp_btf block_rq_merge(struct request *rq); before 5.11 (struct request_queue *q, struct request *rq) */
+SEC("tp_btf/block_rq_merge")
+int handle_rq_merge(__u64 *ctx)
+{
+	return bk_rq_merge(BK_RQ_ARG(ctx));
+}
+
+/* raw_tp block_rq_merge(struct request *rq); before 5.11 (struct request_queue *q, struct request *rq) */
+SEC("raw_tp/block_rq_merge")
+int handle_rq_merge_raw(__u64 *ctx)
+{
+	return bk_rq_merge(BK_RQ_ARG(ctx));
+}
+
+#endif
