@@ -225,8 +225,13 @@ if grep -q 'stacks were lost' "$TMP/lost.err" && grep -q 'missing user stack' "$
 else
 	fail "$T: lost stacks" "$(grep -v '^libbpf' "$TMP/lost.err" | tail -3)"
 fi
+# Whether 64 distinct stacks come up in 3 s depends on the scheduler: when
+# fewer rows than the table's 64 came out, it never filled.
+rows=$(grep -c . "$TMP/lost.out")
 if grep -q 'samples were lost in all: the table of stacks was full' "$TMP/lost.err"; then
 	pass "$T: samples lost to a full table of stacks are reported"
+elif [ "$rows" -lt 64 ]; then
+	skip "$T: samples lost to a full table" "the table of 64 never filled ($rows rows)"
 else
 	fail "$T: samples lost to a full table" "$(grep -v '^libbpf' "$TMP/lost.err" | tail -3)"
 fi
