@@ -63,18 +63,24 @@ static ssize_t out_write(void *cookie, const char *buf, size_t n)
 	return n;
 }
 
-void bk_signals(void)
+void bk_signals_early(void)
 {
-	cookie_io_functions_t io = { .write = out_write };
 	struct sigaction sa;
-	struct stat st;
-	FILE *f;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+}
+
+void bk_signals(void)
+{
+	cookie_io_functions_t io = { .write = out_write };
+	struct stat st;
+	FILE *f;
+
+	bk_signals_early();
 	/* A closed stdout is an EPIPE from write(), seen by the loop. */
 	signal(SIGPIPE, SIG_IGN);
 	fflush(stdout);

@@ -22,6 +22,12 @@
 extern volatile sig_atomic_t bk_exiting;
 
 /*
+ * SIGINT/SIGTERM only set bk_exiting: bk_init installs this, so a signal
+ * during load and attach ends the tool with its summary once the loop starts
+ * instead of killing it half-attached.
+ */
+void bk_signals_early(void);
+/*
  * Installs the SIGINT/SIGTERM handlers; makes stdout block-buffered and
  * watched: a write that fails ends the loop, and so does a pipe or socket
  * whose reader went away, even with nothing to write (tool | head -1).

@@ -91,6 +91,7 @@ int bk_init(const char *prog)
 	int err;
 
 	bk_log_init(prog);
+	bk_signals_early();
 	if (!has_caps()) {
 		bk_set_error("needs root, or the CAP_BPF and CAP_PERFMON capabilities (and more for "
 			     "some tools: see Requirements in the README)");

@@ -385,6 +385,26 @@ check_full_stdout() {
 		"$([ -z "$why" ] && echo 1 || echo 0)" "$why"
 }
 
+# A SIGTERM while the tool is still loading (as from a service manager
+# stopping it at once) ends it with 0 once it is ready, never with 143.
+check_early_term() {
+	local t=$G_TOOL i pid rc=0 why=
+	out_args
+	"$BIN/$t" "${OARGS[@]}" >/dev/null 2>"$TMP/early.err" </dev/null &
+	pid=$!
+	nap 0.02
+	kill -TERM "$pid" 2>/dev/null
+	for i in {1..600}; do
+		kill -0 "$pid" 2>/dev/null || break
+		nap 0.05
+	done
+	kill -0 "$pid" 2>/dev/null && { why="still running 30 s after SIGTERM"; kill -9 "$pid"; }
+	wait "$pid" 2>/dev/null || rc=$?
+	[ -z "$why" ] && [ "$rc" != 0 ] && why="exit status $rc: $(grep -v '^libbpf' "$TMP/early.err" | head -2 | tr '\n' '|')"
+	report early-term "$t: a SIGTERM during start-up ends it with 0" \
+		"$([ -z "$why" ] && echo 1 || echo 0)" "$why"
+}
+
 check_tool() {
 	local t=$1 l i n
 	gen_setup "$t" || return
@@ -416,6 +436,7 @@ check_tool() {
 		tab_has "$t" d && check_duration
 	fi
 	[ -n "$CG" ] && rmdir "$CG-a" "$CG-b" 2>/dev/null
+	check_early_term
 	check_closed_stdout
 	check_full_stdout
 	no_leaks "$t: no BPF program or link is left behind (ids from /proc/PID/fdinfo)"
