@@ -11,6 +11,7 @@
 #include <sys/statfs.h>
 #include <linux/magic.h>
 #include "core/log.h"
+#include "core/loop.h"
 #include "core/opts.h"
 
 struct bk_env bk_env = { .count = -1, .unit_ns = 1000, .unit = "usecs" };
@@ -175,6 +176,8 @@ void bk_parse_args_doc(int argc, char **argv, const struct argp_option *options,
 {
 	const struct argp argp = { options, parser, args_doc, doc, bk_opts_child(mask), NULL, NULL };
 
+	/* Some tools read their target (a Go binary...) before bk_init. */
+	bk_signals_early();
 	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
 		exit(BK_EXIT_USAGE);
 }
