@@ -41,6 +41,10 @@ enum { BK_STACK_OPT_USER_ONLY = 3000, BK_STACK_OPT_SVG, BK_STACK_OPT_STORAGE };
 	{ "kernel-only", 'K', NULL, 0, "Kernel stacks only", 0 },             \
 	{ "user-only", BK_STACK_OPT_USER_ONLY, NULL, 0,                       \
 	  "User stacks only (no short letter: -U is the UID column everywhere)", 0 }, \
+	BK_STACK_ARGP_OUTPUT_OPTIONS
+
+/* -f, --svg FILE, --stack-storage N: for tools with user stacks only. */
+#define BK_STACK_ARGP_OUTPUT_OPTIONS                                           \
 	{ "folded", 'f', NULL, 0, "Folded output: comm;frame;...;frame COUNT, root first", 0 }, \
 	{ "svg", BK_STACK_OPT_SVG, "FILE", 0, "Write a flame graph of the whole run to FILE", 0 }, \
 	{ "stack-storage", BK_STACK_OPT_STORAGE, "N", 0,                      \
