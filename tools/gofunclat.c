@@ -60,8 +60,6 @@ static const struct argp_option options[] = {
 
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
-	long n;
-
 	switch (key) {
 	case ARGP_KEY_ARG:
 		if (opt.npos == 4)
@@ -78,14 +76,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		if (i >= opt.npos)
 			bk_usage(state, "give the functions to measure as a PATTERN ('main.*')");
 		opt.pattern = opt.pos[i++];
-		if (i < opt.npos && bk_parse_seconds(opt.pos[i++], &bk_env.interval_s))
-			bk_usage(state, "invalid interval '%s': want a number of seconds > 0",
-				 opt.pos[i - 1]);
-		if (i < opt.npos && (bk_parse_long(opt.pos[i++], 1, __LONG_MAX__, &n) ||
-				     (bk_env.count = n, 0)))
-			bk_usage(state, "invalid count '%s': want a whole number > 0", opt.pos[i - 1]);
-		if (i < opt.npos)
-			bk_usage(state, "unexpected argument '%s'", opt.pos[i]);
+		gotarget_interval(state, opt.pos, i, opt.npos);
 		break;
 	}
 	default:

@@ -890,6 +890,94 @@ int gobin_goid_offset(const struct gobin *gb)
 	return code >= 0 ? code : table;
 }
 
+int gobin_gopc_offset(const struct gobin *gb)
+{
+	Dwarf *dw;
+	int64_t off;
+
+	if (!gb)
+		return -EINVAL;
+	dw = gobin_dwarf(gb);
+	if (dw && !godwarf_member_offset(dw, "runtime.g", "gopc", &off))
+		return (int)off;
+	off = gobin_gopc_offset_code(gb);
+	return off >= 0 ? (int)off : -ENOENT;
+}
+
+/* Whether the string header at p (little-endian ptr, len) names a short
+ * printable string in the file; its bytes in *s. */
+static int wait_reason_at(const struct gobin *gb, const uint8_t *p, const char **s, uint64_t *len)
+{
+	uint64_t ptr = get_uint(p, 8, 0), l = get_uint(p + 8, 8, 0);
+	const uint8_t *b;
+
+	if (!ptr && !l) {
+		*s = "";
+		*len = 0;
+		return 1;
+	}
+	if (!ptr || !l || l > 64 || !(b = vaddr_ptr(gb, ptr, l)))
+		return 0;
+	for (uint64_t i = 0; i < l; i++)
+		if (b[i] < 0x20 || b[i] > 0x7e)
+			return 0;
+	*s = (const char *)b;
+	*len = l;
+	return 1;
+}
+
+void gobin_wait_reasons_free(char **names, size_t n)
+{
+	for (size_t i = 0; names && i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+int gobin_wait_reasons(const struct gobin *gb, char ***names, size_t *n)
+{
+	static const char first[] = "GC assist marking";
+	const size_t flen = sizeof(first) - 1, max = 256;
+
+	if (!gb || gb->is64 != 1 || gb->be)
+		return -ENOENT;
+	for (size_t i = 0; i < gb->nsegs; i++) {
+		const struct seg *g = &gb->segs[i];
+		const uint8_t *base = gb->map + g->off;
+
+		if ((g->flags & PF_X) || !(g->flags & PF_W))
+			continue;
+		/* Entry 1 is {ptr to "GC assist marking", 17}; entry 0 is {0, 0}. */
+		for (uint64_t o = 16; o + 16 <= g->filesz; o += 8) {
+			const char *s;
+			uint64_t l;
+			char **v;
+			size_t cnt = 0;
+
+			if (get_uint(base + o + 8, 8, 0) != flen || get_uint(base + o - 16, 8, 0) ||
+			    get_uint(base + o - 8, 8, 0) || !wait_reason_at(gb, base + o, &s, &l) ||
+			    memcmp(s, first, flen))
+				continue;
+			v = calloc(max, sizeof(*v));
+			if (!v)
+				return -ENOMEM;
+			for (uint64_t e = o - 16; e + 16 <= g->filesz && cnt < max; e += 16) {
+				if (!wait_reason_at(gb, base + e, &s, &l) || (cnt && !l))
+					break;
+				v[cnt] = strndup(s, l);
+				if (!v[cnt]) {
+					gobin_wait_reasons_free(v, cnt);
+					return -ENOMEM;
+				}
+				cnt++;
+			}
+			*names = v;
+			*n = cnt;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
 int gobin_func_params(const struct gobin *gb, const char *func, struct godwarf_param *p,
 		      size_t max, size_t *n)
 {

@@ -150,6 +150,37 @@ int gobin_wrapper_id(const struct gobin *gb);
  */
 int gobin_goid_offset_code(const struct gobin *gb);
 
+/*
+ * Offset of gopc (the PC of the go statement that created the goroutine) in
+ * runtime.g: from DWARF when the binary has it, else as the binary's
+ * runtime.printcreatedby reads it (gobin_gopc_offset_code()). -ENOENT when
+ * neither tells: the field moved between releases, so no table guesses it.
+ */
+int gobin_gopc_offset(const struct gobin *gb);
+/* The first load through printcreatedby's argument: pc := gp.gopc. */
+int gobin_gopc_offset_code(const struct gobin *gb);
+
+/*
+ * The runtime's waitReasonStrings table (the names of gopark's wait
+ * reasons, which changed between releases), read from the binary's data:
+ * the array of string headers whose entry 0 is "" and entry 1 is "GC assist
+ * marking", as every release since 1.11 has it. *names gets a malloc()ed
+ * array of *n malloc()ed strings (free with gobin_wait_reasons_free()).
+ * -ENOENT when no such table is found (a PIE binary whose pointers are
+ * only relocated at load time, a release that reordered it).
+ */
+int gobin_wait_reasons(const struct gobin *gb, char ***names, size_t *n);
+void gobin_wait_reasons_free(char **names, size_t n);
+
+/*
+ * The address of the first instruction of f after it has set up its frame
+ * pointer (x86-64): a probe there sees a frame-pointer chain that starts
+ * with f's caller, which a probe on the first instruction does not (the
+ * caller's BP is still in place). -ENOTSUP on other machines, -ESRCH when
+ * the prologue is not one the Go compiler writes.
+ */
+int gobin_frame_ready(const struct gobin *gb, const struct gofunc *f, uint64_t *vaddr);
+
 /* Loads through which a wrapper reaches the function value it calls. */
 #define GOWRAP_LOADS 4
 

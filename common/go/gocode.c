@@ -318,3 +318,72 @@ int gobin_go_wrapper(const struct gobin *gb, const struct gofunc *f, struct gowr
 	free(v);
 	return found ? 0 : -ESRCH;
 }
+
+int gobin_gopc_offset_code(const struct gobin *gb)
+{
+	struct goinsn *v;
+	struct gofunc f;
+	int sp, greg, err, found = -ESRCH;
+	size_t n;
+
+	if (!gb)
+		return -EINVAL;
+	err = gobin_find_func(gb, "runtime.printcreatedby", &f);
+	if (!err)
+		err = decode_func(gb, &f, &v, &n);
+	if (err)
+		return err;
+	sp = goinsn_sp(gobin_machine(gb));
+	greg = goinsn_greg(gobin_machine(gb));
+	/* printcreatedby(gp) begins with pc := gp.gopc: the first 8-byte load
+	 * through a register that is neither the stack pointer nor g (whose
+	 * stack guard the prologue compares), before any call. */
+	for (size_t i = 0; i < n; i++) {
+		const struct goinsn *in = &v[i];
+
+		if (in->op == GI_CALL || in->op == GI_CALL_REG || in->op == GI_CALL_MEM ||
+		    in->op == GI_RET)
+			break;
+		if (in->op == GI_LOAD && in->size == 8 && in->base != GOINSN_NONE &&
+		    in->base != sp && in->base != greg && in->disp > 0 && in->disp < 4096) {
+			found = (int)in->disp;
+			break;
+		}
+	}
+	free(v);
+	return found;
+}
+
+int gobin_frame_ready(const struct gobin *gb, const struct gofunc *f, uint64_t *vaddr)
+{
+	const uint8_t *code;
+	uint64_t pos = 0, len;
+	struct goinsn in;
+	int l;
+
+	if (!gb || gobin_machine(gb) != EM_X86_64)
+		return -ENOTSUP;
+	len = f->end > f->entry ? f->end - f->entry : 0;
+	if (len > 64)
+		len = 64;
+	if (!len || !(code = gobin_bytes(gb, f->entry, len)))
+		return -ENOENT;
+	/* MOVQ SP, BP (Go 1.21+: PUSHQ BP first) or LEAQ off(SP), BP (before). */
+	for (int i = 0; i < 12 && pos < len; i++) {
+		const uint8_t *p = code + pos;
+
+		l = goinsn_decode(EM_X86_64, p, len - pos, f->entry + pos, &in);
+		if (l <= 0)
+			return -EILSEQ;
+		pos += (uint64_t)l;
+		if ((l == 3 && p[0] == 0x48 && p[1] == 0x89 && p[2] == 0xe5) ||
+		    (l >= 5 && p[0] == 0x48 && p[1] == 0x8d && (p[2] == 0x6c || p[2] == 0xac) &&
+		     p[3] == 0x24)) {
+			*vaddr = f->entry + pos;
+			return 0;
+		}
+		if (in.op == GI_CALL || in.op == GI_RET || in.op == GI_JMP)
+			break;
+	}
+	return -ESRCH;
+}

@@ -56,6 +56,18 @@ int gotarget_open(unsigned int flags, struct gouprobe **gp)
 	return gouprobe_open(gotarget.binary, bk_env.pid, off, gp);
 }
 
+void gotarget_interval(struct argp_state *state, const char *const *pos, int i, int npos)
+{
+	long n;
+
+	if (i < npos && bk_parse_seconds(pos[i++], &bk_env.interval_s))
+		bk_usage(state, "invalid interval '%s': want a number of seconds > 0", pos[i - 1]);
+	if (i < npos && (bk_parse_long(pos[i++], 1, __LONG_MAX__, &n) || (bk_env.count = n, 0)))
+		bk_usage(state, "invalid count '%s': want a whole number > 0", pos[i - 1]);
+	if (i < npos)
+		bk_usage(state, "unexpected argument '%s'", pos[i]);
+}
+
 int gotarget_set_inflight(struct bpf_map *starts, struct bpf_map *unfit)
 {
 	int err = bpf_map__set_max_entries(starts, gotarget.max_inflight);

@@ -65,6 +65,12 @@ int gotarget_parse_opt(int key, char *arg, struct argp_state *state);
  */
 int gotarget_end(struct argp_state *state, const char *const *pos, int npos);
 
+/*
+ * At ARGP_KEY_END, after gotarget_end(): the [interval [count]] of a summary
+ * tool in pos[i..npos) into bk_env; anything more is a usage error.
+ */
+void gotarget_interval(struct argp_state *state, const char *const *pos, int i, int npos);
+
 /* gotarget_open() flags. */
 #define GOTARGET_NEED_GOID 1	/* refuse a program whose goid offset is unknown */
 
