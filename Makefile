@@ -11,7 +11,7 @@ TOOLS_BLOCK := syncsnoop statsnoop mountsnoop fsslower fsdist biolatency biosnoo
 TOOLS_NET := tcpconnect tcptop bindsnoop solisten tcpaccept tcpconnlat tcpdrop tcplife tcppktlat tcpretrans tcprtt tcpstates tcpsynbl tcptracer
 TOOLS_MEM := sigsnoop memleak threadsnoop pidpersec
 TOOLS_USER := gethostlatency bashreadline uflow funccount funclatency
-TOOLS_GO := gofunclat gotrace gospawn gogc
+TOOLS_GO := gofunclat gotrace gospawn gogc goblock
 # Tools without a BPF object: they draw or convert what the others collect.
 TOOLS_NOBPF := flamegraph
 # Tools installed under more names too, as ALIAS:TOOL: a symlink to the tool

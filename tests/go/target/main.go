@@ -233,6 +233,74 @@ func main() {
 		}
 		fmt.Println(sum)
 	default:
+		more(args)
+	}
+}
+
+// Modes added later live below, so that no line above moves (tests name
+// lines of this file).
+//
+//	target [-wait] park N M K MS  parker(), started by the go statement in
+//	                              park(), blocks N times on a channel
+//	                              receive, M times on a sync.Mutex and K
+//	                              times in time.Sleep, each for MS ms
+func more(args []string) {
+	switch args[0] {
+	case "park":
+		if len(args) != 5 {
+			usage()
+		}
+		ms := time.Duration(atoi(args[4])) * time.Millisecond
+		fmt.Println(park(atoi(args[1]), atoi(args[2]), atoi(args[3]), ms))
+	default:
 		usage()
 	}
+}
+
+// park starts parker and wakes it: the waker's own waits are in park's
+// goroutine (the main one), not at parker's go statement.
+func park(n, m, k int, d time.Duration) int {
+	ch := make(chan int)
+	ack := make(chan struct{}, 1)
+	done := make(chan int)
+	var mu sync.Mutex
+	ready := make(chan struct{}, 1)
+	go parker(n, m, k, d, ch, ready, ack, &mu, done) // the go statement goblock names
+	for i := 0; i < n; i++ {
+		time.Sleep(d)
+		ch <- i
+	}
+	for i := 0; i < m; i++ {
+		mu.Lock()
+		ready <- struct{}{}
+		time.Sleep(d)
+		mu.Unlock()
+		<-ack
+	}
+	return <-done
+}
+
+// parker waits exactly n+m+k times: each receive finds the channel empty
+// (the sender sleeps d first), each Lock finds the mutex held for d (it
+// waits for the holder to say so by yielding, runtime.Gosched, which parks
+// nothing, and then takes the message that is there; and the holder waits for its ack before it locks again), then it
+// sleeps.
+func parker(n, m, k int, d time.Duration, ch chan int, ready, ack chan struct{}, mu *sync.Mutex, done chan int) {
+	sum := 0
+	for i := 0; i < n; i++ {
+		sum += <-ch
+	}
+	for i := 0; i < m; i++ {
+		for len(ready) == 0 {
+			runtime.Gosched()
+		}
+		<-ready
+		mu.Lock()
+		mu.Unlock()
+		ack <- struct{}{}
+	}
+	for i := 0; i < k; i++ {
+		time.Sleep(d)
+	}
+	done <- n + m + k + sum - sum
 }
