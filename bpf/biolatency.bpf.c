@@ -33,23 +33,6 @@ struct {
 	__type(value, struct fine);
 } fine SEC(".maps");
 
-/* Keys the tables had no room for: their requests are not counted. */
-__u64 lost_keys = 0;
-
-static __always_inline void *lookup_or_add(void *map, struct bl_key *key, void *zero)
-{
-	void *v = bpf_map_lookup_elem(map, key);
-
-	if (v)
-		return v;
-	/* NOEXIST: another CPU may have added it meanwhile; then use theirs. */
-	bpf_map_update_elem(map, key, zero, BPF_NOEXIST);
-	v = bpf_map_lookup_elem(map, key);
-	if (!v)
-		__sync_fetch_and_add(&lost_keys, 1);
-	return v;
-}
-
 /* Never written: the zeroed value new keys start from (too big for the stack). */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -76,13 +59,13 @@ static __always_inline void blk_done(void *ctx, struct bk_rq *r, __u64 now_ns)
 		key.dev = r->dev;
 	if (targ_per_flags)
 		key.cmd_flags = r->cmd_flags;
-	h = lookup_or_add(&hists, &key, z);
+	h = bk_block_lookup_or_add(&hists, &key, z);
 	if (!h)
 		return;
 	bk_hist_add(h, lat, targ_unit_ns);
 	if (!targ_percentiles)
 		return;
-	f = lookup_or_add(&fine, &key, z);
+	f = bk_block_lookup_or_add(&fine, &key, z);
 	if (f) {
 		__u32 slot = bk_loglin_slot(lat);
 

@@ -75,6 +75,27 @@ struct {
 	__type(value, struct bk_issuer);
 } bios SEC(".maps");
 
+/* Keys the tools' tables had no room for: their requests are not counted. */
+__u64 bk_block_lost_keys = 0;
+
+/*
+ * The value of key in a summary map, added from `zero` when missing (NOEXIST:
+ * another CPU may have added it meanwhile; then theirs is used). NULL, and
+ * counted in bk_block_lost_keys, when the map is full.
+ */
+static __always_inline void *bk_block_lookup_or_add(void *map, const void *key, const void *zero)
+{
+	void *v = bpf_map_lookup_elem(map, key);
+
+	if (v)
+		return v;
+	bpf_map_update_elem(map, key, zero, BPF_NOEXIST);
+	v = bpf_map_lookup_elem(map, key);
+	if (!v)
+		__sync_fetch_and_add(&bk_block_lost_keys, 1);
+	return v;
+}
+
 /* The includer's: request r completed at now_ns. */
 static __always_inline void blk_done(void *ctx, struct bk_rq *r, __u64 now_ns);
 

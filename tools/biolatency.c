@@ -263,12 +263,8 @@ int main(int argc, char **argv)
 
 	/* Until Ctrl-C, SIGTERM, -d or count intervals; what is left is printed too. */
 	bk_summary(&loop, print_hists, NULL);
-	loop.lost_starts = &skel->bss->bk_lost_starts;
-	loop.lost_what = "requests were not followed";
-	lost.count = &skel->bss->lost_keys;
-	lost.table = "the table of histograms";
-	loop.on_check = bk_block_lost_check;
-	loop.check_ctx = &lost;
+	bk_block_lost_watch(&loop, &lost, &skel->bss->bk_lost_starts, &skel->bss->bk_block_lost_keys,
+			    "the table of histograms");
 	err = bk_run(&loop);
 
 cleanup:

@@ -13,6 +13,7 @@
 #include "block/block.h"
 #include "core/attach.h"
 #include "core/log.h"
+#include "core/loop.h"
 #include "core/opts.h"
 
 /* Reads a whole small sysfs file into buf, without its newline. 0 or -errno. */
@@ -395,6 +396,17 @@ void bk_block_lost_check(void *ctx, bool final)
 		bk_warn("%llu requests were not counted: %s was full (%llu in all)",
 			(unsigned long long)(now - l->seen), l->table, (unsigned long long)now);
 	l->seen = now;
+}
+
+void bk_block_lost_watch(struct bk_loop *loop, struct bk_block_lost *lost,
+			 volatile __u64 *lost_starts, volatile __u64 *lost_keys, const char *table)
+{
+	loop->lost_starts = lost_starts;
+	loop->lost_what = "requests were not followed";
+	lost->count = lost_keys;
+	lost->table = table;
+	loop->on_check = bk_block_lost_check;
+	loop->check_ctx = lost;
 }
 
 bool bk_block_task_filter(void)

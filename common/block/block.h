@@ -104,6 +104,15 @@ struct bk_block_lost {
 };
 void bk_block_lost_check(void *ctx, bool final);
 
+/*
+ * Reports both BPF-side losses of a block tool through the loop: requests
+ * not followed (bk_lost_starts: the table of requests in flight was full)
+ * and requests not counted because `table` (bk_block_lost_keys) was full.
+ */
+struct bk_loop;
+void bk_block_lost_watch(struct bk_loop *loop, struct bk_block_lost *lost,
+			 volatile __u64 *lost_starts, volatile __u64 *lost_keys, const char *table);
+
 char *bk_rq_rwbs(char *buf, size_t len, __u32 cmd_flags);
 char *bk_rq_op(char *buf, size_t len, __u32 cmd_flags);
 char *bk_rq_flags(char *buf, size_t len, __u32 cmd_flags);
