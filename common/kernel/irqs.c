@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include "core/hist.h"
+#include "core/json.h"
+#include "core/loop.h"
+#include "core/opts.h"
+#include "core/output.h"
+#include "kernel/irqs.h"
+
+/* The kernel's softirq_to_name[] (kernel/softirq.c), stable since Linux 4.x. */
+static const char *const softirq_names[] = {
+	"HI", "TIMER", "NET_TX", "NET_RX", "BLOCK", "IRQ_POLL", "TASKLET", "SCHED", "HRTIMER", "RCU",
+};
+
+const char *bk_softirq_name(unsigned int vec)
+{
+	return vec < sizeof(softirq_names) / sizeof(softirq_names[0]) ? softirq_names[vec] : NULL;
+}
+
+static bool by_count;
+
+static int busiest(const void *a, const void *b)
+{
+	const struct bk_irq_row *x = a, *y = b;
+	__u64 vx = by_count ? x->v.count : x->v.total_ns, vy = by_count ? y->v.count : y->v.total_ns;
+
+	if (vx != vy)
+		return vx < vy ? 1 : -1;
+	return (x->irq > y->irq) - (x->irq < y->irq);
+}
+
+#define W_NAME 36
+#define W_COUNT 10
+#define W_TIME 14
+
+static void print_json(const struct bk_irq_out *o, const struct bk_irq_row *rows, long n)
+{
+	char t[64], key[16];
+	struct bk_json j;
+
+	bk_time_iso(t, sizeof(t), bk_now_ns());
+	snprintf(key, sizeof(key), "%ss", o->what);
+	bk_json_begin(&j, stdout);
+	bk_json_str(&j, "time", t, sizeof(t));
+	if (o->dist)
+		bk_json_str(&j, "unit", bk_env.unit, 8);
+	bk_json_array_begin(&j, key);
+	for (long i = 0; i < n; i++) {
+		bk_json_object_begin(&j, NULL);
+		if (rows[i].irq >= 0)
+			bk_json_int(&j, "irq", rows[i].irq);
+		bk_json_str(&j, "name", rows[i].name, sizeof(rows[i].name));
+		bk_json_uint(&j, "count", rows[i].v.count);
+		if (!o->count_only)
+			bk_json_uint(&j, "total_ns", rows[i].v.total_ns);
+		if (o->dist)
+			bk_json_log2_hist(&j, "hist", rows[i].v.slots, BK_IRQ_SLOTS);
+		bk_json_object_end(&j);
+	}
+	bk_json_array_end(&j);
+	bk_json_end(&j);
+}
+
+void bk_irq_print(const struct bk_irq_out *o, struct bk_irq_row *rows, long n)
+{
+	char t[64], head[16], name[4 * 48 + 16], total[32];
+	int k;
+
+	by_count = o->count_only;
+	qsort(rows, n, sizeof(*rows), busiest);
+	if (bk_env.json) {
+		print_json(o, rows, n);
+		return;
+	}
+	if (bk_env.interval_s) {
+		bk_time_hms(t, sizeof(t), bk_now_ns());
+		printf("\n%s\n", t);
+	}
+	for (k = 0; o->what[k] && k < (int)sizeof(head) - 1; k++)
+		head[k] = toupper((unsigned char)o->what[k]);
+	head[k] = 0;
+	snprintf(total, sizeof(total), "TOTAL(%s)", bk_env.unit_ns == 1 ? "ns" :
+		 bk_env.unit_ns == 1000 ? "us" : "ms");
+	printf("%-*s %*s", W_NAME, head, W_COUNT, "COUNT");
+	if (!o->count_only)
+		printf(" %*s", W_TIME, total);
+	printf("\n");
+	for (long i = 0; i < n; i++) {
+		const struct bk_irq_row *r = &rows[i];
+		size_t off = 0;
+
+		if (r->irq >= 0)
+			off = snprintf(name, sizeof(name), "%d ", r->irq);
+		bk_escape(name + off, sizeof(name) - off, r->name, sizeof(r->name));
+		printf("%-*s %*llu", W_NAME, name, W_COUNT, (unsigned long long)r->v.count);
+		if (!o->count_only)
+			printf(" %*.3f", W_TIME, (double)r->v.total_ns / bk_env.unit_ns);
+		printf("\n");
+	}
+	if (!o->dist)
+		return;
+	for (long i = 0; i < n; i++) {
+		bk_escape(name, sizeof(name), rows[i].name, sizeof(rows[i].name));
+		if (rows[i].irq >= 0)
+			printf("\n%s = %d %s\n", o->what, rows[i].irq, name);
+		else
+			printf("\n%s = %s\n", o->what, name);
+		bk_print_log2_hist(stdout, rows[i].v.slots, BK_IRQ_SLOTS, bk_env.unit);
+	}
+}
