@@ -67,11 +67,7 @@ static const struct argp_option options[] = {
 	{ "all", 'a', NULL, 0, "List every outstanding block (address, size, age)", 0 },
 	{ "top", OPT_TOP, "N", 0, "Show the N stacks with the most bytes (default 10)", 0 },
 	{ "allocs", OPT_ALLOCS, "N", 0, "Blocks tracked at once (default 262144)", 0 },
-	{ "folded", 'f', NULL, 0, "Folded output: comm;frame;...;frame BYTES, root first", 0 },
-	{ "svg", BK_STACK_OPT_SVG, "FILE", 0,
-	  "Write a flame graph of the bytes outstanding at the end to FILE", 0 },
-	{ "stack-storage", BK_STACK_OPT_STORAGE, "N", 0,
-	  "Distinct stacks kept (default 16384): more makes lost stacks rarer", 0 },
+	BK_STACK_ARGP_OUTPUT_OPTIONS,
 	{},
 };
 
