@@ -23,12 +23,24 @@ TOOL_ALIASES := ext4slower:fsslower xfsslower:fsslower btrfsslower:fsslower \
 TOOLS := $(strip $(TOOLS_PROC) $(TOOLS_CPU) $(TOOLS_BLOCK) $(TOOLS_NET) $(TOOLS_MEM) \
 	 $(TOOLS_USER) $(TOOLS_GO))
 
+ARCH ?= $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+# Per architecture (x86, arm64): the tools that do not work there, left out of
+# the build, the install and the tests on it (their man pages say so).
+UNSUPPORTED_x86 :=
+UNSUPPORTED_arm64 :=
+TOOLS := $(filter-out $(UNSUPPORTED_$(ARCH)),$(TOOLS))
+TOOL_ALIASES := $(foreach a,$(TOOL_ALIASES),$(if $(filter $(lastword $(subst :, ,$(a))),$(TOOLS)),$(a)))
+
 VERSION := 0.1.0
 OUTPUT ?= build
+# Installed as $(DESTDIR)$(PREFIX)/sbin/$(APP_PREFIX)TOOL, with the man pages
+# and aliases under the same prefix (APP_PREFIX=bpfkit- sits next to bcc's and
+# libbpf-tools' tools of the same names).
 PREFIX ?= /usr/local
 DESTDIR ?=
-
-ARCH ?= $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+APP_PREFIX ?=
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
 CC ?= gcc
 CLANG ?= clang
 LLVM_STRIP ?= llvm-strip
@@ -40,8 +52,14 @@ LIBBPF_LIBS := $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null || echo -lbpf) -l
 # Go binaries: DWARF through libdw, x86-64 instruction boundaries through zydis.
 GO_LIBS := -Wl,--as-needed -ldw -lZydis -Wl,--no-as-needed
 
+# CC, CFLAGS, CPPFLAGS, LDFLAGS, CLANG, BPFTOOL, PKG_CONFIG come from the
+# environment when set (as dpkg-buildflags sets them); the defaults harden as
+# Debian does (PIE is the compiler's default there; full RELRO here).
 CFLAGS ?= -g -O2
-CFLAGS += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
+LDFLAGS ?= -Wl,-z,relro -Wl,-z,now
+# No build path in the binaries: two builds of one commit are identical.
+REPRO_FLAGS := -ffile-prefix-map=$(CURDIR)=.
+CFLAGS += $(REPRO_FLAGS) -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
 	  -D_GNU_SOURCE -DBPFKIT_VERSION='"$(VERSION)"' \
 	  -I$(OUTPUT)/include -Icommon -Ibpf $(LIBBPF_CFLAGS)
 # clang -target bpf does not search the target's multiarch include dir, which
@@ -49,7 +67,7 @@ CFLAGS += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-init
 # system dirs after ours, so vmlinux.h always wins.
 CLANG_BPF_SYS_INCLUDES := $(shell $(CLANG) -v -E - </dev/null 2>&1 | \
 	sed -n '/<...> search starts here:/,/End of search list./{ s| \(/.*\)|-idirafter \1|p }')
-BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wno-unused-function \
+BPF_CFLAGS := -g -O2 $(REPRO_FLAGS) -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wno-unused-function \
 	      -Ibpf/vmlinux/$(ARCH) -Ibpf $(LIBBPF_CFLAGS) $(CLANG_BPF_SYS_INCLUDES)
 LDLIBS += $(LIBBPF_LIBS) $(GO_LIBS)
 
@@ -85,9 +103,12 @@ DEPS_PKGS := clang llvm libbpf-dev bpftool libelf-dev libdw-dev libzydis-dev zli
 	     qemu-system-x86 golang-1.19-go python3.11 tmux bash coreutils \
 	     libxml2-utils chromium-headless-shell e2fsprogs
 
-.PHONY: all tools tests check deps install uninstall clean vmlinux print-tools bench help
+.PHONY: all tools tests check deps install uninstall clean vmlinux print-tools print-aliases bench help
 .DELETE_ON_ERROR:
 .SECONDARY:
+
+# `make` builds what `make install` installs; `make all` the test programs too.
+.DEFAULT_GOAL := tools
 
 all: tools tests
 
@@ -97,6 +118,9 @@ tests: $(UNIT_BINS) $(TRIGGER_BINS)
 
 print-tools:
 	@echo $(TOOLS)
+
+print-aliases:
+	@echo $(TOOL_ALIASES)
 
 # BPF side: clang -> strip DWARF (BTF stays) -> skeleton.
 $(OUTPUT)/obj/%.bpf.o: bpf/%.bpf.c | $(OUTPUT)/obj
@@ -112,7 +136,7 @@ $(OUTPUT)/include/%.skel.h: $(OUTPUT)/obj/%.bpf.o | $(OUTPUT)/include
 $(OUTPUT)/obj/common/%.o: common/%.c
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
 
 # This architecture's system call names, from the table committed in common/.
 $(OUTPUT)/include/syscall_names.h: common/kernel/syscalls.tbl | $(OUTPUT)/include
@@ -123,15 +147,15 @@ $(OUTPUT)/obj/common/kernel/syscalls.o: $(OUTPUT)/include/syscall_names.h
 
 $(LIBCOMMON): $(COMMON_OBJS)
 	$(call msg,AR,$@)
-	$(Q)rm -f $@ && $(AR) rcs $@ $^
+	$(Q)rm -f $@ && $(AR) rcsD $@ $^
 
 $(patsubst %,$(OUTPUT)/obj/%.o,$(TOOLS_NOBPF)): $(OUTPUT)/obj/%.o: tools/%.c | $(OUTPUT)/obj
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
 
 $(OUTPUT)/obj/%.o: tools/%.c $(OUTPUT)/include/%.skel.h | $(OUTPUT)/obj
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
 
 $(OUTPUT)/bin/%: $(OUTPUT)/obj/%.o $(LIBCOMMON) | $(OUTPUT)/bin
 	$(call msg,LINK,$@)
@@ -144,7 +168,7 @@ $(ALIAS_BINS): $(OUTPUT)/bin/%: | $(BINS)
 # Tests: unit tests link the common library; triggers are plain programs.
 $(OUTPUT)/tests/unit/%: tests/unit/%.c $(LIBCOMMON) | $(OUTPUT)/tests/unit
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -Itests/unit -MMD -MP $< $(LIBCOMMON) $(LDLIBS) -o $@
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -Itests/unit -MMD -MP $(LDFLAGS) $< $(LIBCOMMON) $(LDLIBS) -o $@
 
 $(OUTPUT)/tests/triggers/%: tests/triggers/%.c | $(OUTPUT)/tests/triggers
 	$(call msg,CC,$@)
@@ -179,20 +203,22 @@ deps:
 bench: all
 	$(Q)OUTPUT=$(OUTPUT) TOOLS="$(TOOLS)" bash tests/bench/run.sh
 
+# Every tool, its man page and its aliases (symlinks, as in the build tree),
+# each name with APP_PREFIX before it.
 install: tools
-	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8
-	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/sbin/
-	install -m 0644 $(patsubst %,man/man8/%.8,$(TOOLS)) $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8
+	$(Q)for t in $(TOOLS); do \
+		install -m 0755 $(OUTPUT)/bin/$$t $(DESTDIR)$(SBINDIR)/$(APP_PREFIX)$$t && \
+		install -m 0644 man/man8/$$t.8 $(DESTDIR)$(MANDIR)/man8/$(APP_PREFIX)$$t.8 || exit 1; \
+	done
 	$(Q)for a in $(TOOL_ALIASES); do \
-		ln -sf $${a#*:} $(DESTDIR)$(PREFIX)/sbin/$${a%%:*}; \
-		ln -sf $${a#*:}.8 $(DESTDIR)$(PREFIX)/share/man/man8/$${a%%:*}.8; \
+		ln -sf $(APP_PREFIX)$${a#*:} $(DESTDIR)$(SBINDIR)/$(APP_PREFIX)$${a%%:*} && \
+		ln -sf $(APP_PREFIX)$${a#*:}.8 $(DESTDIR)$(MANDIR)/man8/$(APP_PREFIX)$${a%%:*}.8 || exit 1; \
 	done
 
 uninstall:
-	rm -f $(addprefix $(DESTDIR)$(PREFIX)/sbin/,$(TOOLS)) \
-	      $(patsubst %,$(DESTDIR)$(PREFIX)/share/man/man8/%.8,$(TOOLS))
-	rm -f $(foreach a,$(TOOL_ALIASES),$(DESTDIR)$(PREFIX)/sbin/$(firstword $(subst :, ,$(a))) \
-	      $(DESTDIR)$(PREFIX)/share/man/man8/$(firstword $(subst :, ,$(a))).8)
+	rm -f $(foreach t,$(TOOLS) $(foreach a,$(TOOL_ALIASES),$(firstword $(subst :, ,$(a)))), \
+	      $(DESTDIR)$(SBINDIR)/$(APP_PREFIX)$(t) $(DESTDIR)$(MANDIR)/man8/$(APP_PREFIX)$(t).8)
 
 # Regenerates the vendored vmlinux.h of this machine's architecture from its BTF.
 vmlinux:
