@@ -45,6 +45,10 @@ void bk_fs_from_name(const char *argv0, const char *generic, const char *suffix,
 	size_t n, s = strlen(suffix);
 
 	base = base ? base + 1 : argv0;
+	/* Installed with a prefix (make install APP_PREFIX=bpfkit-): the name
+	 * is what follows its last '-'. */
+	if (strrchr(base, '-'))
+		base = strrchr(base, '-') + 1;
 	n = strlen(base);
 	fs[0] = 0;
 	if (!strcmp(base, generic) || n <= s || strcmp(base + n - s, suffix) ||
