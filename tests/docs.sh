@@ -57,16 +57,30 @@ else
 	echo "FAIL table: tests/tools.table cannot be read"
 fi
 
-# make install honours PREFIX and DESTDIR.
-dest=$(mktemp -d)
-if make -s install DESTDIR="$dest" PREFIX=/usr >/dev/null 2>&1; then
-	missing=
-	for t in $TOOLS; do
-		[ -x "$dest/usr/sbin/$t" ] || missing="$missing sbin/$t"
-		[ -f "$dest/usr/share/man/man8/$t.8" ] || missing="$missing man8/$t.8"
-	done
-	if [ -z "$missing" ]; then echo "PASS install: DESTDIR and PREFIX"; else echo "FAIL install: missing$missing"; fi
-else
-	echo "FAIL install: make install failed"
-fi
-rm -rf "$dest"
+# make install honours PREFIX and DESTDIR, and APP_PREFIX names every tool,
+# man page and alias (the aliases pointing at their tool under the same prefix).
+aliases=$(make -s print-aliases)
+for pfx in "" bpfkit-; do
+	dest=$(mktemp -d)
+	name="install: DESTDIR and PREFIX${pfx:+, APP_PREFIX=$pfx}"
+	if make -s install DESTDIR="$dest" PREFIX=/usr APP_PREFIX="$pfx" >/dev/null 2>&1; then
+		missing=
+		for t in $TOOLS; do
+			[ -x "$dest/usr/sbin/$pfx$t" ] && [ ! -L "$dest/usr/sbin/$pfx$t" ] || missing="$missing sbin/$pfx$t"
+			[ -f "$dest/usr/share/man/man8/$pfx$t.8" ] || missing="$missing man8/$pfx$t.8"
+		done
+		for a in $aliases; do
+			[ "$(readlink "$dest/usr/sbin/$pfx${a%%:*}")" = "$pfx${a#*:}" ] &&
+				[ -x "$dest/usr/sbin/$pfx${a%%:*}" ] || missing="$missing sbin/$pfx${a%%:*}"
+			[ "$(readlink "$dest/usr/share/man/man8/$pfx${a%%:*}.8")" = "$pfx${a#*:}.8" ] &&
+				[ -f "$dest/usr/share/man/man8/$pfx${a%%:*}.8" ] || missing="$missing man8/$pfx${a%%:*}.8"
+		done
+		extra=$(cd "$dest/usr" && find . ! -type d | sed 's|^\./||' | grep -v -e "^sbin/$pfx" -e "^share/man/man8/$pfx")
+		if [ -n "$missing" ]; then echo "FAIL $name: missing$missing"
+		elif [ -n "$extra" ]; then echo "FAIL $name: unprefixed: $(echo $extra)"
+		else echo "PASS $name"; fi
+	else
+		echo "FAIL $name: make install failed"
+	fi
+	rm -rf "$dest"
+done
