@@ -101,9 +101,10 @@ TRIGGER_BINS := $(patsubst tests/triggers/%.c,$(OUTPUT)/tests/triggers/%,$(TRIGG
 DEPS_PKGS := clang llvm libbpf-dev bpftool libelf-dev libdw-dev libzydis-dev zlib1g-dev pkg-config make gcc \
 	     libc6-dev jq iproute2 procps util-linux bsdutils busybox-static cpio \
 	     qemu-system-x86 golang-1.19-go python3.11 tmux bash coreutils \
-	     libxml2-utils chromium-headless-shell e2fsprogs
+	     libxml2-utils chromium-headless-shell e2fsprogs \
+	     dpkg-dev debhelper lintian
 
-.PHONY: all tools tests check deps install uninstall clean vmlinux print-tools print-aliases bench help
+.PHONY: all tools tests check deps install uninstall clean vmlinux print-tools print-aliases package bench help
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -199,6 +200,16 @@ deps:
 		echo "  DEPS     installing:" $$missing; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	else echo "  DEPS     all present"; fi
+
+# The Debian package (debian/) of the committed tree, HEAD, built offline
+# with dpkg-buildpackage from a copy in $(OUTPUT)/package, where the .deb lands.
+package:
+	$(Q)git rev-parse --verify -q HEAD >/dev/null || { echo "make package: needs a git checkout (it packages HEAD)" >&2; exit 1; }
+	$(Q)rm -rf $(OUTPUT)/package && mkdir -p $(OUTPUT)/package/bpfkit-$(VERSION)
+	$(Q)git archive HEAD | tar -x -C $(OUTPUT)/package/bpfkit-$(VERSION)
+	$(Q)cd $(OUTPUT)/package/bpfkit-$(VERSION) && dpkg-buildpackage -b -uc -us -jauto
+	$(Q)rm -rf $(OUTPUT)/package/bpfkit-$(VERSION)
+	$(Q)ls $(OUTPUT)/package/*.deb
 
 bench: all
 	$(Q)OUTPUT=$(OUTPUT) TOOLS="$(TOOLS)" bash tests/bench/run.sh
