@@ -180,14 +180,12 @@ static int handle_event(void *ctx, void *data, size_t size)
 
 int main(int argc, char **argv)
 {
-	const char *base = strrchr(argv[0], '/');
 	struct sigsnoop_bpf *skel = NULL;
 	struct bk_loop loop = {};
 	int err;
 
 	/* Arguments; killsnoop is this tool by another name. */
-	base = base ? base + 1 : argv[0];
-	opt.kill = !strcmp(base, "killsnoop");
+	opt.kill = !strcmp(bk_run_name(argv[0]), "killsnoop");
 	bk_parse_args(argc, argv, options, parse_arg, argp_program_doc,
 		      BK_OPT_FILTERS | BK_OPT_FAILED | BK_OPT_TIMESTAMP | BK_OPT_UIDCOL |
 		      BK_OPT_DURATION | BK_OPT_JSON);

@@ -83,6 +83,14 @@ static const struct {
 #define N_OPTIONS (sizeof(all_options) / sizeof(all_options[0]))
 static struct argp_option options[N_OPTIONS + 1];
 
+const char *bk_run_name(const char *argv0)
+{
+	const char *p = strrchr(argv0, '/');
+
+	p = p ? p + 1 : argv0;
+	return strrchr(p, '-') ? strrchr(p, '-') + 1 : p;
+}
+
 int bk_parse_long(const char *s, long min, long max, long *out)
 {
 	char *end;

@@ -63,6 +63,11 @@ extern struct bk_env bk_env;
 const struct argp_child *bk_opts_child(unsigned int mask);
 
 /* Parsers: 0 or -EINVAL/-ERANGE. Strict: the whole string, in range. */
+/* The name a tool was run as (an alias: killsnoop, ext4slower), without its
+ * directory or install prefix (make install APP_PREFIX=bpfkit-): what follows
+ * the last '/' and then the last '-'. */
+const char *bk_run_name(const char *argv0);
+
 int bk_parse_long(const char *s, long min, long max, long *out);
 int bk_parse_pid(const char *s, pid_t *out);	/* 1 to pid_max - 1 */
 int bk_parse_uid(const char *s, uid_t *out);	/* a number or a user name */

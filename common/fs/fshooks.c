@@ -41,14 +41,9 @@ const char *bk_fs_known(void)
 void bk_fs_from_name(const char *argv0, const char *generic, const char *suffix,
 		     char fs[BK_FSTYPE_LEN])
 {
-	const char *base = strrchr(argv0, '/');
+	const char *base = bk_run_name(argv0);
 	size_t n, s = strlen(suffix);
 
-	base = base ? base + 1 : argv0;
-	/* Installed with a prefix (make install APP_PREFIX=bpfkit-): the name
-	 * is what follows its last '-'. */
-	if (strrchr(base, '-'))
-		base = strrchr(base, '-') + 1;
 	n = strlen(base);
 	fs[0] = 0;
 	if (!strcmp(base, generic) || n <= s || strcmp(base + n - s, suffix) ||

@@ -142,6 +142,15 @@ static void test_units(void)
 	CHECK_INT(parse(BK_OPT_MILLI, (const char *[]){ "--ns", NULL }, &ns), 64);
 }
 
+static void test_run_name(void)
+{
+	CHECK_STR(bk_run_name("killsnoop"), "killsnoop");
+	CHECK_STR(bk_run_name("./build/bin/ext4slower"), "ext4slower");
+	CHECK_STR(bk_run_name("/usr/sbin/bpfkit-ext4slower"), "ext4slower");
+	CHECK_STR(bk_run_name("bpfkit-killsnoop"), "killsnoop");
+	CHECK_STR(bk_run_name("/opt/x-y/sigsnoop"), "sigsnoop");
+}
+
 int main(void)
 {
 	RUN(test_pid);
@@ -150,5 +159,6 @@ int main(void)
 	RUN(test_comm);
 	RUN(test_long);
 	RUN(test_units);
+	RUN(test_run_name);
 	UNIT_EXIT();
 }
