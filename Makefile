@@ -23,7 +23,8 @@ TOOL_ALIASES := ext4slower:fsslower xfsslower:fsslower btrfsslower:fsslower \
 TOOLS := $(strip $(TOOLS_PROC) $(TOOLS_CPU) $(TOOLS_BLOCK) $(TOOLS_NET) $(TOOLS_MEM) \
 	 $(TOOLS_USER) $(TOOLS_GO))
 
-ARCH ?= $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+HOST_ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+ARCH ?= $(HOST_ARCH)
 # Per architecture (x86, arm64): the tools that do not work there, left out of
 # the build, the install and the tests on it (their man pages say so).
 UNSUPPORTED_x86 :=
@@ -46,9 +47,24 @@ CLANG ?= clang
 LLVM_STRIP ?= llvm-strip
 BPFTOOL ?= bpftool
 PKG_CONFIG ?= pkg-config
+# Cross builds (make ARCH=arm64 on x86): Debian's cross compiler and the
+# target's libraries from multiarch (make deps installs both).
+GNU_TYPE_x86 := x86_64-linux-gnu
+GNU_TYPE_arm64 := aarch64-linux-gnu
+GNU_TYPE := $(GNU_TYPE_$(ARCH))
+ifneq ($(ARCH),$(HOST_ARCH))
+CROSS_COMPILE ?= $(GNU_TYPE)-
+ifeq ($(origin CC),default)
+CC := $(CROSS_COMPILE)gcc
+endif
+ifeq ($(origin AR),default)
+AR := $(CROSS_COMPILE)ar
+endif
+PKG_CONFIG_ENV := PKG_CONFIG_LIBDIR=/usr/lib/$(GNU_TYPE)/pkgconfig:/usr/share/pkgconfig
+endif
 
-LIBBPF_CFLAGS := $(shell $(PKG_CONFIG) --cflags libbpf 2>/dev/null)
-LIBBPF_LIBS := $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null || echo -lbpf) -lelf -lz
+LIBBPF_CFLAGS := $(shell $(PKG_CONFIG_ENV) $(PKG_CONFIG) --cflags libbpf 2>/dev/null)
+LIBBPF_LIBS := $(shell $(PKG_CONFIG_ENV) $(PKG_CONFIG) --libs libbpf 2>/dev/null || echo -lbpf) -lelf -lz
 # Go binaries: DWARF through libdw, x86-64 instruction boundaries through zydis.
 GO_LIBS := -Wl,--as-needed -ldw -lZydis -Wl,--no-as-needed
 
@@ -65,7 +81,7 @@ CFLAGS += $(REPRO_FLAGS) -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wno-mis
 # clang -target bpf does not search the target's multiarch include dir, which
 # libbpf's usdt.bpf.h needs (linux/errno.h -> asm/errno.h): add clang's own
 # system dirs after ours, so vmlinux.h always wins.
-CLANG_BPF_SYS_INCLUDES := $(shell $(CLANG) -v -E - </dev/null 2>&1 | \
+CLANG_BPF_SYS_INCLUDES := $(shell $(CLANG) --target=$(GNU_TYPE) -v -E - </dev/null 2>&1 | \
 	sed -n '/<...> search starts here:/,/End of search list./{ s| \(/.*\)|-idirafter \1|p }')
 BPF_CFLAGS := -g -O2 $(REPRO_FLAGS) -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wno-unused-function \
 	      -Ibpf/vmlinux/$(ARCH) -Ibpf $(LIBBPF_CFLAGS) $(CLANG_BPF_SYS_INCLUDES)
@@ -102,7 +118,9 @@ DEPS_PKGS := clang llvm libbpf-dev bpftool libelf-dev libdw-dev libzydis-dev zli
 	     libc6-dev jq iproute2 procps util-linux bsdutils busybox-static cpio \
 	     qemu-system-x86 golang-1.19-go python3.11 tmux bash coreutils \
 	     libxml2-utils chromium-headless-shell e2fsprogs \
-	     dpkg-dev debhelper lintian
+	     dpkg-dev debhelper lintian \
+	     gcc-aarch64-linux-gnu libc6-dev:arm64 libbpf-dev:arm64 libelf-dev:arm64 \
+	     libdw-dev:arm64 libzydis-dev:arm64 zlib1g-dev:arm64
 
 .PHONY: all tools tests check deps install uninstall clean vmlinux print-tools print-aliases package bench help
 .DELETE_ON_ERROR:
@@ -194,6 +212,8 @@ check: all
 # Installs exactly the Debian packages needed to build and to test; does nothing
 # when they are all present.
 deps:
+	$(Q)dpkg --print-foreign-architectures | grep -qx arm64 || \
+		{ [ "$(HOST_ARCH)" = arm64 ] || dpkg --add-architecture arm64; }
 	$(Q)missing=$$(for p in $(DEPS_PKGS); do \
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
