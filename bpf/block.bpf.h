@@ -28,9 +28,7 @@
 #define BPFKIT_BLOCK_BPF_H
 
 #include "bpfkit.bpf.h"
-#include "block_abi.h"
-
-const volatile struct bk_block_opts bk_block = {};
+#include "blockdisk.bpf.h"
 
 /* Who made a request, and when. */
 struct bk_issuer {
@@ -121,15 +119,6 @@ static __always_inline __u32 bk_rq_dev(struct request *rq)
 	if (!disk)
 		return 0;
 	return BK_BLOCK_DEV(BPF_CORE_READ(disk, major), BPF_CORE_READ(disk, first_minor));
-}
-
-static __always_inline bool bk_disk_matches(__u32 dev, __u64 sector)
-{
-	if (bk_block.dev && dev != bk_block.dev)
-		return false;
-	if (bk_block.sector_hi && (sector < bk_block.sector_lo || sector >= bk_block.sector_hi))
-		return false;
-	return true;
 }
 
 /* The issuer is the current task: 0, or 1 when the task filters leave it out. */

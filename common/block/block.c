@@ -414,6 +414,17 @@ bool bk_block_task_filter(void)
 	return bk_env.pid || bk_env.tid || bk_env.uid_set || bk_env.comm[0] || bk_env.cgroup;
 }
 
+void bk_block_disk_fill(const struct bk_disk *disk, volatile struct bk_block_opts *o)
+{
+	if (!disk || !disk->dev)
+		return;
+	o->dev = disk->dev;
+	if (disk->partition) {
+		o->sector_lo = disk->start;
+		o->sector_hi = disk->start + disk->sectors;
+	}
+}
+
 int bk_block_choose(struct bk_block_progs *p, bool issuer, const struct bk_disk *disk,
 		    const char *force, volatile struct bk_block_opts *o)
 {
@@ -447,13 +458,7 @@ int bk_block_choose(struct bk_block_progs *p, bool issuer, const struct bk_disk 
 	o->issuer = !track ? BK_ISSUER_NONE
 			   : strstr(v[chosen].name, "_bio") ? BK_ISSUER_BIO_QUEUE : BK_ISSUER_IO_START;
 	o->task_filter = bk_block_task_filter();
-	if (disk && disk->dev) {
-		o->dev = disk->dev;
-		if (disk->partition) {
-			o->sector_lo = disk->start;
-			o->sector_hi = disk->start + disk->sectors;
-		}
-	}
+	bk_block_disk_fill(disk, o);
 	if (track)
 		bk_info(1, "issuers from %s", o->issuer == BK_ISSUER_IO_START
 						    ? "block_io_start"

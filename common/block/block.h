@@ -81,6 +81,9 @@ struct bk_block_progs {
 int bk_block_choose(struct bk_block_progs *p, bool issuer, const struct bk_disk *disk,
 		    const char *force, volatile struct bk_block_opts *o);
 
+/* The --disk filter alone into `o` (bk_block_choose() does it too); disk may be NULL. */
+void bk_block_disk_fill(const struct bk_disk *disk, volatile struct bk_block_opts *o);
+
 /* Whether a task filter (-p, -t, -u, -n, --cgroup) is set. */
 bool bk_block_task_filter(void);
 
