@@ -12,7 +12,8 @@
  *
  *   sched TID RUN_DELAY_NS PCOUNT ON_CPU_NS
  *
- * Prints its PID first; with -w it waits for a line on stdin first.
+ * Prints its PID first, then "cpu N", the CPU it pins them to; with -w it
+ * waits for a line on stdin first.
  *
  *   pinned [-w] [-T] [-m MS]
  */
@@ -149,7 +150,7 @@ int main(int argc, char **argv)
 			cpu = i;
 	sem_init(&burnt, 0, 0);
 	sem_init(&leave, 0, 0);
-	printf("%d\n", getpid());
+	printf("%d\ncpu %d\n", getpid(), cpu);
 	fflush(stdout);
 	return trigger_run(work, NULL, thread, wait_line);
 }
