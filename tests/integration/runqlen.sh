@@ -26,8 +26,10 @@ pinned_run() {
 		fail "$T: $name: did not attach" "$(tail -3 "$TMP/$name.err")"
 		exec 7>&-; wait $tpid; return 1
 	fi
+	GO=$(date +%s.%N)
 	echo go >&7; exec 7>&-
 	wait $tpid || fail "$T: $name: pinned failed" "exit status $?"
+	END=$(date +%s.%N)
 	stop_tool TERM
 	[ "$TOOL_RC" = 0 ] || fail "$T: $name: SIGTERM exit status" "$TOOL_RC"
 }
@@ -35,17 +37,27 @@ pinned_run() {
 pinned_run json -- -C -j --freq 199 0.1
 json_valid "$TMP/json.out" && pass "$T: -j output is valid JSON" ||
 	fail "$T: -j output is valid JSON" "$(head -2 "$TMP/json.out")"
-# The intervals inside the pinned second: the middle ones of that CPU's.
-got=$(jq -s -c --argjson c "$CPU" '[.[] | select(.cpu == $c)] | .[2:-2] |
+# The intervals inside the pinned second, by their end times (0.1 s after
+# the go line to 0.1 s before the trigger's end).
+got=$(jq -s -c --argjson c "$CPU" --argjson go "$GO" --argjson stop "$END" '[.[] | select(.cpu == $c) |
+	select(((.time[0:19] + "Z" | fromdate) + (.time[19:26] | tonumber)) as $t |
+		$t - 0.1 > $go + 0.1 and $t < $stop - 0.1)] |
 	[length >= 3, all(.occupied == .samples and .samples >= 5),
 	 all(([.hist[].count] | add) == .samples), all(.hist | all(.len >= 1))]' "$TMP/json.out")
 expect_eq "$T: -C: CPU $CPU under the pinned pair: every sample has a task waiting, the histograms add up" \
 	"$got" '[true,true,true,true]'
 
-pinned_run occ -- -C -O --freq 199 0.1
-expect_eq "$T: -C -O: CPU $CPU under the pinned pair: 100% occupied in the middle intervals" \
-	"$(awk -v c="$CPU" '$1 == "runqocc," && $3 == c { v[n++] = $4 }
-		END { for (i = 2; i < n - 2; i++) { m++; if (v[i] != "100.00%") bad++ } print (m >= 3 && !bad) }' "$TMP/occ.out")" 1
+pinned_run occ -- -C -O -j --freq 199 0.1
+expect_eq "$T: -C -O: CPU $CPU under the pinned pair: 100% occupied, no histogram" \
+	"$(jq -s -c --argjson c "$CPU" --argjson go "$GO" --argjson stop "$END" '[.[] | select(.cpu == $c) |
+	select(((.time[0:19] + "Z" | fromdate) + (.time[19:26] | tonumber)) as $t |
+		$t - 0.1 > $go + 0.1 and $t < $stop - 0.1)] |
+	[length >= 3, all(.occupied == .samples and (has("hist") | not))]' "$TMP/occ.out")" '[true,true]'
+start_tool occcols $T -C -O 0.1 || fail "$T: occcols: did not attach" "$(tail -3 "$TMP/occcols.err")"
+nap 0.5
+stop_tool TERM
+expect_eq "$T: -C -O columns: a line per CPU, with a share and its samples" \
+	"$(grep -cE '^runqocc, CPU [0-9]+ +[0-9]+\.[0-9]{2}% \([0-9]+ samples\)$' "$TMP/occcols.out" | awk '{ print ($1 >= 2) }')" 1
 
 pinned_run cols --
 expect_eq "$T: columns: the banner and the histogram's header" \
