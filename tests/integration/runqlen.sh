@@ -42,7 +42,7 @@ json_valid "$TMP/json.out" && pass "$T: -j output is valid JSON" ||
 got=$(jq -s -c --argjson c "$CPU" --argjson go "$GO" --argjson stop "$END" '[.[] | select(.cpu == $c) |
 	select(((.time[0:19] + "Z" | fromdate) + (.time[19:26] | tonumber)) as $t |
 		$t - 0.1 > $go + 0.1 and $t < $stop - 0.1)] |
-	[length >= 3, all(.occupied == .samples and .samples >= 5),
+	[length >= 3, all(.occupied == .samples and .samples >= 1),
 	 all(([.hist[].count] | add) == .samples), all(.hist | all(.len >= 1))]' "$TMP/json.out")
 expect_eq "$T: -C: CPU $CPU under the pinned pair: every sample has a task waiting, the histograms add up" \
 	"$got" '[true,true,true,true]'
