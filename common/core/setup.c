@@ -18,6 +18,7 @@
 #include "core/loop.h"
 #include "core/opts.h"
 #include "core/setup.h"
+#include "kernel/features.h"
 
 #ifndef CAP_PERFMON
 #define CAP_PERFMON 38
@@ -184,7 +185,7 @@ static void verifier_tail(char *out, size_t len, int lines)
 int bk_load(struct bpf_object_skeleton *s)
 {
 	struct utsname u;
-	char tail[1200], prog[128] = "";
+	char tail[1200], prog[128] = "", missing[128];
 	const char *held, *q;
 	int err;
 
@@ -197,7 +198,10 @@ int bk_load(struct bpf_object_skeleton *s)
 	if (q)
 		sscanf(q, "prog '%127[^']'", prog);
 	verifier_tail(tail, sizeof(tail), 6);
-	if (tail[0])
+	/* A kernel older than what the object uses: say what it lacks. */
+	if (err != -EPERM && bk_missing_feature(*s->obj, missing, sizeof(missing)))
+		bk_set_error("this kernel (%s) lacks %s, which this tool needs", u.release, missing);
+	else if (tail[0])
 		bk_set_error("the kernel (%s) rejected BPF program '%s'; the verifier's last words:\n%s",
 			     u.release, prog, tail);
 	else if (err == -EPERM)

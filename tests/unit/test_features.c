@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+/* Helper names and releases against the build host's <linux/bpf.h>; the
+ * object scan on this kernel (which has everything) finds nothing missing. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/libbpf.h>
+#include <linux/bpf.h>
+#include "kernel/features.h"
+#include "unit.h"
+
+static void test_names(void)
+{
+	CHECK_STR(bk_helper_name(BPF_FUNC_probe_read_user), "probe_read_user");
+	CHECK_STR(bk_helper_name(BPF_FUNC_ringbuf_reserve), "ringbuf_reserve");
+	CHECK_STR(bk_helper_name(BPF_FUNC_get_attach_cookie), "get_attach_cookie");
+	CHECK_STR(bk_helper_name(BPF_FUNC_loop), "loop");
+	CHECK_STR(bk_helper_name(BPF_FUNC_user_ringbuf_drain), "user_ringbuf_drain");
+	CHECK(bk_helper_name(1) == NULL);
+	CHECK(bk_helper_name(100000) == NULL);
+}
+
+static void test_since(void)
+{
+	CHECK(bk_helper_since(BPF_FUNC_map_lookup_elem) == NULL);
+	CHECK_STR(bk_helper_since(BPF_FUNC_probe_read_kernel), "5.5");
+	CHECK_STR(bk_helper_since(BPF_FUNC_get_ns_current_pid_tgid), "5.7");
+	CHECK_STR(bk_helper_since(BPF_FUNC_xdp_output), "5.6");
+	CHECK_STR(bk_helper_since(BPF_FUNC_ringbuf_output), "5.8");
+	CHECK_STR(bk_helper_since(BPF_FUNC_get_task_stack), "5.9");
+	CHECK_STR(bk_helper_since(BPF_FUNC_d_path), "5.10");
+	CHECK_STR(bk_helper_since(BPF_FUNC_get_current_task_btf), "5.11");
+	CHECK_STR(bk_helper_since(BPF_FUNC_for_each_map_elem), "5.13");
+	CHECK_STR(bk_helper_since(BPF_FUNC_sys_bpf), "5.14");
+	CHECK_STR(bk_helper_since(BPF_FUNC_get_attach_cookie), "5.15");
+	CHECK_STR(bk_helper_since(BPF_FUNC_find_vma), "5.17");
+	CHECK_STR(bk_helper_since(BPF_FUNC_ktime_get_tai_ns), "6.1");
+	CHECK_STR(bk_map_type_since(BPF_MAP_TYPE_RINGBUF), "5.8");
+	CHECK_STR(bk_map_type_since(BPF_MAP_TYPE_TASK_STORAGE), "5.11");
+	CHECK(bk_map_type_since(BPF_MAP_TYPE_HASH) == NULL);
+}
+
+/* As root: a loaded object's programs can still be scanned, and this kernel
+ * lacks nothing opensnoop and execsnoop use. */
+static void test_scan(void)
+{
+	const char *out = getenv("OUTPUT") ? getenv("OUTPUT") : "build";
+	const char *tools[] = { "opensnoop", "execsnoop" };
+	char path[256], why[128] = "";
+
+	if (geteuid() != 0)
+		return;
+	for (size_t i = 0; i < 2; i++) {
+		struct bpf_object *obj;
+
+		why[0] = 0;
+		snprintf(path, sizeof(path), "%s/obj/%s.bpf.o", out, tools[i]);
+		obj = bpf_object__open_file(path, NULL);
+		CHECK(obj != NULL);
+		if (!obj)
+			continue;
+		CHECK(bk_missing_feature(obj, why, sizeof(why)) == 0);
+		CHECK_STR(why, "");
+		/* A call to a helper no kernel has is found and named. */
+		if (i == 0) {
+			struct bpf_program *prog = bpf_object__next_program(obj, NULL);
+			size_t n = bpf_program__insn_cnt(prog);
+			struct bpf_insn *in = calloc(n, sizeof(*in));
+			size_t k;
+
+			memcpy(in, bpf_program__insns(prog), n * sizeof(*in));
+			for (k = 0; k < n; k++)
+				if (in[k].code == (BPF_JMP | BPF_CALL) && in[k].src_reg == 0)
+					break;
+			CHECK(k < n);
+			if (k < n) {
+				in[k].imm = 9999;
+				CHECK(bpf_program__set_insns(prog, in, n) == 0);
+				CHECK(bk_missing_feature(obj, why, sizeof(why)) == 1);
+				CHECK_STR(why, "the BPF helper number 9999");
+			}
+			free(in);
+		}
+		bpf_object__close(obj);
+	}
+}
+
+int main(void)
+{
+	RUN(test_names);
+	RUN(test_since);
+	RUN(test_scan);
+	UNIT_EXIT();
+}
