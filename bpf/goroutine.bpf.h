@@ -89,12 +89,6 @@ static __always_inline __u64 go_arg(struct pt_regs *ctx, int i)
 #define EEXIST 17
 #endif
 
-struct go_call_key {
-	__u64 goid;
-	__u64 depth;	/* g.stack.hi - SP at entry and at return */
-	__u32 tgid;
-	__u32 pad;
-};
 
 /*
  * Calls whose start did not fit, by key, until their return counts them as
@@ -127,13 +121,6 @@ struct {
 __u32 go_goid_checked = 0;
 
 
-/* The first fields of every start a tool keeps. */
-struct go_start {
-	__u64 ts_ns;
-	__u64 entry_ip;	/* where the entry probe fired */
-	__u32 func;	/* the tool's function index (GO_COOKIE_INDEX) */
-	__u32 pad;
-};
 
 /* The running g, 0 when it cannot be read. */
 static __always_inline __u64 go_current_g(struct pt_regs *ctx)

@@ -20,6 +20,26 @@
 #define GO_COOKIE_IS_RET(c) (((c) & GO_COOKIE_RET) != 0)
 #define GO_COOKIE_SIZE(c) ((c) >> GO_COOKIE_SIZE_SHIFT)
 
+/*
+ * The key of a call in flight and the first fields of every start a tool
+ * keeps (bpf/goroutine.bpf.h); the user side reads them at the end. The
+ * includer provides __u32/__u64.
+ */
+struct go_call_key {
+	__u64 goid;
+	__u64 depth;	/* g.stack.hi - SP at entry and at return */
+	__u32 tgid;
+	__u32 pad;
+};
+
+/* The first fields of every start a tool keeps. */
+struct go_start {
+	__u64 ts_ns;
+	__u64 entry_ip;	/* where the entry probe fired */
+	__u32 func;	/* the tool's function index (GO_COOKIE_INDEX) */
+	__u32 pad;
+};
+
 /* Most functions one tool probes (sizes per-function maps). */
 #define GO_MAX_FUNCS 1024
 

@@ -137,6 +137,52 @@ static int print_hists(void *ctx)
 	return 0;
 }
 
+/*
+ * Calls entered and not returned when tracing ended: still running, or their
+ * process exited (or a panic unwound them) first. They are in no histogram,
+ * and would be a silent shortfall: said on stderr, and in JSON as a record
+ * of their own per function.
+ */
+static int report_unreturned(int starts_fd, pid_t pid)
+{
+	struct go_call_key key, next, *prev = NULL;
+	struct go_start s;
+	__u64 *n;
+	char t[64];
+
+	n = calloc(opt.nfuncs, sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	while (!bpf_map_get_next_key(starts_fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(starts_fd, &key, &s) || s.func >= opt.nfuncs ||
+		    (pid > 0 && key.tgid != (__u32)pid))
+			continue;
+		n[s.func]++;
+	}
+	bk_time_iso(t, sizeof(t), bk_now_ns());
+	for (size_t i = 0; i < opt.nfuncs; i++) {
+		struct bk_json j;
+
+		if (!n[i])
+			continue;
+		bk_warn("%llu call%s of %s had not returned when tracing ended (still running, "
+			"its process exited first, or a panic unwound it): not in the counts",
+			(unsigned long long)n[i], n[i] == 1 ? "" : "s", opt.funcs[i].name);
+		if (!bk_env.json)
+			continue;
+		bk_json_begin(&j, stdout);
+		bk_json_str(&j, "time", t, 64);
+		bk_json_str(&j, "func", opt.funcs[i].name, (size_t)-1);
+		bk_json_uint(&j, "unreturned", n[i]);
+		bk_json_end(&j);
+	}
+	free(n);
+	fflush(stdout);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct bk_links links = {};
@@ -213,6 +259,8 @@ int main(int argc, char **argv)
 	gotarget_loop(&loop, &opt.chk, gp, skel->maps.go_goid_samples, &skel->bss->go_goid_checked,
 		      &skel->bss->bk_lost_starts);
 	err = bk_run(&loop);
+	if (!err)
+		err = report_unreturned(bpf_map__fd(skel->maps.starts), gouprobe_pid(gp));
 
 cleanup:
 	bk_links_destroy(&links);

@@ -87,19 +87,14 @@ for bin in $(echo "$bins" | grep -v '^SKIP'); do
 			(.site | startswith($site + ":")))] | "\(length) \(map(.count) | add)"' "$TMP/$name.spawn.out")
 		expect_eq "$T: $name ($rel): gospawn -c: $CALLS goroutines in $FUNC from $SITE" "$got" "1 $CALLS"
 	fi
-	got=$(jq -rs --arg fn "$FUNC" 'map(select(.func == $fn) | .count) | add // 0' "$TMP/$name.lat.out")
-	if [ "$got" != "$CALLS" ]; then
-		# Seen twice in about 40 runs of this file on a loaded machine with
-		# the three tools at once: one call of 21 not counted, nothing said
-		# (unexplained yet: see the Go helper's report). Once more alone.
-		echo "goladder: $name: gofunclat counted $got of $CALLS calls with three tools: $(tail -2 "$TMP/$name.lat.err" | tr '\n' ' ')" >&2
-		if start_tool "$name.lat2" gofunclat -j "$bin" "$FUNC"; then
-			work "$bin" "$TMP/$name.again" 2>/dev/null
-			stop_tool TERM
-			got=$(jq -rs --arg fn "$FUNC" 'map(select(.func == $fn) | .count) | add // 0' "$TMP/$name.lat2.out")
-		fi
-	fi
-	expect_eq "$T: $name ($rel): gofunclat: $CALLS calls of $FUNC" "$got" "$CALLS"
+	# A parseFile goroutine sends its result, then runs a deferred call
+	# before its RET: the process may exit in between (twice in about 40
+	# runs here, under load with GOGC=5). That call never returns; gofunclat
+	# says so ("unreturned"), and with it the count is exact.
+	got=$(jq -rs --arg fn "$FUNC" '[(map(select(.func == $fn) | .count // 0) | add // 0),
+		(map(select(.func == $fn) | .unreturned // 0) | add // 0)] | "\(add) \(.[1])"' "$TMP/$name.lat.out")
+	[ "${got#* }" = 0 ] || echo "goladder: $name: ${got#* } of $CALLS calls had not returned at the exit" >&2
+	expect_eq "$T: $name ($rel): gofunclat: $CALLS calls of $FUNC, returned or said unreturned" "${got% *}" "$CALLS"
 	# gctrace prints a cycle once its mark termination is over: a cycle
 	# still running when the program exits is in neither count.
 	want=$(grep -c '^gc [0-9]* @' "$TMP/$name.gctrace")

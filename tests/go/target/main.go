@@ -244,6 +244,8 @@ func main() {
 //	                              park(), blocks N times on a channel
 //	                              receive, M times on a sync.Mutex and K
 //	                              times in time.Sleep, each for MS ms
+//	target [-wait] exitinside N   N goroutines inside inside() when the
+//	                              process exits: calls that never return
 func more(args []string) {
 	switch args[0] {
 	case "park":
@@ -252,6 +254,19 @@ func more(args []string) {
 		}
 		ms := time.Duration(atoi(args[4])) * time.Millisecond
 		fmt.Println(park(atoi(args[1]), atoi(args[2]), atoi(args[3]), ms))
+	case "exitinside":
+		if len(args) != 2 {
+			usage()
+		}
+		var wg sync.WaitGroup
+		n := atoi(args[1])
+		wg.Add(n)
+		for i := 0; i < n; i++ {
+			go inside(&wg)
+		}
+		wg.Wait()
+		fmt.Println(n)
+		os.Exit(0)
 	default:
 		usage()
 	}
@@ -303,4 +318,12 @@ func parker(n, m, k int, d time.Duration, ch chan int, ready, ack chan struct{},
 		time.Sleep(d)
 	}
 	done <- n + m + k + sum - sum
+}
+
+// inside never returns: the process exits while it waits.
+//
+//go:noinline
+func inside(wg *sync.WaitGroup) int {
+	wg.Done()
+	select {}
 }
