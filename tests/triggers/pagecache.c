@@ -2,14 +2,16 @@
 /*
  * A target for cachestat: a file read twice, cold then warm.
  *
- *   pagecache [-w] [-T] [-n PAGES] DIR
+ *   pagecache [-w] [-T] [-n PAGES] [-r PAGES] DIR
  *
  * makes a file of PAGES pages (default 64) in DIR, writes it back and drops
  * it from the page cache (fsync, POSIX_FADV_DONTNEED, checked with mincore:
  * "resident N" is printed if pages stayed), prints its PID, waits for a line
  * (or EOF) on stdin with -w, then reads the file whole in reads of 16 pages
  * (every page a miss), reads it again (every page a hit), removes it (its
- * pages leave the cache) and exits 0. -T does the reads in a second thread (trigger.h).
+ * pages leave the cache) and exits 0. -T does the reads in a second thread
+ * (trigger.h). -r reads only the first PAGES pages, once (in one read), so
+ * that what readahead brought beyond them goes unused.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -19,7 +21,7 @@
 #include <unistd.h>
 #include "trigger.h"
 
-static int fd, pages = 64;
+static int fd, pages = 64, first;
 static long psz;
 static char path[4096];
 
@@ -42,7 +44,14 @@ static int work(void *arg)
 	int err;
 
 	(void)arg;
-	err = read_all() || read_all();
+	if (first) {
+		char *buf = malloc(first * psz);
+
+		err = !buf || pread(fd, buf, first * psz, 0) != first * psz;
+		free(buf);
+	} else {
+		err = read_all() || read_all();
+	}
 	/* The pages go with the file, in this thread. */
 	close(fd);
 	unlink(path);
@@ -72,7 +81,7 @@ int main(int argc, char **argv)
 	int wait = 0, thread = 0, c, ret, left = -1;
 	char *buf;
 
-	while ((c = getopt(argc, argv, "wTn:")) != -1) {
+	while ((c = getopt(argc, argv, "wTn:r:")) != -1) {
 		switch (c) {
 		case 'w':
 			wait = 1;
@@ -83,11 +92,14 @@ int main(int argc, char **argv)
 		case 'n':
 			pages = atoi(optarg);
 			break;
+		case 'r':
+			first = atoi(optarg);
+			break;
 		default:
 			goto usage;
 		}
 	}
-	if (optind != argc - 1 || pages < 1 || pages > 65536)
+	if (optind != argc - 1 || pages < 1 || pages > 65536 || first < 0 || first > pages)
 		goto usage;
 	psz = sysconf(_SC_PAGESIZE);
 	snprintf(path, sizeof(path), "%s/pagecache.%d", argv[optind], (int)getpid());
@@ -118,6 +130,6 @@ int main(int argc, char **argv)
 	ret = trigger_run(work, NULL, thread, wait);
 	return ret;
 usage:
-	fprintf(stderr, "usage: pagecache [-w] [-T] [-n PAGES] DIR\n");
+	fprintf(stderr, "usage: pagecache [-w] [-T] [-n PAGES] [-r PAGES] DIR\n");
 	return 2;
 }

@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * readahead: pages read ahead, how many were used and after how long, and
+ * how many were evicted without being used.
+ *
+ * The readahead tracepoints (page_cache_ra_unbounded, page_cache_ra_order:
+ * Linux 6.10) give the file and the range about to be read ahead; the
+ * folios mm_filemap_add_to_page_cache then adds in that range, in that
+ * thread, are readahead's and are tracked by file and index. A read's range
+ * (mm_filemap_get_pages) or a fault's page (mm_filemap_fault) that covers a
+ * folio's first index uses it; mm_filemap_delete_from_page_cache of one
+ * still tracked evicts it unused. Tracepoints only: an approximation (a read
+ * that starts inside a large folio does not count as its use).
+ */
+#define BPF_NO_PRESERVE_ACCESS_INDEX
+#include "bpfkit.bpf.h"
+#include "hist.bpf.h"
+#include "readahead.h"
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, READAHEAD_COUNTERS);
+	__type(key, __u32);
+	__type(value, __u64);
+} counts SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ra_hist);
+} hist SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, READAHEAD_PAGES);
+	__type(key, struct ra_key);
+	__type(value, struct ra_page);
+} pages SEC(".maps");
+
+/* The range the thread is reading ahead: [start, end) of a file. */
+struct ra_range {
+	__u64 ino;
+	__u64 start;
+	__u64 end;
+	__u32 dev;
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);
+	__type(value, struct ra_range);
+} ranges SEC(".maps");
+
+static __always_inline void add(__u32 what, __u64 n)
+{
+	__u64 *c = bpf_map_lookup_elem(&counts, &what);
+
+	if (c)
+		*c += n;	/* this CPU's slot: no other writer */
+}
+
+static __always_inline void ra_begin(__u64 ino, __u32 dev, __u64 index, __u64 n)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct ra_range r = { .ino = ino, .start = index, .end = index + n, .dev = dev };
+
+	if (bk_filtered(bpf_get_current_pid_tgid()))
+		return;
+	bpf_map_update_elem(&ranges, &tid, &r, BPF_ANY);
+}
+
+/* The records' leading fields (include/trace/events/readahead.h, 6.10). */
+struct ra_unbounded_rec {
+	__u64 common;
+	__u64 i_ino;
+	__u32 s_dev;
+	__u32 pad;
+	__u64 index;
+	__u64 nr_to_read;
+};
+
+struct ra_order_rec {
+	__u64 common;
+	__u64 i_ino;
+	__u32 s_dev;
+	__u32 pad;
+	__u64 index;
+	__u32 order;
+	__u32 size;
+};
+
+/* tracepoint readahead:page_cache_ra_unbounded(i_ino, s_dev, index, nr_to_read, lookahead_size) */
+SEC("tracepoint/readahead/page_cache_ra_unbounded")
+int handle_ra_unbounded(struct ra_unbounded_rec *ctx)
+{
+	ra_begin(ctx->i_ino, ctx->s_dev, ctx->index, ctx->nr_to_read);
+	return 0;
+}
+
+/* tracepoint readahead:page_cache_ra_order(i_ino, s_dev, index, order, size, async_size, ra_pages) */
+SEC("tracepoint/readahead/page_cache_ra_order")
+int handle_ra_order(struct ra_order_rec *ctx)
+{
+	ra_begin(ctx->i_ino, ctx->s_dev, ctx->index, ctx->size);
+	return 0;
+}
+
+/* The filemap records' fields (include/trace/events/filemap.h). */
+struct op_rec {
+	__u64 common;
+	__u64 pfn;
+	__u64 i_ino;
+	__u64 index;
+	__u32 s_dev;
+	__u8 order;
+};
+
+/* tracepoint filemap:mm_filemap_add_to_page_cache(pfn, i_ino, index, s_dev, order) */
+SEC("tracepoint/filemap/mm_filemap_add_to_page_cache")
+int handle_add(struct op_rec *ctx)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct ra_range *r = bpf_map_lookup_elem(&ranges, &tid);
+	struct ra_key k = { .ino = ctx->i_ino, .index = ctx->index, .dev = ctx->s_dev };
+	struct ra_page p = { .pages = 1ULL << (ctx->order & 15) };
+
+	if (!r || r->ino != k.ino || r->dev != k.dev || k.index < r->start || k.index >= r->end)
+		return 0;
+	p.ts_ns = bpf_ktime_get_ns();
+	add(READAHEAD_READ, p.pages);
+	if (bpf_map_update_elem(&pages, &k, &p, BPF_ANY))
+		add(READAHEAD_LOST, p.pages);
+	return 0;
+}
+
+struct use_ctx {
+	struct ra_key k;
+	__u64 now;
+};
+
+/* One index of a used range: a tracked folio that begins there is used. */
+static long use_one(__u64 i, struct use_ctx *c)
+{
+	struct ra_page *p = bpf_map_lookup_elem(&pages, &c->k);
+	struct ra_hist *h;
+	__u32 zero = 0, slot;
+
+	if (p) {
+		add(READAHEAD_USED, p->pages);
+		h = bpf_map_lookup_elem(&hist, &zero);
+		slot = bk_log2_slot((c->now - p->ts_ns) / 1000000);
+		/* The compiler must not fold the bound the verifier needs into the slot's computation. */
+		asm volatile("" : "+r"(slot));
+		if (h && slot < READAHEAD_SLOTS)
+			__sync_fetch_and_add(&h->slots[slot], (__u32)p->pages);
+		bpf_map_delete_elem(&pages, &c->k);
+	}
+	c->k.index++;
+	return 0;
+}
+
+static __always_inline void use(__u64 ino, __u32 dev, __u64 index, __u64 last)
+{
+	struct use_ctx c = { .k = { .ino = ino, .index = index, .dev = dev } };
+
+	if (last < index)
+		return;
+	c.now = bpf_ktime_get_ns();
+	/* A read's range is at most a few MiB: 4096 pages is plenty. */
+	bpf_loop((__u32)(last - index + 1 > 4096 ? 4096 : last - index + 1), use_one, &c, 0);
+}
+
+/* The filemap range records (include/trace/events/filemap.h, 6.10). */
+struct range_rec {
+	__u64 common;
+	__u64 i_ino;
+	__u32 s_dev;
+	__u32 pad;
+	__u64 index;
+	__u64 last_index;
+};
+
+/* tracepoint filemap:mm_filemap_get_pages(i_ino, s_dev, index, last_index) */
+SEC("tracepoint/filemap/mm_filemap_get_pages")
+int handle_get_pages(struct range_rec *ctx)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+
+	/* The read has its pages: its readahead is over. */
+	bpf_map_delete_elem(&ranges, &tid);
+	use(ctx->i_ino, ctx->s_dev, ctx->index, ctx->last_index);
+	return 0;
+}
+
+struct fault_rec {
+	__u64 common;
+	__u64 i_ino;
+	__u32 s_dev;
+	__u32 pad;
+	__u64 index;
+};
+
+/* tracepoint filemap:mm_filemap_fault(i_ino, s_dev, index) */
+SEC("tracepoint/filemap/mm_filemap_fault")
+int handle_fault(struct fault_rec *ctx)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+
+	bpf_map_delete_elem(&ranges, &tid);
+	use(ctx->i_ino, ctx->s_dev, ctx->index, ctx->index);
+	return 0;
+}
+
+/* tracepoint filemap:mm_filemap_delete_from_page_cache(pfn, i_ino, index, s_dev, order) */
+SEC("tracepoint/filemap/mm_filemap_delete_from_page_cache")
+int handle_delete(struct op_rec *ctx)
+{
+	struct ra_key k = { .ino = ctx->i_ino, .index = ctx->index, .dev = ctx->s_dev };
+	struct ra_page *p = bpf_map_lookup_elem(&pages, &k);
+
+	if (p) {
+		add(READAHEAD_EVICTED, p->pages);
+		bpf_map_delete_elem(&pages, &k);
+	}
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
