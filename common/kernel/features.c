@@ -201,3 +201,51 @@ int bk_missing_feature(const struct bpf_object *obj, char *why, size_t len)
 	}
 	return 0;
 }
+
+/* "5.15" before "5.8"? Releases compared as numbers. */
+static int release_cmp(const char *a, const char *b)
+{
+	int a1 = 0, a2 = 0, b1 = 0, b2 = 0;
+
+	if (!a || !b)
+		return a ? 1 : b ? -1 : 0;
+	sscanf(a, "%d.%d", &a1, &a2);
+	sscanf(b, "%d.%d", &b1, &b2);
+	return a1 != b1 ? a1 - b1 : a2 - b2;
+}
+
+const char *bk_object_floor(const struct bpf_object *obj, char *what, size_t len)
+{
+	const char *floor = NULL, *s;
+	struct bpf_program *prog;
+	struct bpf_map *map;
+
+	what[0] = 0;
+	bpf_object__for_each_map(map, obj) {
+		enum bpf_map_type t = bpf_map__type(map);
+
+		s = bk_map_type_since(t);
+		if (release_cmp(s, floor) > 0) {
+			floor = s;
+			say(what, len, "map type ", libbpf_bpf_map_type_str(t), t, NULL);
+		}
+	}
+	bpf_object__for_each_program(prog, obj) {
+		const struct bpf_insn *in = bpf_program__insns(prog);
+		size_t n = bpf_program__insn_cnt(prog);
+
+		for (size_t i = 0; in && i < n; i++) {
+			if (in[i].code != (BPF_JMP | BPF_CALL) || in[i].src_reg != 0)
+				continue;
+			s = bk_helper_since(in[i].imm);
+			if (release_cmp(s, floor) > 0 && release_cmp(s, "5.5") > 0) {
+				char helper[64];
+
+				floor = s;
+				snprintf(helper, sizeof(helper), "bpf_%s", bk_helper_name(in[i].imm));
+				say(what, len, "helper ", helper, in[i].imm, NULL);
+			}
+		}
+	}
+	return floor;
+}

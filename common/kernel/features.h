@@ -28,4 +28,12 @@ const char *bk_helper_name(int id);
  */
 int bk_missing_feature(const struct bpf_object *obj, char *why, size_t len);
 
+/*
+ * The newest of those features obj uses, whether this kernel has it or not:
+ * its release ("5.15"), and in `what` the feature ("the BPF helper
+ * bpf_get_attach_cookie"); NULL when it uses nothing newer than Linux 5.5.
+ * The man pages' kernel floors are checked against it (tests/docs.sh).
+ */
+const char *bk_object_floor(const struct bpf_object *obj, char *what, size_t len);
+
 #endif

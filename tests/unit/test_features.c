@@ -39,6 +39,31 @@ static void test_since(void)
 	CHECK_STR(bk_map_type_since(BPF_MAP_TYPE_RINGBUF), "5.8");
 	CHECK_STR(bk_map_type_since(BPF_MAP_TYPE_TASK_STORAGE), "5.11");
 	CHECK(bk_map_type_since(BPF_MAP_TYPE_HASH) == NULL);
+	CHECK_STR(bk_map_type_since(BPF_MAP_TYPE_BLOOM_FILTER), "5.16");
+}
+
+/* The floor read from the objects (no root needed to open them). */
+static void test_floor(void)
+{
+	const char *out = getenv("OUTPUT") ? getenv("OUTPUT") : "build";
+	const char *tools[][3] = {
+		{ "opensnoop", "5.8", "the BPF map type ringbuf" },
+		{ "funccount", "5.15", "the BPF helper bpf_get_attach_cookie" },
+	};
+	char path[256], what[128];
+
+	for (size_t i = 0; i < 2; i++) {
+		struct bpf_object *obj;
+
+		snprintf(path, sizeof(path), "%s/obj/%s.bpf.o", out, tools[i][0]);
+		obj = bpf_object__open_file(path, NULL);
+		CHECK(obj != NULL);
+		if (!obj)
+			continue;
+		CHECK_STR(bk_object_floor(obj, what, sizeof(what)), tools[i][1]);
+		CHECK_STR(what, tools[i][2]);
+		bpf_object__close(obj);
+	}
 }
 
 /* As root: a loaded object's programs can still be scanned, and this kernel
@@ -86,10 +111,33 @@ static void test_scan(void)
 	}
 }
 
-int main(void)
+/* test_features --floor OBJ...: each object's kernel floor, as
+ * "NAME RELEASE FEATURE" ("-" when nothing newer than 5.5). */
+static int floors(int n, char **objs)
 {
+	libbpf_set_print(NULL);
+	for (int i = 0; i < n; i++) {
+		struct bpf_object *obj = bpf_object__open_file(objs[i], NULL);
+		const char *base = strrchr(objs[i], '/') ? strrchr(objs[i], '/') + 1 : objs[i];
+		char what[128];
+		const char *f;
+
+		if (!obj)
+			return 1;
+		f = bk_object_floor(obj, what, sizeof(what));
+		printf("%.*s %s %s\n", (int)strcspn(base, "."), base, f ? f : "-", f ? what : "-");
+		bpf_object__close(obj);
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && !strcmp(argv[1], "--floor"))
+		return floors(argc - 2, argv + 2);
 	RUN(test_names);
 	RUN(test_since);
+	RUN(test_floor);
 	RUN(test_scan);
 	UNIT_EXIT();
 }
