@@ -122,7 +122,7 @@ DEPS_PKGS := clang llvm libbpf-dev bpftool libelf-dev libdw-dev libzydis-dev zli
 	     gcc-aarch64-linux-gnu libc6-dev:arm64 libbpf-dev:arm64 libelf-dev:arm64 \
 	     libdw-dev:arm64 libzydis-dev:arm64 zlib1g-dev:arm64
 
-.PHONY: all tools tests check deps install uninstall clean vmlinux print-tools print-aliases package bench help
+.PHONY: all tools tests check deps install uninstall clean vmlinux print-tools print-aliases print-nobpf package bench help
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -140,6 +140,9 @@ print-tools:
 
 print-aliases:
 	@echo $(TOOL_ALIASES)
+
+print-nobpf:
+	@echo $(TOOLS_NOBPF)
 
 # BPF side: clang -> strip DWARF (BTF stays) -> skeleton.
 $(OUTPUT)/obj/%.bpf.o: bpf/%.bpf.c | $(OUTPUT)/obj
