@@ -57,6 +57,30 @@ else
 	echo "FAIL table: tests/tools.table cannot be read"
 fi
 
+# Each BPF tool's man page states its kernel floor (CAVEATS, "Kernel floor:"),
+# naming the release of the newest BPF feature its object uses (map types and
+# helpers, read by test_features --floor from $OUTPUT/obj/TOOL.bpf.o).
+OUT=${OUTPUT:-build}
+if [ -x "$OUT/tests/unit/test_features" ]; then
+	nobpf=" $(make -s print-nobpf) "
+	objs=$(for t in $TOOLS; do [ -f "$OUT/obj/$t.bpf.o" ] && echo "$OUT/obj/$t.bpf.o"; done)
+	"$OUT/tests/unit/test_features" --floor $objs 2>/dev/null | while read -r t floor what; do
+		[ "$floor" = - ] && floor=5.5 && what="no BPF feature newer"
+		line=$(grep -m1 '^Kernel floor:' "man/man8/$t.8" 2>/dev/null)
+		if [ -z "$line" ]; then
+			echo "FAIL $t: man page states its kernel floor: no 'Kernel floor: Linux $floor ($what).' paragraph in CAVEATS"
+		elif [[ $line != *"Linux $floor"[!0-9]* ]]; then
+			echo "FAIL $t: man page states its kernel floor: its object needs Linux $floor ($what): '$line'"
+		else
+			echo "PASS $t: man page states its kernel floor (Linux $floor)"
+		fi
+	done
+	for t in $TOOLS; do
+		case "$nobpf" in *" $t "*) continue ;; esac
+		[ -f "$OUT/obj/$t.bpf.o" ] || echo "FAIL $t: man page states its kernel floor: no $OUT/obj/$t.bpf.o to read it from"
+	done
+fi
+
 # make install honours PREFIX and DESTDIR, and APP_PREFIX names every tool,
 # man page and alias (the aliases pointing at their tool under the same prefix).
 aliases=$(make -s print-aliases)
