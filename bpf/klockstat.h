@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/* klockstat's table, shared by bpf/klockstat.bpf.c and tools/klockstat.c. */
+#ifndef KLOCKSTAT_H
+#define KLOCKSTAT_H
+
+#define KLOCKSTAT_SLOTS 32	/* log2 slots of microseconds, as BK_LOG2_SLOTS */
+
+/* lock:contention_begin's flags (include/trace/events/lock.h) */
+#define KLOCKSTAT_F_SPIN 0x1
+#define KLOCKSTAT_F_READ 0x2
+#define KLOCKSTAT_F_WRITE 0x4
+#define KLOCKSTAT_F_RT 0x8
+#define KLOCKSTAT_F_PERCPU 0x10
+#define KLOCKSTAT_F_MUTEX 0x20
+
+struct klockstat_key {
+	__u64 lock_addr;	/* the lock's kernel address */
+	__u32 tgid;
+	__s32 kstack;		/* kernel stack id, or -errno (bpf/stacks.bpf.h) */
+	__u32 flags;		/* the kind of lock and wait (KLOCKSTAT_F_*) */
+	__u32 pad;
+	char comm[16];
+};
+
+struct klockstat_val {
+	__u64 count;		/* waits that ended */
+	__u64 total_ns;
+	__u64 max_ns;
+	__u32 slots[KLOCKSTAT_SLOTS];	/* log2 of the wait in microseconds */
+};
+
+#endif
