@@ -39,10 +39,11 @@ run() {
 	[ "$TOOL_RC" = 0 ] || fail "$T: $name: SIGTERM exit status" "$TOOL_RC"
 	SLEPT=$(tail -1 "$TMP/$name.sl")
 }
-# within NAME GOT: GOT within 10% of the sleeper's own total and of 1 s.
+# within NAME GOT: GOT within 10% of the sleeper's own total (a loaded machine
+# oversleeps: 1.14 s for 1 s asked has been seen) and at least 0.9 s.
 within() {
 	if [ "$2" -ge $((SLEPT * 9 / 10)) ] && [ "$2" -le $((SLEPT * 11 / 10)) ] &&
-	   [ "$2" -ge 900000 ] && [ "$2" -le 1100000 ]; then
+	   [ "$2" -ge 900000 ]; then
 		pass "$1 ($2 us; the sleeper measured $SLEPT us)"
 	else
 		fail "$1" "$2 us for sleep_known, the sleeper measured $SLEPT us: $(sort -t' ' -k2 -rn "$TMP/$3.out" 2>/dev/null | head -2 | cut -c1-200)"
