@@ -392,7 +392,13 @@ check_early_term() {
 	out_args
 	"$BIN/$t" "${OARGS[@]}" >/dev/null 2>"$TMP/early.err" </dev/null &
 	pid=$!
-	nap 0.02
+	# As soon as it catches SIGTERM (SigCgt bit 15: a signal before main()
+	# kills any program), which is before it loads anything.
+	for i in {1..400}; do
+		[ $(( 0x$(awk '$1 == "SigCgt:" { print $2 }' /proc/$pid/status 2>/dev/null || echo 0) & 0x4000 )) != 0 ] && break
+		kill -0 "$pid" 2>/dev/null || break
+		nap 0.005
+	done
 	kill -TERM "$pid" 2>/dev/null
 	for i in {1..600}; do
 		kill -0 "$pid" 2>/dev/null || break

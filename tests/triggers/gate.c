@@ -27,6 +27,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -126,8 +128,16 @@ static void pty_setup(char **lines, int n)
 	pid = fork();
 	if (pid < 0)
 		die("fork");
-	if (pid == 0)
+	if (pid == 0) {
+		/*
+		 * The typist ends with the shell (this process, once exec'd): a
+		 * shell killed before its go line would leave it waiting on a
+		 * stdin whose writers other processes inherited.
+		 */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() == 1)
+			exit(1);
 		typist(master, lines, n);
+	}
 	close(master);
 	if (setsid() < 0)
 		die("setsid");
