@@ -62,7 +62,11 @@ int handle_get_pages(struct get_pages_rec *ctx)
 	if (!(p && p->ino == r.ino && p->dev == r.dev && p->last == r.last &&
 	      r.index > p->index && r.index <= p->last))
 		pc_add(CACHESTAT_ACCESSES, r.last - r.index + 1);
-	bpf_map_update_elem(&ranges, &tid, &r, BPF_ANY);
+	/* In place when the thread has its entry: an update costs a hash insert. */
+	if (p)
+		*p = r;
+	else
+		bpf_map_update_elem(&ranges, &tid, &r, BPF_ANY);
 	return 0;
 }
 
