@@ -7,6 +7,8 @@
  *   bkbench open N PATH          N open()+close() of PATH; ns_per_op=
  *   bkbench exec N TAG           N spawns of `/bin/true TAG`, each waited; ns_per_op=
  *   bkbench read N               N one-byte read()s of /dev/zero; ns_per_op=
+ *   bkbench pread N PATH         N reads of the first 4 KiB page of PATH (in the page
+ *                                cache after the first): page-cache hits; ns_per_op=
  *   bkbench switch N             N context switches: two threads of one CPU pass a
  *                                byte back and forth through pipes; ns_per_op=
  *   bkbench spin N               N units of pure CPU work (a million additions); ns_per_op=
@@ -137,6 +139,24 @@ static int load_read(long n)
 	for (long i = 0; i < n; i++)
 		if (read(fd, &c, 1) != 1)
 			die("read");
+	t = now_s() - t0;
+	printf("ns_per_op=%.1f ops=%ld\n", t * 1e9 / n, n);
+	return 0;
+}
+
+/* Page-cache hits: the same cached page, read again and again. */
+static int load_pread(long n, const char *path)
+{
+	double t0, t;
+	char buf[4096];
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0 || pread(fd, buf, sizeof(buf), 0) < 0)
+		die(path);
+	t0 = now_s();
+	for (long i = 0; i < n; i++)
+		if (pread(fd, buf, sizeof(buf), 0) < 0)
+			die("pread");
 	t = now_s() - t0;
 	printf("ns_per_op=%.1f ops=%ld\n", t * 1e9 / n, n);
 	return 0;
@@ -655,6 +675,8 @@ int main(int argc, char **argv)
 		return load_exec(num(argv[2]), argv[3]);
 	if (argc >= 3 && !strcmp(argv[1], "read"))
 		return load_read(num(argv[2]));
+	if (argc >= 4 && !strcmp(argv[1], "pread"))
+		return load_pread(num(argv[2]), argv[3]);
 	if (argc >= 3 && !strcmp(argv[1], "switch"))
 		return load_switch(num(argv[2]));
 	if (argc >= 3 && !strcmp(argv[1], "spin"))

@@ -39,7 +39,8 @@ TOOL_CPU=${BENCH_TOOL_CPU:-1}
 # The benchmark table: one line per tool, fields separated by '|':
 #   tool | load | marker | cases | bpfkit args | libbpf-tools command | bpftrace script
 # load: open (BENCH_OPENS open()+close() of one file), exec (BENCH_EXECS execs of
-# /bin/true), read (BENCH_READS one-byte reads; for summary tools), switch
+# /bin/true), read (BENCH_READS one-byte reads; for summary tools), pread
+# (BENCH_READS reads of one cached 4 KiB page of a file: page-cache hits), switch
 # (BENCH_SWITCHES context switches of two threads on one CPU), spin (BENCH_SPINS
 # units of pure CPU work, for samplers: a sample costs what bpf_stats says),
 # connect (BENCH_CONNS loopback TCP sessions, each connected, accepted and
@@ -57,6 +58,7 @@ profile   | spin | none | overhead               | -F 99 -f |            | profi
 offcputime | switch | none | overhead            | -f  | offcputime    |
 tcplife   | connect  | none | overhead          |     | tcplife       | tcplife.bt
 tcpretrans | connect0 | none | overhead         |     | tcplife       | tcpretrans.bt
+cachestat | pread | none | overhead               | 1   | cachestat 1   |
 '
 IMPLS="bpfkit libbpf-tools bpftrace"
 
@@ -176,6 +178,7 @@ load_of() {	# load_of TOOL -> "harness -l argument|pattern|expected"
 	open) echo "open $OPENS $TARGET|bkbench.target|$OPENS" ;;
 	exec) echo "exec $EXECS bkbench-exec-tag|bkbench-exec-tag|$EXECS" ;;
 	read) echo "read $READS||" ;;
+	pread) echo "pread $READS $TARGET||" ;;
 	switch) echo "switch $SWITCHES||" ;;
 	spin) echo "spin $SPINS||" ;;
 	connect) echo "connect $CONNS $CONN_PORT|$CONN_PORT|$((2 * CONNS))" ;;
