@@ -242,6 +242,24 @@ static int attach_allocator(struct memleak_bpf *skel, struct bk_links *l, const 
 	return err;
 }
 
+/* Whether execvp() would find prog: a path, or a name in PATH. */
+static bool can_exec(const char *prog)
+{
+	const char *path = getenv("PATH");
+	char buf[PATH_MAX];
+	size_t len;
+
+	if (strchr(prog, '/'))
+		return !access(prog, X_OK);
+	for (const char *d = path ? path : "/usr/bin:/bin"; *d; d += len + (d[len] == ':')) {
+		len = strcspn(d, ":");
+		snprintf(buf, sizeof(buf), "%.*s/%s", (int)len, len ? d : ".", prog);
+		if (!access(buf, X_OK))
+			return true;
+	}
+	return false;
+}
+
 /*
  * -c: the command, started now and held on a pipe until the probes are in
  * place. Returns its pid, or -errno (sentence set).
@@ -255,6 +273,11 @@ static pid_t start_command(int *go)
 	for (w = strtok_r(copy, " ", &save); w && n < 63; w = strtok_r(NULL, " ", &save))
 		words[n++] = w;
 	words[n] = NULL;
+	if (!can_exec(words[0])) {
+		bk_set_error("cannot run '%s': no such program%s", words[0],
+			     strchr(words[0], '/') ? "" : " in PATH");
+		return -ENOENT;
+	}
 	if (pipe2(p, O_CLOEXEC)) {
 		bk_set_error("cannot make a pipe: %s", strerror(errno));
 		return -errno;

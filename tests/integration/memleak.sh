@@ -29,6 +29,7 @@ expect_exit "$T: -c '' is a usage error" 64 "$BIN/$T" -c ''
 expect_exit "$T: -f with -j is a usage error" 64 "$BIN/$T" -f -j
 expect_exit "$T: a missing -O fails with 1" 1 "$BIN/$T" -O /nonexistent/libfoo.so
 expect_exit "$T: -O of a file without malloc fails with 1" 1 "$BIN/$T" -O "$TRIG/callee"
+expect_exit "$T: -c of a missing program fails with 1" 1 "$BIN/$T" -c /nonexistent/prog
 
 # A stripped copy of the leaker whose symbols are in a debug file beside it.
 cp "$TRIG/leaker" "$TMP/leaker-full"
