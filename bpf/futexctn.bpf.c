@@ -12,6 +12,7 @@
 #include "stacks.bpf.h"
 #include "hist.bpf.h"
 #include "futexctn.h"
+#include "sysrec.bpf.h"
 
 #define FUTEX_WAIT 0
 #define FUTEX_LOCK_PI 6
@@ -19,18 +20,6 @@
 #define FUTEX_WAIT_REQUEUE_PI 11
 #define FUTEX_LOCK_PI2 13
 #define FUTEX_CMD_MASK 0x7f	/* ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME) */
-
-struct sys_enter_record {
-	__u64 common;
-	long nr;
-	unsigned long args[6];
-};
-
-struct sys_exit_record {
-	__u64 common;
-	long nr;
-	long ret;
-};
 
 struct start {
 	__u64 ts;
@@ -99,7 +88,7 @@ static __always_inline int leave(void)
 
 /* tracepoint syscalls:sys_enter_futex(u32 *uaddr, int op, u32 val, struct __kernel_timespec *utime, u32 *uaddr2, u32 val3) */
 SEC("tracepoint/syscalls/sys_enter_futex")
-int handle_futex(struct sys_enter_record *ctx)
+int handle_futex(struct bk_sys_enter *ctx)
 {
 	int cmd = (int)ctx->args[1] & FUTEX_CMD_MASK;
 
@@ -111,7 +100,7 @@ int handle_futex(struct sys_enter_record *ctx)
 
 /* tracepoint syscalls:sys_enter_futex_waitv(struct futex_waitv *waiters, unsigned int nr_futexes, unsigned int flags, struct __kernel_timespec *timeout, clockid_t clockid) */
 SEC("tracepoint/syscalls/sys_enter_futex_waitv")
-int handle_futex_waitv(struct sys_enter_record *ctx)
+int handle_futex_waitv(struct bk_sys_enter *ctx)
 {
 	__u64 uaddr = 0;
 
@@ -122,13 +111,13 @@ int handle_futex_waitv(struct sys_enter_record *ctx)
 
 /* tracepoint syscalls:sys_exit_futex(long ret), sys_exit_futex_waitv(long ret) */
 SEC("tracepoint/syscalls/sys_exit_futex")
-int handle_futex_exit(struct sys_exit_record *ctx)
+int handle_futex_exit(struct bk_sys_exit *ctx)
 {
 	return leave();
 }
 
 SEC("tracepoint/syscalls/sys_exit_futex_waitv")
-int handle_futex_waitv_exit(struct sys_exit_record *ctx)
+int handle_futex_waitv_exit(struct bk_sys_exit *ctx)
 {
 	return leave();
 }

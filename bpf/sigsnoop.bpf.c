@@ -11,6 +11,7 @@
  */
 #include "events.bpf.h"
 #include "sigsnoop.h"
+#include "sysrec.bpf.h"
 
 /* -s: one signal number; 0 for all. */
 const volatile __s32 targ_sig = 0;
@@ -25,19 +26,6 @@ struct signal_generate_record {
 	int pid;
 	int group;
 	int result;
-};
-
-/* The syscall tracepoints' records. */
-struct sys_enter_record {
-	__u64 common;
-	long nr;
-	unsigned long args[6];
-};
-
-struct sys_exit_record {
-	__u64 common;
-	long nr;
-	long ret;
 };
 
 struct call {
@@ -142,40 +130,40 @@ out:
 
 /* tracepoint syscalls:sys_enter_kill(pid_t pid, int sig) */
 SEC("tracepoint/syscalls/sys_enter_kill")
-int handle_kill(struct sys_enter_record *ctx)
+int handle_kill(struct bk_sys_enter *ctx)
 {
 	return enter(SIGSNOOP_KILL, ctx->args[0], 0, ctx->args[1]);
 }
 
 /* tracepoint syscalls:sys_enter_tkill(pid_t pid, int sig) */
 SEC("tracepoint/syscalls/sys_enter_tkill")
-int handle_tkill(struct sys_enter_record *ctx)
+int handle_tkill(struct bk_sys_enter *ctx)
 {
 	return enter(SIGSNOOP_TKILL, ctx->args[0], 0, ctx->args[1]);
 }
 
 /* tracepoint syscalls:sys_enter_tgkill(pid_t tgid, pid_t pid, int sig) */
 SEC("tracepoint/syscalls/sys_enter_tgkill")
-int handle_tgkill(struct sys_enter_record *ctx)
+int handle_tgkill(struct bk_sys_enter *ctx)
 {
 	return enter(SIGSNOOP_TGKILL, ctx->args[0], ctx->args[1], ctx->args[2]);
 }
 
 /* tracepoint syscalls:sys_exit_{kill,tkill,tgkill}(long ret) */
 SEC("tracepoint/syscalls/sys_exit_kill")
-int handle_kill_exit(struct sys_exit_record *ctx)
+int handle_kill_exit(struct bk_sys_exit *ctx)
 {
 	return leave(ctx->ret);
 }
 
 SEC("tracepoint/syscalls/sys_exit_tkill")
-int handle_tkill_exit(struct sys_exit_record *ctx)
+int handle_tkill_exit(struct bk_sys_exit *ctx)
 {
 	return leave(ctx->ret);
 }
 
 SEC("tracepoint/syscalls/sys_exit_tgkill")
-int handle_tgkill_exit(struct sys_exit_record *ctx)
+int handle_tgkill_exit(struct bk_sys_exit *ctx)
 {
 	return leave(ctx->ret);
 }

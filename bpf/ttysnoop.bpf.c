@@ -13,21 +13,10 @@
 #include "events.bpf.h"
 #include "file.bpf.h"
 #include "ttysnoop.h"
+#include "sysrec.bpf.h"
 
 /* The terminal's device in kernel encoding; 0: every terminal. */
 const volatile __u32 targ_rdev = 0;
-
-struct sys_enter_record {
-	__u64 common;
-	long nr;
-	unsigned long args[6];
-};
-
-struct sys_exit_record {
-	__u64 common;
-	long nr;
-	long ret;
-};
 
 struct call {
 	const char *buf;
@@ -53,7 +42,7 @@ static __always_inline bool is_terminal(__u32 rdev)
 
 /* tracepoint syscalls:sys_enter_write(unsigned int fd, const char *buf, size_t count) */
 SEC("tracepoint/syscalls/sys_enter_write")
-int handle_write(struct sys_enter_record *ctx)
+int handle_write(struct bk_sys_enter *ctx)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	__u32 tid = (__u32)id, rdev;
@@ -76,7 +65,7 @@ int handle_write(struct sys_enter_record *ctx)
 
 /* tracepoint syscalls:sys_exit_write(long ret) */
 SEC("tracepoint/syscalls/sys_exit_write")
-int handle_write_exit(struct sys_exit_record *ctx)
+int handle_write_exit(struct bk_sys_exit *ctx)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	__u32 tid = (__u32)id, n;
