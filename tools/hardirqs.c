@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/libbpf.h>
-#include "core/attach.h"
 #include "core/log.h"
 #include "core/loop.h"
 #include "core/maps.h"
@@ -37,31 +36,13 @@ const char argp_program_doc[] =
 	"    hardirqs -D --ns -d 5     # a histogram per handler, in ns, for 5 seconds";
 
 static const struct argp_option options[] = {
-	{ "count", 'C', NULL, 0, "Count the runs only, without timing them", 0 },
-	{ "dist", 'D', NULL, 0, "A histogram of the run times per handler", 0 },
+	BK_IRQ_ARGP_OPTIONS("handler"),
 	{},
 };
 
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
-	switch (key) {
-	case 'C':
-		opt.out.count_only = true;
-		break;
-	case 'D':
-		opt.out.dist = true;
-		break;
-	case ARGP_KEY_ARG:
-		bk_parse_interval_arg(state, arg);
-		break;
-	case ARGP_KEY_END:
-		if (opt.out.count_only && opt.out.dist)
-			bk_usage(state, "-C counts without timing: -D has no times to show");
-		break;
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
-	return 0;
+	return bk_irq_parse_opt(&opt.out, key, arg, state);
 }
 
 struct hrow {
@@ -122,18 +103,9 @@ int main(int argc, char **argv)
 	skel->rodata->targ_unit_ns = bk_env.unit_ns;
 
 	/* The attach path: tp_btf, raw_tp or the tracepoints; counting only needs no exit hook. */
-	struct bk_variant variants[] = {
-		{ "tp_btf", { skel->progs.handle_entry, skel->progs.handle_exit } },
-		{ "raw_tp", { skel->progs.handle_entry_raw, skel->progs.handle_exit_raw } },
-		{ "tracepoint", { skel->progs.handle_entry_tp, skel->progs.handle_exit_tp } },
-	};
-	if (opt.out.count_only) {
-		for (int i = 0; i < 3; i++) {
-			bpf_program__set_autoload(variants[i].progs[1], false);
-			variants[i].progs[1] = NULL;
-		}
-	}
-	err = bk_choose(variants, 3, bk_env.force_path);
+	err = bk_irq_choose(&opt.out, (struct bpf_program *[6]){
+		skel->progs.handle_entry, skel->progs.handle_exit, skel->progs.handle_entry_raw,
+		skel->progs.handle_exit_raw, skel->progs.handle_entry_tp, skel->progs.handle_exit_tp });
 	if (err < 0)
 		goto cleanup;
 

@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include "core/attach.h"
 #include "core/hist.h"
 #include "core/json.h"
 #include "core/loop.h"
@@ -17,6 +18,45 @@ static const char *const softirq_names[] = {
 const char *bk_softirq_name(unsigned int vec)
 {
 	return vec < sizeof(softirq_names) / sizeof(softirq_names[0]) ? softirq_names[vec] : NULL;
+}
+
+error_t bk_irq_parse_opt(struct bk_irq_out *o, int key, char *arg, struct argp_state *state)
+{
+	switch (key) {
+	case 'C':
+		o->count_only = true;
+		break;
+	case 'D':
+		o->dist = true;
+		break;
+	case ARGP_KEY_ARG:
+		bk_parse_interval_arg(state, arg);
+		break;
+	case ARGP_KEY_END:
+		if (o->count_only && o->dist)
+			bk_usage(state, "-C counts without timing: -D has no times to show");
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+int bk_irq_choose(const struct bk_irq_out *o, struct bpf_program *progs[6])
+{
+	struct bk_variant v[] = {
+		{ "tp_btf", { progs[0], progs[1] } },
+		{ "raw_tp", { progs[2], progs[3] } },
+		{ "tracepoint", { progs[4], progs[5] } },
+	};
+
+	if (o->count_only) {
+		for (int i = 0; i < 3; i++) {
+			bpf_program__set_autoload(v[i].progs[1], false);
+			v[i].progs[1] = NULL;
+		}
+	}
+	return bk_choose(v, 3, bk_env.force_path);
 }
 
 static bool by_count;

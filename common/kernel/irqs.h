@@ -7,8 +7,10 @@
 #ifndef BPFKIT_IRQS_PRINT_H
 #define BPFKIT_IRQS_PRINT_H
 
+#include <argp.h>
 #include <stdbool.h>
 #include <linux/types.h>
+#include <bpf/libbpf.h>
 #include "irqs_abi.h"
 
 struct bk_irq_row {
@@ -22,6 +24,24 @@ struct bk_irq_out {
 	bool count_only;	/* -C: no times */
 	bool dist;		/* -D: a histogram per row */
 };
+
+/* -C and -D, for the tools' argp options; `per` is "handler" or "vector". */
+#define BK_IRQ_ARGP_OPTIONS(per)                                                           \
+	{ "count", 'C', NULL, 0, "Count the runs only, without timing them", 0 },             \
+	{ "dist", 'D', NULL, 0, "A histogram of the run times per " per, 0 }
+
+/*
+ * Parses -C, -D and [interval [count]] into o and bk_env, and refuses -C
+ * with -D; ARGP_ERR_UNKNOWN for other keys.
+ */
+error_t bk_irq_parse_opt(struct bk_irq_out *o, int key, char *arg, struct argp_state *state);
+
+/*
+ * Chooses the attach path among tp_btf, raw_tp and the tracepoints (entry and
+ * exit programs of each, in that order in progs[6]); counting only needs no
+ * exit program. Returns bk_choose()'s result.
+ */
+int bk_irq_choose(const struct bk_irq_out *o, struct bpf_program *progs[6]);
 
 /* Sorts rows (busiest first) and prints them, a time line first with an interval. */
 void bk_irq_print(const struct bk_irq_out *o, struct bk_irq_row *rows, long n);
