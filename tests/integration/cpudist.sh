@@ -7,32 +7,12 @@
 # what it measured; -P, -m, columns, usage errors. The checks every tool gets
 # come from its row in tests/tools.table.
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../cpulib.sh"
 T=cpudist
 
 expect_exit "$T: -P with -L is a usage error" 64 "$BIN/$T" -P -L
 expect_exit "$T: interval 0 is a usage error" 64 "$BIN/$T" 0
 expect_exit "$T: a third argument is a usage error" 64 "$BIN/$T" 1 2 3
-
-# traced NAME TRIGGER TRIGGER-ARGS -- TOOL-ARGS: the tool (-p PID TOOL-ARGS)
-# while the trigger runs; it ends by itself when the process exits.
-traced() {
-	local name=$1 trig=$2 a=(); shift 2
-	while [ "$1" != -- ]; do a+=("$1"); shift; done; shift
-	rm -f "$TMP/fifo" && mkfifo "$TMP/fifo"
-	"$TRIG/$trig" -w "${a[@]}" <"$TMP/fifo" >"$TMP/$name.trig" &
-	local tpid=$!
-	exec 7>"$TMP/fifo"
-	for _ in {1..100}; do [ -s "$TMP/$name.trig" ] && break; nap 0.05; done
-	read -r PID TID <"$TMP/$name.trig"
-	if ! start_tool "$name" $T -p "$PID" "$@"; then
-		fail "$T: $name: did not attach" "$(tail -3 "$TMP/$name.err")"
-		exec 7>&-; wait $tpid; return 1
-	fi
-	echo go >&7; exec 7>&-
-	wait $tpid || fail "$T: $name: $trig failed" "exit status $?"
-	wait_tool 20
-	[ "$TOOL_RC" = 0 ] || fail "$T: $name: exit status" "$TOOL_RC $(tail -2 "$TMP/$name.err")"
-}
 
 # Each pinned thread: cpudist's runs are the kernel's (pcount) plus at most
 # 3 (the run under way when the kernel's count was read, and those of its

@@ -6,6 +6,7 @@
 # -P, -m, usage errors. The checks every tool gets (usage errors, filters,
 # signals, each attach path) come from its row in tests/tools.table.
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../cpulib.sh"
 T=runqlat
 
 expect_exit "$T: -P with -L is a usage error" 64 "$BIN/$T" -P -L
@@ -13,31 +14,10 @@ expect_exit "$T: interval 0 is a usage error" 64 "$BIN/$T" 0
 expect_exit "$T: count 0 is a usage error" 64 "$BIN/$T" 1 0
 expect_exit "$T: a third argument is a usage error" 64 "$BIN/$T" 1 2 3
 
-# pinned_run NAME PINNED-ARGS -- TOOL-ARGS: the tool (-p PID TOOL-ARGS)
-# while pinned burns; it ends by itself when the process exits.
-pinned_run() {
-	local name=$1 a=(); shift
-	while [ "$1" != -- ]; do a+=("$1"); shift; done; shift
-	rm -f "$TMP/fifo" && mkfifo "$TMP/fifo"
-	"$TRIG/pinned" -w "${a[@]}" <"$TMP/fifo" >"$TMP/$name.trig" &
-	local tpid=$!
-	exec 7>"$TMP/fifo"
-	for _ in {1..100}; do [ -s "$TMP/$name.trig" ] && break; nap 0.05; done
-	PID=$(head -1 "$TMP/$name.trig")
-	if ! start_tool "$name" $T -p "$PID" "$@"; then
-		fail "$T: $name: did not attach" "$(tail -3 "$TMP/$name.err")"
-		exec 7>&-; wait $tpid; return 1
-	fi
-	echo go >&7; exec 7>&-
-	wait $tpid || fail "$T: $name: pinned failed" "exit status $?"
-	wait_tool 20
-	[ "$TOOL_RC" = 0 ] || fail "$T: $name: exit status" "$TOOL_RC $(tail -2 "$TMP/$name.err")"
-}
-
 # Each pinned thread: runqlat's waits are the kernel's runs of it (pcount)
 # plus at most 3 (the wake-ups after the kernel's count was read: its end),
 # and its total is run_delay within 10% and 20 ms.
-pinned_run threads -T -m 400 -- -j -L
+traced threads pinned -T -m 400 -- -j -L
 json_valid "$TMP/threads.out" && pass "$T: -j output is valid JSON" ||
 	fail "$T: -j output is valid JSON" "$(head -2 "$TMP/threads.out")"
 n=0
@@ -64,12 +44,12 @@ expect_eq "$T: -L: slots in usecs, each [2^k, 2^(k+1))" \
 	"$(jq -s '[.[] | select(.unit != "usecs" or (.hist | map(select(.high != 2 * .low - 1 + (if .low == 0 then 2 else 0 end))) | length) != 0)] | length' "$TMP/threads.out")" 0
 
 # -P: one histogram for the process, with at least the two threads' waits.
-pinned_run proc -m 200 -- -j -P -m
+traced proc pinned -m 200 -- -j -P -m
 expect_eq "$T: -P -m: one histogram, for the process, in msecs" \
 	"$(jq -s -c --argjson p "$PID" '[.[] | select(.pid == $p) | [.comm, .unit, .count >= 10]]' "$TMP/proc.out")" \
 	'[["pinned","msecs",true]]'
 
 # Columns: the header line, a count line and the histogram.
-pinned_run cols -m 200 --
+traced cols pinned -m 200 --
 expect_eq "$T: columns: the banner, the count line and the histogram header" \
 	"$(grep -cE '^Tracing run queue latency|^[0-9]+ waits, average [0-9.]+ usecs$|^ +usecs +: count +distribution$' "$TMP/cols.out")" 3

@@ -7,34 +7,14 @@
 # above it; columns; usage errors. The checks every tool gets come from its
 # row in tests/tools.table.
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../cpulib.sh"
 T=runqslower
 
 expect_exit "$T: min_us -1 is a usage error" 64 "$BIN/$T" -- -1
 expect_exit "$T: min_us 1x is a usage error" 64 "$BIN/$T" 1x
 expect_exit "$T: two thresholds are a usage error" 64 "$BIN/$T" 1 2
 
-# pinned_run NAME PINNED-ARGS -- TOOL-ARGS: the tool (-p PID TOOL-ARGS)
-# while pinned burns; it ends by itself when the process exits.
-pinned_run() {
-	local name=$1 a=(); shift
-	while [ "$1" != -- ]; do a+=("$1"); shift; done; shift
-	rm -f "$TMP/fifo" && mkfifo "$TMP/fifo"
-	"$TRIG/pinned" -w "${a[@]}" <"$TMP/fifo" >"$TMP/$name.trig" &
-	local tpid=$!
-	exec 7>"$TMP/fifo"
-	for _ in {1..100}; do [ -s "$TMP/$name.trig" ] && break; nap 0.05; done
-	PID=$(head -1 "$TMP/$name.trig")
-	if ! start_tool "$name" $T -p "$PID" "$@"; then
-		fail "$T: $name: did not attach" "$(tail -3 "$TMP/$name.err")"
-		exec 7>&-; wait $tpid; return 1
-	fi
-	echo go >&7; exec 7>&-
-	wait $tpid || fail "$T: $name: pinned failed" "exit status $?"
-	wait_tool 20
-	[ "$TOOL_RC" = 0 ] || fail "$T: $name: exit status" "$TOOL_RC $(tail -2 "$TMP/$name.err")"
-}
-
-pinned_run all -T -m 400 -- -j 0
+traced all pinned -T -m 400 -- -j 0
 json_valid "$TMP/all.out" && pass "$T: -j output is valid JSON" ||
 	fail "$T: -j output is valid JSON" "$(head -2 "$TMP/all.out")"
 tids=$(grep '^sched ' "$TMP/all.trig" | awk '{ print $2 }' | paste -sd' ')
@@ -62,12 +42,12 @@ expect_eq "$T: 0: both pinned threads were compared" "$n" 2
 expect_eq "$T: 0: every event has a time, a uid and the previous task's comm" \
 	"$(jq -s '[.[] | select((.time | test("^[0-9-]+T")) and .uid == 0 and (.prev_comm | length) > 0 and .delta_ns >= 0)] | length == (. | length)' "$TMP/all.out")" true
 
-pinned_run thr -m 300 -- -j 2000
+traced thr pinned -m 300 -- -j 2000
 expect_eq "$T: 2000: only waits of 2 ms and more" \
 	"$(jq -s --argjson p "$PID" '[.[] | select(.pid == $p)] | [length > 0, all(.delta_ns >= 2000000)]' "$TMP/thr.out" | jq -c .)" \
 	'[true,true]'
 
-pinned_run cols -m 300 -- -T 100
+traced cols pinned -m 300 -- -T 100
 expect_eq "$T: columns: the header" "$(grep -m1 PID "$TMP/cols.out" | tr -s ' ')" \
 	"TIME PID COMM TID LAT(us) PREV PREV_COMM"
 expect_eq "$T: columns: the rows name the pinned process, with a wait in us" \
