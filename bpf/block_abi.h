@@ -42,7 +42,7 @@ struct bk_block_opts {
 	 * issuer, so requests whose issuer is not known are left out.
 	 */
 	__u32 task_filter;
-	__u32 pad;
+	__u32 op_mask;		/* the REQ_OP_* bits of cmd_flags on this kernel */
 };
 
 #endif

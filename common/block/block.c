@@ -458,6 +458,7 @@ int bk_block_choose(struct bk_block_progs *p, bool issuer, const struct bk_disk 
 	o->issuer = !track ? BK_ISSUER_NONE
 			   : strstr(v[chosen].name, "_bio") ? BK_ISSUER_BIO_QUEUE : BK_ISSUER_IO_START;
 	o->task_filter = bk_block_task_filter();
+	o->op_mask = op_mask;
 	bk_block_disk_fill(disk, o);
 	if (track)
 		bk_info(1, "issuers from %s", o->issuer == BK_ISSUER_IO_START
