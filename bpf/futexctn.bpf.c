@@ -9,8 +9,7 @@
  * the exit adds the wait to a histogram of that address and stack. Stable
  * tracepoint records: no CO-RE relocation.
  */
-#include "stacks.bpf.h"
-#include "hist.bpf.h"
+#include "waits.bpf.h"
 #include "futexctn.h"
 #include "sysrec.bpf.h"
 
@@ -37,7 +36,7 @@ struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 10240);	/* sized by the user side before load */
 	__type(key, struct futexctn_key);
-	__type(value, struct futexctn_val);
+	__type(value, struct bk_wait_val);
 } waits SEC(".maps");
 
 static __always_inline int enter(void *ctx, __u64 uaddr)
@@ -60,7 +59,6 @@ static __always_inline int enter(void *ctx, __u64 uaddr)
 static __always_inline int leave(void)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct futexctn_val *v, zero = {};
 	struct start *s;
 	__u64 delta;
 
@@ -68,20 +66,8 @@ static __always_inline int leave(void)
 	if (!s)
 		return 0;
 	delta = bpf_ktime_get_ns() - s->ts;
-	v = bpf_map_lookup_elem(&waits, &s->key);
-	if (!v) {
-		bpf_map_update_elem(&waits, &s->key, &zero, BPF_NOEXIST);
-		v = bpf_map_lookup_elem(&waits, &s->key);
-	}
-	if (v) {
-		bk_hist_add(v, delta, 1000);
-		/* Racy between CPUs: a larger wait landing at once may be missed. */
-		if (delta > v->max_ns)
-			v->max_ns = delta;
-		bk_stack_seen(s->key.tgid);
-	} else {
-		__sync_fetch_and_add(&bk_stack_lost_counts, 1);
-	}
+	bk_wait_add(&waits, &s->key, delta);
+	bk_stack_seen(s->key.tgid);
 	bpf_map_delete_elem(&starts, &tid);
 	return 0;
 }

@@ -10,8 +10,7 @@
  * fentry or kprobes on each lock function, which this tool leaves out.
  * Stable tracepoint records (Linux 5.19 and later): no CO-RE relocation.
  */
-#include "stacks.bpf.h"
-#include "hist.bpf.h"
+#include "waits.bpf.h"
 #include "klockstat.h"
 
 struct contention_begin_record {
@@ -42,7 +41,7 @@ struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 10240);	/* sized by the user side before load */
 	__type(key, struct klockstat_key);
-	__type(value, struct klockstat_val);
+	__type(value, struct bk_wait_val);
 } waits SEC(".maps");
 
 /* tracepoint lock:contention_begin(void *lock, unsigned int flags) */
@@ -71,7 +70,6 @@ SEC("tracepoint/lock/contention_end")
 int handle_end(struct contention_end_record *ctx)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct klockstat_val *v, zero = {};
 	struct start *s;
 	__u64 delta;
 
@@ -80,19 +78,7 @@ int handle_end(struct contention_end_record *ctx)
 	if (!s || s->key.lock_addr != ctx->lock_addr)
 		return 0;
 	delta = bpf_ktime_get_ns() - s->ts;
-	v = bpf_map_lookup_elem(&waits, &s->key);
-	if (!v) {
-		bpf_map_update_elem(&waits, &s->key, &zero, BPF_NOEXIST);
-		v = bpf_map_lookup_elem(&waits, &s->key);
-	}
-	if (v) {
-		bk_hist_add(v, delta, 1000);
-		/* Racy between CPUs: a larger wait landing at once may be missed. */
-		if (delta > v->max_ns)
-			v->max_ns = delta;
-	} else {
-		__sync_fetch_and_add(&bk_stack_lost_counts, 1);
-	}
+	bk_wait_add(&waits, &s->key, delta);
 	bpf_map_delete_elem(&starts, &tid);
 	return 0;
 }

@@ -3,8 +3,6 @@
 #ifndef KLOCKSTAT_H
 #define KLOCKSTAT_H
 
-#define KLOCKSTAT_SLOTS 32	/* log2 slots of microseconds, as BK_LOG2_SLOTS */
-
 /* lock:contention_begin's flags (include/trace/events/lock.h) */
 #define KLOCKSTAT_F_SPIN 0x1
 #define KLOCKSTAT_F_READ 0x2
@@ -20,13 +18,6 @@ struct klockstat_key {
 	__u32 flags;		/* the kind of lock and wait (KLOCKSTAT_F_*) */
 	__u32 pad;
 	char comm[16];
-};
-
-struct klockstat_val {
-	__u64 count;		/* waits that ended */
-	__u64 total_ns;
-	__u64 max_ns;
-	__u32 slots[KLOCKSTAT_SLOTS];	/* log2 of the wait in microseconds */
 };
 
 #endif

@@ -10,16 +10,15 @@
 #include <string.h>
 #include <bpf/libbpf.h>
 #include "core/attach.h"
-#include "core/hist.h"
 #include "core/json.h"
 #include "core/log.h"
 #include "core/loop.h"
-#include "core/maps.h"
 #include "core/opts.h"
 #include "core/output.h"
 #include "core/setup.h"
 #include "stacks/report.h"
 #include "stacks/stacks.h"
+#include "stacks/waits.h"
 #include "stacks_abi.h"
 #include "futexctn.h"
 #include "futexctn.skel.h"
@@ -51,86 +50,38 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-struct row {
-	struct futexctn_key k;
-	struct futexctn_val v;
-};
-
 struct state {
-	int waits_fd;
 	struct bk_stacks *stacks;
-	struct bk_trace *t;
+	struct bk_waits waits;
 	struct bk_stack_losses losses;
 };
 
-static int by_total(const void *a, const void *b)
+static void key_stack(void *ctx, struct bk_trace *t, const void *key)
 {
-	const struct row *x = a, *y = b;
-
-	if (x->v.total_ns != y->v.total_ns)
-		return x->v.total_ns < y->v.total_ns ? -1 : 1;
-	return x->k.uaddr < y->k.uaddr ? -1 : x->k.uaddr > y->k.uaddr;
-}
-
-static void print_row(struct state *s, const struct row *r)
-{
-	char comm[4 * 16], addr[24];
-	__u64 avg = r->v.count ? r->v.total_ns / r->v.count : 0;
-	struct bk_json j;
-	int i;
-
-	bk_trace_reset(s->t);
-	bk_stacks_add_user(s->stacks, s->t, r->k.tgid, r->k.ustack);
-	snprintf(addr, sizeof(addr), "0x%llx", (unsigned long long)r->k.uaddr);
-	if (bk_env.json) {
-		bk_json_begin(&j, stdout);
-		bk_json_uint(&j, "pid", r->k.tgid);
-		bk_json_str(&j, "comm", r->k.comm, sizeof(r->k.comm));
-		bk_json_str(&j, "addr", addr, sizeof(addr));
-		bk_json_uint(&j, "count", r->v.count);
-		bk_json_uint(&j, "total_ns", r->v.total_ns);
-		bk_json_uint(&j, "avg_ns", avg);
-		bk_json_uint(&j, "max_ns", r->v.max_ns);
-		bk_json_array_begin(&j, "ustack");
-		for (i = s->t->n - 1; i >= 0; i--)
-			bk_json_str(&j, NULL, s->t->f[i].name, (size_t)-1);
-		bk_json_array_end(&j);
-		bk_json_log2_hist(&j, "hist_us", r->v.slots, FUTEXCTN_SLOTS);
-		bk_json_end(&j);
-		return;
-	}
-	bk_escape(comm, sizeof(comm), r->k.comm, sizeof(r->k.comm));
-	printf("%s[%u] futex %s: %llu waits, avg %llu us, max %llu us, total %llu us\n", comm,
-	       r->k.tgid, addr, (unsigned long long)r->v.count, (unsigned long long)avg / 1000,
-	       (unsigned long long)r->v.max_ns / 1000, (unsigned long long)r->v.total_ns / 1000);
-	for (i = s->t->n - 1; i >= 0; i--)
-		printf("    %s\n", s->t->f[i].name);
-	bk_print_log2_hist(stdout, r->v.slots, FUTEXCTN_SLOTS, "usecs");
-	printf("\n");
-}
-
-/* Takes every futex's waits out of the table and prints them, most waited last. */
-static int print_waits(void *ctx)
-{
+	const struct futexctn_key *k = key;
 	struct state *s = ctx;
-	struct row *rows = NULL;
-	char t[16];
-	long n = bk_map_drain_rows(s->waits_fd, sizeof(struct futexctn_key), sizeof(struct futexctn_val),
-				   offsetof(struct row, v), sizeof(struct row), MAX_ROWS,
-				   (void **)&rows);
 
-	if (n < 0)
-		return (int)n;
-	qsort(rows, n, sizeof(*rows), by_total);
-	if (!bk_env.json && bk_env.interval_s) {
-		bk_time_hms(t, sizeof(t), bk_now_ns());
-		printf("%s\n", t);
-	}
-	for (long i = 0; i < n; i++)
-		print_row(s, &rows[i]);
-	free(rows);
-	fflush(stdout);
-	return 0;
+	bk_stacks_add_user(s->stacks, t, k->tgid, k->ustack);
+}
+
+static void key_text(void *ctx, FILE *f, const void *key)
+{
+	const struct futexctn_key *k = key;
+	char comm[4 * 16];
+
+	bk_escape(comm, sizeof(comm), k->comm, sizeof(k->comm));
+	fprintf(f, "%s[%u] futex 0x%llx", comm, k->tgid, (unsigned long long)k->uaddr);
+}
+
+static void key_json(void *ctx, struct bk_json *j, const void *key)
+{
+	const struct futexctn_key *k = key;
+	char addr[24];
+
+	snprintf(addr, sizeof(addr), "0x%llx", (unsigned long long)k->uaddr);
+	bk_json_uint(j, "pid", k->tgid);
+	bk_json_str(j, "comm", k->comm, sizeof(k->comm));
+	bk_json_str(j, "addr", addr, sizeof(addr));
 }
 
 /* A process's first wait: read its maps and symbols while it lives. */
@@ -193,12 +144,13 @@ int main(int argc, char **argv)
 	err = bk_stacks_new(bpf_map__fd(skel->maps.stacks), &st.stacks);
 	if (err)
 		goto cleanup;
-	st.t = bk_trace_new();
-	if (!st.t) {
-		err = -ENOMEM;
+	st.waits = (struct bk_waits){ .fd = bpf_map__fd(skel->maps.waits),
+				      .key_size = sizeof(struct futexctn_key), .max_rows = MAX_ROWS,
+				      .stack_name = "ustack", .stack = key_stack, .text = key_text,
+				      .json = key_json, .ctx = &st };
+	err = bk_waits_init(&st.waits);
+	if (err)
 		goto cleanup;
-	}
-	st.waits_fd = bpf_map__fd(skel->maps.waits);
 	err = bk_events(&loop, skel->maps.events, handle_seen, &st, &skel->bss->bk_drops);
 	if (err)
 		goto cleanup;
@@ -209,7 +161,7 @@ int main(int argc, char **argv)
 	loop.check_ctx = &st.losses;
 	loop.lost_starts = &skel->bss->bk_lost_starts;
 	loop.lost_what = "futex waits were not timed";
-	bk_summary(&loop, print_waits, &st);
+	bk_summary(&loop, bk_waits_print, &st.waits);
 	bk_signals();
 	if (!bk_env.json)
 		printf("Tracing futex waits by address and user stack... Ctrl-C to end.\n\n");
@@ -220,7 +172,7 @@ int main(int argc, char **argv)
 cleanup:
 	bk_loop_free(&loop);
 	futexctn_bpf__destroy(skel);
-	bk_trace_free(st.t);
+	bk_waits_free(&st.waits);
 	bk_stacks_free(st.stacks);
 	return bk_exit(err);
 }

@@ -10,17 +10,16 @@
 #include <string.h>
 #include <bpf/libbpf.h>
 #include "core/attach.h"
-#include "core/hist.h"
 #include "core/json.h"
 #include "core/log.h"
 #include "core/loop.h"
-#include "core/maps.h"
 #include "core/opts.h"
 #include "core/output.h"
 #include "core/setup.h"
 #include "stacks/ksyms.h"
 #include "stacks/report.h"
 #include "stacks/stacks.h"
+#include "stacks/waits.h"
 #include "stacks_abi.h"
 #include "klockstat.h"
 #include "klockstat.skel.h"
@@ -52,27 +51,12 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-struct row {
-	struct klockstat_key k;
-	struct klockstat_val v;
-};
-
 struct state {
-	int waits_fd;
 	struct bk_stacks *stacks;
 	struct bk_ksyms *ksyms;
-	struct bk_trace *t;
+	struct bk_waits waits;
 	struct bk_stack_losses losses;
 };
-
-static int by_total(const void *a, const void *b)
-{
-	const struct row *x = a, *y = b;
-
-	if (x->v.total_ns != y->v.total_ns)
-		return x->v.total_ns < y->v.total_ns ? -1 : 1;
-	return x->k.lock_addr < y->k.lock_addr ? -1 : x->k.lock_addr > y->k.lock_addr;
-}
 
 /* "mutex", "rwsem:write", "spinlock", ... from the wait's flags. */
 static const char *lock_kind(__u32 f, char *buf, size_t len)
@@ -89,7 +73,7 @@ static const char *lock_kind(__u32 f, char *buf, size_t len)
 }
 
 /* A static lock's symbol (tasklist_lock, init_mm+0x78), or "" for a lock in a heap object. */
-static const char *lock_name(struct state *s, __u64 addr, char *buf, size_t len)
+static const char *lock_name(const struct state *s, __u64 addr, char *buf, size_t len)
 {
 	struct bk_ksym sym;
 
@@ -103,74 +87,40 @@ static const char *lock_name(struct state *s, __u64 addr, char *buf, size_t len)
 	return buf;
 }
 
-static void print_row(struct state *s, const struct row *r)
+static void key_stack(void *ctx, struct bk_trace *t, const void *key)
 {
-	char comm[4 * 16], addr[24], kind[32], name[256];
-	__u64 avg = r->v.count ? r->v.total_ns / r->v.count : 0;
-	struct bk_json j;
-	int i;
+	const struct klockstat_key *k = key;
+	struct state *s = ctx;
 
-	bk_trace_reset(s->t);
-	bk_stacks_add_kernel(s->stacks, s->t, r->k.kstack);
-	snprintf(addr, sizeof(addr), "0x%llx", (unsigned long long)r->k.lock_addr);
-	lock_kind(r->k.flags, kind, sizeof(kind));
-	lock_name(s, r->k.lock_addr, name, sizeof(name));
-	if (bk_env.json) {
-		bk_json_begin(&j, stdout);
-		bk_json_uint(&j, "pid", r->k.tgid);
-		bk_json_str(&j, "comm", r->k.comm, sizeof(r->k.comm));
-		bk_json_str(&j, "lock", addr, sizeof(addr));
-		if (name[0])
-			bk_json_str(&j, "lock_name", name, sizeof(name));
-		else
-			bk_json_null(&j, "lock_name");
-		bk_json_str(&j, "kind", kind, sizeof(kind));
-		bk_json_str(&j, "measured", "wait", 5);
-		bk_json_uint(&j, "count", r->v.count);
-		bk_json_uint(&j, "total_ns", r->v.total_ns);
-		bk_json_uint(&j, "avg_ns", avg);
-		bk_json_uint(&j, "max_ns", r->v.max_ns);
-		bk_json_array_begin(&j, "kstack");
-		for (i = s->t->n - 1; i >= 0; i--)
-			bk_json_str(&j, NULL, s->t->f[i].name, (size_t)-1);
-		bk_json_array_end(&j);
-		bk_json_log2_hist(&j, "hist_us", r->v.slots, KLOCKSTAT_SLOTS);
-		bk_json_end(&j);
-		return;
-	}
-	bk_escape(comm, sizeof(comm), r->k.comm, sizeof(r->k.comm));
-	printf("%s[%u] %s %s%s%s: %llu waits, avg %llu us, max %llu us, total %llu us\n", comm,
-	       r->k.tgid, kind, addr, name[0] ? " " : "", name, (unsigned long long)r->v.count,
-	       (unsigned long long)avg / 1000, (unsigned long long)r->v.max_ns / 1000,
-	       (unsigned long long)r->v.total_ns / 1000);
-	for (i = s->t->n - 1; i >= 0; i--)
-		printf("    %s\n", s->t->f[i].name);
-	bk_print_log2_hist(stdout, r->v.slots, KLOCKSTAT_SLOTS, "usecs");
-	printf("\n");
+	bk_stacks_add_kernel(s->stacks, t, k->kstack);
 }
 
-/* Takes every lock's waits out of the table and prints them, most waited last. */
-static int print_waits(void *ctx)
+static void key_text(void *ctx, FILE *f, const void *key)
 {
-	struct state *s = ctx;
-	struct row *rows = NULL;
-	char t[16];
-	long n = bk_map_drain_rows(s->waits_fd, sizeof(struct klockstat_key),
-				   sizeof(struct klockstat_val), offsetof(struct row, v),
-				   sizeof(struct row), MAX_ROWS, (void **)&rows);
+	const struct klockstat_key *k = key;
+	char comm[4 * 16], kind[32], name[256];
 
-	if (n < 0)
-		return (int)n;
-	qsort(rows, n, sizeof(*rows), by_total);
-	if (!bk_env.json && bk_env.interval_s) {
-		bk_time_hms(t, sizeof(t), bk_now_ns());
-		printf("%s\n", t);
-	}
-	for (long i = 0; i < n; i++)
-		print_row(s, &rows[i]);
-	free(rows);
-	fflush(stdout);
-	return 0;
+	bk_escape(comm, sizeof(comm), k->comm, sizeof(k->comm));
+	lock_name(ctx, k->lock_addr, name, sizeof(name));
+	fprintf(f, "%s[%u] %s 0x%llx%s%s", comm, k->tgid, lock_kind(k->flags, kind, sizeof(kind)),
+		(unsigned long long)k->lock_addr, name[0] ? " " : "", name);
+}
+
+static void key_json(void *ctx, struct bk_json *j, const void *key)
+{
+	const struct klockstat_key *k = key;
+	char addr[24], kind[32], name[256];
+
+	snprintf(addr, sizeof(addr), "0x%llx", (unsigned long long)k->lock_addr);
+	bk_json_uint(j, "pid", k->tgid);
+	bk_json_str(j, "comm", k->comm, sizeof(k->comm));
+	bk_json_str(j, "lock", addr, sizeof(addr));
+	if (lock_name(ctx, k->lock_addr, name, sizeof(name))[0])
+		bk_json_str(j, "lock_name", name, sizeof(name));
+	else
+		bk_json_null(j, "lock_name");
+	bk_json_str(j, "kind", lock_kind(k->flags, kind, sizeof(kind)), sizeof(kind));
+	bk_json_str(j, "measured", "wait", 5);
 }
 
 int main(int argc, char **argv)
@@ -222,12 +172,13 @@ int main(int argc, char **argv)
 		goto cleanup;
 	if (bk_ksyms_load(NULL, &st.ksyms))
 		st.ksyms = NULL;
-	st.t = bk_trace_new();
-	if (!st.t) {
-		err = -ENOMEM;
+	st.waits = (struct bk_waits){ .fd = bpf_map__fd(skel->maps.waits),
+				      .key_size = sizeof(struct klockstat_key), .max_rows = MAX_ROWS,
+				      .stack_name = "kstack", .stack = key_stack, .text = key_text,
+				      .json = key_json, .ctx = &st };
+	err = bk_waits_init(&st.waits);
+	if (err)
 		goto cleanup;
-	}
-	st.waits_fd = bpf_map__fd(skel->maps.waits);
 	st.losses = (struct bk_stack_losses){ &skel->bss->bk_stack_lost_collision,
 					      &skel->bss->bk_stack_lost_full,
 					      &skel->bss->bk_stack_lost_counts, "waits" };
@@ -235,7 +186,7 @@ int main(int argc, char **argv)
 	loop.check_ctx = &st.losses;
 	loop.lost_starts = &skel->bss->bk_lost_starts;
 	loop.lost_what = "lock waits were not timed";
-	bk_summary(&loop, print_waits, &st);
+	bk_summary(&loop, bk_waits_print, &st.waits);
 	bk_signals();
 	if (!bk_env.json)
 		printf("Tracing kernel lock waits (wait times; hold times are not measured) by lock "
@@ -247,7 +198,7 @@ int main(int argc, char **argv)
 cleanup:
 	bk_loop_free(&loop);
 	klockstat_bpf__destroy(skel);
-	bk_trace_free(st.t);
+	bk_waits_free(&st.waits);
 	bk_ksyms_free(st.ksyms);
 	bk_stacks_free(st.stacks);
 	return bk_exit(err);
