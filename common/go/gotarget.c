@@ -144,7 +144,18 @@ int gotarget_attach(const struct gouprobe *gp, const struct gofunc *funcs, size_
 		err = gouprobe_ret_offsets(gp, &funcs[i], &rets, &nrets);
 		for (size_t k = 0; !err && k < nrets; k++)
 			err = probes_add(&ret, rets[k], GO_COOKIE(i, 1, size));
-		bk_info(2, "%s: entry and %zu returns", funcs[i].name, nrets);
+		if (bk_verbose >= 2) {
+			/* File offsets of each probe, for make bench's empty programs. */
+			char offs[256];
+			size_t o = 0;
+
+			offs[0] = 0;
+			for (size_t k = 0; k < nrets && o < sizeof(offs) - 20; k++)
+				o += (size_t)snprintf(offs + o, sizeof(offs) - o, " 0x%llx",
+						      (unsigned long long)rets[k]);
+			bk_info(2, "%s: entry and %zu returns (file offsets 0x%llx,%s)",
+				funcs[i].name, nrets, (unsigned long long)off, offs);
+		}
 		free(rets);
 		rets = NULL;
 	}
