@@ -150,7 +150,9 @@ static __always_inline __u64 go_goid(__u64 g)
 	if (!g)
 		return 0;
 	bpf_probe_read_user(&goid, sizeof(goid), (void *)(g + go_goid_offset));
-	if (!go_goid_checked)
+	/* A lookup first: it takes no lock, and a g already sampled is the
+	 * common case (an update with BPF_NOEXIST locks its bucket to fail). */
+	if (!go_goid_checked && !bpf_map_lookup_elem(&go_goid_samples, &g))
 		bpf_map_update_elem(&go_goid_samples, &g, &goid, BPF_NOEXIST);
 	return goid;
 }

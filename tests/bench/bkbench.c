@@ -456,7 +456,7 @@ static void marker_event(char kind, const char *marker, long n)
 static void usage(void)
 {
 	fprintf(stderr, "usage: bkbench open N PATH | exec N TAG | read N | connect N PORT\n"
-			"       bkbench flood THREADS SECONDS PATH\n"
+			"       bkbench flood THREADS SECONDS PATH | empty PATH OFFSET... | stats\n"
 			"       bkbench run [-m open|exec|none] [-p PATTERN] [-l 'LOAD ARGS'] [-c CPU]\n"
 			"                   [-L CPU] [-s MS] [-a MS] [-e ERRFILE] [-o OUTFILE] [-w SECONDS] -- TOOL ARGS...\n");
 	exit(2);
@@ -748,6 +748,22 @@ int main(int argc, char **argv)
 		return load_flood(num(argv[2]), num(argv[3]), argv[4]);
 	if (argc >= 2 && !strcmp(argv[1], "btf"))
 		return btf_cost();
+	if (argc >= 2 && !strcmp(argv[1], "stats")) {
+		/* BPF run-time statistics on while this runs (the kernel counts users). */
+		int fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
+
+		if (fd < 0) {
+			fprintf(stderr, "bkbench: stats: %s\n", strerror(errno));
+			return 1;
+		}
+		signal(SIGINT, empty_sig);
+		signal(SIGTERM, empty_sig);
+		printf("stats: on\n");
+		while (!empty_stop)
+			pause();
+		close(fd);
+		return 0;
+	}
 	if (argc >= 4 && !strcmp(argv[1], "empty"))
 		return empty_probes(argv[2], argc - 3, argv + 3);
 	if (argc >= 2 && !strcmp(argv[1], "run"))
