@@ -53,6 +53,8 @@ static __always_inline int enter(void *ctx, __u64 uaddr)
 	s.key.ustack = bk_stack_id(ctx, BPF_F_USER_STACK);
 	bpf_get_current_comm(s.key.comm, sizeof(s.key.comm));
 	bk_starts_update(&starts, &tid, &s);
+	/* Now, while the process is surely alive (it is about to sleep): its maps are read. */
+	bk_stack_seen(s.key.tgid);
 	return 0;
 }
 
@@ -67,7 +69,6 @@ static __always_inline int leave(void)
 		return 0;
 	delta = bpf_ktime_get_ns() - s->ts;
 	bk_wait_add(&waits, &s->key, delta);
-	bk_stack_seen(s->key.tgid);
 	bpf_map_delete_elem(&starts, &tid);
 	return 0;
 }

@@ -12,7 +12,7 @@ host_only
 expect_exit "$T: interval 0 is a usage error" 64 "$BIN/$T" 0
 expect_exit "$T: a third argument is a usage error" 64 "$BIN/$T" 1 1 1
 
-if traced text $T -p @PID@ -- "$TRIG/contender" -w -n 4 -s 20; then
+if traced text $T -p @PID@ -- "$TRIG/contender" -w -n 4 -s 20 -l 1000; then
 	lock=$(sed -n 's/^lock //p' "$TMP/text.trig")
 	head -1 "$TMP/text.out" | grep -q '^Tracing futex waits by address and user stack' &&
 		pass "$T: text: the banner" || fail "$T: text: the banner" "$(head -1 "$TMP/text.out")"

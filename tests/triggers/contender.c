@@ -8,9 +8,11 @@
  * /proc/self/task/TID/syscall): exactly N futex waits at the mutex, each of
  * about -s MS milliseconds, whatever the load. Prints its PID, then "lock
  * 0xADDR". Built with frame pointers so that the waits' user stacks reach
- * bk_lock_waiter. -T does the work in a second thread.
+ * bk_lock_waiter. -T does the work in a second thread. -l MS lingers that
+ * long before it exits, so that a tracer can still read the process's maps
+ * to name the frames.
  *
- *   contender [-w] [-T] [-n N] [-s MS]
+ *   contender [-w] [-T] [-n N] [-s MS] [-l MS]
  */
 #pragma GCC optimize("no-omit-frame-pointer", "no-optimize-sibling-calls")
 #include <stdlib.h>
@@ -21,7 +23,7 @@
 #define KEEP __attribute__((noipa, used))
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static int n_rounds = 5, sleep_ms = 10, held[2], done[2];
+static int n_rounds = 5, sleep_ms = 10, linger_ms, held[2], done[2];
 static pid_t worker;
 
 /*
@@ -91,6 +93,7 @@ static int work(void *arg __attribute__((unused)))
 			return 1;
 	}
 	pthread_join(h, NULL);
+	usleep(linger_ms * 1000);
 	return 0;
 }
 
@@ -98,12 +101,13 @@ int main(int argc, char **argv)
 {
 	int wait_line = 0, in_thread = 0, c;
 
-	while ((c = getopt(argc, argv, "wTn:s:")) != -1) {
+	while ((c = getopt(argc, argv, "wTn:s:l:")) != -1) {
 		switch (c) {
 		case 'w': wait_line = 1; break;
 		case 'T': in_thread = 1; break;
 		case 'n': n_rounds = atoi(optarg); break;
 		case 's': sleep_ms = atoi(optarg); break;
+		case 'l': linger_ms = atoi(optarg); break;
 		default: return 2;
 		}
 	}
