@@ -80,9 +80,6 @@ static bool path_applies(int kind, const char *path)
 
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
-	long n;
-	int i = 0;
-
 	switch (key) {
 	case OPT_LIST:
 		opt.list = arg;
@@ -104,7 +101,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		}
 		if (!opt.npos)
 			bk_usage(state, "what to count? give a PATTERN such as 'c:malloc' or 't:sched:*'");
-		opt.pattern = opt.pos[i++];
+		opt.pattern = opt.pos[0];
 		if (probespec_parse(opt.pattern, &opt.ps))
 			bk_usage(state, "%s", bk_error());
 		if (opt.ps.kind == PROBESPEC_USDT)
@@ -114,14 +111,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 				 bk_env.force_path, opt.pattern, kind_paths[opt.ps.kind][0],
 				 kind_paths[opt.ps.kind][1] ? " or " : "",
 				 kind_paths[opt.ps.kind][1] ? kind_paths[opt.ps.kind][1] : "");
-		if (i < opt.npos && bk_parse_seconds(opt.pos[i++], &bk_env.interval_s))
-			bk_usage(state, "invalid interval '%s': want a number of seconds > 0",
-				 opt.pos[i - 1]);
-		if (i < opt.npos) {
-			if (bk_parse_long(opt.pos[i], 1, __LONG_MAX__, &n))
-				bk_usage(state, "invalid count '%s': want a whole number > 0", opt.pos[i]);
-			bk_env.count = n;
-		}
+		bk_parse_interval_pos(state, opt.pos + 1, opt.npos - 1);
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;

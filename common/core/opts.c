@@ -225,6 +225,21 @@ void bk_parse_interval_arg(struct argp_state *state, const char *arg)
 	}
 }
 
+void bk_parse_interval_pos(struct argp_state *state, const char *const *pos, int npos)
+{
+	long n;
+
+	if (npos > 0 && bk_parse_seconds(pos[0], &bk_env.interval_s))
+		bk_usage(state, "invalid interval '%s': want a number of seconds > 0", pos[0]);
+	if (npos > 1) {
+		if (bk_parse_long(pos[1], 1, LONG_MAX, &n))
+			bk_usage(state, "invalid count '%s': want a whole number > 0", pos[1]);
+		bk_env.count = n;
+	}
+	if (npos > 2)
+		bk_usage(state, "unexpected argument '%s'", pos[2]);
+}
+
 /* Where the cgroup v2 hierarchy is mounted, as words for a message. */
 static const char *cgroup2_where(char *buf, size_t len)
 {
