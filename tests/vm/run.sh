@@ -25,7 +25,8 @@
 #
 # Environment:
 #   OUTPUT                    build folder (build)
-#   T                         only tools whose name contains this
+#   T                         only tools whose name contains this (or one of
+#                             its comma-separated parts)
 #   BPFKIT_VM_KERNELS         labels to run, space-separated (all of the matrix)
 #   BPFKIT_VM_MATRIX          the kernel matrix file (tests/vm/kernels), to try a
 #                             kernel before adding its line
@@ -407,7 +408,7 @@ run_kernel() {
 	for ((i = 0; i < NSHARDS; i++)); do
 		timeout -k 10 "$QEMU_TIMEOUT" qemu-system-x86_64 -cpu max -m 2G -smp 2 -nographic -no-reboot \
 			-nic none -kernel "$KROOT/boot/vmlinuz-$KVER" -initrd "$CACHE/$label/initramfs.cpio.gz" \
-			-append "console=ttyS0 quiet panic=-1 bpfkit.shard=$i ${BPFKIT_VM_APPEND:-}" \
+			-append "console=ttyS0 quiet panic=-1 no_timer_check bpfkit.shard=$i ${BPFKIT_VM_APPEND:-}" \
 			</dev/null >"$LOGS/console-$i.log" 2>"$LOGS/qemu-$i.err" &
 		pids+=($!)
 	done
@@ -488,6 +489,12 @@ run_kernel() {
 # are no tool's but call host_only (or the files of BPFKIT_VM_TESTS).
 . tests/table.sh
 table_read
+# t_match NAME: NAME contains T, or one of T's comma-separated parts.
+t_match() {
+	local p
+	for p in ${T//,/ }; do case "$1" in *"$p"*) return 0 ;; esac; done
+	[ -z "$T" ]
+}
 tests=()
 if [ -n "$TESTS_SRC" ]; then
 	for f in "$TESTS_SRC"/*.sh; do
@@ -499,7 +506,7 @@ else
 	for f in "${TAB_TOOLS[@]}"; do
 		# A tool without BPF has nothing that depends on the kernel.
 		[ "${TAB[$f.kind]}" = filter ] && continue
-		case "$f" in *"$T"*) tests+=("$f") ;; esac
+		t_match "$f" && tests+=("$f")
 	done
 	# Files that are no tool's and call host_only: their part above it.
 	for f in tests/integration/*.sh; do
@@ -507,7 +514,7 @@ else
 		[ -n "${TAB[${n%.sh}.rows]:-}" ] && continue
 		case $n in common.sh|load.sh) continue ;; esac
 		grep -q '^host_only' "$f" || continue
-		case "$n" in *"$T"*) tests+=("$n") ;; esac
+		t_match "$n" && tests+=("$n")
 	done
 fi
 if [ ${#tests[@]} -eq 0 ]; then
