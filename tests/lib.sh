@@ -185,6 +185,29 @@ wait_tool() {
 	TOOL_PID=
 }
 
+# run_waiting NAME PROG PROG-ARGS... -- TOOL-ARGS...: starts PROG waiting for a
+# line on a fifo, runs the tool $T on it (PID stands for PROG's PID), lets PROG
+# go and stops the tool with SIGTERM once PROG has ended. Sets TRIG_PID.
+# Returns 1 if the tool did not attach (a FAIL line unless QUIET).
+run_waiting() {
+	local name=$1 prog=$2 a=() b=() x; shift 2
+	while [ "$1" != -- ]; do a+=("$1"); shift; done; shift
+	rm -f "$TMP/fifo" && mkfifo "$TMP/fifo"
+	"$prog" "${a[@]}" <"$TMP/fifo" &
+	TRIG_PID=$!
+	exec 7>"$TMP/fifo"
+	for x in "$@"; do b+=("${x//PID/$TRIG_PID}"); done
+	if ! start_tool "$name" $T "${b[@]}"; then
+		[ -n "${QUIET:-}" ] || fail "$T: $name: did not attach" "$(grep -v '^libbpf' "$TMP/$name.err" | tail -3)"
+		exec 7>&-; wait $TRIG_PID; return 1
+	fi
+	echo go >&7; exec 7>&-
+	wait $TRIG_PID || fail "$T: $name: callee failed" "exit status $?"
+	stop_tool TERM
+	[ "$TOOL_RC" = 0 ] || fail "$T: $name: SIGTERM exit status" "$TOOL_RC"
+	return 0
+}
+
 # loaded_ids: every BPF program and link loaded now, as own_ids words
 # (tests/triggers/bpfids: cheaper than bpftool, which loads a program itself).
 loaded_ids() {

@@ -11,27 +11,8 @@ T=funccount
 CALLEE=$TRIG/callee
 ABS_CALLEE=$(readlink -f "$CALLEE")
 
-# counted NAME CALLEE-ARGS -- TOOL-ARGS...: starts callee waiting, runs the
-# tool on it (PID stands for its PID), lets it run and stops the tool with
-# SIGTERM. Returns 1 if the tool did not attach (a FAIL line unless QUIET).
-counted() {
-	local name=$1 a=() b=(); shift
-	while [ "$1" != -- ]; do a+=("$1"); shift; done; shift
-	rm -f "$TMP/fifo" && mkfifo "$TMP/fifo"
-	"$CALLEE" "${a[@]}" <"$TMP/fifo" &
-	TRIG_PID=$!
-	exec 7>"$TMP/fifo"
-	for x in "$@"; do b+=("${x//PID/$TRIG_PID}"); done
-	if ! start_tool "$name" $T "${b[@]}"; then
-		[ -n "${QUIET:-}" ] || fail "$T: $name: did not attach" "$(grep -v '^libbpf' "$TMP/$name.err" | tail -3)"
-		exec 7>&-; wait $TRIG_PID; return 1
-	fi
-	echo go >&7; exec 7>&-
-	wait $TRIG_PID || fail "$T: $name: callee failed" "exit status $?"
-	stop_tool TERM
-	[ "$TOOL_RC" = 0 ] || fail "$T: $name: SIGTERM exit status" "$TOOL_RC"
-	return 0
-}
+# counted NAME CALLEE-ARGS -- TOOL-ARGS...: run_waiting (tests/lib.sh) on callee.
+counted() { run_waiting "$1" "$CALLEE" "${@:2}"; }
 
 # rows FILE: the FUNC COUNT rows of column output, as "name=count ...".
 rows() {

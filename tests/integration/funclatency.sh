@@ -11,27 +11,8 @@ T=funclatency
 CALLEE=$TRIG/callee
 GO=${GO_TARGETS:-$OUTPUT/tests/go}
 
-# timed NAME CALLEE-ARGS -- TOOL-ARGS...: starts callee waiting, runs the
-# tool on it (PID stands for its PID), lets it run and stops the tool with
-# SIGTERM. Returns 1 if the tool did not attach (a FAIL line unless QUIET).
-timed() {
-	local name=$1 a=() b=(); shift
-	while [ "$1" != -- ]; do a+=("$1"); shift; done; shift
-	rm -f "$TMP/fifo" && mkfifo "$TMP/fifo"
-	"$CALLEE" "${a[@]}" <"$TMP/fifo" &
-	TRIG_PID=$!
-	exec 7>"$TMP/fifo"
-	for x in "$@"; do b+=("${x//PID/$TRIG_PID}"); done
-	if ! start_tool "$name" $T "${b[@]}"; then
-		[ -n "${QUIET:-}" ] || fail "$T: $name: did not attach" "$(grep -v '^libbpf' "$TMP/$name.err" | tail -3)"
-		exec 7>&-; wait $TRIG_PID; return 1
-	fi
-	echo go >&7; exec 7>&-
-	wait $TRIG_PID || fail "$T: $name: callee failed" "exit status $?"
-	stop_tool TERM
-	[ "$TOOL_RC" = 0 ] || fail "$T: $name: SIGTERM exit status" "$TOOL_RC"
-	return 0
-}
+# timed NAME CALLEE-ARGS -- TOOL-ARGS...: run_waiting (tests/lib.sh) on callee.
+timed() { run_waiting "$1" "$CALLEE" "${@:2}"; }
 
 # hist FILE FUNC: the non-empty rows of FUNC's column histogram, "low-high:count ...".
 hist() {
