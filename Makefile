@@ -28,7 +28,7 @@ ARCH ?= $(HOST_ARCH)
 # Per architecture (x86, arm64): the tools that do not work there, left out of
 # the build, the install and the tests on it (their man pages say so).
 UNSUPPORTED_x86 :=
-UNSUPPORTED_arm64 :=
+UNSUPPORTED_arm64 := runqlen
 TOOLS := $(filter-out $(UNSUPPORTED_$(ARCH)),$(TOOLS))
 TOOL_ALIASES := $(foreach a,$(TOOL_ALIASES),$(if $(filter $(lastword $(subst :, ,$(a))),$(TOOLS)),$(a)))
 
@@ -120,7 +120,7 @@ DEPS_PKGS := clang llvm libbpf-dev bpftool libelf-dev libdw-dev libzydis-dev zli
 	     libxml2-utils chromium-headless-shell e2fsprogs \
 	     dpkg-dev debhelper lintian \
 	     gcc-aarch64-linux-gnu libc6-dev:arm64 libbpf-dev:arm64 libelf-dev:arm64 \
-	     libdw-dev:arm64 libzydis-dev:arm64 zlib1g-dev:arm64
+	     libdw-dev:arm64 libzydis-dev:arm64 zlib1g-dev:arm64 qemu-system-arm
 
 .PHONY: all tools tests check deps install uninstall clean vmlinux print-tools print-aliases print-nobpf package bench help
 .DELETE_ON_ERROR:
@@ -210,7 +210,7 @@ $(OUTPUT)/tests/unit $(OUTPUT)/tests/triggers:
 # and on the kernels of the VM matrix. VM=0 skips the VM part, T=name runs only
 # the test files whose name contains `name`.
 check: all
-	$(Q)OUTPUT=$(OUTPUT) TOOLS="$(TOOLS)" VM=$(VM) T=$(T) bash tests/run.sh
+	$(Q)OUTPUT=$(OUTPUT) TOOLS="$(TOOLS)" VM=$(VM) T=$(T) ARM64=$(ARM64) bash tests/run.sh
 
 # Installs exactly the Debian packages needed to build and to test; does nothing
 # when they are all present.
