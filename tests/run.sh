@@ -9,6 +9,7 @@
 #
 #   T=substr    only the test files whose name contains substr
 #   VM=0        skip the VM kernel matrix (tests/vm)
+#   ARM64=1     also the arm64 smoke run (tests/vm/arm64.sh)
 set -u
 cd "$(dirname "$0")/.."
 OUTPUT=${OUTPUT:-build}
@@ -116,6 +117,12 @@ if [ "$VM" != 0 ] && [ -x tests/vm/run.sh ] && [ "$(id -u)" -eq 0 ]; then
 		nfail=$((nfail + 1))
 		failures+=("vm: the VM runner exited with status $vm_rc (log: $LOGDIR/vm-runner.log)")
 	fi
+fi
+
+# The arm64 smoke run (cross-built tools in an emulated arm64 VM): with
+# ARM64=1, or T=arm64 alone.
+if [ "${ARM64:-0}" = 1 ] || [ "$T" = arm64 ]; then
+	run_file "vm/arm64.sh" "arm64-6.1" timeout 2400 bash tests/vm/arm64.sh
 fi
 
 if [ -s "$LOGDIR/matrix.txt" ]; then
