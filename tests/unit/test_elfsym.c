@@ -721,20 +721,10 @@ static void test_bad_files(void)
 
 int main(void)
 {
-	const char *out = getenv("OUTPUT") ?: "build";
-	char rel[PATH_MAX];
-
-	snprintf(rel, sizeof(rel), "%s/tests/triggers/symtarget", out);
-	if (!realpath(rel, trigger)) {
-		printf("FAIL setup: %s/tests/triggers/symtarget is missing "
-		       "(make it first)\n", out);
+	if (unit_trigger("symtarget", trigger))
 		return 1;
-	}
-	snprintf(tmp, sizeof(tmp), "/tmp/test_elfsym.XXXXXX");
-	if (!mkdtemp(tmp)) {
-		printf("FAIL setup: mkdtemp: %s\n", strerror(errno));
+	if (unit_tmpdir("test_elfsym", tmp, sizeof(tmp)))
 		return 1;
-	}
 	write_file("a.c", lib_src_a);
 	write_file("b.c", lib_src_b);
 	write_file("exe.c", exe_src);

@@ -221,14 +221,8 @@ static void test_elfsym_match_failure(void)
 
 int main(void)
 {
-	const char *out = getenv("OUTPUT") ?: "build";
-	char rel[PATH_MAX];
-
-	snprintf(rel, sizeof(rel), "%s/tests/triggers/symtarget", out);
-	if (!realpath(rel, target)) {
-		printf("FAIL setup: %s is missing (make it first)\n", rel);
+	if (unit_trigger("symtarget", target))
 		return 1;
-	}
 	bk_log_init("test_probespec");
 	RUN(test_parse);
 	RUN(test_elfsym_match_failure);

@@ -318,19 +318,10 @@ out:
 
 int main(void)
 {
-	const char *out = getenv("OUTPUT") ?: "build";
-	char rel[PATH_MAX];
-
-	snprintf(rel, sizeof(rel), "%s/tests/triggers/symtarget", out);
-	if (!realpath(rel, trigger)) {
-		printf("FAIL setup: %s is missing (make it first)\n", rel);
+	if (unit_trigger("symtarget", trigger))
 		return 1;
-	}
-	snprintf(tmp, sizeof(tmp), "/tmp/test_symcache.XXXXXX");
-	if (!mkdtemp(tmp)) {
-		printf("FAIL setup: mkdtemp: %s\n", strerror(errno));
+	if (unit_tmpdir("test_symcache", tmp, sizeof(tmp)))
 		return 1;
-	}
 
 	RUN(test_pie_child);
 	RUN(test_debuglink_child);

@@ -468,19 +468,10 @@ static void test_other_mntns(void)
 
 int main(void)
 {
-	const char *out = getenv("OUTPUT") ?: "build";
-	char rel[PATH_MAX];
-
-	snprintf(rel, sizeof(rel), "%s/tests/triggers/symtarget", out);
-	if (!realpath(rel, trigger)) {
-		printf("FAIL setup: %s is missing (make it first)\n", rel);
+	if (unit_trigger("symtarget", trigger))
 		return 1;
-	}
-	snprintf(tmp, sizeof(tmp), "/tmp/test_uprobe_target.XXXXXX");
-	if (!mkdtemp(tmp)) {
-		printf("FAIL setup: mkdtemp: %s\n", strerror(errno));
+	if (unit_tmpdir("test_uprobe_target", tmp, sizeof(tmp)))
 		return 1;
-	}
 
 	RUN(test_spec_parse);
 	RUN(test_lib_matches);

@@ -7,7 +7,10 @@
 #ifndef BPFKIT_UNIT_H
 #define BPFKIT_UNIT_H
 
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int unit_failed_total;
@@ -60,6 +63,35 @@ static const char *unit_cur_name = "";
 			printf("PASS %s\n", #fn);                             \
 		unit_failed_total += unit_cur_failed;                         \
 	} while (0)
+
+/*
+ * The absolute path of the trigger NAME built under $OUTPUT (build/ by
+ * default) into path (PATH_MAX bytes); a "FAIL setup" line and -1 if it is
+ * missing.
+ */
+static inline int unit_trigger(const char *name, char *path)
+{
+	const char *out = getenv("OUTPUT") ?: "build";
+	char rel[PATH_MAX];
+
+	snprintf(rel, sizeof(rel), "%s/tests/triggers/%s", out, name);
+	if (!realpath(rel, path)) {
+		printf("FAIL setup: %s is missing (make it first)\n", rel);
+		return -1;
+	}
+	return 0;
+}
+
+/* A new directory /tmp/NAME.XXXXXX into dir; a "FAIL setup" line and -1 if not. */
+static inline int unit_tmpdir(const char *name, char *dir, size_t len)
+{
+	snprintf(dir, len, "/tmp/%s.XXXXXX", name);
+	if (!mkdtemp(dir)) {
+		printf("FAIL setup: mkdtemp: %s\n", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
 
 #define UNIT_EXIT() return unit_failed_total ? 1 : 0
 
