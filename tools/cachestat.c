@@ -32,14 +32,6 @@ const char argp_program_doc[] =
 	"    cachestat -n postgres  # processes called postgres only\n"
 	"    cachestat -j -d 10     # JSON lines for 10 seconds";
 
-static error_t parse_arg(int key, char *arg, struct argp_state *state)
-{
-	if (key != ARGP_KEY_ARG)
-		return ARGP_ERR_UNKNOWN;
-	bk_parse_interval_arg(state, arg);
-	return 0;
-}
-
 struct state {
 	struct bk_counters counts;	/* one __u64 per CACHESTAT_* */
 	bool approx;
@@ -128,7 +120,7 @@ int main(int argc, char **argv)
 
 	/* Arguments; the shared letters land in bk_env. One second by default. */
 	bk_env.interval_s = 1;
-	bk_parse_args_doc(argc, argv, NULL, parse_arg, "[interval [count]]", argp_program_doc,
+	bk_parse_args_doc(argc, argv, NULL, bk_parse_interval_only, "[interval [count]]", argp_program_doc,
 			  BK_OPT_FILTERS | BK_OPT_TIMESTAMP | BK_OPT_DURATION | BK_OPT_JSON |
 			  BK_OPT_FORCE_PATH);
 

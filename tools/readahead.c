@@ -32,14 +32,6 @@ const char argp_program_doc[] =
 	"    readahead -d 10      # ten seconds, system-wide\n"
 	"    readahead -n java 5  # readahead java's reads caused, every 5 s";
 
-static error_t parse_arg(int key, char *arg, struct argp_state *state)
-{
-	if (key != ARGP_KEY_ARG)
-		return ARGP_ERR_UNKNOWN;
-	bk_parse_interval_arg(state, arg);
-	return 0;
-}
-
 struct state {
 	struct bk_counters counts, hist;
 	struct readahead_bpf *skel;
@@ -101,7 +93,7 @@ int main(int argc, char **argv)
 	int err;
 
 	/* Arguments; the shared letters land in bk_env. */
-	bk_parse_args_doc(argc, argv, NULL, parse_arg, "[interval [count]]", argp_program_doc,
+	bk_parse_args_doc(argc, argv, NULL, bk_parse_interval_only, "[interval [count]]", argp_program_doc,
 			  BK_OPT_FILTERS | BK_OPT_DURATION | BK_OPT_JSON | BK_OPT_FORCE_PATH);
 
 	/* Logging, privileges, BTF; then open the BPF object. */

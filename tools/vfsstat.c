@@ -32,18 +32,6 @@ const char argp_program_doc[] =
 	"    vfsstat -p 181            # only process 181\n"
 	"    vfsstat -j 10             # JSON lines with the counts, every 10 s";
 
-static error_t parse_arg(int key, char *arg, struct argp_state *state)
-{
-	switch (key) {
-	case ARGP_KEY_ARG:
-		bk_parse_interval_arg(state, arg);
-		break;
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
-	return 0;
-}
-
 static const char *const columns[VFSSTAT_OPS] = {
 	"READ/s", "WRITE/s", "FSYNC/s", "OPEN/s", "CREATE/s", "UNLINK/s", "MKDIR/s", "RMDIR/s",
 };
@@ -115,7 +103,7 @@ int main(int argc, char **argv)
 
 	/* Arguments; the shared letters land in bk_env. One second by default. */
 	bk_env.interval_s = 1;
-	bk_parse_args_doc(argc, argv, NULL, parse_arg, "[interval [count]]", argp_program_doc,
+	bk_parse_args_doc(argc, argv, NULL, bk_parse_interval_only, "[interval [count]]", argp_program_doc,
 			  BK_OPT_FILTERS | BK_OPT_DURATION | BK_OPT_JSON | BK_OPT_FORCE_PATH);
 
 	/* Logging, privileges, BTF. */

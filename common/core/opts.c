@@ -225,6 +225,14 @@ void bk_parse_interval_arg(struct argp_state *state, const char *arg)
 	}
 }
 
+error_t bk_parse_interval_only(int key, char *arg, struct argp_state *state)
+{
+	if (key != ARGP_KEY_ARG)
+		return ARGP_ERR_UNKNOWN;
+	bk_parse_interval_arg(state, arg);
+	return 0;
+}
+
 void bk_parse_interval_pos(struct argp_state *state, const char *const *pos, int npos)
 {
 	long n;

@@ -95,8 +95,11 @@ __attribute__((format(printf, 2, 3), noreturn)) void bk_usage(const struct argp_
  */
 void bk_parse_interval_arg(struct argp_state *state, const char *arg);
 
+/* The whole parser of a tool whose only own arguments are [interval [count]]. */
+error_t bk_parse_interval_only(int key, char *arg, struct argp_state *state);
+
 /*
- * The same for tools that collect their positional arguments first (a
+ * For tools that collect their positional arguments first (a
  * pattern, then [interval [count]]): pos[0] is the interval, pos[1] the
  * count, and anything after them is a usage error. Call on ARGP_KEY_END.
  */
