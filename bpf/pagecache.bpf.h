@@ -17,6 +17,7 @@
 #define BPFKIT_PAGECACHE_BPF_H
 
 #include "bpfkit.bpf.h"
+#include "filemaprec.bpf.h"
 #include "cachestat.h"
 
 static __always_inline void pc_add(__u32 what, __u64 n);
@@ -37,19 +38,9 @@ struct {
 	__type(value, struct read_range);
 } ranges SEC(".maps");
 
-/* The filemap records' leading fields (include/trace/events/filemap.h, stable since 6.10). */
-struct get_pages_rec {
-	__u64 common;
-	__u64 i_ino;
-	__u32 s_dev;
-	__u32 pad;
-	__u64 index;
-	__u64 last_index;
-};
-
 /* tracepoint filemap:mm_filemap_get_pages(i_ino, s_dev, index, last_index) */
 SEC("tracepoint/filemap/mm_filemap_get_pages")
-int handle_get_pages(struct get_pages_rec *ctx)
+int handle_get_pages(struct bk_filemap_range *ctx)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct read_range r = { .ino = ctx->i_ino, .index = ctx->index, .last = ctx->last_index,

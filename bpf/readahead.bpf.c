@@ -14,6 +14,7 @@
  */
 #define BPF_NO_PRESERVE_ACCESS_INDEX
 #include "bpfkit.bpf.h"
+#include "filemaprec.bpf.h"
 #include "hist.bpf.h"
 #include "readahead.h"
 
@@ -173,19 +174,9 @@ static __always_inline void use(__u64 ino, __u32 dev, __u64 index, __u64 last)
 	bpf_loop((__u32)(last - index + 1 > 4096 ? 4096 : last - index + 1), use_one, &c, 0);
 }
 
-/* The filemap range records (include/trace/events/filemap.h, 6.10). */
-struct range_rec {
-	__u64 common;
-	__u64 i_ino;
-	__u32 s_dev;
-	__u32 pad;
-	__u64 index;
-	__u64 last_index;
-};
-
 /* tracepoint filemap:mm_filemap_get_pages(i_ino, s_dev, index, last_index) */
 SEC("tracepoint/filemap/mm_filemap_get_pages")
-int handle_get_pages(struct range_rec *ctx)
+int handle_get_pages(struct bk_filemap_range *ctx)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 
