@@ -71,8 +71,8 @@ BOOT_REF=12
 # Modules the tests need, loaded at boot with their dependencies (veth: tests
 # that build a network between namespaces; loop: file systems made on image
 # files, with mkfs.ext4 from e2fsprogs; overlay: a file system without
-# tracepoints of its own).
-MODULES="veth loop overlay"
+# tracepoints of its own; md-mod, raid1: an md array for mdflush).
+MODULES="veth loop overlay md-mod raid1"
 # Debian packages whose programs go into the VM over busybox's. The first
 # line is required; the second is there for fidelity with the host when installed.
 HOST_PKGS_REQUIRED="bash coreutils jq bpftool iproute2"
