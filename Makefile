@@ -7,7 +7,7 @@
 # groups). TOOLS is the list everything else derives from.
 TOOLS_PROC := opensnoop execsnoop exitsnoop capable oomkill vfsstat
 TOOLS_CPU := profile offcputime flamegraph syscount runqlat runqslower cpudist hardirqs softirqs runqlen wakeuptime llcstat cpufreq offwaketime
-TOOLS_BLOCK := syncsnoop statsnoop mountsnoop fsslower fsdist biolatency biosnoop bitesize biopattern biotop biostacks filetop filelife
+TOOLS_BLOCK := syncsnoop statsnoop mountsnoop fsslower fsdist biolatency biosnoop bitesize biopattern biotop biostacks filetop filelife mdflush dcsnoop
 TOOLS_NET := tcpconnect tcptop bindsnoop solisten tcpaccept tcpconnlat tcpdrop tcplife tcppktlat tcpretrans tcprtt tcpstates tcpsynbl tcptracer
 TOOLS_MEM := sigsnoop memleak threadsnoop pidpersec cachestat drsnoop slabratetop cachetop numamove stackcount readahead futexctn klockstat ttysnoop
 TOOLS_USER := gethostlatency bashreadline uflow funccount funclatency

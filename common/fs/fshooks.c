@@ -2,11 +2,11 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <bpf/btf.h>
 #include "core/attach.h"
 #include "core/log.h"
 #include "core/opts.h"
 #include "fs/fshooks.h"
+#include "kernel/kfunc.h"
 
 const char *const bk_fsop_names[FSOP_OPS] = { "read", "write", "open", "fsync", "getattr" };
 
@@ -63,29 +63,6 @@ int bk_fs_parse(const char *s, char fs[BK_FSTYPE_LEN])
 	return 0;
 }
 
-/* Whether `func` is in the kernel's BTF or its module's (named as the file system). */
-static bool btf_has_func(const char *func, const char *module)
-{
-	struct btf *vm, *mod;
-	char path[128];
-	bool found;
-
-	vm = bk_env.btf_path ? btf__parse(bk_env.btf_path, NULL) : btf__load_vmlinux_btf();
-	if (!vm)
-		return false;
-	found = btf__find_by_name_kind(vm, func, BTF_KIND_FUNC) > 0;
-	if (!found) {
-		snprintf(path, sizeof(path), "/sys/kernel/btf/%s", module);
-		mod = btf__parse_split(path, vm);
-		if (mod) {
-			found = btf__find_by_name_kind(mod, func, BTF_KIND_FUNC) > 0;
-			btf__free(mod);
-		}
-	}
-	btf__free(vm);
-	return found;
-}
-
 /*
  * Whether `path` can hook `fs`'s functions for the operations in `ops`
  * (getattr may be missing: it is then not timed); which ones in *hooked.
@@ -104,13 +81,8 @@ static bool funcs_ok(const char *path, const struct bk_fs_funcs *f, unsigned int
 		if (!(ops & (1u << op)))
 			continue;
 		snprintf(sec, sizeof(sec), "%s/%s", path, f->func[op]);
-		if (!strcmp(path, "fentry") && !btf_has_func(f->func[op], f->fs)) {
-			snprintf(why, len, "no kernel function %s in BTF (is %s loaded?)",
-				 f->func[op], f->fs);
-		} else if (!strcmp(path, "fentry")) {
-			/* Module functions: the trampoline test runs on a kernel function. */
-			if (bk_hook_available(sec, why, len) == 1 ||
-			    bk_hook_available("fentry/vfs_read", why, len) == 1) {
+		if (!strcmp(path, "fentry")) {
+			if (bk_kfunc_fentry_ok(f->func[op], f->fs, why, len)) {
 				*hooked |= 1u << op;
 				continue;
 			}
