@@ -18,6 +18,7 @@
  *                    of FILE (fstat: of its fd); stat:PATH etc. of PATH
  *   create:PATH      open(PATH, O_CREAT | O_EXCL | O_WRONLY), closed again
  *   unlink:PATH      sleep:MS
+ *   mkdir:PATH       rmdir:PATH
  *   close            close(FILE's fd): what follows on it fails with EBADF
  *
  * OP*N repeats an operation N times. An operation that fails makes the exit
@@ -189,6 +190,10 @@ static long do_op(char *op)
 	}
 	if (!strcmp(op, "unlink"))
 		return arg ? syscall(SYS_unlinkat, AT_FDCWD, arg, 0) : -2;
+	if (!strcmp(op, "mkdir"))
+		return arg ? syscall(SYS_mkdirat, AT_FDCWD, arg, 0700) : -2;
+	if (!strcmp(op, "rmdir"))
+		return arg ? syscall(SYS_unlinkat, AT_FDCWD, arg, AT_REMOVEDIR) : -2;
 	if (!strcmp(op, "close"))
 		return close(fd);
 	if (!strcmp(op, "sleep"))
