@@ -164,10 +164,12 @@ int BPF_PROG(handle_create_fentry, struct inode *dir, struct dentry *dentry)
 SEC("fexit/vfs_unlink")
 int handle_unlink_fexit(unsigned long long *ctx)
 {
-	/* The result follows the arguments: one more with the idmap. */
+	/* The result follows the arguments: one more with the idmap. Loads at fixed offsets. */
+	__u64 a1 = ctx[1], a2 = ctx[2], a3 = ctx[3], a4 = targ_unlink_dentry == 2 ? ctx[4] : 0;
+
 	if (targ_unlink_dentry == 2)
-		return unlinked((struct dentry *)ctx[2], (int)ctx[4]);
-	return unlinked((struct dentry *)ctx[1], (int)ctx[3]);
+		return unlinked((struct dentry *)a2, (int)a4);
+	return unlinked((struct dentry *)a1, (int)a3);
 }
 
 /* kprobe int security_inode_create(struct inode *dir, struct dentry *dentry, umode_t mode) */
@@ -182,7 +184,9 @@ SEC("kprobe/vfs_unlink")
 int handle_unlink_kprobe(struct pt_regs *ctx)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	__u64 dentry = targ_unlink_dentry == 2 ? PT_REGS_PARM3(ctx) : PT_REGS_PARM2(ctx);
+	/* Both loads at fixed offsets: the verifier refuses a computed ctx offset. */
+	__u64 p2 = PT_REGS_PARM2(ctx), p3 = PT_REGS_PARM3(ctx);
+	__u64 dentry = targ_unlink_dentry == 2 ? p3 : p2;
 
 	bk_starts_update(&starts, &tid, &dentry);
 	return 0;

@@ -22,7 +22,10 @@ trap 'umount "$OV/m" "$EXT4" 2>/dev/null; rm -rf "$TMP" "$SHM"; [ -n "${TOOL_PID
 : >"$EXT4/holder"
 : >"$SHM/holder"
 # ops DIR: a file that lives 300 ms, then one that lives no time.
-ops() { echo "create:$1/lf-a sleep:300 unlink:$1/lf-a create:$1/lf-b unlink:$1/lf-b"; }
+ops() {
+	rm -f "$1/lf-a" "$1/lf-b"
+	echo "create:$1/lf-a sleep:300 unlink:$1/lf-a create:$1/lf-b unlink:$1/lf-b"
+}
 # lives FILE FSTYPE SOURCE: the trigger's two files, by name, with their ages.
 lives() {
 	jq -s -c --argjson pid "$TRIG_PID" --arg fs "$2" --arg src "$3" '
@@ -64,6 +67,8 @@ for path in fentry kprobe tracepoint; do
 	matrix $T $path $([ $ok = 1 ] && echo pass || echo fail)
 done
 [ -n "$first" ] || { fail "$T: no attach path works"; exit 0; }
+# The rest does not depend on the kernel: the VMs stop here.
+[ "$IN_VM" = 1 ] && exit 0
 
 # The tracepoint path's pairing by name, on a file system with no tracepoints
 # of its own: overlay (over tmpfs, so that no ext4 tracepoint sees the files).

@@ -46,6 +46,8 @@ for path in tracepoint fentry kprobe; do
 	matrix $T $path $([ $ok = 1 ] && echo pass || echo fail)
 done
 [ -n "$first" ] || { fail "$T: no attach path works"; exit 0; }
+# The rest does not depend on the kernel: the VMs stop here.
+[ "$IN_VM" = 1 ] && exit 0
 
 # readv and writev (the vfs_readv/vfs_writev hooks are optional elsewhere).
 if [ "$first" = tracepoint ] &&

@@ -46,6 +46,8 @@ for path in fentry kprobe syscalls; do
 	matrix $T $path $([ $ok = 1 ] && echo pass || echo fail)
 done
 [ -n "$first" ] || { fail "$T: no attach path works"; exit 0; }
+# The rest does not depend on the kernel: the VMs stop here.
+[ "$IN_VM" = 1 ] && exit 0
 
 # Columns, and intervals: with a 0.2 s interval the operations are spread
 # over several, and the counts still add up.

@@ -73,6 +73,8 @@ for path in fentry kprobe syscalls; do
 	matrix $T $path $([ $ok = 1 ] && echo pass || echo fail)
 done
 [ -n "$first" ] || { fail "$T: no attach path works"; exit 0; }
+# The rest does not depend on the kernel: the VMs stop here.
+[ "$IN_VM" = 1 ] && exit 0
 
 # The threshold, in columns: the three delayed operations only.
 both cols ext4slower -n "$NAME" $((DELAY / 2))

@@ -24,11 +24,11 @@ modprobe raid1 2>/dev/null
 LOOPS=()
 for i in 1 2; do
 	truncate -s 16M "$TMP/md$i.img"
-	LOOPS+=("$(losetup -f --show "$TMP/md$i.img" 2>/dev/null)")
+	LOOPS+=("$(losetup -f --show "$TMP/md$i.img" 2>>"$TMP/losetup.err")")
 done
 trap 'for l in "${LOOPS[@]}"; do [ -n "$l" ] && losetup -d "$l"; done; rm -rf "$TMP"; [ -n "${TOOL_PID:-}" ] && kill -9 "$TOOL_PID" 2>/dev/null' EXIT
 if [ -z "${LOOPS[0]}" ] || [ -z "${LOOPS[1]}" ]; then
-	skip "$T: flushes" "no loop devices for an md array"
+	skip "$T: flushes" "no loop devices for an md array: $(head -2 "$TMP/losetup.err")"
 	exit 0
 fi
 for path in fentry kprobe; do
