@@ -3,15 +3,17 @@
  * filetop: reads and writes (calls and bytes) per file and process, summed
  * in the kernel; the user side takes the table out at every refresh.
  *
- * Preferred path: the read and write system calls' tracepoints. The entry
- * finds the file of the descriptor (bpf/file.bpf.h) and keeps it per thread,
- * the exit adds the bytes the call returned. Kernels without syscall
+ * Preferred path: the read and write system calls, from
+ * raw_syscalls:sys_enter/sys_exit. The entry finds the file of the
+ * descriptor (bpf/file.bpf.h) and keeps it per thread, the exit adds the
+ * bytes the call returned. Kernels without syscall
  * tracepoints use fexit on vfs_read/vfs_write (and vfs_readv/vfs_writev
  * where BTF has them), or kprobe/kretprobe pairs on them.
  */
 #include "bpfkit.bpf.h"
 #include "file.bpf.h"
 #include "filetop.h"
+#include "sysnr.bpf.h"
 
 #define OP_READ 0
 #define OP_WRITE 1
@@ -119,93 +121,42 @@ static __always_inline int leave(long ret)
 	return 0;
 }
 
-static __always_inline int sys_enter(__u32 op, long fd)
+/*
+ * tracepoint raw_syscalls:sys_enter(long id, unsigned long args[6]): the
+ * read and write calls by number (one perf event for all, see
+ * bpf/sysnr.bpf.h); args[0] is their fd.
+ */
+SEC("tracepoint/raw_syscalls/sys_enter")
+int handle_sys_enter(struct trace_event_raw_sys_enter *ctx)
 {
+	long id = ctx->id;
+	__u32 op;
+
+	if (id == NR_read || id == NR_pread64 || id == NR_readv || id == NR_preadv ||
+	    id == NR_preadv2)
+		op = OP_READ;
+	else if (id == NR_write || id == NR_pwrite64 || id == NR_writev || id == NR_pwritev ||
+		 id == NR_pwritev2)
+		op = OP_WRITE;
+	else
+		return 0;
 	if (bk_filtered(bpf_get_current_pid_tgid()))
 		return 0;
-	return enter(op, bk_fd_file(fd));
+	return enter(op, bk_fd_file((int)ctx->args[0]));
 }
 
-/* tracepoint syscalls:sys_enter_{read,pread64,readv,preadv,preadv2}(fd, ...) */
-SEC("tracepoint/syscalls/sys_enter_read")
-int handle_read(struct trace_event_raw_sys_enter *ctx)
+/* tracepoint raw_syscalls:sys_exit(long id, long ret) */
+SEC("tracepoint/raw_syscalls/sys_exit")
+int handle_sys_exit(struct trace_event_raw_sys_exit *ctx)
 {
-	return sys_enter(OP_READ, (int)ctx->args[0]);
+	long id = ctx->id;
+
+	if (id == NR_read || id == NR_pread64 || id == NR_readv || id == NR_preadv ||
+	    id == NR_preadv2 || id == NR_write || id == NR_pwrite64 || id == NR_writev ||
+	    id == NR_pwritev || id == NR_pwritev2)
+		return leave(ctx->ret);
+	return 0;
 }
-
-SEC("tracepoint/syscalls/sys_enter_pread64")
-int handle_pread64(struct trace_event_raw_sys_enter *ctx)
-{
-	return sys_enter(OP_READ, (int)ctx->args[0]);
-}
-
-SEC("tracepoint/syscalls/sys_enter_readv")
-int handle_readv(struct trace_event_raw_sys_enter *ctx)
-{
-	return sys_enter(OP_READ, (int)ctx->args[0]);
-}
-
-SEC("tracepoint/syscalls/sys_enter_preadv")
-int handle_preadv(struct trace_event_raw_sys_enter *ctx)
-{
-	return sys_enter(OP_READ, (int)ctx->args[0]);
-}
-
-SEC("tracepoint/syscalls/sys_enter_preadv2")
-int handle_preadv2(struct trace_event_raw_sys_enter *ctx)
-{
-	return sys_enter(OP_READ, (int)ctx->args[0]);
-}
-
-/* tracepoint syscalls:sys_enter_{write,pwrite64,writev,pwritev,pwritev2}(fd, ...) */
-SEC("tracepoint/syscalls/sys_enter_write")
-int handle_write(struct trace_event_raw_sys_enter *ctx)
-{
-	return sys_enter(OP_WRITE, (int)ctx->args[0]);
-}
-
-SEC("tracepoint/syscalls/sys_enter_pwrite64")
-int handle_pwrite64(struct trace_event_raw_sys_enter *ctx)
-{
-	return sys_enter(OP_WRITE, (int)ctx->args[0]);
-}
-
-SEC("tracepoint/syscalls/sys_enter_writev")
-int handle_writev(struct trace_event_raw_sys_enter *ctx)
-{
-	return sys_enter(OP_WRITE, (int)ctx->args[0]);
-}
-
-SEC("tracepoint/syscalls/sys_enter_pwritev")
-int handle_pwritev(struct trace_event_raw_sys_enter *ctx)
-{
-	return sys_enter(OP_WRITE, (int)ctx->args[0]);
-}
-
-SEC("tracepoint/syscalls/sys_enter_pwritev2")
-int handle_pwritev2(struct trace_event_raw_sys_enter *ctx)
-{
-	return sys_enter(OP_WRITE, (int)ctx->args[0]);
-}
-
-#define SYS_EXIT(call)                                                         \
-	SEC("tracepoint/syscalls/sys_exit_" #call)                            \
-	int handle_##call##_exit(struct trace_event_raw_sys_exit *ctx)         \
-	{                                                                     \
-		return leave(ctx->ret);                                       \
-	}
-
-/* tracepoint syscalls:sys_exit_CALL(long ret) of each call above */
-SYS_EXIT(read)
-SYS_EXIT(pread64)
-SYS_EXIT(readv)
-SYS_EXIT(preadv)
-SYS_EXIT(preadv2)
-SYS_EXIT(write)
-SYS_EXIT(pwrite64)
-SYS_EXIT(writev)
-SYS_EXIT(pwritev)
-SYS_EXIT(pwritev2)
 
 static __always_inline int fexit(__u32 op, struct file *f, long ret)
 {

@@ -9,10 +9,11 @@
  *   and their xfs, btrfs, nfs and f2fs twins), targets set before load;
  * - kprobe/kretprobe on the same functions, attached by name;
  * - "syscalls", for kernels with neither: the system calls that reach those
- *   functions (read and write families, open, fsync, fstat), kept to regular
- *   files on a file system of the type in targ_fstype through the file from
- *   the fd (bpf/file.bpf.h). That times the whole system call, not only the
- *   file system's part: an approximation, which the tools say.
+ *   functions (read and write families, open, fsync, fstat), from
+ *   raw_syscalls:sys_enter/sys_exit, kept to regular files on a file system
+ *   of the type in targ_fstype through the file from the fd
+ *   (bpf/file.bpf.h). That times the whole system call, not only the file
+ *   system's part: an approximation, which the tools say.
  *
  * Every set records the start of an operation per thread in `starts` and
  * calls the includer's fsop_done() at its end, with the result (bytes, or
@@ -24,6 +25,7 @@
 
 #include "file.bpf.h"
 #include "fsops.h"
+#include "sysnr.bpf.h"
 
 /* The syscalls path: only regular files on a file system of this type. */
 const volatile char targ_fstype[BK_FSTYPE_LEN] = {};
@@ -255,188 +257,67 @@ static __always_inline int sys_open_exit(long ret)
 	return 0;
 }
 
-#define FSOP_SYS_EXIT(call)                                                    \
-	SEC("tracepoint/syscalls/sys_exit_" #call)                            \
-	int handle_##call##_exit(struct trace_event_raw_sys_exit *ctx)         \
-	{                                                                     \
-		return fsop_exit(ctx->ret);                                   \
+/*
+ * The syscalls path runs on raw_syscalls:sys_enter/sys_exit, two perf
+ * events rather than one per call (see bpf/sysnr.bpf.h), and picks its
+ * calls by number. targ_ops says which operations the tool times.
+ */
+const volatile __u32 targ_ops = 0;
+
+#define FSOP_WANT(op) (targ_ops & (1u << (op)))
+
+/* tracepoint raw_syscalls:sys_enter(long id, unsigned long args[6]) */
+SEC("tracepoint/raw_syscalls/sys_enter")
+int handle_sys_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	long id = ctx->id, fd = (int)ctx->args[0];
+
+	if (FSOP_WANT(FSOP_READ)) {
+		/* read, readv(fd, ...); pread64, preadv, preadv2(fd, ..., pos) (preadv2: -1 = the file position) */
+		if (id == NR_read || id == NR_readv)
+			return sys_rw(FSOP_READ, fd, -1);
+		if (id == NR_pread64 || id == NR_preadv || id == NR_preadv2)
+			return sys_rw(FSOP_READ, fd, ctx->args[3]);
 	}
-
-/* tracepoint syscalls:sys_enter_read(unsigned int fd, char *buf, size_t count) */
-SEC("tracepoint/syscalls/sys_enter_read")
-int handle_read(struct trace_event_raw_sys_enter *ctx)
-{
-	return sys_rw(FSOP_READ, (int)ctx->args[0], -1);
+	if (FSOP_WANT(FSOP_WRITE)) {
+		if (id == NR_write || id == NR_writev)
+			return sys_rw(FSOP_WRITE, fd, -1);
+		if (id == NR_pwrite64 || id == NR_pwritev || id == NR_pwritev2)
+			return sys_rw(FSOP_WRITE, fd, ctx->args[3]);
+	}
+	/* fsync, fdatasync(fd) */
+	if (FSOP_WANT(FSOP_FSYNC) && (id == NR_fsync || id == NR_fdatasync))
+		return sys_rw(FSOP_FSYNC, fd, 0);
+	/* open, openat, openat2, creat: the file is checked at the exit */
+	if (FSOP_WANT(FSOP_OPEN) &&
+	    (id == NR_openat || id == NR_openat2 || id == NR_open || id == NR_creat))
+		return fsop_enter(FSOP_OPEN, NULL, 0);
+	if (FSOP_WANT(FSOP_GETATTR)) {
+		/* newfstat(fd, buf); newfstatat(dfd, path, buf, flag); statx(dfd, path, flags, mask, buf) */
+		if (id == NR_newfstat)
+			return sys_rw(FSOP_GETATTR, fd, 0);
+		if (id == NR_newfstatat)
+			return sys_getattr_at(fd, (const char *)ctx->args[1], ctx->args[3]);
+		if (id == NR_statx)
+			return sys_getattr_at(fd, (const char *)ctx->args[1], ctx->args[2]);
+	}
+	return 0;
 }
 
-/* tracepoint syscalls:sys_enter_pread64(unsigned int fd, char *buf, size_t count, loff_t pos) */
-SEC("tracepoint/syscalls/sys_enter_pread64")
-int handle_pread64(struct trace_event_raw_sys_enter *ctx)
+/* tracepoint raw_syscalls:sys_exit(long id, long ret) */
+SEC("tracepoint/raw_syscalls/sys_exit")
+int handle_sys_exit(struct trace_event_raw_sys_exit *ctx)
 {
-	return sys_rw(FSOP_READ, (int)ctx->args[0], ctx->args[3]);
-}
+	long id = ctx->id;
 
-/* tracepoint syscalls:sys_enter_readv(unsigned long fd, const struct iovec *vec, unsigned long vlen) */
-SEC("tracepoint/syscalls/sys_enter_readv")
-int handle_readv(struct trace_event_raw_sys_enter *ctx)
-{
-	return sys_rw(FSOP_READ, (int)ctx->args[0], -1);
+	if (id == NR_openat || id == NR_openat2 || id == NR_open || id == NR_creat)
+		return FSOP_WANT(FSOP_OPEN) ? sys_open_exit(ctx->ret) : 0;
+	if (id == NR_read || id == NR_readv || id == NR_pread64 || id == NR_preadv ||
+	    id == NR_preadv2 || id == NR_write || id == NR_writev || id == NR_pwrite64 ||
+	    id == NR_pwritev || id == NR_pwritev2 || id == NR_fsync || id == NR_fdatasync ||
+	    id == NR_newfstat || id == NR_newfstatat || id == NR_statx)
+		return fsop_exit(ctx->ret);
+	return 0;
 }
-
-/* tracepoint syscalls:sys_enter_preadv(unsigned long fd, const struct iovec *vec, unsigned long vlen, unsigned long pos_l, unsigned long pos_h) */
-SEC("tracepoint/syscalls/sys_enter_preadv")
-int handle_preadv(struct trace_event_raw_sys_enter *ctx)
-{
-	return sys_rw(FSOP_READ, (int)ctx->args[0], ctx->args[3]);
-}
-
-/* tracepoint syscalls:sys_enter_preadv2(unsigned long fd, const struct iovec *vec, unsigned long vlen, unsigned long pos_l, unsigned long pos_h, rwf_t flags); pos -1: the file position */
-SEC("tracepoint/syscalls/sys_enter_preadv2")
-int handle_preadv2(struct trace_event_raw_sys_enter *ctx)
-{
-	return sys_rw(FSOP_READ, (int)ctx->args[0], ctx->args[3]);
-}
-
-/* tracepoint syscalls:sys_enter_write(unsigned int fd, const char *buf, size_t count) */
-SEC("tracepoint/syscalls/sys_enter_write")
-int handle_write(struct trace_event_raw_sys_enter *ctx)
-{
-	return sys_rw(FSOP_WRITE, (int)ctx->args[0], -1);
-}
-
-/* tracepoint syscalls:sys_enter_pwrite64(unsigned int fd, const char *buf, size_t count, loff_t pos) */
-SEC("tracepoint/syscalls/sys_enter_pwrite64")
-int handle_pwrite64(struct trace_event_raw_sys_enter *ctx)
-{
-	return sys_rw(FSOP_WRITE, (int)ctx->args[0], ctx->args[3]);
-}
-
-/* tracepoint syscalls:sys_enter_writev(unsigned long fd, const struct iovec *vec, unsigned long vlen) */
-SEC("tracepoint/syscalls/sys_enter_writev")
-int handle_writev(struct trace_event_raw_sys_enter *ctx)
-{
-	return sys_rw(FSOP_WRITE, (int)ctx->args[0], -1);
-}
-
-/* tracepoint syscalls:sys_enter_pwritev(unsigned long fd, const struct iovec *vec, unsigned long vlen, unsigned long pos_l, unsigned long pos_h) */
-SEC("tracepoint/syscalls/sys_enter_pwritev")
-int handle_pwritev(struct trace_event_raw_sys_enter *ctx)
-{
-	return sys_rw(FSOP_WRITE, (int)ctx->args[0], ctx->args[3]);
-}
-
-/* tracepoint syscalls:sys_enter_pwritev2(unsigned long fd, const struct iovec *vec, unsigned long vlen, unsigned long pos_l, unsigned long pos_h, rwf_t flags) */
-SEC("tracepoint/syscalls/sys_enter_pwritev2")
-int handle_pwritev2(struct trace_event_raw_sys_enter *ctx)
-{
-	return sys_rw(FSOP_WRITE, (int)ctx->args[0], ctx->args[3]);
-}
-
-/* tracepoint syscalls:sys_enter_fsync(unsigned int fd) */
-SEC("tracepoint/syscalls/sys_enter_fsync")
-int handle_fsync(struct trace_event_raw_sys_enter *ctx)
-{
-	return sys_rw(FSOP_FSYNC, (int)ctx->args[0], 0);
-}
-
-/* tracepoint syscalls:sys_enter_fdatasync(unsigned int fd) */
-SEC("tracepoint/syscalls/sys_enter_fdatasync")
-int handle_fdatasync(struct trace_event_raw_sys_enter *ctx)
-{
-	return sys_rw(FSOP_FSYNC, (int)ctx->args[0], 0);
-}
-
-/* tracepoint syscalls:sys_enter_{open,openat,openat2,creat}: the file is checked at the exit */
-static __always_inline int sys_open(void)
-{
-	return fsop_enter(FSOP_OPEN, NULL, 0);
-}
-
-SEC("tracepoint/syscalls/sys_enter_open")
-int handle_open(struct trace_event_raw_sys_enter *ctx)
-{
-	return sys_open();
-}
-
-SEC("tracepoint/syscalls/sys_enter_openat")
-int handle_openat(struct trace_event_raw_sys_enter *ctx)
-{
-	return sys_open();
-}
-
-SEC("tracepoint/syscalls/sys_enter_openat2")
-int handle_openat2(struct trace_event_raw_sys_enter *ctx)
-{
-	return sys_open();
-}
-
-SEC("tracepoint/syscalls/sys_enter_creat")
-int handle_creat(struct trace_event_raw_sys_enter *ctx)
-{
-	return sys_open();
-}
-
-/* tracepoint syscalls:sys_exit_{open,openat,openat2,creat}(long ret) */
-SEC("tracepoint/syscalls/sys_exit_open")
-int handle_open_exit(struct trace_event_raw_sys_exit *ctx)
-{
-	return sys_open_exit(ctx->ret);
-}
-
-SEC("tracepoint/syscalls/sys_exit_openat")
-int handle_openat_exit(struct trace_event_raw_sys_exit *ctx)
-{
-	return sys_open_exit(ctx->ret);
-}
-
-SEC("tracepoint/syscalls/sys_exit_openat2")
-int handle_openat2_exit(struct trace_event_raw_sys_exit *ctx)
-{
-	return sys_open_exit(ctx->ret);
-}
-
-SEC("tracepoint/syscalls/sys_exit_creat")
-int handle_creat_exit(struct trace_event_raw_sys_exit *ctx)
-{
-	return sys_open_exit(ctx->ret);
-}
-
-/* tracepoint syscalls:sys_enter_newfstat(unsigned int fd, struct stat *statbuf) */
-SEC("tracepoint/syscalls/sys_enter_newfstat")
-int handle_newfstat(struct trace_event_raw_sys_enter *ctx)
-{
-	return sys_rw(FSOP_GETATTR, (int)ctx->args[0], 0);
-}
-
-/* tracepoint syscalls:sys_enter_newfstatat(int dfd, const char *filename, struct stat *statbuf, int flag) */
-SEC("tracepoint/syscalls/sys_enter_newfstatat")
-int handle_newfstatat(struct trace_event_raw_sys_enter *ctx)
-{
-	return sys_getattr_at((int)ctx->args[0], (const char *)ctx->args[1], ctx->args[3]);
-}
-
-/* tracepoint syscalls:sys_enter_statx(int dfd, const char *filename, unsigned flags, unsigned int mask, struct statx *buffer) */
-SEC("tracepoint/syscalls/sys_enter_statx")
-int handle_statx(struct trace_event_raw_sys_enter *ctx)
-{
-	return sys_getattr_at((int)ctx->args[0], (const char *)ctx->args[1], ctx->args[2]);
-}
-
-/* tracepoint syscalls:sys_exit_CALL(long ret) of each call above but the opens */
-FSOP_SYS_EXIT(read)
-FSOP_SYS_EXIT(pread64)
-FSOP_SYS_EXIT(readv)
-FSOP_SYS_EXIT(preadv)
-FSOP_SYS_EXIT(preadv2)
-FSOP_SYS_EXIT(write)
-FSOP_SYS_EXIT(pwrite64)
-FSOP_SYS_EXIT(writev)
-FSOP_SYS_EXIT(pwritev)
-FSOP_SYS_EXIT(pwritev2)
-FSOP_SYS_EXIT(fsync)
-FSOP_SYS_EXIT(fdatasync)
-FSOP_SYS_EXIT(newfstat)
-FSOP_SYS_EXIT(newfstatat)
-FSOP_SYS_EXIT(statx)
 
 #endif

@@ -239,19 +239,9 @@ int main(int argc, char **argv)
 	skel->rodata->targ_all_types = opt.all_types;
 	skel->rodata->targ_per_thread = bk_env.per_thread;
 
-	/* The read/write system calls' tracepoints, else fexit, else kprobes on vfs_read/vfs_write. */
+	/* The read/write system calls (raw_syscalls), else fexit, else kprobes on vfs_read/vfs_write. */
 	struct bk_variant variants[] = {
-		{ "tracepoint",
-		  { skel->progs.handle_read, skel->progs.handle_read_exit,
-		    skel->progs.handle_write, skel->progs.handle_write_exit,
-		    skel->progs.handle_pread64, skel->progs.handle_pread64_exit,
-		    skel->progs.handle_pwrite64, skel->progs.handle_pwrite64_exit,
-		    skel->progs.handle_readv, skel->progs.handle_readv_exit,
-		    skel->progs.handle_writev, skel->progs.handle_writev_exit },
-		  { skel->progs.handle_preadv, skel->progs.handle_preadv_exit,
-		    skel->progs.handle_pwritev, skel->progs.handle_pwritev_exit,
-		    skel->progs.handle_preadv2, skel->progs.handle_preadv2_exit,
-		    skel->progs.handle_pwritev2, skel->progs.handle_pwritev2_exit } },
+		{ "tracepoint", { skel->progs.handle_sys_enter, skel->progs.handle_sys_exit } },
 		{ "fentry", { skel->progs.handle_read_fexit, skel->progs.handle_write_fexit },
 		  { skel->progs.handle_readv_fexit, skel->progs.handle_writev_fexit } },
 		{ "kprobe",

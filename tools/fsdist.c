@@ -164,8 +164,10 @@ int main(int argc, char **argv)
 
 	/* Filters, the file system (syscalls path) and the unit go to .rodata before load. */
 	bk_filter_fill(&skel->rodata->bk_filter);
-	if (bk_fsops_approx(&st.ops))
+	if (bk_fsops_approx(&st.ops)) {
 		memcpy((char *)skel->rodata->targ_fstype, opt.fs, sizeof(opt.fs));
+		skel->rodata->targ_ops = st.ops.ops;
+	}
 	skel->rodata->targ_unit_ns = bk_env.milliseconds ? 1000000 : 1000;
 
 	/* Load (the verifier runs here), then the file system's hooks, then the rest. */

@@ -213,8 +213,10 @@ int main(int argc, char **argv)
 
 	/* Filters, the file system (syscalls path) and the threshold go to .rodata before load. */
 	bk_filter_fill(&skel->rodata->bk_filter);
-	if (bk_fsops_approx(&ops))
+	if (bk_fsops_approx(&ops)) {
 		memcpy((char *)skel->rodata->targ_fstype, opt.fs, sizeof(opt.fs));
+		skel->rodata->targ_ops = ops.ops;
+	}
 	skel->rodata->targ_min_ns = (__u64)(opt.min_ms * 1e6);
 	/* 4 MB: with a threshold of 0, 100 ms of a busy file system's operations. */
 	err = bk_events_size(skel->maps.events, &skel->rodata->bk_wakeup, 4 << 20);

@@ -99,21 +99,9 @@ static bool funcs_ok(const char *path, const struct bk_fs_funcs *f, unsigned int
 
 static bool sys_ok(struct bk_fsops *o, unsigned int *hooked, char *why, size_t len)
 {
-	*hooked = 0;
-	for (int op = 0; op < FSOP_OPS; op++) {
-		if (!(o->ops & (1u << op)))
-			continue;
-		/* Programs come in entry/exit pairs; a call the kernel lacks is skipped. */
-		for (int i = 0; i + 1 < BK_FSOPS_SYS && o->sys[op][i]; i += 2) {
-			if (bk_hook_available(bpf_program__section_name(o->sys[op][i]), why, len) == 1 &&
-			    bk_hook_available(bpf_program__section_name(o->sys[op][i + 1]), why,
-					      len) == 1)
-				*hooked |= 1u << op;
-		}
-		if (!(*hooked & (1u << op)))
-			return false;
-	}
-	return true;
+	*hooked = o->ops;
+	return bk_hook_available(bpf_program__section_name(o->sys_enter), why, len) == 1 &&
+	       bk_hook_available(bpf_program__section_name(o->sys_exit), why, len) == 1;
 }
 
 static void autoload_all(struct bk_fsops *o, bool on)
@@ -122,10 +110,10 @@ static void autoload_all(struct bk_fsops *o, bool on)
 		bpf_program__set_autoload(o->fentry[op], on);
 		bpf_program__set_autoload(o->fexit[op], on);
 		bpf_program__set_autoload(o->kprobe[op], on);
-		for (int i = 0; i < BK_FSOPS_SYS && o->sys[op][i]; i++)
-			bpf_program__set_autoload(o->sys[op][i], on);
 	}
 	bpf_program__set_autoload(o->kretprobe, on);
+	bpf_program__set_autoload(o->sys_enter, on);
+	bpf_program__set_autoload(o->sys_exit, on);
 }
 
 int bk_fsops_choose(struct bk_fsops *o, const char *fs, const char *force)
@@ -189,13 +177,8 @@ int bk_fsops_choose(struct bk_fsops *o, const char *fs, const char *force)
 			bpf_program__set_autoload(o->kprobe[op], true);
 			bpf_program__set_autoload(o->kretprobe, true);
 		} else {
-			for (i = 0; i + 1 < BK_FSOPS_SYS && o->sys[op][i]; i += 2) {
-				bool have = bk_hook_available(bpf_program__section_name(o->sys[op][i]),
-							      why, sizeof(why)) == 1;
-
-				bpf_program__set_autoload(o->sys[op][i], have);
-				bpf_program__set_autoload(o->sys[op][i + 1], have);
-			}
+			bpf_program__set_autoload(o->sys_enter, true);
+			bpf_program__set_autoload(o->sys_exit, true);
 		}
 	}
 	return 0;

@@ -6,7 +6,7 @@
  *	struct bk_fsops o = BK_FSOPS_PROGS(skel->progs);
  *	o.ops = 1 << FSOP_READ | ...;
  *	bk_fsops_choose(&o, "ext4", bk_env.force_path);	// before load
- *	if (!strcmp(o.path, "syscalls")) strcpy(rodata->targ_fstype, "ext4");
+ *	if (bk_fsops_approx(&o)) { rodata->targ_fstype = "ext4"; rodata->targ_ops = o.ops; }
  *	bk_load(); bk_fsops_attach(&o, &links); bk_attach();
  *
  * The file system comes from the tool's name (ext4slower, xfsdist) or
@@ -48,12 +48,10 @@ int bk_fs_parse(const char *s, char fs[BK_FSTYPE_LEN]);
 /* Names of the operations, as columns and JSON show them. */
 extern const char *const bk_fsop_names[FSOP_OPS];
 
-#define BK_FSOPS_SYS 12
-
 struct bk_fsops {
 	/* The programs of bpf/fsops.bpf.h (BK_FSOPS_PROGS). */
 	struct bpf_program *fentry[FSOP_OPS], *fexit[FSOP_OPS], *kprobe[FSOP_OPS], *kretprobe;
-	struct bpf_program *sys[FSOP_OPS][BK_FSOPS_SYS];	/* each list NULL-terminated */
+	struct bpf_program *sys_enter, *sys_exit;
 	unsigned int ops;		/* 1 << FSOP_*: what the tool times */
 	/* Set by bk_fsops_choose(). */
 	const struct bk_fs_funcs *funcs;	/* NULL on the syscalls path */
@@ -87,27 +85,8 @@ bool bk_fsops_approx(const struct bk_fsops *o);
 			    (p).handle_open_kprobe, (p).handle_fsync_kprobe,  \
 			    (p).handle_getattr_kprobe },                      \
 		.kretprobe = (p).handle_op_kretprobe,                         \
-		.sys = {                                                      \
-			[FSOP_READ] = { (p).handle_read, (p).handle_read_exit, \
-				(p).handle_pread64, (p).handle_pread64_exit,  \
-				(p).handle_readv, (p).handle_readv_exit,      \
-				(p).handle_preadv, (p).handle_preadv_exit,    \
-				(p).handle_preadv2, (p).handle_preadv2_exit },\
-			[FSOP_WRITE] = { (p).handle_write, (p).handle_write_exit, \
-				(p).handle_pwrite64, (p).handle_pwrite64_exit, \
-				(p).handle_writev, (p).handle_writev_exit,    \
-				(p).handle_pwritev, (p).handle_pwritev_exit,  \
-				(p).handle_pwritev2, (p).handle_pwritev2_exit }, \
-			[FSOP_OPEN] = { (p).handle_openat, (p).handle_openat_exit, \
-				(p).handle_openat2, (p).handle_openat2_exit,  \
-				(p).handle_open, (p).handle_open_exit,        \
-				(p).handle_creat, (p).handle_creat_exit },    \
-			[FSOP_FSYNC] = { (p).handle_fsync, (p).handle_fsync_exit, \
-				(p).handle_fdatasync, (p).handle_fdatasync_exit }, \
-			[FSOP_GETATTR] = { (p).handle_newfstatat, (p).handle_newfstatat_exit, \
-				(p).handle_statx, (p).handle_statx_exit,      \
-				(p).handle_newfstat, (p).handle_newfstat_exit }, \
-		},                                                            \
+		.sys_enter = (p).handle_sys_enter,                            \
+		.sys_exit = (p).handle_sys_exit,                              \
 	}
 
 #endif
