@@ -29,13 +29,9 @@ static __always_inline int emit(__u32 type, const unsigned char *name)
 	e = bk_scratch(&scratch);
 	if (!e)
 		return 0;
-	len = bpf_probe_read_kernel_str(e->name, sizeof(e->name), name);
-	if (len <= 0) {
-		e->name[0] = 0;
-		len = 1;
-	}
-	if (len > BK_DNAME_LEN)
-		len = BK_DNAME_LEN;
+	e->str_flags = 0;
+	e->pad = 0;
+	len = bk_read_kernel_str(e->name, sizeof(e->name), (const char *)name, &e->str_flags, 0);
 	e->ts_ns = bpf_ktime_get_ns();
 	e->tgid = id >> 32;
 	e->tid = (__u32)id;

@@ -15,6 +15,8 @@ struct dcsnoop_event {
 	__u32 tid;
 	__u32 uid;
 	__u32 type;		/* DCSNOOP_REF or DCSNOOP_MISS */
+	__u32 str_flags;	/* name: string 0 (see "Strings that do not fit" in bpfkit.h) */
+	__u32 pad;
 	char comm[16];
 	char name[BK_DNAME_LEN];	/* the path component looked up */
 };

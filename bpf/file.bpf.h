@@ -9,7 +9,7 @@
  *	if (!f || !bk_file_fstype_is(f, targ_fstype))
  *		return 0;
  *	bk_file_id(f, &e->file);			// ino, dev, i_mode
- *	bk_file_name(f, e->name, sizeof(e->name));	// "app.log"
+ *	bk_file_name(f, e->name, sizeof(e->name), &e->str_flags, 0);	// "app.log"
  *
  * Every read is a CO-RE read (BPF_CORE_READ, probe reads): a tool that
  * includes this header carries relocations, so libbpf parses the kernel BTF
@@ -135,28 +135,22 @@ static __always_inline long bk_inode_fstype(struct inode *inode, char *buf)
 }
 
 /*
- * A dentry's name (the last path component, not the path) into buf; returns
- * the bytes written with the NUL (1 to size), or 1 with an empty string when
- * it could not be read. With BK_DNAME_LEN bytes it is never cut.
+ * A dentry's name (the last path component, not the path) into buf[size],
+ * as string i of a record whose str_flags are *flags (see "Strings that do
+ * not fit" in bpfkit.h): returns the bytes stored with the NUL, 1 to size.
+ * With BK_DNAME_LEN bytes it is never cut.
  */
-static __always_inline long bk_dentry_name(struct dentry *d, char *buf, __u32 size)
+static __always_inline __u32 bk_dentry_name(struct dentry *d, char *buf, __u32 size, __u32 *flags,
+					    int i)
 {
-	long len = bpf_probe_read_kernel_str(buf, size, BPF_CORE_READ(d, d_name.name));
-
-	if (len <= 0) {
-		buf[0] = 0;
-		len = 1;
-	}
-	/* The verifier gets the bound it needs to size a record with it. */
-	if (len > size)
-		len = size;
-	return len;
+	return bk_read_kernel_str(buf, size, (const char *)BPF_CORE_READ(d, d_name.name), flags, i);
 }
 
 /* The name an open file was opened by (its dentry's), as bk_dentry_name(). */
-static __always_inline long bk_file_name(struct file *f, char *buf, __u32 size)
+static __always_inline __u32 bk_file_name(struct file *f, char *buf, __u32 size, __u32 *flags,
+					  int i)
 {
-	return bk_dentry_name(BPF_CORE_READ(f, f_path.dentry), buf, size);
+	return bk_dentry_name(BPF_CORE_READ(f, f_path.dentry), buf, size, flags, i);
 }
 
 /*

@@ -108,6 +108,8 @@ static __always_inline struct filelife_event *died(void *map, const void *key, _
 	e->uid = (__u32)bpf_get_current_uid_gid();
 	e->source = source;
 	e->name_is_path = 0;
+	e->str_flags = 0;
+	e->pad = 0;
 	e->name[0] = 0;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	return e;
@@ -148,7 +150,7 @@ static __always_inline int unlinked(struct dentry *dentry, long ret)
 		return 0;
 	bpf_probe_read_kernel_str(e->fstype, sizeof(e->fstype),
 				  BPF_CORE_READ(dentry, d_sb, s_type, name));
-	len = bk_dentry_name(dentry, e->name, sizeof(e->name));
+	len = bk_dentry_name(dentry, e->name, sizeof(e->name), &e->str_flags, 0);
 	emit(e, len);
 	return 0;
 }
@@ -286,8 +288,8 @@ static __always_inline int unlink_exit(long ret)
 				e = died(&by_name, k, FILELIFE_SYSCALLS);
 				if (e) {
 					e->name_is_path = 1;
-					emit(e, bpf_probe_read_user_str(e->name, sizeof(e->name),
-									(const char *)*p));
+					emit(e, bk_read_user_str(e->name, sizeof(e->name),
+								 (const char *)*p, &e->str_flags, 0));
 				}
 			}
 		}
@@ -339,7 +341,7 @@ int handle_ext4_unlink(struct trace_event_raw_ext4_unlink_enter *ctx)
 	/* The name: the path the unlink call was given, when it came from one. */
 	p = bpf_map_lookup_elem(&starts, &tid);
 	if (p) {
-		len = bpf_probe_read_user_str(e->name, sizeof(e->name), (const char *)*p);
+		len = bk_read_user_str(e->name, sizeof(e->name), (const char *)*p, &e->str_flags, 0);
 		e->name_is_path = 1;
 	}
 	emit(e, len);
@@ -394,8 +396,8 @@ int handle_xfs_remove(struct xfs_namespace_rec *ctx)
 	if (!e)
 		return 0;
 	__builtin_memcpy(e->fstype, "xfs", 4);
-	emit(e, bpf_probe_read_kernel_str(e->name, sizeof(e->name),
-					  (char *)ctx + (ctx->data_loc_name & 0xffff)));
+	emit(e, bk_read_kernel_str(e->name, sizeof(e->name),
+				   (char *)ctx + (ctx->data_loc_name & 0xffff), &e->str_flags, 0));
 	return 0;
 }
 
@@ -464,6 +466,7 @@ static __always_inline int open_exit(long ret)
 	__u32 tid = (__u32)bpf_get_current_pid_tgid(), zero = 0;
 	struct name_key *k;
 	struct file *f;
+	__u32 flags = 0;
 
 	if (!bpf_map_lookup_elem(&starts, &tid))
 		return 0;
@@ -478,7 +481,7 @@ static __always_inline int open_exit(long ret)
 	if (!k)
 		return 0;
 	__builtin_memset(k, 0, sizeof(*k));
-	bk_file_name(f, k->name, sizeof(k->name));
+	bk_file_name(f, k->name, sizeof(k->name), &flags, 0);
 	born(&by_name, k, BPF_CORE_READ(f, f_inode, i_sb));
 	return 0;
 }

@@ -26,6 +26,8 @@ struct filelife_event {
 	__u32 creator_tgid;	/* who created it */
 	__u32 source;		/* FILELIFE_* */
 	__u32 name_is_path;	/* 1: name is the path given to unlink, not the last component */
+	__u32 str_flags;	/* name: string 0 (see "Strings that do not fit" in bpfkit.h) */
+	__u32 pad;
 	char comm[16];
 	char creator_comm[16];
 	char fstype[BK_FSTYPE_LEN];	/* empty when unknown */

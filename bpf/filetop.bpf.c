@@ -59,7 +59,7 @@ static __always_inline void account(struct file *f, __u32 op, long bytes)
 	struct filetop_key key = { .tgid = id >> 32 };
 	struct filetop_value *v, zero = {};
 	struct inode *inode = BPF_CORE_READ(f, f_inode);
-	long err, len;
+	long err;
 
 	if (bytes < 0)
 		return;
@@ -71,15 +71,7 @@ static __always_inline void account(struct file *f, __u32 op, long bytes)
 	if (!v) {
 		zero.mode = BPF_CORE_READ(inode, i_mode);
 		bpf_get_current_comm(zero.comm, sizeof(zero.comm));
-		len = bk_file_name(f, zero.name, sizeof(zero.name));
-		if (len == FILETOP_NAME_LEN) {
-			/* Full: cut, unless the name was exactly that long. */
-			char next = 0;
-			const unsigned char *n = BPF_CORE_READ(f, f_path.dentry, d_name.name);
-
-			bpf_probe_read_kernel(&next, 1, n + FILETOP_NAME_LEN - 1);
-			zero.name_cut = next != 0;
-		}
+		bk_file_name(f, zero.name, sizeof(zero.name), &zero.str_flags, 0);
 		/* -EEXIST: another CPU made it first; else the map is full. */
 		err = bpf_map_update_elem(&files, &key, &zero, BPF_NOEXIST);
 		if (err && err != -EEXIST)

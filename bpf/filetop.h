@@ -6,7 +6,7 @@
 #include "file.h"
 
 #define FILETOP_MAX_FILES 10240
-/* Bytes of a file's name kept; longer names (up to 255) are cut (see name_cut). */
+/* Bytes of a file's name kept; longer names (up to 255) are cut (see str_flags). */
 #define FILETOP_NAME_LEN 64
 
 struct filetop_key {
@@ -23,7 +23,7 @@ struct filetop_value {
 	__u64 read_bytes;
 	__u64 write_bytes;
 	__u32 mode;		/* i_mode */
-	__u32 name_cut;		/* 1: name holds the first FILETOP_NAME_LEN - 1 bytes */
+	__u32 str_flags;	/* name: string 0 (see "Strings that do not fit" in bpfkit.h) */
 	char comm[16];
 	char name[FILETOP_NAME_LEN];
 };

@@ -38,12 +38,14 @@ static __always_inline void fsop_done(const struct fsop_start *s, long ret, __u6
 	e->file = (struct bk_file_id){};
 	e->fstype[0] = 0;
 	e->name[0] = 0;
+	e->str_flags = 0;
+	e->pad = 0;
 	if (f) {
 		struct inode *inode = BPF_CORE_READ(f, f_inode);
 
 		bk_inode_id(inode, &e->file);
 		bk_inode_fstype(inode, e->fstype);
-		len = bk_file_name(f, e->name, sizeof(e->name));
+		len = bk_file_name(f, e->name, sizeof(e->name), &e->str_flags, 0);
 	}
 	bk_output(e, offsetof(struct fsslower_event, name) + len);
 }

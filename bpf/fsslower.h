@@ -17,6 +17,8 @@ struct fsslower_event {
 	__u32 tid;
 	__u32 uid;
 	__u32 op;		/* FSOP_* */
+	__u32 str_flags;	/* name: string 0 (see "Strings that do not fit" in bpfkit.h) */
+	__u32 pad;
 	char comm[16];
 	char fstype[BK_FSTYPE_LEN];
 	char name[BK_DNAME_LEN];	/* the file's name (last path component) */

@@ -85,13 +85,11 @@ static __always_inline int leave(long ret)
 	e->uid = (__u32)bpf_get_current_uid_gid();
 	e->call = a->call;
 	e->null = 0;
-	e->cut = 0;
+	e->str_flags = 0;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	for (int i = 0; i < MOUNTSNOOP_INTS; i++)
 		e->arg[i] = a->arg[i];
 	for (int i = 0; i < MOUNTSNOOP_STRS; i++) {
-		long len;
-
 		e->str[i][0] = 0;
 		if (i >= a->nstr)
 			continue;
@@ -99,17 +97,7 @@ static __always_inline int leave(long ret)
 			e->null |= 1 << i;
 			continue;
 		}
-		len = bpf_probe_read_user_str(e->str[i], MOUNTSNOOP_STR_LEN, a->str[i]);
-		if (len <= 0) {
-			e->str[i][0] = 0;
-		} else if (len == MOUNTSNOOP_STR_LEN) {
-			/* Full: cut, unless the string was exactly that long. */
-			char next = 0;
-
-			bpf_probe_read_user(&next, 1, a->str[i] + MOUNTSNOOP_STR_LEN - 1);
-			if (next)
-				e->cut |= 1 << i;
-		}
+		bk_read_user_str(e->str[i], MOUNTSNOOP_STR_LEN, a->str[i], &e->str_flags, i);
 	}
 	bk_output(e, sizeof(*e));
 out:

@@ -33,9 +33,9 @@
  *   mount_setattr  str: path                            arg: dfd, flags, attr_set, attr_clr
  *   fspick         str: path                            arg: dfd, flags
  *
- * A string pointer that was NULL has its bit in `null`; a string that did
- * not fit has its bit in `cut` (its first MOUNTSNOOP_STR_LEN - 1 bytes are
- * there).
+ * A string pointer that was NULL has its bit in `null`; str_flags says
+ * which strings did not fit (their first MOUNTSNOOP_STR_LEN - 1 bytes are
+ * there) or could not be read (see "Strings that do not fit" in bpfkit.h).
  */
 struct mount_event {
 	__u64 ts_ns;
@@ -48,7 +48,7 @@ struct mount_event {
 	__u32 uid;
 	__u32 call;		/* MOUNTSNOOP_* */
 	__u32 null;		/* bit i: str[i] was a NULL pointer */
-	__u32 cut;		/* bit i: str[i] did not fit */
+	__u32 str_flags;	/* BK_STR_CUT(i), BK_STR_UNREADABLE(i) of str[i] */
 	char comm[16];
 	char str[MOUNTSNOOP_STRS][MOUNTSNOOP_STR_LEN];
 };

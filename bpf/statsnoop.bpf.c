@@ -56,13 +56,9 @@ static __always_inline int leave(long ret)
 	e = bk_scratch(&scratch);
 	if (!e)
 		goto out;
-	len = bpf_probe_read_user_str(e->path, sizeof(e->path), a->path);
-	if (len <= 0) {
-		e->path[0] = 0;
-		len = 1;
-	}
-	if (len > STATSNOOP_PATH_LEN)
-		len = STATSNOOP_PATH_LEN;
+	e->str_flags = 0;
+	e->pad = 0;
+	len = bk_read_user_str(e->path, sizeof(e->path), a->path, &e->str_flags, 0);
 	e->ts_ns = bpf_ktime_get_ns();
 	e->ret = ret;
 	e->tgid = id >> 32;

@@ -28,6 +28,8 @@ struct stat_event {
 	__u32 call;		/* STATSNOOP_* */
 	__s32 dfd;		/* fstatat, statx: the directory fd (or AT_FDCWD) */
 	__u32 flags;		/* fstatat, statx: AT_* flags */
+	__u32 str_flags;	/* path: string 0 (see "Strings that do not fit" in bpfkit.h) */
+	__u32 pad;
 	char comm[16];
 	char path[STATSNOOP_PATH_LEN];	/* as the caller gave it */
 };

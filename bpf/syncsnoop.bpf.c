@@ -80,13 +80,14 @@ static __always_inline int leave(long ret)
 	e->file = (struct bk_file_id){};
 	e->fstype[0] = 0;
 	e->name[0] = 0;
+	e->str_flags = 0;
 	if (s->file) {
 		struct file *f = s->file;
 		struct inode *inode = BPF_CORE_READ(f, f_inode);
 
 		bk_inode_id(inode, &e->file);
 		bk_inode_fstype(inode, e->fstype);
-		len = bk_file_name(f, e->name, sizeof(e->name));
+		len = bk_file_name(f, e->name, sizeof(e->name), &e->str_flags, 0);
 	}
 	bk_output(e, offsetof(struct sync_event, name) + len);
 out:

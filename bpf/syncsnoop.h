@@ -28,6 +28,7 @@ struct sync_event {
 	__s32 fd;		/* -1: sync, msync */
 	__u32 call;		/* SYNCSNOOP_* */
 	__u32 flags;		/* sync_file_range, msync */
+	__u32 str_flags;	/* name: string 0 (see "Strings that do not fit" in bpfkit.h) */
 	char comm[16];
 	char fstype[BK_FSTYPE_LEN];	/* empty when there is no file */
 	char name[BK_DNAME_LEN];	/* the file's name (its last path component) */

@@ -70,12 +70,12 @@ static int handle_event(void *ctx, void *data, size_t size)
 	if (bk_env.json) {
 		bk_json_event(&j, stdout, e->ts_ns, e->tgid, e->tid, e->uid, e->comm);
 		bk_json_str(&j, "type", e->type == DCSNOOP_MISS ? "miss" : "lookup", 8);
-		bk_json_str(&j, "name", e->name, len);
+		bk_json_rec_str(&j, "name", e->name, len, e->str_flags, 0);
 		bk_json_end(&j);
 		return 0;
 	}
 	bk_escape(comm, sizeof(comm), e->comm, sizeof(e->comm));
-	bk_escape(name, sizeof(name), e->name, len);
+	bk_escape_str(name, sizeof(name), e->name, len, e->str_flags, 0);
 	bk_print_prefix(e->ts_ns, e->uid);
 	printf("%-*u %-*s %s %s\n", BK_W_PID, e->tgid, BK_W_COMM, comm, type, name);
 	return 0;

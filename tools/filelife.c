@@ -90,9 +90,9 @@ static int handle_event(void *ctx, void *data, size_t size)
 	if (bk_env.json) {
 		bk_json_event(&j, stdout, e->ts_ns, e->tgid, e->tid, e->uid, e->comm);
 		bk_json_uint(&j, "age_ns", e->age_ns);
-		bk_json_str(&j, "file", name, len - (name - e->name));
+		bk_json_rec_str(&j, "file", name, len - (name - e->name), e->str_flags, 0);
 		if (e->name_is_path)
-			bk_json_str(&j, "path", e->name, len);
+			bk_json_rec_str(&j, "path", e->name, len, e->str_flags, 0);
 		if (e->fstype[0])
 			bk_json_str(&j, "fstype", e->fstype, sizeof(e->fstype));
 		else
@@ -105,7 +105,7 @@ static int handle_event(void *ctx, void *data, size_t size)
 		return 0;
 	}
 	bk_escape(comm, sizeof(comm), e->comm, sizeof(e->comm));
-	bk_escape(esc, sizeof(esc), name, len - (name - e->name));
+	bk_escape_str(esc, sizeof(esc), name, len - (name - e->name), e->str_flags, 0);
 	bk_print_prefix(e->ts_ns, e->uid);
 	printf("%-*u %-*s %9.3f %s\n", BK_W_PID, e->tgid, BK_W_COMM, comm, e->age_ns / 1e9,
 	       esc[0] ? esc : "?");

@@ -164,15 +164,12 @@ static void print_row(const struct row *r, const char *t)
 		bk_json_uint(&j, "read_bytes", v->read_bytes);
 		bk_json_uint(&j, "write_bytes", v->write_bytes);
 		bk_json_str(&j, "type", type, 1);
-		bk_json_file(&j, &id, NULL, v->name, sizeof(v->name));
-		bk_json_bool(&j, "file_truncated", v->name_cut);
+		bk_json_file(&j, &id, NULL, v->name, sizeof(v->name), v->str_flags, 0);
 		bk_json_end(&j);
 		return;
 	}
 	bk_escape(comm, sizeof(comm), v->comm, sizeof(v->comm));
-	bk_escape(name, sizeof(name) - 3, v->name, sizeof(v->name));
-	if (v->name_cut)
-		strcat(name, "...");
+	bk_escape_str(name, sizeof(name), v->name, sizeof(v->name), v->str_flags, 0);
 	printf("%-*u %-*s %*llu %*llu %*llu %*llu %s %s\n", BK_W_PID,
 	       bk_env.per_thread ? k->tid : k->tgid, W_COMM, comm, W_COUNT,
 	       (unsigned long long)v->reads, W_COUNT, (unsigned long long)v->writes, W_KB,

@@ -142,13 +142,13 @@ static int handle_event(void *ctx, void *data, size_t size)
 			bk_json_int(&j, "offset", e->offset);
 		}
 		bk_json_int(&j, "err", e->ret < 0 ? -e->ret : 0);
-		bk_json_file(&j, &e->file, e->fstype, e->name, name_len);
+		bk_json_file(&j, &e->file, e->fstype, e->name, name_len, e->str_flags, 0);
 		bk_json_bool(&j, "approx", bk_fsops_approx(&ops));
 		bk_json_end(&j);
 		return 0;
 	}
 	bk_escape(comm, sizeof(comm), e->comm, sizeof(e->comm));
-	bk_escape(name, sizeof(name), e->name, name_len);
+	bk_escape_str(name, sizeof(name), e->name, name_len, e->str_flags, 0);
 	if (opt.csv) {
 		printf("%llu,", (unsigned long long)(e->ts_ns / 1000));
 		csv_field(comm);

@@ -93,7 +93,7 @@ int main(int argc, char **argv)
 		goto cleanup;
 	if (bk_env.force_path && strcmp(bk_env.force_path, "fentry") &&
 	    strcmp(bk_env.force_path, "kprobe")) {
-		bk_set_error("unknown path '%s': this tool has fentry, kprobe", bk_env.force_path);
+		bk_set_usage_error("unknown path '%s': this tool has fentry, kprobe", bk_env.force_path);
 		err = -EINVAL;
 		goto cleanup;
 	}

@@ -93,24 +93,27 @@ static void print_header(void)
 	printf("%-*s %-*s %-*s CALL\n", BK_W_PID, "PID", BK_W_COMM, "COMM", W_NS, "MNT_NS");
 }
 
-/* A string argument as strace shows it: quoted and escaped, NULL, or cut ("..."...). */
+/* A string argument as strace shows it: quoted and escaped, NULL, cut ("..."...) or unreadable. */
 static const char *quoted(char *buf, size_t len, const struct mount_event *e, int i)
 {
 	char esc[4 * MOUNTSNOOP_STR_LEN];
 
 	if (e->null & (1 << i))
 		return "NULL";
+	if (e->str_flags & BK_STR_UNREADABLE(i))
+		return BK_UNREADABLE_MARK;
 	bk_escape(esc, sizeof(esc), e->str[i], MOUNTSNOOP_STR_LEN);
-	snprintf(buf, len, "\"%s\"%s", esc, e->cut & (1 << i) ? "..." : "");
+	snprintf(buf, len, "\"%s\"%s", esc, e->str_flags & BK_STR_CUT(i) ? BK_CUT_MARK : "");
 	return buf;
 }
 
+/* A null pointer is null; an unreadable string null too, with KEY_truncated. */
 static void json_str(struct bk_json *j, const char *key, const struct mount_event *e, int i)
 {
 	if (e->null & (1 << i))
 		bk_json_null(j, key);
 	else
-		bk_json_str_cut(j, key, e->str[i], MOUNTSNOOP_STR_LEN, e->cut & (1 << i));
+		bk_json_rec_str(j, key, e->str[i], MOUNTSNOOP_STR_LEN, e->str_flags, i);
 }
 
 static const char *cmd_name(char *buf, size_t len, __u64 cmd)

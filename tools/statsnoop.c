@@ -61,7 +61,7 @@ static int handle_event(void *ctx, void *data, size_t size)
 		bk_json_event(&j, stdout, e->ts_ns, e->tgid, e->tid, e->uid, e->comm);
 		bk_json_str(&j, "call", call, W_CALL + 1);
 		bk_json_int(&j, "err", err);
-		bk_json_str(&j, "path", e->path, path_len);
+		bk_json_rec_str(&j, "path", e->path, path_len, e->str_flags, 0);
 		if (has_dfd) {
 			if (e->dfd != STATSNOOP_AT_FDCWD)
 				bk_json_int(&j, "dfd", e->dfd);
@@ -75,7 +75,7 @@ static int handle_event(void *ctx, void *data, size_t size)
 	if (has_dfd && !e->path[0] && (e->flags & STATSNOOP_AT_EMPTY_PATH))
 		snprintf(path, sizeof(path), "(fd %d)", e->dfd);
 	else
-		bk_escape(path, sizeof(path), e->path, path_len);
+		bk_escape_str(path, sizeof(path), e->path, path_len, e->str_flags, 0);
 	bk_print_prefix(e->ts_ns, e->uid);
 	printf("%-*u %-*s %-*s %3d %s\n", BK_W_PID, e->tgid, BK_W_COMM, comm, W_CALL, call, err,
 	       path);

@@ -67,7 +67,7 @@ static int handle_event(void *ctx, void *data, size_t size)
 		if (e->fd >= 0)
 			bk_json_int(&j, "fd", e->fd);
 		if (e->fstype[0])
-			bk_json_file(&j, &e->file, e->fstype, e->name, name_len);
+			bk_json_file(&j, &e->file, e->fstype, e->name, name_len, e->str_flags, 0);
 		if (e->call == SYNCSNOOP_SYNC_FILE_RANGE) {
 			bk_json_uint(&j, "offset", e->off);
 			bk_json_uint(&j, "nbytes", e->len);
@@ -82,7 +82,7 @@ static int handle_event(void *ctx, void *data, size_t size)
 	}
 	bk_escape(comm, sizeof(comm), e->comm, sizeof(e->comm));
 	if (e->fstype[0]) {
-		bk_escape(name, sizeof(name), e->name, name_len);
+		bk_escape_str(name, sizeof(name), e->name, name_len, e->str_flags, 0);
 		bk_escape(fstype, sizeof(fstype), e->fstype, sizeof(e->fstype));
 	} else {
 		/* sync() and msync() name no file; a bad fd has none either. */

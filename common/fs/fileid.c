@@ -22,11 +22,11 @@ char bk_file_type_char(__u32 mode)
 }
 
 void bk_json_file(struct bk_json *j, const struct bk_file_id *id, const char *fstype,
-		  const char *name, size_t namelen)
+		  const char *name, size_t namelen, __u32 flags, int i)
 {
 	char dev[BK_DEV_LEN];
 
-	bk_json_str(j, "file", name, namelen);
+	bk_json_rec_str(j, "file", name, namelen, flags, i);
 	if (fstype)
 		bk_json_str(j, "fstype", fstype, BK_FSTYPE_LEN);
 	bk_dev_str(dev, sizeof(dev), id->dev);

@@ -19,10 +19,12 @@ void bk_dev_str(char *buf, size_t len, __u32 kdev);
 char bk_file_type_char(__u32 mode);
 
 /*
- * The members every record about a file has: "file" (its name, exact bytes),
- * "fstype", "dev" ("8:1") and "ino". `fstype` may be NULL.
+ * The members every record about a file has: "file" (its name, exact bytes;
+ * string i of a record whose str_flags are `flags`, so with file_truncated
+ * and null when unreadable), "fstype", "dev" ("8:1") and "ino". `fstype`
+ * may be NULL.
  */
 void bk_json_file(struct bk_json *j, const struct bk_file_id *id, const char *fstype,
-		  const char *name, size_t namelen);
+		  const char *name, size_t namelen, __u32 flags, int i);
 
 #endif

@@ -150,7 +150,7 @@ int bk_fsops_choose(struct bk_fsops *o, const char *fs, const char *force)
 			n = sizeof(all) - 1;
 	}
 	if (force && !tried) {
-		bk_set_error("unknown path '%s': this tool has fentry, kprobe, syscalls", force);
+		bk_set_usage_error("unknown path '%s': this tool has fentry, kprobe, syscalls", force);
 		return -EINVAL;
 	}
 	if (chosen < 0) {
