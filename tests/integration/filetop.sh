@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # filetop against tests/triggers/fileops: exact reads, writes and bytes per
-# file and process, summed over the refreshes, on every attach path; other
-# file types only with -a.
+# file and process in columns, readv and writev, other file types only with
+# -a. Each attach path and the filters: its row in tests/tools.table.
 . "$(dirname "$0")/../lib.sh"
 . tests/fslib.sh
 T=filetop
@@ -10,7 +10,6 @@ T=filetop
 expect_exit "$T: an unknown --sort is a usage error" 64 "$BIN/$T" -S size
 expect_exit "$T: -r 0 is a usage error" 64 "$BIN/$T" -r 0
 expect_exit "$T: interval 0 is a usage error" 64 "$BIN/$T" 0
-man_options_match "$T: man page options match --help" $T
 
 D=$TMP/d
 mkdir -p "$D"
@@ -27,31 +26,8 @@ sums() {
 		  (map(.write_bytes) | add) ]' "$1"
 }
 
-first=
-for path in tracepoint fentry kprobe; do
-	if ! "$BIN/$T" --force-path=$path -d 0.1 >/dev/null 2>"$TMP/probe.err"; then
-		if grep -q 'not available on this kernel' "$TMP/probe.err"; then
-			skip "$T: $path path" "$(cat "$TMP/probe.err")"
-			matrix $T $path n/a
-			continue
-		fi
-	fi
-	[ -n "$first" ] || first=$path
-	ok=0
-	if traced "json-$path" $T -j -p @PID@ --force-path=$path 0.1 -- "$TRIG/fileops" -w "$F" $OPS; then
-		got=$(sums "$TMP/json-$path.out")
-		expect_eq "$T: $path: the file's reads, writes and bytes over the refreshes" "$got" "[0,7,5,7000,1500]"
-		[ "$got" = "[0,7,5,7000,1500]" ] && ok=1
-	fi
-	matrix $T $path $([ $ok = 1 ] && echo pass || echo fail)
-done
-[ -n "$first" ] || { fail "$T: no attach path works"; exit 0; }
-# The rest does not depend on the kernel: the VMs stop here.
-[ "$IN_VM" = 1 ] && exit 0
-
-# readv and writev (the vfs_readv/vfs_writev hooks are optional elsewhere).
-if [ "$first" = tracepoint ] &&
-   traced vec $T -j -p @PID@ 0.1 -- "$TRIG/fileops" -w "$F" readv:10*3 writev:20*2; then
+# readv and writev.
+if traced vec $T -j -p @PID@ 0.1 -- "$TRIG/fileops" -w "$F" readv:10*3 writev:20*2; then
 	expect_eq "$T: readv and writev are counted" "$(sums "$TMP/vec.out")" "[0,3,2,30,40]"
 fi
 

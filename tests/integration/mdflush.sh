@@ -8,9 +8,6 @@
 . tests/fslib.sh
 T=mdflush
 
-expect_exit "$T: a stray argument is a usage error" 64 "$BIN/$T" extra
-expect_exit "$T: an unknown --force-path is a usage error" 64 "$BIN/$T" --force-path=nope
-man_options_match "$T: man page options match --help" $T
 
 if [ ! -e /proc/mdstat ]; then
 	expect_exit "$T: without md, one sentence, exit 1" 1 "$BIN/$T"
