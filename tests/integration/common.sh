@@ -15,8 +15,6 @@
 # check is a SKIP while it fails, and a FAIL once it passes, so the line is
 # removed with the fix.
 KNOWN_DEFECTS=(
-	"fsslower:force-path an unknown --force-path exits 1, not 64; for the fs branch"
-	"fsdist:force-path an unknown --force-path exits 1, not 64; for the fs branch"
 )
 
 # report CHECK NAME OK WHY: one result line, turned around for a known defect.
