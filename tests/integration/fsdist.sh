@@ -3,7 +3,8 @@
 # fsdist (ext4dist) against tests/triggers/fileops: exact counts of each
 # operation on an ext4 file, and the reads and writes made to wait 150 ms
 # (userfaultfd) in the slots from 128 ms up (not only 128-255 ms: in an
-# emulated VM a 150 ms sleep can take longer), on every attach path.
+# emulated VM a 150 ms sleep can take longer). Each attach path and the
+# filters: its row in tests/tools.table.
 . "$(dirname "$0")/../lib.sh"
 . tests/fslib.sh
 T=fsdist
@@ -20,34 +21,17 @@ F=$EXT4/dist-file
 OPS="~pread:4096@0*3 pread:10@0*2 ~pwrite:100@0*2 open*2 fsync fstat*3"
 WANT='["read=5 slow=3","write=2 slow=2","open=2","fsync=1","getattr=3"]'
 
-first=
-for path in fentry kprobe syscalls; do
-	if ! "$BIN/ext4dist" --force-path=$path -d 0.1 >/dev/null 2>"$TMP/probe.err"; then
-		if grep -q 'not available on this kernel' "$TMP/probe.err"; then
-			skip "$T: $path path" "$(cat "$TMP/probe.err")"
-			matrix $T $path n/a
-			continue
-		fi
-	fi
-	[ -n "$first" ] || first=$path
-	ok=0
-	if traced "json-$path" ext4dist -j -m -p @PID@ --force-path=$path -- "$TRIG/fileops" -w -D 150 "$F" $OPS; then
-		out=$TMP/json-$path.out
-		approx=$([ $path = syscalls ] && echo true || echo false)
-		got=$(jq -s -c --argjson approx $approx '
-			map(select(.fs == "ext4" and .unit == "msecs" and .approx == $approx and
-				.count == (.hist | map(.count) | add))) |
-			map("\(.op)=\(.count)" + if .op == "read" or .op == "write" then
-				" slow=\(.hist | map(select(.low >= 128) | .count) | add // 0)" else "" end)' "$out")
-		expect_eq "$T: $path: the count of each operation, the delayed ones from 128 ms up" "$got" "$WANT"
-		[ "$got" = "$WANT" ] && ok=1
-		[ $ok = 1 ] || jq -c '{op, hist}' "$out" | sed 's/^/    /'
-	fi
-	matrix $T $path $([ $ok = 1 ] && echo pass || echo fail)
-done
-[ -n "$first" ] || { fail "$T: no attach path works"; exit 0; }
-# The rest does not depend on the kernel: the VMs stop here.
-[ "$IN_VM" = 1 ] && exit 0
+# The path this kernel chooses (tools.table's row runs each path): approx
+# said exactly when it times the system calls.
+if traced json ext4dist -j -m -p @PID@ -- "$TRIG/fileops" -w -D 150 "$F" $OPS; then
+	approx=$([ "$ATTACH_PATH" = syscalls ] && echo true || echo false)
+	got=$(jq -s -c --argjson approx $approx '
+		map(select(.fs == "ext4" and .unit == "msecs" and .approx == $approx and
+			.count == (.hist | map(.count) | add))) |
+		map("\(.op)=\(.count)" + if .op == "read" or .op == "write" then
+			" slow=\(.hist | map(select(.low >= 128) | .count) | add // 0)" else "" end)' "$TMP/json.out")
+	expect_eq "$T: $ATTACH_PATH: the count of each operation, the delayed ones from 128 ms up, approx $approx" "$got" "$WANT"
+fi
 
 # Columns, and intervals: with a 0.2 s interval the operations are spread
 # over several, and the counts still add up.

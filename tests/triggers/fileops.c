@@ -4,7 +4,7 @@
  * missing; a regular file is made at least a page long), prints its PID,
  * then does the operations given, in order, each by exactly one system call:
  *
- *   fileops [-w] [-D MS] FILE OP...
+ *   fileops [-w] [-D MS] [-m DIR] FILE OP...
  *
  *   pread:SIZE@OFF   pwrite:SIZE@OFF   preadv:SIZE@OFF   pwritev:SIZE@OFF
  *   read:SIZE        write:SIZE        readv:SIZE        writev:SIZE
@@ -33,6 +33,12 @@
  * happens) alike. Other reads and writes use an ordinary buffer.
  *
  * -w waits for a line on stdin (or its end) before the operations.
+ *
+ * -m DIR (root): in a mount namespace of its own, makes an ext4 file system
+ * in the file DIR.img (mkfs.ext4) and mounts it on DIR (made if missing)
+ * through a loop device, before FILE (which should be under DIR) is opened.
+ * The mount, and with it the loop device (autoclear), goes when the process
+ * ends: a file system only this run uses, the same on every kernel.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -48,6 +54,10 @@
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/wait.h>
+#include <linux/loop.h>
 #include <linux/userfaultfd.h>
 
 #define BUF_MAX (1 << 20)
@@ -263,16 +273,84 @@ static int run_ops(void)
 	return bad;
 }
 
+/* -m DIR: a fresh ext4 file system on DIR, in a private mount namespace. */
+static int mount_ext4(const char *dir)
+{
+	char img[4096], dev[64];
+	int ifd, cfd, lfd = -1, st;
+	pid_t pid;
+
+	snprintf(img, sizeof(img), "%s.img", dir);
+	if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)) {
+		perror("fileops: -m: a mount namespace");
+		return -1;
+	}
+	ifd = open(img, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (ifd < 0 || ftruncate(ifd, 32 << 20)) {
+		perror(img);
+		return -1;
+	}
+	pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+
+		dup2(null, 1);
+		execlp("mkfs.ext4", "mkfs.ext4", "-q", "-F", img, (char *)NULL);
+		execl("/sbin/mkfs.ext4", "mkfs.ext4", "-q", "-F", img, (char *)NULL);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st)) {
+		fprintf(stderr, "fileops: -m: mkfs.ext4 %s failed\n", img);
+		return -1;
+	}
+	cfd = open("/dev/loop-control", O_RDWR);
+	if (cfd < 0) {
+		perror("/dev/loop-control");
+		return -1;
+	}
+	/* Another process may take the same free device first: try again. */
+	for (int i = 0; i < 20 && lfd < 0; i++) {
+		struct loop_config lc = { .fd = ifd, .info.lo_flags = LO_FLAGS_AUTOCLEAR };
+		int n = ioctl(cfd, LOOP_CTL_GET_FREE);
+
+		if (n < 0)
+			break;
+		snprintf(dev, sizeof(dev), "/dev/loop%d", n);
+		lfd = open(dev, O_RDWR);
+		if (lfd >= 0 && ioctl(lfd, LOOP_CONFIGURE, &lc)) {
+			close(lfd);
+			lfd = -1;
+		}
+	}
+	if (lfd < 0) {
+		fprintf(stderr, "fileops: -m: no loop device for %s\n", img);
+		return -1;
+	}
+	mkdir(dir, 0755);
+	if (mount(dev, dir, "ext4", 0, NULL) || chmod(dir, 0777)) {
+		perror(dir);
+		return -1;
+	}
+	close(lfd);
+	close(ifd);
+	close(cfd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int wait_line = 0, c;
 	char line[64];
 	struct stat st;
 
-	while ((c = getopt(argc, argv, "wD:")) != -1) {
+	while ((c = getopt(argc, argv, "wD:m:")) != -1) {
 		switch (c) {
 		case 'w': wait_line = 1; break;
 		case 'D': delay_ms = atoi(optarg); break;
+		case 'm':
+			if (mount_ext4(optarg))
+				return 1;
+			break;
 		default: return 2;
 		}
 	}
