@@ -166,12 +166,28 @@ int BPF_PROG(handle_create_fentry, struct inode *dir, struct dentry *dentry)
 SEC("fexit/vfs_unlink")
 int handle_unlink_fexit(unsigned long long *ctx)
 {
-	/* The result follows the arguments: one more with the idmap. Loads at fixed offsets. */
-	__u64 a1 = ctx[1], a2 = ctx[2], a3 = ctx[3], a4 = targ_unlink_dentry == 2 ? ctx[4] : 0;
+	/*
+	 * The result follows the arguments: one more with the idmap. Loads at
+	 * fixed offsets, and only those two: before 6.3 or so the verifier
+	 * refuses a load of delegated_inode (a pointer to a pointer), and the
+	 * branch not taken (targ_unlink_dentry is read-only) is never checked.
+	 * barrier_var keeps the compiler from merging the two into a load at
+	 * a computed offset, which the verifier refuses too.
+	 */
+	__u64 d, r;
 
-	if (targ_unlink_dentry == 2)
-		return unlinked((struct dentry *)a2, (int)a4);
-	return unlinked((struct dentry *)a1, (int)a3);
+	if (targ_unlink_dentry == 2) {
+		d = ctx[2];
+		r = ctx[4];
+		barrier_var(d);
+		barrier_var(r);
+	} else {
+		d = ctx[1];
+		r = ctx[3];
+		barrier_var(d);
+		barrier_var(r);
+	}
+	return unlinked((struct dentry *)d, (int)r);
 }
 
 /* kprobe int security_inode_create(struct inode *dir, struct dentry *dentry, umode_t mode) */
