@@ -50,24 +50,9 @@ static __always_inline struct file *bk_task_fd_file(struct task_struct *task, lo
 	return f;
 }
 
-/*
- * The struct file of `fd` in the current task's table, or NULL. Where the
- * kernel has bpf_get_current_task_btf() (5.11), the walk to the table is
- * plain loads rather than helper calls.
- */
+/* The struct file of `fd` in the current task's table, or NULL. */
 static __always_inline struct file *bk_fd_file(long fd)
 {
-	if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_get_current_task_btf)) {
-		struct task_struct *task = bpf_get_current_task_btf();
-		struct fdtable *fdt = task->files->fdt;
-		struct file *f = NULL;
-
-		if (fd < 0 || (unsigned long)fd >= fdt->max_fds)
-			return NULL;
-		if (bpf_probe_read_kernel(&f, sizeof(f), fdt->fd + fd))
-			return NULL;
-		return f;
-	}
 	return bk_task_fd_file((struct task_struct *)bpf_get_current_task(), fd);
 }
 
