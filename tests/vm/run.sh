@@ -407,7 +407,7 @@ run_kernel() {
 	t0=$(now)
 	pids=()
 	for ((i = 0; i < NSHARDS; i++)); do
-		timeout -k 10 "$QEMU_TIMEOUT" qemu-system-x86_64 -cpu max -m 2G -smp 2 -nographic -no-reboot \
+		timeout -k 10 "$QEMU_TIMEOUT" qemu-system-x86_64 -cpu max -m 2G -smp ${BPFKIT_VM_SMP:-1} -nographic -no-reboot \
 			-nic none -kernel "$KROOT/boot/vmlinuz-$KVER" -initrd "$CACHE/$label/initramfs.cpio.gz" \
 			-append "console=ttyS0 quiet panic=-1 no_timer_check bpfkit.shard=$i ${BPFKIT_VM_APPEND:-}" \
 			</dev/null >"$LOGS/console-$i.log" 2>"$LOGS/qemu-$i.err" &
