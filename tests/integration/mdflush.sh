@@ -21,7 +21,9 @@ modprobe raid1 2>/dev/null
 LOOPS=()
 for i in 1 2; do
 	truncate -s 16M "$TMP/md$i.img"
-	LOOPS+=("$(losetup -f --show "$TMP/md$i.img" 2>>"$TMP/losetup.err")")
+	# losetup -f, then the device: busybox's (the VMs') has no --show.
+	l=$(losetup -f 2>>"$TMP/losetup.err") && losetup "$l" "$TMP/md$i.img" 2>>"$TMP/losetup.err" || l=
+	LOOPS+=("$l")
 done
 trap 'for l in "${LOOPS[@]}"; do [ -n "$l" ] && losetup -d "$l"; done; rm -rf "$TMP"; [ -n "${TOOL_PID:-}" ] && kill -9 "$TOOL_PID" 2>/dev/null' EXIT
 if [ -z "${LOOPS[0]}" ] || [ -z "${LOOPS[1]}" ]; then
