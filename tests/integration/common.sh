@@ -392,11 +392,16 @@ check_early_term() {
 	pid=$!
 	# As soon as it catches SIGTERM (SigCgt bit 15: a signal before main()
 	# kills any program), which is before it loads anything.
-	for i in {1..400}; do
-		[ $(( 0x$(awk '$1 == "SigCgt:" { print $2 }' /proc/$pid/status 2>/dev/null || echo 0) & 0x4000 )) != 0 ] && break
+	local caught=0 t0=$SECONDS
+	while [ $((SECONDS - t0)) -lt 30 ]; do
+		# (Before the exec, the forked shell's own traps show there.)
+		[ /proc/$pid/exe -ef "$BIN/$t" ] &&
+			[ $(( 0x$(awk '$1 == "SigCgt:" { print $2 }' /proc/$pid/status 2>/dev/null || echo 0) & 0x4000 )) != 0 ] &&
+			{ caught=1; break; }
 		kill -0 "$pid" 2>/dev/null || break
 		nap 0.005
 	done
+	[ $caught = 0 ] && kill -0 "$pid" 2>/dev/null && why="it did not catch SIGTERM within 30 s of its start"
 	kill -TERM "$pid" 2>/dev/null
 	for i in {1..600}; do
 		kill -0 "$pid" 2>/dev/null || break
