@@ -204,12 +204,13 @@ int main(int argc, char **argv)
 	err = bk_load(skel->skeleton);
 	if (!err)
 		err = read_freqs(bpf_map__fd(skel->maps.freqs), ncpus);
-	if (!err)
-		err = bk_attach(skel->skeleton);
 	if (err)
 		goto cleanup;
 	bk_perf_cpu_clock(&attr, opt.hz);
 	err = bk_perf_attach_cpus(skel->progs.handle_sample, &attr, &links);
+	/* Last: its "attached via" line tells that every probe is in place. */
+	if (err >= 0)
+		err = bk_attach(skel->skeleton);
 	if (err < 0)
 		goto cleanup;
 	bk_attach_path = "perf_event";

@@ -386,11 +386,14 @@ int main(int argc, char **argv)
 		goto cleanup;
 
 	/* Load (the verifier runs here), then gopark's park point and its RETs. */
-	err = bk_start(skel->skeleton);
+	err = bk_load(skel->skeleton);
 	if (err)
 		goto cleanup;
 	err = gouprobe_attach(opt.gp, &at, 0, skel->progs.handle_park,
 			      skel->progs.handle_park_exit, &links, &nrets);
+	/* Last: its "attached via" line tells that every probe is in place. */
+	if (!err)
+		err = bk_attach(skel->skeleton);
 	if (err)
 		goto cleanup;
 	bk_info(1, "probing %s of %s (%s) at +0x%llx and %zu returns", GOPARK,

@@ -340,10 +340,13 @@ int main(int argc, char **argv)
 		goto cleanup;
 
 	/* Load (the verifier runs here), then the probes on the runtime. */
-	err = bk_start(skel->skeleton);
+	err = bk_load(skel->skeleton);
 	if (err)
 		goto cleanup;
 	err = attach_funcs(skel, &links);
+	/* Last: its "attached via" line tells that every probe is in place. */
+	if (!err)
+		err = bk_attach(skel->skeleton);
 	if (err)
 		goto cleanup;
 

@@ -476,13 +476,16 @@ int main(int argc, char **argv)
 
 	/* Load (the verifier runs here), then newproc1's entry and, unless -c
 	 * (which needs no result), its RET sites. */
-	err = bk_start(skel->skeleton);
+	err = bk_load(skel->skeleton);
 	if (!err)
 		err = load_wrappers(bpf_map__fd(skel->maps.wrappers));
 	if (err)
 		goto cleanup;
 	err = gouprobe_attach(opt.gp, &opt.newproc1, 0, skel->progs.handle_spawn,
 			      opt.count ? NULL : skel->progs.handle_spawn_exit, &links, &nrets);
+	/* Last: its "attached via" line tells that every probe is in place. */
+	if (!err)
+		err = bk_attach(skel->skeleton);
 	if (err)
 		goto cleanup;
 	bk_info(1, "probing %s of %s (%s) at its entry and %zu returns", NEWPROC1,

@@ -36,6 +36,9 @@ int bk_load(struct bpf_object_skeleton *s);
  * After load: puts --cgroup into bk_cgroups, then attaches every program
  * that is loaded and names its hook in its section (uprobes without a target
  * are left to the tool). Links land in the skeleton, destroyed with it.
+ * It prints -v's "attached via" line, which tests wait for before they
+ * start a trigger: a tool that attaches probes of its own (uprobes, perf
+ * events) calls it after them, never bk_start() before them.
  */
 int bk_attach(struct bpf_object_skeleton *s);
 
