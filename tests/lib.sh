@@ -52,9 +52,9 @@ host_only() {
 	exit 0
 }
 
-# expect_eq NAME GOT WANT
+# expect_eq NAME GOT WANT [DETAIL]: DETAIL (lines) is shown when they differ
 expect_eq() {
-	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', want '$3'"; fi
+	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', want '$3'${4:+ ($(printf '%s' "$4" | tr '\n' '|' | cut -c1-600))}"; fi
 }
 
 # expect_exit NAME STATUS CMD...: CMD exits with STATUS and, unless STATUS is

@@ -10,11 +10,15 @@ HOLD=24		# MiB the victim holds; the trigger allocates 24 more
 
 expect_exit "$T: -d 1x is a usage error" 64 "$BIN/$T" -d 1x
 
-# oom NAME: one OOM kill (tests/triggers/oom.sh); sets VICTIM and TRIGGER.
+# oom NAME: one OOM kill (tests/triggers/oom.sh); sets VICTIM, TRIGGER and
+# KILLS, the kills the kernel counted in the cgroup: 1, or 2 when it killed
+# the trigger as well (6.18 does, now and then, before it has uncharged the
+# victim's pages).
 oom() {
 	TRIG=$TRIG bash tests/triggers/oom.sh $HOLD >"$TMP/$1.oomer" 2>&1
 	VICTIM=$(awk '$1 == "victim" { print $2 }' "$TMP/$1.oomer")
 	TRIGGER=$(awk '$1 == "trigger" { print $2 }' "$TMP/$1.oomer")
+	KILLS=$(awk '$1 == "kills" { print $2 }' "$TMP/$1.oomer")
 }
 
 if ! bash tests/triggers/oom.sh --check; then
@@ -36,8 +40,9 @@ kcomm=oomer; minpages=$((HOLD * 256))
 n=$(awk -v k="$VICTIM" -v t="$TRIGGER" -v kc="$kcomm" -v mp=$minpages \
 	'$2 == k && $3 == kc && $4 == t && $5 == "oomer-alloc" && ($6 == "-" ? mp == 0 : $6 + 0 >= mp) && $7 ~ /^[0-9]+\.[0-9][0-9]$/' "$out" | wc -l)
 expect_eq "$T: $ATTACH_PATH: one kill of $VICTIM triggered by $TRIGGER, with its pages, in columns" "$n" 1
-n=$(awk -v k="$VICTIM" -v t="$TRIGGER" 'NR > 1 && ($2 == k || $2 == t || $4 == t)' "$out" | wc -l)
-expect_eq "$T: $ATTACH_PATH: no other kill of the trigger's processes" "$n" 1
+lines=$(awk -v k="$VICTIM" -v t="$TRIGGER" 'NR > 1 && ($2 == k || $2 == t || $4 == t)' "$out")
+expect_eq "$T: $ATTACH_PATH: every kill of the trigger's processes the kernel counted, no other" \
+	"$(printf '%s' "$lines" | grep -c .)" "${KILLS:-?}" "$lines"
 
 # JSON, on the path this kernel takes, checked with jq.
 start_tool json $T -j
@@ -49,7 +54,8 @@ n=$(jq -c --argjson k "$VICTIM" --argjson t "$TRIGGER" --argjson mp $((HOLD * 25
 		and .trigger_pid == $t and .trigger_tid == $t and .trigger_comm == "oomer-alloc"
 		and .pages >= $mp and (.loadavg | test("^[0-9.]+ [0-9.]+ [0-9.]+$")))' "$TMP/json.out" | wc -l)
 expect_eq "$T: -j has the one exact kill ($ATTACH_PATH)" "$n" 1
-n=$(jq -c --argjson t "$TRIGGER" 'select(.trigger_pid == $t)' "$TMP/json.out" | wc -l)
-expect_eq "$T: -j has no other kill by the trigger" "$n" 1
+lines=$(jq -c --argjson t "$TRIGGER" 'select(.trigger_pid == $t)' "$TMP/json.out")
+expect_eq "$T: -j has every kill by the trigger the kernel counted, no other" \
+	"$(printf '%s' "$lines" | grep -c .)" "${KILLS:-?}" "$lines"
 
 no_leaks "$T: no BPF program or link is left behind"

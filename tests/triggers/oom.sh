@@ -6,7 +6,7 @@
 # the root's subtree_control if it was not; else cgroup v1), runs
 # tests/triggers/oomer in it (victim and trigger, see oomer.c), waits for
 # what is left of it, removes the cgroup. Prints oomer's "victim PID" and
-# "trigger PID" lines.
+# "trigger PID" lines, then "kills N", the kills the cgroup counted.
 #
 #   TRIG=DIR oom.sh [HOLD_MIB]
 #   oom.sh --check          exit 0 if a memory cgroup can be made here, else 2
@@ -49,6 +49,13 @@ for _ in $(seq 1 200); do
 done
 cat "/tmp/$name.out"
 rm -f "/tmp/$name.out"
+# The kernel's own count of kills in the cgroup: one, normally; a kernel may
+# kill the trigger too while it has not uncharged the victim's pages yet.
+if [ -e "$cg/memory.events" ]; then
+	awk '$1 == "oom_kill" { print "kills", $2 }' "$cg/memory.events"
+else
+	awk '$1 == "oom_kill" { print "kills", $2 }' "$cg/memory.oom_control"
+fi
 rmdir "$cg"
 [ -n "$enabled" ] && echo -memory >"$enabled/cgroup.subtree_control" 2>/dev/null
 exit 0
