@@ -392,12 +392,16 @@ check_early_term() {
 	pid=$!
 	# As soon as it catches SIGTERM (SigCgt bit 15: a signal before main()
 	# kills any program), which is before it loads anything.
-	local caught=0 t0=$SECONDS
+	local caught=0 t0=$SECONDS k v
 	while [ $((SECONDS - t0)) -lt 30 ]; do
-		# (Before the exec, the forked shell's own traps show there.)
-		[ /proc/$pid/exe -ef "$BIN/$t" ] &&
-			[ $(( 0x$(awk '$1 == "SigCgt:" { print $2 }' /proc/$pid/status 2>/dev/null || echo 0) & 0x4000 )) != 0 ] &&
-			{ caught=1; break; }
+		# (Before the exec, the forked shell's own traps show there.) Read
+		# with the shell's own `read`: no process forked per look.
+		if [ /proc/$pid/exe -ef "$BIN/$t" ]; then
+			v=0
+			while read -r k v; do [ "$k" = SigCgt: ] && break; v=0; done \
+				2>/dev/null </proc/$pid/status
+			[ $((0x${v:-0} & 0x4000)) != 0 ] && { caught=1; break; }
+		fi
 		kill -0 "$pid" 2>/dev/null || break
 		nap 0.005
 	done
