@@ -38,18 +38,6 @@ const char argp_program_doc[] =
 	"    futexctn -n mysqld 5      # mysqld's, every 5 s\n"
 	"    futexctn -j -d 10         # JSON, one object per futex and stack";
 
-static error_t parse_arg(int key, char *arg, struct argp_state *state)
-{
-	switch (key) {
-	case ARGP_KEY_ARG:
-		bk_parse_interval_arg(state, arg);
-		break;
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
-	return 0;
-}
-
 struct state {
 	struct bk_stacks *stacks;
 	struct bk_waits waits;
@@ -103,7 +91,7 @@ int main(int argc, char **argv)
 	int err;
 
 	/* Arguments; the shared letters land in bk_env. */
-	bk_parse_args_doc(argc, argv, NULL, parse_arg, "[interval [count]]", argp_program_doc,
+	bk_parse_args_doc(argc, argv, NULL, bk_parse_interval_only, "[interval [count]]", argp_program_doc,
 			  BK_OPT_FILTERS | BK_OPT_DURATION | BK_OPT_JSON);
 
 	/* Logging, privileges, BTF; then open the BPF object. */

@@ -39,18 +39,6 @@ const char argp_program_doc[] =
 	"    klockstat -p 181 5        # process 181's, every 5 s\n"
 	"    klockstat -j -d 10        # JSON, one object per lock and stack";
 
-static error_t parse_arg(int key, char *arg, struct argp_state *state)
-{
-	switch (key) {
-	case ARGP_KEY_ARG:
-		bk_parse_interval_arg(state, arg);
-		break;
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
-	return 0;
-}
-
 struct state {
 	struct bk_stacks *stacks;
 	struct bk_ksyms *ksyms;
@@ -131,7 +119,7 @@ int main(int argc, char **argv)
 	int err;
 
 	/* Arguments; the shared letters land in bk_env. */
-	bk_parse_args_doc(argc, argv, NULL, parse_arg, "[interval [count]]", argp_program_doc,
+	bk_parse_args_doc(argc, argv, NULL, bk_parse_interval_only, "[interval [count]]", argp_program_doc,
 			  BK_OPT_FILTERS | BK_OPT_DURATION | BK_OPT_JSON);
 
 	/* Logging, privileges, BTF; then open the BPF object. */

@@ -42,18 +42,6 @@ const char argp_program_doc[] =
 	"    tcpsynbl 1                  # every second\n"
 	"    tcpsynbl --lports 8080 -j   # one listener's port, JSON";
 
-static error_t parse_arg(int key, char *arg, struct argp_state *state)
-{
-	switch (key) {
-	case ARGP_KEY_ARG:
-		bk_parse_interval_arg(state, arg);
-		break;
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
-	return 0;
-}
-
 struct row {
 	struct synbl_key key;
 	struct synbl_hist h;
@@ -131,7 +119,7 @@ int main(int argc, char **argv)
 	int err;
 
 	/* Arguments; the shared letters land in bk_env, the network filters in bk_net. */
-	bk_net_parse_args(argc, argv, NULL, parse_arg, "[interval [count]]", argp_program_doc,
+	bk_net_parse_args(argc, argv, NULL, bk_parse_interval_only, "[interval [count]]", argp_program_doc,
 			  BK_OPT_DURATION | BK_OPT_JSON | BK_OPT_FORCE_PATH,
 			  BK_NET_FAMILY | BK_NET_LPORTS | BK_NET_NETNS);
 
