@@ -15,6 +15,10 @@
  *   bkbench connect N PORT       N TCP sessions over loopback to 127.0.0.1:PORT,
  *                                each connected, accepted, closed by the server
  *                                first, then by the client; ns_per_op=
+ *   bkbench dio N DEV            N direct-I/O (O_DIRECT) 4 KiB requests to the block
+ *                                device DEV (a loop device), writes and reads in
+ *                                turn, at offsets spread over the device: each one
+ *                                a request the disk completes; ns_per_op=
  *   bkbench flood T SECONDS PATH T threads open()+close() PATH as fast as they can;
  *                                generated= (opens done) ns_per_op=
  *   bkbench btf                  time and RSS of reading the kernel BTF (libbpf)
@@ -263,6 +267,44 @@ static int load_connect(long n, long port)
 	return 0;
 }
 
+/*
+ * Block I/O that the page cache cannot absorb: every pwrite/pread with
+ * O_DIRECT is one request of DEV, issued and completed while we wait.
+ */
+static int load_dio(long n, const char *dev)
+{
+	int fd = open(dev, O_RDWR | O_DIRECT);
+	off_t size, blocks;
+	double t0, t;
+	void *buf;
+
+	if (fd < 0)
+		die(dev);
+	size = lseek(fd, 0, SEEK_END);
+	blocks = size / 4096;
+	if (blocks < 2) {
+		fprintf(stderr, "bkbench: %s is smaller than 8 KiB\n", dev);
+		return 2;
+	}
+	if (posix_memalign(&buf, 4096, 4096))
+		die("posix_memalign");
+	memset(buf, 'd', 4096);
+	t0 = now_s();
+	for (long i = 0; i < n; i++) {
+		/* A prime stride: no two neighbours merge, no page is hit twice in a row. */
+		off_t off = (off_t)((i * 7919) % blocks) * 4096;
+		ssize_t r = i & 1 ? pread(fd, buf, 4096, off) : pwrite(fd, buf, 4096, off);
+
+		if (r != 4096)
+			die(i & 1 ? "pread" : "pwrite");
+	}
+	t = now_s() - t0;
+	close(fd);
+	free(buf);
+	printf("ns_per_op=%.1f ops=%ld\n", t * 1e9 / n, n);
+	return 0;
+}
+
 static const char *flood_path;
 static double flood_end;
 
@@ -455,7 +497,7 @@ static void marker_event(char kind, const char *marker, long n)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: bkbench open N PATH | exec N TAG | read N | connect N PORT\n"
+	fprintf(stderr, "usage: bkbench open N PATH | exec N TAG | read N | connect N PORT | dio N DEV\n"
 			"       bkbench flood THREADS SECONDS PATH | empty PATH OFFSET... | stats\n"
 			"       bkbench run [-m open|exec|none] [-p PATTERN] [-l 'LOAD ARGS'] [-c CPU]\n"
 			"                   [-L CPU] [-s MS] [-a MS] [-e ERRFILE] [-o OUTFILE] [-w SECONDS] -- TOOL ARGS...\n");
@@ -744,6 +786,8 @@ int main(int argc, char **argv)
 		return load_spin(num(argv[2]));
 	if (argc >= 4 && !strcmp(argv[1], "connect"))
 		return load_connect(num(argv[2]), num(argv[3]));
+	if (argc >= 4 && !strcmp(argv[1], "dio"))
+		return load_dio(num(argv[2]), argv[3]);
 	if (argc >= 5 && !strcmp(argv[1], "flood"))
 		return load_flood(num(argv[2]), num(argv[3]), argv[4]);
 	if (argc >= 2 && !strcmp(argv[1], "btf"))

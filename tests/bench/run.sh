@@ -8,7 +8,7 @@
 # Settings (environment): BENCH_REPS (overhead runs, 5), BENCH_STARTUP_REPS (10),
 # BENCH_FLOOD_REPS (3), BENCH_FLOOD_S (10), BENCH_FLOOD_THREADS (4),
 # BENCH_OPENS (1000000), BENCH_EXECS (5000), BENCH_READS (2000000),
-# BENCH_SWITCHES (400000), BENCH_SPINS (1000), BENCH_CONNS (20000),
+# BENCH_SWITCHES (400000), BENCH_SPINS (1000), BENCH_CONNS (20000), BENCH_DIOS (20000),
 # BENCH_CASES (which of "overhead startup flood", all by default),
 # BENCH_ONLY (tool names, all of the table by default), BENCH_LOAD_CPU (0),
 # BENCH_TOOL_CPU (1).
@@ -29,6 +29,7 @@ READS=${BENCH_READS:-2000000}
 SWITCHES=${BENCH_SWITCHES:-400000}
 SPINS=${BENCH_SPINS:-1000}
 CONNS=${BENCH_CONNS:-20000}
+DIOS=${BENCH_DIOS:-20000}
 # The loopback port of the connect load; its sessions' lines name it.
 CONN_PORT=40777
 CASES_RUN=${BENCH_CASES:-overhead startup flood}
@@ -45,7 +46,10 @@ TOOL_CPU=${BENCH_TOOL_CPU:-1}
 # units of pure CPU work, for samplers: a sample costs what bpf_stats says),
 # connect (BENCH_CONNS loopback TCP sessions, each connected, accepted and
 # closed: two session ends to show), connect0 (the same for a tool that should
-# show none of them: tcpretrans, with nothing lost on loopback). marker: how
+# show none of them: tcpretrans, with nothing lost on loopback), dio (BENCH_DIOS
+# O_DIRECT 4 KiB writes and reads in turn of a loop device the script makes,
+# each one request; its lines name the device), diosum (the same for a tool
+# that prints a summary, not a line per I/O). marker: how
 # the harness sees that a tool is attached: open or exec (a marker event shows
 # up on its stdout), none (wait 2 s). An empty baseline is not run; a baseline
 # that fails to start here (e.g. it needs kprobes) is shown as n/a.
@@ -59,6 +63,8 @@ offcputime | switch | none | overhead            | -f  | offcputime    |
 tcplife   | connect  | none | overhead          |     | tcplife       | tcplife.bt
 tcpretrans | connect0 | none | overhead         |     | tcplife       | tcpretrans.bt
 cachestat | pread | none | overhead               | 1   | cachestat 1   |
+biolatency | diosum | none | overhead              | 1   | biolatency 1  |
+biosnoop  | dio  | none | overhead               |     | biosnoop      |
 '
 IMPLS="bpfkit libbpf-tools bpftrace"
 
@@ -173,6 +179,27 @@ rotate() {
 	for ((i = 0; i < n; i++)); do echo "${a[((i + r - 1) % n)]}"; done
 }
 
+# The direct-I/O load's device: a loop device over a file in /dev/shm (no
+# second disk's requests behind it; $B where /dev/shm is missing), made once
+# for the whole run, detached at the end.
+DIO_DEV=
+DIO_IMG=
+for t in "${RUN_TOOLS[@]}"; do
+	case ${T_LOAD[$t]} in dio|diosum) ;; *) continue ;; esac
+	d=/dev/shm
+	[ -d "$d" ] && [ -w "$d" ] || d=$B
+	DIO_IMG=$d/bkbench-dio.$$.img
+	if truncate -s 64M "$DIO_IMG" && DIO_DEV=$(losetup -f --show "$DIO_IMG"); then
+		say "direct-I/O load on $DIO_DEV (over $DIO_IMG)"
+		trap 'losetup -d "$DIO_DEV" 2>/dev/null; rm -f "$DIO_IMG"' EXIT
+	else
+		rm -f "$DIO_IMG"
+		NOTES+=("no loop device for the direct-I/O load: the block tools were skipped")
+		RUN_TOOLS=($(for x in "${RUN_TOOLS[@]}"; do case ${T_LOAD[$x]} in dio|diosum) ;; *) echo "$x" ;; esac; done))
+	fi
+	break
+done
+
 load_of() {	# load_of TOOL -> "harness -l argument|pattern|expected"
 	case ${T_LOAD[$1]} in
 	open) echo "open $OPENS $TARGET|bkbench.target|$OPENS" ;;
@@ -183,6 +210,9 @@ load_of() {	# load_of TOOL -> "harness -l argument|pattern|expected"
 	spin) echo "spin $SPINS||" ;;
 	connect) echo "connect $CONNS $CONN_PORT|$CONN_PORT|$((2 * CONNS))" ;;
 	connect0) echo "connect $CONNS $CONN_PORT||" ;;
+	# The device's name and a space: loop1 is not loop10.
+	dio) echo "dio $DIOS $DIO_DEV|${DIO_DEV#/dev/} |$DIOS" ;;
+	diosum) echo "dio $DIOS $DIO_DEV||$DIOS" ;;
 	esac
 }
 mark_opt() { [ "${T_MARK[$1]}" = none ] && echo "-m none -a 2000" || echo "-m ${T_MARK[$1]}"; }
@@ -339,6 +369,17 @@ for t in "${RUN_TOOLS[@]}"; do
 			esac
 			row "$t overhead" "BPF program ns per run (bpf_stats: per ${T_LOAD[$t]/spin/sample})" \
 				"${pns[bpfkit]}" "${pns[libbpf-tools]}" "${pns[bpftrace]}" "$tgt"
+		fi
+		if [[ ${T_LOAD[$t]} == dio* ]]; then
+			# Per I/O, whatever the number of programs a request runs
+			# (queue, issue, completion): their run time over the load's I/Os.
+			declare -A pio=()
+			for impl in $IMPLS; do
+				pio[$impl]=$(awk -F, -v t="$t" -v i="$impl" -v e="$exp" '$1 == "overhead" && $2 == t && $3 == i && $11 == "exit0" && $19 > 0 { print $18 / e }' "$RAW" | median)
+			done
+			row "$t overhead" "BPF programs' ns per I/O (bpf_stats: all its programs, over the $exp I/Os)" \
+				"${pio[bpfkit]}" "${pio[libbpf-tools]}" "${pio[bpftrace]}" \
+				"< libbpf-tools: $(verdict "$(le "${pio[bpfkit]}" "${pio[libbpf-tools]}")")"
 		fi
 		if [ -n "$exp" ]; then
 			declare -A cpu=() wk=()
