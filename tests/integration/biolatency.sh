@@ -53,6 +53,19 @@ if [ -n "$other" ] && blk_traced other $T -j -p @PID@ --disk "$other" -- "${OPS[
 	expect_eq "$T: --disk $other (not the trigger's) counts none of its requests" "$(grep -c . "$TMP/other.out")" 0
 fi
 
+# --disk of a partition counts the disk's requests whose first sector is in
+# it (through the partition or the whole disk); --disk of the disk, all.
+if blk_partitioned; then
+	if blk_part_run part1 $T -j --disk @DISK@p1; then
+		expect_eq "$T: --disk ${PART_DISK}p1: the 3 requests in p1, through p1 or the disk" \
+			"$(jq -s 'map(.count) | add' "$TMP/part1.out")" 3
+	fi
+	if blk_part_run whole $T -j -D --disk /dev/@DISK@; then
+		expect_eq "$T: --disk /dev/$PART_DISK -D: all 5 requests, in one histogram of the disk" \
+			"$(jq -s -c 'map("\(.disk)=\(.count)")' "$TMP/whole.out")" "[\"$PART_DISK=5\"]"
+	fi
+fi
+
 expect_exit "$T: --disk of no such disk: exit 64" 64 "$BIN/$T" --disk bk-no-such-disk
 expect_exit "$T: an interval of 0: exit 64" 64 "$BIN/$T" 0
 expect_exit "$T: a count of abc: exit 64" 64 "$BIN/$T" 1 abc

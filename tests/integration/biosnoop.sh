@@ -47,6 +47,25 @@ other=$(awk 'NR > 2 && $4 !~ /^loop/ { print $4; exit }' /proc/partitions)
 if [ -n "$other" ] && blk_traced other $T -j -p @PID@ --disk "$other" -- "${OPS[@]}"; then
 	expect_eq "$T: --disk $other (not the trigger's) sees none of its requests" "$(grep -c . "$TMP/other.out")" 0
 fi
+# --disk of a partition: the disk's requests whose first sector is in the
+# partition (shown as the disk's, with the disk's sectors), whether made
+# through the partition or the whole disk; --disk of the disk: all of them.
+if blk_partitioned; then
+	if blk_part_run part1 $T -j --disk @DISK@p1; then
+		got=$(jq -s -r --arg d "$PART_DISK" 'map(select(.comm == "blockio") | "\(.disk):\(.rwbs[0:1]):\(.sector)") | join(" ")' "$TMP/part1.out")
+		expect_eq "$T: --disk ${PART_DISK}p1: the requests in p1, through p1 or the disk, with the disk's sectors" \
+			"$got" "$PART_DISK:W:2048 $PART_DISK:R:2064 $PART_DISK:W:2088"
+	fi
+	if blk_part_run part2 $T -j --disk /dev/@DISK@p2; then
+		got=$(jq -s -r 'map(select(.comm == "blockio") | "\(.rwbs[0:1]):\(.sector)") | join(" ")' "$TMP/part2.out")
+		expect_eq "$T: --disk /dev/${PART_DISK}p2: the request in p2 only" "$got" "R:8192"
+	fi
+	if blk_part_run whole $T -j --disk @DISK@; then
+		got=$(jq -s -r 'map(select(.comm == "blockio") | "\(.rwbs[0:1]):\(.sector)") | join(" ")' "$TMP/whole.out")
+		expect_eq "$T: --disk $PART_DISK: every request of the disk, its partitions' too" \
+			"$got" "W:2048 R:2064 R:8192 W:0 W:2088"
+	fi
+fi
 if blk_traced slow $T -j --disk @DISK@ --min-ms 60000 -- "${OPS[@]}"; then
 	expect_eq "$T: --min-ms 60000 sees no request" "$(grep -c . "$TMP/slow.out")" 0
 fi
