@@ -12,6 +12,7 @@
  *   bkbench switch N             N context switches: two threads of one CPU pass a
  *                                byte back and forth through pipes; ns_per_op=
  *   bkbench spin N               N units of pure CPU work (a million additions); ns_per_op=
+ *   bkbench malloc N             N malloc(64)+free() pairs through libc (memleak); ns_per_op=
  *   bkbench connect N PORT       N TCP sessions over loopback to 127.0.0.1:PORT,
  *                                each connected, accepted, closed by the server
  *                                first, then by the client; ns_per_op=
@@ -143,6 +144,25 @@ static int load_read(long n)
 	for (long i = 0; i < n; i++)
 		if (read(fd, &c, 1) != 1)
 			die("read");
+	t = now_s() - t0;
+	printf("ns_per_op=%.1f ops=%ld\n", t * 1e9 / n, n);
+	return 0;
+}
+
+/* Through a volatile pointer: the compiler may not fold a malloc/free pair away. */
+static void *(*volatile bench_malloc)(size_t) = malloc;
+
+static int load_malloc(long n)
+{
+	double t0 = now_s(), t;
+
+	for (long i = 0; i < n; i++) {
+		void *p = bench_malloc(64);
+
+		if (!p)
+			die("malloc");
+		free(p);
+	}
 	t = now_s() - t0;
 	printf("ns_per_op=%.1f ops=%ld\n", t * 1e9 / n, n);
 	return 0;
@@ -782,6 +802,8 @@ int main(int argc, char **argv)
 		return load_pread(num(argv[2]), argv[3]);
 	if (argc >= 3 && !strcmp(argv[1], "switch"))
 		return load_switch(num(argv[2]));
+	if (argc >= 3 && !strcmp(argv[1], "malloc"))
+		return load_malloc(num(argv[2]));
 	if (argc >= 3 && !strcmp(argv[1], "spin"))
 		return load_spin(num(argv[2]));
 	if (argc >= 4 && !strcmp(argv[1], "connect"))

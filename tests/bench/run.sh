@@ -9,6 +9,7 @@
 # BENCH_FLOOD_REPS (3), BENCH_FLOOD_S (10), BENCH_FLOOD_THREADS (4),
 # BENCH_OPENS (1000000), BENCH_EXECS (5000), BENCH_READS (2000000),
 # BENCH_SWITCHES (400000), BENCH_SPINS (1000), BENCH_CONNS (20000), BENCH_DIOS (20000),
+# BENCH_MALLOCS (200000),
 # BENCH_CASES (which of "overhead startup flood", all by default),
 # BENCH_ONLY (tool names, all of the table by default), BENCH_LOAD_CPU (0),
 # BENCH_TOOL_CPU (1).
@@ -30,6 +31,7 @@ SWITCHES=${BENCH_SWITCHES:-400000}
 SPINS=${BENCH_SPINS:-1000}
 CONNS=${BENCH_CONNS:-20000}
 DIOS=${BENCH_DIOS:-20000}
+MALLOCS=${BENCH_MALLOCS:-200000}
 # The loopback port of the connect load; its sessions' lines name it.
 CONN_PORT=40777
 CASES_RUN=${BENCH_CASES:-overhead startup flood}
@@ -49,7 +51,8 @@ TOOL_CPU=${BENCH_TOOL_CPU:-1}
 # show none of them: tcpretrans, with nothing lost on loopback), dio (BENCH_DIOS
 # O_DIRECT 4 KiB writes and reads in turn of a loop device the script makes,
 # each one request; its lines name the device), diosum (the same for a tool
-# that prints a summary, not a line per I/O). marker: how
+# that prints a summary, not a line per I/O), malloc (BENCH_MALLOCS
+# malloc(64)+free() pairs through libc: ns per allocation). marker: how
 # the harness sees that a tool is attached: open or exec (a marker event shows
 # up on its stdout), none (wait 2 s). An empty baseline is not run; a baseline
 # that fails to start here (e.g. it needs kprobes) is shown as n/a.
@@ -65,6 +68,7 @@ tcpretrans | connect0 | none | overhead         |     | tcplife       | tcpretra
 cachestat | pread | none | overhead               | 1   | cachestat 1   |
 biolatency | diosum | none | overhead              | 1   | biolatency 1  |
 biosnoop  | dio  | none | overhead               |     | biosnoop      |
+memleak   | malloc | none | overhead              | -O c -n bkbench |   | memleak.bt
 '
 IMPLS="bpfkit libbpf-tools bpftrace"
 
@@ -208,6 +212,7 @@ load_of() {	# load_of TOOL -> "harness -l argument|pattern|expected"
 	pread) echo "pread $READS $TARGET||" ;;
 	switch) echo "switch $SWITCHES||" ;;
 	spin) echo "spin $SPINS||" ;;
+	malloc) echo "malloc $MALLOCS||" ;;
 	connect) echo "connect $CONNS $CONN_PORT|$CONN_PORT|$((2 * CONNS))" ;;
 	connect0) echo "connect $CONNS $CONN_PORT||" ;;
 	# The device's name and a space: loop1 is not loop10.
