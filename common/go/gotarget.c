@@ -58,14 +58,7 @@ int gotarget_open(unsigned int flags, struct gouprobe **gp)
 
 void gotarget_interval(struct argp_state *state, const char *const *pos, int i, int npos)
 {
-	long n;
-
-	if (i < npos && bk_parse_seconds(pos[i++], &bk_env.interval_s))
-		bk_usage(state, "invalid interval '%s': want a number of seconds > 0", pos[i - 1]);
-	if (i < npos && (bk_parse_long(pos[i++], 1, __LONG_MAX__, &n) || (bk_env.count = n, 0)))
-		bk_usage(state, "invalid count '%s': want a whole number > 0", pos[i - 1]);
-	if (i < npos)
-		bk_usage(state, "unexpected argument '%s'", pos[i]);
+	bk_parse_interval_pos(state, pos + i, i < npos ? npos - i : 0);
 }
 
 int gotarget_set_inflight(struct bpf_map *starts, struct bpf_map *unfit)
