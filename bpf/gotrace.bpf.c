@@ -16,8 +16,10 @@
 struct start {
 	struct go_start h;
 	__u64 regs[GOTRACE_REGS];
+	__u64 words[GOTRACE_WORDS];
 	__u8 str_ok;
-	__u8 pad[7];
+	__u8 word_ok;
+	__u8 pad[6];
 	char str[GOTRACE_STRS][GOTRACE_STR_LEN];
 };
 
@@ -70,6 +72,25 @@ static __always_inline __u8 read_strs(const __u64 *regs, const __u8 *which,
 	return ok;
 }
 
+/* Reads the word at offset off[i] from the address in register which[i];
+ * bit i of the result says words[i] was read. */
+static __always_inline __u8 read_words(const __u64 *regs, const __u8 *which, const __u8 *off,
+				       __u64 *words)
+{
+	__u8 ok = 0;
+
+	for (int i = 0; i < GOTRACE_WORDS; i++) {
+		__u32 r = which[i];
+
+		words[i] = 0;
+		if (r >= GOTRACE_REGS || !regs[r])
+			continue;
+		if (!bpf_probe_read_user(&words[i], sizeof(words[i]), (void *)(regs[r] + off[i])))
+			ok |= 1 << i;
+	}
+	return ok;
+}
+
 /* uprobe at the first instruction of a Go function; cookie: its index */
 SEC("uprobe")
 int handle_call(struct pt_regs *ctx)
@@ -97,6 +118,7 @@ int handle_call(struct pt_regs *ctx)
 	s->h.func = func;
 	read_regs(ctx, s->regs);
 	s->str_ok = read_strs(s->regs, spec->arg_str, s->str);
+	s->word_ok = read_words(s->regs, spec->arg_word, spec->arg_word_off, s->words);
 	go_start_store(&starts, &key, s, g, cookie);
 	return 0;
 }
@@ -136,8 +158,12 @@ int handle_call_exit(struct pt_regs *ctx)
 	__builtin_memcpy(e->args, s->regs, sizeof(e->args));
 	__builtin_memcpy(e->arg_str, s->str, sizeof(e->arg_str));
 	e->arg_str_ok = s->str_ok;
+	e->entry_ip = s->h.entry_ip;
+	__builtin_memcpy(e->arg_words, s->words, sizeof(e->arg_words));
+	e->arg_word_ok = s->word_ok;
 	read_regs(ctx, e->rets);
 	e->ret_str_ok = read_strs(e->rets, spec->ret_str, e->ret_str);
+	e->ret_word_ok = read_words(e->rets, spec->ret_word, spec->ret_word_off, e->ret_words);
 	/* Slots are used in order: without a first one, the record ends before the strings. */
 	if (spec->arg_str[0] == GOTRACE_NONE && spec->ret_str[0] == GOTRACE_NONE)
 		bk_output(e, offsetof(struct gotrace_event, arg_str));

@@ -10,6 +10,9 @@
 #define GOTRACE_STRS 4
 /* Bytes kept of each string (a power of two). */
 #define GOTRACE_STR_LEN 64
+/* Words read through a register's value per call (interface types, map
+ * lengths), for the arguments and for the results. */
+#define GOTRACE_WORDS 4
 /* An unused slot of gotrace_spec. */
 #define GOTRACE_NONE 0xff
 
@@ -17,6 +20,12 @@
 struct gotrace_spec {
 	__u8 arg_str[GOTRACE_STRS];
 	__u8 ret_str[GOTRACE_STRS];
+	/* ... which registers hold an address, and the offset of the word read there
+	 * (8: an itab's type, 0: a map's length) */
+	__u8 arg_word[GOTRACE_WORDS];
+	__u8 arg_word_off[GOTRACE_WORDS];
+	__u8 ret_word[GOTRACE_WORDS];
+	__u8 ret_word_off[GOTRACE_WORDS];
 };
 
 struct gotrace_event {
@@ -25,12 +34,16 @@ struct gotrace_event {
 	__u64 goid;
 	__u64 args[GOTRACE_REGS];	/* registers at the entry */
 	__u64 rets[GOTRACE_REGS];	/* registers at the RET */
+	__u64 entry_ip;		/* the function's entry as mapped (the load bias of a PIE) */
+	__u64 arg_words[GOTRACE_WORDS];	/* read at the entry, as gotrace_spec says */
+	__u64 ret_words[GOTRACE_WORDS];	/* read at the RET */
 	__u32 tgid;
 	__u32 tid;		/* thread at the return */
 	__u32 func;		/* index in the tool's function table */
 	__u8 arg_str_ok;	/* bit i: arg_str[i] was read */
 	__u8 ret_str_ok;
-	__u8 pad[2];
+	__u8 arg_word_ok;	/* bit i: arg_words[i] was read */
+	__u8 ret_word_ok;
 	char arg_str[GOTRACE_STRS][GOTRACE_STR_LEN];	/* not NUL-terminated */
 	char ret_str[GOTRACE_STRS][GOTRACE_STR_LEN];
 };

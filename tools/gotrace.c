@@ -28,8 +28,10 @@
 #define SIG_LEN 1024
 
 /* K_OTHER: structs and arrays, which ABIInternal splits over registers in ways
- * not decoded here; they and everything after them show as "?". */
-enum kind { K_INT, K_UINT, K_BOOL, K_PTR, K_STRING, K_SLICE, K_ERROR, K_IFACE, K_FLOAT, K_OTHER };
+ * not decoded here; they and everything after them show as "?". K_ERROR and
+ * K_IFACE have methods (an itab in the first word), K_EFACE none (a type). */
+enum kind { K_INT, K_UINT, K_BOOL, K_PTR, K_STRING, K_SLICE, K_ERROR, K_IFACE, K_EFACE, K_MAP,
+	    K_FLOAT, K_STRUCT, K_OTHER };
 
 /* One parameter or result and where ABIInternal puts it. */
 struct value {
@@ -38,6 +40,9 @@ struct value {
 	int size;		/* bytes, for K_INT/K_UINT */
 	int reg;		/* first integer register, -1: not in one (float, stack) */
 	int str;		/* K_STRING: slot in the event's string arrays, -1: none */
+	int word;		/* K_MAP, K_ERROR, K_IFACE: slot in the event's words, -1: none */
+	int nfields;		/* K_STRUCT: its fields are the next nfields values */
+	bool field;		/* one of those */
 };
 
 /* What the user asked for: "main.greet(name string, year int) string" or a glob. */
@@ -60,6 +65,7 @@ static struct {
 	struct probe **sig;	/* ... and how to decode it */
 	size_t nfuncs;
 	struct gotarget_check chk;
+	const struct gobin *gb;	/* for the names of interfaces' dynamic types */
 } opt;
 
 const char argp_program_doc[] =
@@ -130,7 +136,8 @@ static int classify(const char *t, struct value *v)
 		{ "uint", K_UINT, 8 }, { "uint64", K_UINT, 8 }, { "uintptr", K_UINT, 8 },
 		{ "uint32", K_UINT, 4 }, { "uint16", K_UINT, 2 }, { "uint8", K_UINT, 1 },
 		{ "byte", K_UINT, 1 }, { "bool", K_BOOL, 1 }, { "string", K_STRING, 16 },
-		{ "error", K_ERROR, 16 }, { "any", K_IFACE, 16 }, { "float32", K_FLOAT, 4 },
+		{ "error", K_ERROR, 16 }, { "any", K_EFACE, 16 }, { "interface{}", K_EFACE, 16 },
+		{ "interface {}", K_EFACE, 16 }, { "float32", K_FLOAT, 4 },
 		{ "float64", K_FLOAT, 8 }, { "unsafe.Pointer", K_PTR, 8 },
 	};
 
@@ -144,7 +151,9 @@ static int classify(const char *t, struct value *v)
 	v->size = 8;
 	if (!strncmp(t, "[]", 2))
 		v->kind = K_SLICE;
-	else if (t[0] == '*' || !strncmp(t, "map[", 4) || !strncmp(t, "chan", 4) ||
+	else if (!strncmp(t, "map[", 4))
+		v->kind = K_MAP;
+	else if (t[0] == '*' || !strncmp(t, "chan", 4) ||
 		 !strncmp(t, "<-chan", 6) || !strncmp(t, "func", 4))
 		v->kind = K_PTR;
 	else if (!strncmp(t, "interface", 9))
@@ -220,27 +229,67 @@ static int parse_list(char *s, struct value *vals, int *n, const char *what, cha
 	return 0;
 }
 
-/* Registers by ABIInternal: integers in order, strings/interfaces two, slices three. */
-static void assign(struct value *vals, int n, int *nstr)
+/* Integer registers a value takes (a struct: see assign()). */
+static int reg_words(const struct value *v)
 {
-	int r = 0;
+	switch (v->kind) {
+	case K_STRING: case K_ERROR: case K_IFACE: case K_EFACE:
+		return 2;
+	case K_SLICE:
+		return 3;
+	case K_FLOAT: case K_STRUCT:
+		return 0;
+	default:
+		return 1;
+	}
+}
+
+/* Registers by ABIInternal: integers in order, strings/interfaces two, slices
+ * three; then the slots of strings and of words read through pointers. */
+static void assign(struct value *vals, int n)
+{
+	int r = 0, nstr = 0, nword = 0;
 
 	for (int i = 0; i < n; i++) {
 		if (vals[i].kind == K_OTHER)
 			r = GOTRACE_REGS;
-		int words = vals[i].kind == K_STRING || vals[i].kind == K_ERROR ||
-			    vals[i].kind == K_IFACE ? 2 : vals[i].kind == K_SLICE ? 3 : 1;
+		int words = reg_words(&vals[i]);
 
 		vals[i].reg = -1;
 		vals[i].str = -1;
+		vals[i].word = -1;
+		if (vals[i].kind == K_STRUCT) {
+			bool known = true;
+
+			/* In registers, field by field, when all of them fit; else on
+			 * the stack, and the values after it go on with the registers. */
+			words = 0;
+			for (int f = 1; f <= vals[i].nfields; f++) {
+				known &= vals[i + f].kind != K_OTHER;
+				words += reg_words(&vals[i + f]);
+			}
+			if (!known)
+				r = GOTRACE_REGS;
+			if (r + words <= GOTRACE_REGS) {
+				vals[i].reg = r;
+				continue;	/* the fields follow */
+			}
+			for (int f = 1; f <= vals[i].nfields; f++)
+				vals[i + f].reg = vals[i + f].str = vals[i + f].word = -1;
+			i += vals[i].nfields;
+			continue;
+		}
 		if (vals[i].kind == K_FLOAT)
 			continue;	/* X0-X14 are not in pt_regs */
 		if (r + words > GOTRACE_REGS)
 			continue;	/* on the stack: not decoded */
 		vals[i].reg = r;
 		r += words;
-		if (vals[i].kind == K_STRING && *nstr < GOTRACE_STRS)
-			vals[i].str = (*nstr)++;
+		if (vals[i].kind == K_STRING && nstr < GOTRACE_STRS)
+			vals[i].str = nstr++;
+		if ((vals[i].kind == K_MAP || vals[i].kind == K_ERROR || vals[i].kind == K_IFACE) &&
+		    nword < GOTRACE_WORDS)
+			vals[i].word = nword++;
 	}
 }
 
@@ -264,7 +313,6 @@ static char *match_paren(char *s)
 static int parse_probe(const char *spec, struct probe *p, char *err, size_t errlen)
 {
 	char buf[SIG_LEN], *open = NULL, *close, *rest;
-	int nstr = 0;
 
 	memset(p, 0, sizeof(*p));
 	if (strlen(spec) >= sizeof(buf)) {
@@ -319,9 +367,8 @@ static int parse_probe(const char *spec, struct probe *p, char *err, size_t errl
 		snprintf(err, errlen, "want a function name or glob, then its signature");
 		return -EINVAL;
 	}
-	assign(p->args, p->nargs, &nstr);
-	nstr = 0;
-	assign(p->rets, p->nrets, &nstr);
+	assign(p->args, p->nargs);
+	assign(p->rets, p->nrets);
 	return 0;
 }
 
@@ -397,19 +444,29 @@ static void quote(char *dst, size_t dstlen, const char *s, size_t len)
 	dst[o] = 0;
 }
 
+/* What one side of a call (its arguments, or its results) brought. */
+struct side {
+	const __u64 *regs;
+	const char (*strs)[GOTRACE_STR_LEN];
+	__u8 str_ok;
+	const __u64 *words;
+	__u8 word_ok;
+	__u64 bias;		/* run-time address - link-time address (PIE) */
+};
+
 /* The string bytes of v that were read, or NULL. */
-static const char *str_bytes(const struct value *v, const __u64 *regs,
-			     const char (*strs)[GOTRACE_STR_LEN], __u8 ok, size_t *len, bool *cut)
+static const char *str_bytes(const struct value *v, const struct side *x, size_t *len,
+			     bool *cut)
 {
-	__u64 l = regs[v->reg + 1];
+	__u64 l = x->regs[v->reg + 1];
 
 	*cut = l > GOTRACE_STR_LEN;
 	*len = *cut ? GOTRACE_STR_LEN : l;
 	if (l == 0)
 		return "";
-	if (v->str < 0 || !(ok & (1 << v->str)))
+	if (v->str < 0 || !(x->str_ok & (1 << v->str)))
 		return NULL;
-	return strs[v->str];
+	return x->strs[v->str];
 }
 
 /* Whether v is a string longer than what was kept of it. */
@@ -418,20 +475,44 @@ static bool str_cut(const struct value *v, const __u64 *regs)
 	return v->kind == K_STRING && v->reg >= 0 && regs[v->reg + 1] > GOTRACE_STR_LEN;
 }
 
+/* The word read through v's pointer, or false. */
+static bool word_of(const struct value *v, const struct side *x, __u64 *w)
+{
+	if (v->word < 0 || !(x->word_ok & (1 << v->word)))
+		return false;
+	*w = x->words[v->word];
+	return true;
+}
+
+/*
+ * The dynamic type's name of a non-nil interface v into buf: from the
+ * itab's type (read in BPF) or the empty interface's type word; false when
+ * it is not known (not read, not a type of the binary).
+ */
+static bool iface_type(const struct value *v, const struct side *x, char *buf, size_t sz)
+{
+	__u64 t;
+
+	if (v->kind == K_EFACE)
+		t = x->regs[v->reg];
+	else if (!word_of(v, x, &t))
+		return false;
+	return t && !gobin_type_name(opt.gb, t - x->bias, buf, sz);
+}
+
 /* One value as Go-ish text. */
-static void format_value(char *buf, size_t sz, const struct value *v, const __u64 *regs,
-			 const char (*strs)[GOTRACE_STR_LEN], __u8 ok)
+static void format_value(char *buf, size_t sz, const struct value *v, const struct side *x)
 {
 	const char *s;
 	size_t len;
 	bool cut;
-	__u64 w;
+	__u64 w, n;
 
 	if (v->reg < 0) {
 		snprintf(buf, sz, "?");
 		return;
 	}
-	w = regs[v->reg];
+	w = v->kind == K_STRUCT ? 0 : x->regs[v->reg];
 	switch (v->kind) {
 	case K_INT:
 		snprintf(buf, sz, "%lld", sext(w, v->size));
@@ -445,8 +526,16 @@ static void format_value(char *buf, size_t sz, const struct value *v, const __u6
 	case K_PTR:
 		snprintf(buf, sz, w ? "0x%llx" : "nil", (unsigned long long)w);
 		break;
+	case K_MAP:
+		if (!w)
+			snprintf(buf, sz, "nil");
+		else if (word_of(v, x, &n))
+			snprintf(buf, sz, "map[len=%llu]", (unsigned long long)n);
+		else
+			snprintf(buf, sz, "0x%llx", (unsigned long long)w);
+		break;
 	case K_STRING:
-		s = str_bytes(v, regs, strs, ok, &len, &cut);
+		s = str_bytes(v, x, &len, &cut);
 		if (!s) {
 			snprintf(buf, sz, "?");
 			break;
@@ -459,14 +548,30 @@ static void format_value(char *buf, size_t sz, const struct value *v, const __u6
 		if (!w)
 			snprintf(buf, sz, "nil");
 		else
-			snprintf(buf, sz, "[len=%llu cap=%llu]", (unsigned long long)regs[v->reg + 1],
-				 (unsigned long long)regs[v->reg + 2]);
+			snprintf(buf, sz, "[len=%llu cap=%llu]", (unsigned long long)x->regs[v->reg + 1],
+				 (unsigned long long)x->regs[v->reg + 2]);
 		break;
 	case K_ERROR:
 	case K_IFACE:
+	case K_EFACE:
 		/* An interface is nil when its type word is. */
-		snprintf(buf, sz, "%s", w ? "non-nil" : "nil");
+		if (!w)
+			snprintf(buf, sz, "nil");
+		else if (!iface_type(v, x, buf, sz))
+			snprintf(buf, sz, "non-nil");
 		break;
+	case K_STRUCT: {
+		char fv[1024];
+		size_t o = snprintf(buf, sz, "{");
+
+		for (int f = 1; f <= v->nfields && o < sz; f++) {
+			format_value(fv, sizeof(fv), &v[f], x);
+			o += snprintf(buf + o, sz - o, "%s%s=%s", f > 1 ? ", " : "", v[f].name, fv);
+		}
+		if (o < sz)
+			snprintf(buf + o, sz - o, "}");
+		break;
+	}
 	case K_FLOAT:
 	case K_OTHER:
 		snprintf(buf, sz, "?");
@@ -476,19 +581,19 @@ static void format_value(char *buf, size_t sz, const struct value *v, const __u6
 
 /* One argument or result as the JSON value `key` (NULL inside the "ret" array). */
 static void json_value(struct bk_json *j, const char *key, const struct value *v,
-		       const __u64 *regs, const char (*strs)[GOTRACE_STR_LEN], __u8 ok)
+		       const struct side *x)
 {
+	char hex[256];
 	const char *s;
-	char hex[24];
 	size_t len;
 	bool cut;
-	__u64 w;
+	__u64 w, n;
 
-	if (v->reg < 0 || v->kind == K_FLOAT) {
+	if (v->reg < 0 || v->kind == K_FLOAT || v->kind == K_OTHER) {
 		bk_json_null(j, key);
 		return;
 	}
-	w = regs[v->reg];
+	w = v->kind == K_STRUCT ? 0 : x->regs[v->reg];
 	switch (v->kind) {
 	case K_INT:
 		bk_json_int(j, key, sext(w, v->size));
@@ -506,8 +611,20 @@ static void json_value(struct bk_json *j, const char *key, const struct value *v
 		else
 			bk_json_null(j, key);
 		break;
+	case K_MAP:
+		if (!w) {
+			bk_json_null(j, key);
+		} else if (word_of(v, x, &n)) {
+			bk_json_object_begin(j, key);
+			bk_json_uint(j, "len", n);
+			bk_json_object_end(j);
+		} else {
+			snprintf(hex, sizeof(hex), "0x%llx", (unsigned long long)w);
+			bk_json_str(j, key, hex, sizeof(hex));
+		}
+		break;
 	case K_STRING:
-		s = str_bytes(v, regs, strs, ok, &len, &cut);
+		s = str_bytes(v, x, &len, &cut);
 		if (s && key)
 			bk_json_str_cut(j, key, s, len, cut);
 		else if (s)
@@ -515,37 +632,46 @@ static void json_value(struct bk_json *j, const char *key, const struct value *v
 		else
 			bk_json_null(j, key);
 		break;
+	case K_STRUCT:
+		bk_json_object_begin(j, key);
+		for (int f = 1; f <= v->nfields; f++)
+			json_value(j, v[f].name, &v[f], x);
+		bk_json_object_end(j);
+		break;
 	case K_SLICE:
 		if (w) {
 			bk_json_object_begin(j, key);
-			bk_json_uint(j, "len", regs[v->reg + 1]);
-			bk_json_uint(j, "cap", regs[v->reg + 2]);
+			bk_json_uint(j, "len", x->regs[v->reg + 1]);
+			bk_json_uint(j, "cap", x->regs[v->reg + 2]);
 			bk_json_object_end(j);
 		} else {
 			bk_json_null(j, key);
 		}
 		break;
 	default:
-		if (w)
-			bk_json_str(j, key, "non-nil", 8);
-		else
+		/* Interfaces: the dynamic type's name. */
+		if (!w)
 			bk_json_null(j, key);
+		else if (iface_type(v, x, hex, sizeof(hex)))
+			bk_json_str(j, key, hex, sizeof(hex));
+		else
+			bk_json_str(j, key, "non-nil", 8);
 		break;
 	}
 }
 
 /* "main.greet(name="gopher", year=2009) = "hello gopher, 2009"" */
-static void format_call(char *buf, size_t sz, const struct gotrace_event *e, const char *name,
-			const struct probe *p)
+static void format_call(char *buf, size_t sz, const struct side *a, const struct side *r,
+			const char *name, const struct probe *p)
 {
-	char val[4 * GOTRACE_STR_LEN + 16];
+	char val[2048];
 	size_t o;
 
 	o = snprintf(buf, sz, "%s(", name);
 	if (!p->has_sig)
 		o += snprintf(buf + o, o < sz ? sz - o : 0, "...");
-	for (int i = 0; i < p->nargs && o < sz; i++) {
-		format_value(val, sizeof(val), &p->args[i], e->args, e->arg_str, e->arg_str_ok);
+	for (int i = 0; i < p->nargs && o < sz; i += 1 + p->args[i].nfields) {
+		format_value(val, sizeof(val), &p->args[i], a);
 		o += snprintf(buf + o, sz - o, "%s%s%s%s", i ? ", " : "", p->args[i].name,
 			      p->args[i].name[0] ? "=" : "", val);
 	}
@@ -553,8 +679,8 @@ static void format_call(char *buf, size_t sz, const struct gotrace_event *e, con
 		o += snprintf(buf + o, sz - o, ")");
 	if (p->nrets && o < sz)
 		o += snprintf(buf + o, sz - o, " = %s", p->rets_paren ? "(" : "");
-	for (int i = 0; i < p->nrets && o < sz; i++) {
-		format_value(val, sizeof(val), &p->rets[i], e->rets, e->ret_str, e->ret_str_ok);
+	for (int i = 0; i < p->nrets && o < sz; i += 1 + p->rets[i].nfields) {
+		format_value(val, sizeof(val), &p->rets[i], r);
 		o += snprintf(buf + o, sz - o, "%s%s%s%s", i ? ", " : "", p->rets[i].name,
 			      p->rets[i].name[0] ? "=" : "", val);
 	}
@@ -577,6 +703,7 @@ static int handle_event(void *ctx, void *data, size_t size)
 	const struct probe *p;
 	const char *name;
 	char call[4096], t[48];
+	struct side a, r;
 	struct bk_json j;
 
 	/* Calls without strings come without the string arrays. */
@@ -589,7 +716,12 @@ static int handle_event(void *ctx, void *data, size_t size)
 	}
 	name = opt.funcs[e->func].name;
 	p = opt.sig[e->func];
-	format_call(call, sizeof(call), e, name, p);
+	/* The load bias (PIE) turns run-time type addresses into the binary's. */
+	a = (struct side){ e->args, e->arg_str, e->arg_str_ok, e->arg_words, e->arg_word_ok,
+			   e->entry_ip - opt.funcs[e->func].entry };
+	r = (struct side){ e->rets, e->ret_str, e->ret_str_ok, e->ret_words, e->ret_word_ok,
+			   a.bias };
+	format_call(call, sizeof(call), &a, &r, name, p);
 	if (bk_env.json) {
 		bk_time_iso(t, sizeof(t), e->ts_ns);
 		bk_json_begin(&j, stdout);
@@ -602,25 +734,23 @@ static int handle_event(void *ctx, void *data, size_t size)
 		bk_json_uint(&j, "lat_ns", e->lat_ns);
 		if (p->has_sig) {
 			bk_json_object_begin(&j, "args");
-			for (int i = 0; i < p->nargs; i++) {
+			for (int i = 0; i < p->nargs; i += 1 + p->args[i].nfields) {
 				char key[sizeof(p->args[i].name)];
 
 				snprintf(key, sizeof(key), "%.*s", (int)sizeof(key) - 1,
 					 p->args[i].name);
 				if (!key[0])
 					snprintf(key, sizeof(key), "arg%d", i);
-				json_value(&j, key, &p->args[i], e->args, e->arg_str,
-					   e->arg_str_ok);
+				json_value(&j, key, &p->args[i], &a);
 			}
 			bk_json_object_end(&j);
 			bk_json_array_begin(&j, "ret");
-			for (int i = 0; i < p->nrets; i++)
-				json_value(&j, NULL, &p->rets[i], e->rets, e->ret_str,
-					   e->ret_str_ok);
+			for (int i = 0; i < p->nrets; i += 1 + p->rets[i].nfields)
+				json_value(&j, NULL, &p->rets[i], &r);
 			bk_json_array_end(&j);
 			/* Results have no keys: their cut flags go in a parallel array. */
 			bk_json_array_begin(&j, "ret_truncated");
-			for (int i = 0; i < p->nrets; i++)
+			for (int i = 0; i < p->nrets; i += 1 + p->rets[i].nfields)
 				bk_json_bool(&j, NULL, str_cut(&p->rets[i], e->rets));
 			bk_json_array_end(&j);
 		}
@@ -693,11 +823,15 @@ static void kind_of(int go_kind, const char *type, struct value *v)
 	case 13: case 14: case 15: case 16:	/* floats and complex: X registers */
 		v->kind = K_FLOAT;
 		break;
-	case 18: case 19: case 21: case 22: case 26:
+	case 18: case 19: case 22: case 26:
 		v->kind = K_PTR;
 		break;
+	case 21:
+		v->kind = K_MAP;
+		break;
 	case 20:
-		v->kind = !strcmp(type, "error") ? K_ERROR : K_IFACE;
+		v->kind = !strcmp(type, "error") ? K_ERROR :
+			  !strcmp(type, "interface {}") || !strcmp(type, "any") ? K_EFACE : K_IFACE;
 		break;
 	case 23:
 		v->kind = K_SLICE;
@@ -714,33 +848,46 @@ static void kind_of(int go_kind, const char *type, struct value *v)
 /* The signatures DWARF gives functions probed without one (none when stripped). */
 static void dwarf_sigs(struct gouprobe *gp)
 {
-	struct godwarf_param dp[2 * MAX_VALUES];
+	struct godwarf_param dp[64];
 	size_t n, found = 0;
+	int tops;
 
 	for (size_t i = 0; i < opt.nfuncs; i++) {
 		struct probe *p;
-		int nstr = 0;
 
 		if (opt.sig[i]->has_sig ||
-		    gobin_func_params(gouprobe_gobin(gp), opt.funcs[i].name, dp, 2 * MAX_VALUES, &n))
+		    gobin_func_params(gouprobe_gobin(gp), opt.funcs[i].name, dp, 64, &n))
 			continue;
 		p = calloc(1, sizeof(*p));
 		if (!p)
 			return;
 		p->has_sig = true;
 		for (size_t k = 0; k < n; k++) {
-			struct value *v = dp[k].is_result ? &p->rets[p->nrets] : &p->args[p->nargs];
+			int *cnt = dp[k].is_result ? &p->nrets : &p->nargs;
+			struct value *v = (dp[k].is_result ? p->rets : p->args) + *cnt;
 
-			if ((dp[k].is_result ? p->nrets : p->nargs) == MAX_VALUES)
+			if (*cnt == MAX_VALUES)
 				continue;
 			snprintf(v->name, sizeof(v->name), "%.63s", dp[k].name);
+			v->field = dp[k].is_field;
 			kind_of(dp[k].kind, dp[k].type, v);
-			dp[k].is_result ? p->nrets++ : p->nargs++;
+			/* A struct with its fields, or undecoded when they do not all fit. */
+			if (dp[k].kind == 25 && !dp[k].is_field) {
+				if (*cnt + 1 + dp[k].nfields <= MAX_VALUES) {
+					v->kind = K_STRUCT;
+					v->nfields = dp[k].nfields;
+				} else {
+					k += dp[k].nfields;
+				}
+			}
+			(*cnt)++;
 		}
-		p->rets_paren = p->nrets > 1 || (p->nrets == 1 && p->rets[0].name[0]);
-		assign(p->args, p->nargs, &nstr);
-		nstr = 0;
-		assign(p->rets, p->nrets, &nstr);
+		tops = 0;
+		for (int k = 0; k < p->nrets; k++)
+			tops += !p->rets[k].field;
+		p->rets_paren = tops > 1 || (p->nrets && p->rets[0].name[0]);
+		assign(p->args, p->nargs);
+		assign(p->rets, p->nrets);
 		opt.sig[i] = p;
 		found++;
 	}
@@ -768,6 +915,14 @@ static int list_funcs(struct gouprobe *gp)
 	return 0;
 }
 
+/* Where the word of v is: a map's length first in the map (hmap.count before
+ * Go 1.24, the swiss map's used since), an interface's type after its itab's
+ * interface type. */
+static __u8 word_off(const struct value *v)
+{
+	return v->kind == K_MAP ? 0 : 8;
+}
+
 /* The string registers of each function, then entry and RET probes. */
 static int attach_funcs(struct gotrace_bpf *skel, struct gouprobe *gp,
 			struct bk_links *links)
@@ -779,12 +934,26 @@ static int attach_funcs(struct gotrace_bpf *skel, struct gouprobe *gp,
 		struct gotrace_spec spec;
 
 		memset(&spec, GOTRACE_NONE, sizeof(spec));
-		for (int k = 0; k < p->nargs; k++)
-			if (p->args[k].str >= 0)
-				spec.arg_str[p->args[k].str] = p->args[k].reg;
-		for (int k = 0; k < p->nrets; k++)
-			if (p->rets[k].str >= 0)
-				spec.ret_str[p->rets[k].str] = p->rets[k].reg;
+		for (int k = 0; k < p->nargs; k++) {
+			const struct value *v = &p->args[k];
+
+			if (v->str >= 0)
+				spec.arg_str[v->str] = v->reg;
+			if (v->word >= 0) {
+				spec.arg_word[v->word] = v->reg;
+				spec.arg_word_off[v->word] = word_off(v);
+			}
+		}
+		for (int k = 0; k < p->nrets; k++) {
+			const struct value *v = &p->rets[k];
+
+			if (v->str >= 0)
+				spec.ret_str[v->str] = v->reg;
+			if (v->word >= 0) {
+				spec.ret_word[v->word] = v->reg;
+				spec.ret_word_off[v->word] = word_off(v);
+			}
+		}
 		if (bpf_map_update_elem(fd, &i, &spec, BPF_ANY)) {
 			err = -errno;
 			bk_set_error("cannot fill the signature map: %s", strerror(errno));
@@ -832,6 +1001,7 @@ int main(int argc, char **argv)
 			     gouprobe_name(gp), gouprobe_go_version(gp));
 		goto cleanup;
 	}
+	opt.gb = gouprobe_gobin(gp);
 	err = match_funcs(gp);
 	if (err)
 		goto cleanup;

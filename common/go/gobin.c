@@ -66,6 +66,9 @@ struct gobin {
 	size_t nsyms;
 	uint64_t sym_pclntab, sym_epclntab, sym_text; /* 0 when absent */
 	uint64_t sym_gofunc;	/* go:func.* (go.func.* before Go 1.20), 0 when absent */
+	uint64_t sym_types;	/* runtime.types, 0 when absent */
+	int types_tried;
+	uint64_t types;		/* base of type descriptors' name offsets, 0 unknown */
 	uint64_t pcln_vaddr;	/* where pclntab is loaded, 0 when unknown */
 	int gofunc_tried;
 	uint64_t gofunc;	/* base of funcdata offsets (Go 1.18+), 0 unknown */
@@ -201,6 +204,8 @@ static int load_symtab(struct gobin *gb)
 			gb->sym_text = sym.st_value;
 		else if (!strcmp(name, "go:func.*") || !strcmp(name, "go.func.*"))
 			gb->sym_gofunc = sym.st_value;
+		else if (!strcmp(name, "runtime.types"))
+			gb->sym_types = sym.st_value;
 		if (GELF_ST_TYPE(sym.st_info) != STT_FUNC || !sym.st_value)
 			continue;
 		gb->syms[gb->nsyms].addr = sym.st_value;
@@ -1321,4 +1326,106 @@ const uint8_t *gobin_bytes(const struct gobin *gb, uint64_t vaddr, uint64_t n)
 int gobin_wrapper_id(const struct gobin *gb)
 {
 	return gb ? gb->wrapper_id : -1;
+}
+
+/* ---- type descriptors (runtime._type, internal/abi.Type; Go 1.17+, 64-bit) ---- */
+
+#define TYPE_TFLAG 20		/* tflag: uint8 */
+#define TYPE_KIND 23		/* kind: uint8, reflect.Kind in the low 5 bits */
+#define TYPE_STR 40		/* str: int32 offset of the name from the types base */
+#define TYPE_SIZE 48
+#define TFLAG_EXTRA_STAR 2	/* the name has a '*' that is not part of it */
+
+/* The name of the descriptor at t with base types: NULL unless it decodes. */
+static const uint8_t *type_name_at(const struct gobin *gb, uint64_t types, uint64_t t,
+				   uint64_t *len, int *star)
+{
+	const uint8_t *d = gobin_bytes(gb, t, TYPE_SIZE), *n;
+	uint64_t l = 0, a;
+	int shift = 0, i;
+
+	if (!d || !(d[TYPE_KIND] & 0x1f) || (d[TYPE_KIND] & 0x1f) > 26)
+		return NULL;
+	a = types + (uint64_t)(int64_t)(int32_t)get_uint(d + TYPE_STR, 4, gb->be);
+	/* A flags byte, then the length as a varint (Go 1.17+), then the bytes. */
+	n = gobin_bytes(gb, a, 1 + 3);
+	if (!n || (n[0] & ~0x0f))
+		return NULL;
+	for (i = 1; i < 4; i++, shift += 7) {
+		l |= (uint64_t)(n[i] & 0x7f) << shift;
+		if (!(n[i] & 0x80))
+			break;
+	}
+	if (i == 4 || !l || l > 4096 || !(n = gobin_bytes(gb, a + 1 + i, l)))
+		return NULL;
+	for (uint64_t k = 0; k < l; k++)
+		if (n[k] < 0x20 || n[k] >= 0x7f)
+			return NULL;
+	*star = (d[TYPE_TFLAG] & TFLAG_EXTRA_STAR) && n[0] == '*';
+	*len = l;
+	return n;
+}
+
+/* Whether base types makes the first typelinks name well-formed types. */
+static int types_fit(const struct gobin *gb, uint64_t types, const struct sect *tl)
+{
+	size_t n = tl->size / 4 < 16 ? tl->size / 4 : 16;
+	uint64_t len;
+	int star;
+
+	for (size_t i = 0; i < n; i++) {
+		uint32_t off = (uint32_t)get_uint(tl->data + 4 * i, 4, gb->be);
+
+		if (!type_name_at(gb, types, types + off, &len, &star))
+			return 0;
+	}
+	return n > 0;
+}
+
+/*
+ * The base of name offsets (runtime.types): the symbol, or else the start of
+ * the section the linker puts type descriptors first in (.data.rel.ro in a
+ * PIE, .rodata otherwise; an external linker may put something before
+ * them), checked against the offsets in the typelinks section.
+ */
+static uint64_t find_types(const struct gobin *gb)
+{
+	static const char *const sects[] = { ".data.rel.ro", ".rodata" };
+	struct sect tl, s;
+
+	if (gb->sym_types)
+		return gb->sym_types;
+	if (!gb->is64 || (find_sect(gb, ".typelink", &tl) &&
+			  find_sect(gb, ".data.rel.ro.typelink", &tl)))
+		return 0;
+	for (size_t i = 0; i < sizeof(sects) / sizeof(sects[0]); i++) {
+		if (find_sect(gb, sects[i], &s))
+			continue;
+		for (uint64_t o = 0; o < 65536 && o < s.size; o += 8)
+			if (types_fit(gb, s.sh.sh_addr + o, &tl))
+				return s.sh.sh_addr + o;
+	}
+	return 0;
+}
+
+int gobin_type_name(const struct gobin *cgb, uint64_t type_vaddr, char *buf, size_t size)
+{
+	struct gobin *gb = (struct gobin *)cgb;
+	const uint8_t *n;
+	uint64_t len;
+	int star;
+
+	if (!gb || !buf || !size)
+		return -EINVAL;
+	if (!gb->types_tried) {
+		gb->types_tried = 1;
+		gb->types = find_types(gb);
+	}
+	if (!gb->types)
+		return -ENOTSUP;
+	n = type_name_at(gb, gb->types, type_vaddr, &len, &star);
+	if (!n)
+		return -ENOENT;
+	snprintf(buf, size, "%.*s", (int)(len - star), (const char *)n + star);
+	return 0;
 }

@@ -208,6 +208,17 @@ struct gowrap {
  */
 int gobin_go_wrapper(const struct gobin *gb, const struct gofunc *f, struct gowrap *w);
 
+/*
+ * The name of the Go type whose descriptor (runtime._type, abi.Type) is at
+ * type_vaddr, a link-time address ("*main.T", "string", "map[string]int"),
+ * into buf (truncated to size): what an interface's type word or its itab's
+ * type points at. The name comes from the binary's own type data, found by
+ * the runtime.types symbol or, stripped, by the typelinks section; no DWARF.
+ * -ENOTSUP when the type data is not found (Go before 1.17, 32-bit),
+ * -ENOENT when type_vaddr is not a descriptor whose name decodes.
+ */
+int gobin_type_name(const struct gobin *gb, uint64_t type_vaddr, char *buf, size_t size);
+
 /* ---- in-memory parsers, exposed for unit tests and fuzzing ---- */
 
 enum gopcln_version {
@@ -288,6 +299,8 @@ struct godwarf_param {
 	char type[128];	  /* the Go type's name: "string", "*main.T", "main.Celsius" */
 	int kind;	  /* reflect.Kind (DW_AT_go_kind; 24 string, 23 slice, ...), 0 unknown */
 	int is_result;
+	int nfields;	  /* kind 25 (struct): its fields are the next nfields entries */
+	int is_field;	  /* one of those fields (a field's own fields are not listed) */
 };
 
 /*

@@ -121,6 +121,39 @@ static int type_of(Dwarf_Die *d, struct godwarf_param *p)
 	return 0;
 }
 
+/* The fields of the struct type DIE st after p[*cnt] (one level: a field's
+ * own fields are not listed); p[*cnt - 1].nfields says how many. */
+static int fields_of(Dwarf_Die *st, struct godwarf_param *p, size_t max, size_t *cnt)
+{
+	struct godwarf_param *s = &p[*cnt - 1];
+	Dwarf_Die m, t;
+	int r;
+
+	if (dwarf_child(st, &m))
+		return 0;
+	do {
+		Dwarf_Attribute a;
+		const char *name;
+
+		if (dwarf_tag(&m) != DW_TAG_member)
+			continue;
+		if (*cnt == max || *cnt == 64)
+			return -E2BIG;
+		memset(&p[*cnt], 0, sizeof(p[*cnt]));
+		name = dwarf_diename(&m);
+		if (name)
+			snprintf(p[*cnt].name, sizeof(p[*cnt].name), "%s", name);
+		p[*cnt].is_result = s->is_result;
+		p[*cnt].is_field = 1;
+		if (!dwarf_attr(&m, DW_AT_type, &a) || !dwarf_formref_die(&a, &t) ||
+		    type_of(&t, &p[*cnt]))
+			return -EINVAL;
+		(*cnt)++;
+		s->nfields++;
+	} while ((r = dwarf_siblingof(&m, &m)) == 0);
+	return r < 0 ? -EINVAL : 0;
+}
+
 /* The function's formal parameters, in order, into p. */
 static int params_of(Dwarf_Die *fn, struct godwarf_param *p, size_t max, size_t *n)
 {
@@ -155,6 +188,10 @@ static int params_of(Dwarf_Die *fn, struct godwarf_param *p, size_t max, size_t 
 		    type_of(&t, &p[cnt]))
 			return -EINVAL;
 		cnt++;
+		/* type_of left t at the DIE with the kind: a struct's, with its members */
+		if (p[cnt - 1].kind == 25 && dwarf_tag(&t) == DW_TAG_structure_type &&
+		    (r = fields_of(&t, p, max, &cnt)))
+			return r;
 	} while ((r = dwarf_siblingof(&d, &d)) == 0);
 	if (r < 0)
 		return -EINVAL;

@@ -1264,7 +1264,7 @@ static void test_real_corrupted(void)
 static void test_real_func_params(void)
 {
 	struct gobin *gb = open_target("target"), *st;
-	struct godwarf_param p[8];
+	struct godwarf_param p[16];
 	size_t n = 0;
 
 	if (!gb)
@@ -1283,6 +1283,20 @@ static void test_real_func_params(void)
 	CHECK_INT(gobin_func_params(gb, "main.worker", p, 8, &n), 0);
 	CHECK_STR(p[1].type, "*sync.WaitGroup");
 	CHECK_INT(p[1].kind, 22);
+	/* A struct comes with its fields: move(p point, dx int) point. */
+	CHECK_INT(gobin_func_params(gb, "main.move", p, 16, &n), 0);
+	CHECK_INT((int)n, 9);
+	CHECK_STR(p[0].type, "main.point");
+	CHECK_INT(p[0].kind, 25);
+	CHECK_INT(p[0].nfields, 3);
+	CHECK_STR(p[1].name, "X");
+	CHECK_INT(p[1].is_field, 1);
+	CHECK_STR(p[3].name, "Name");
+	CHECK_INT(p[3].kind, 24);
+	CHECK_INT(p[4].is_field, 0);
+	CHECK_INT(p[5].nfields, 3);
+	CHECK_INT(p[5].is_result, 1);
+	CHECK_INT(p[8].is_result, 1);
 	CHECK_INT(gobin_func_params(gb, "main.greet", p, 2, &n), -E2BIG);
 	CHECK_INT(gobin_func_params(gb, "main.nosuch", p, 8, &n), -ENOENT);
 	gobin_close(gb);

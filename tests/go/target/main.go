@@ -268,7 +268,7 @@ func more(args []string) {
 		fmt.Println(n)
 		os.Exit(0)
 	default:
-		usage()
+		values(args)
 	}
 }
 
@@ -326,4 +326,61 @@ func parker(n, m, k int, d time.Duration, ch chan int, ready, ack chan struct{},
 func inside(wg *sync.WaitGroup) int {
 	wg.Done()
 	select {}
+}
+
+// Modes for gotrace's decoding of arguments that are not scalars:
+//
+//	target [-wait] values N  N rounds, each with three calls of inspect()
+//	                         (errors, interfaces, maps), one of move()
+//	                         (a struct in registers) and one of spread()
+//	                         (a struct on the stack); prints a checksum
+type point struct {
+	X, Y int
+	Name string
+}
+
+type codeError struct{ code int }
+
+func (e *codeError) Error() string { return "code " + strconv.Itoa(e.code) }
+
+// wide has more words than ABIInternal's 9 integer registers: on the stack.
+type wide struct{ A, B, C, D, E, F, G, H, I, J int }
+
+// inspect returns the map's length and the error it was given.
+//
+//go:noinline
+func inspect(err error, v any, m map[string]int) (int, error) {
+	return len(m), err
+}
+
+// move's argument and result are structs of 3 registers.
+//
+//go:noinline
+func move(p point, dx int) point {
+	p.X += dx
+	p.Y -= dx
+	return p
+}
+
+//go:noinline
+func spread(w wide, k int) int {
+	return w.A + w.J + k
+}
+
+func values(args []string) {
+	if args[0] != "values" || len(args) != 2 {
+		usage()
+	}
+	n := atoi(args[1])
+	m := map[string]int{"a": 1, "b": 2, "c": 3}
+	boom := fmt.Errorf("boom")
+	sum := 0
+	for i := 0; i < n; i++ {
+		a, _ := inspect(&codeError{7}, "str", m)
+		b, _ := inspect(nil, 42, nil)
+		c, _ := inspect(boom, point{1, 2, "p"}, map[string]int{})
+		p := move(point{1, 2, "gopher"}, 10)
+		sum += a + b + c + p.X + spread(wide{A: 1, J: 10}, 5)
+	}
+	fmt.Println(sum)
 }
