@@ -68,9 +68,7 @@ if [ -x "$OUT/tests/unit/test_features" ]; then
 		[ "$floor" = - ] && floor=5.5 && what="no BPF feature newer"
 		line=$(grep -m1 '^Kernel floor:' "man/man8/$t.8" 2>/dev/null)
 		if [ -z "$line" ]; then
-			# A SKIP while tools are still landing in numbers: a FAIL
-			# once every page has its line.
-			echo "SKIP $t: man page states its kernel floor: add 'Kernel floor: Linux $floor ($what).' as the first paragraph of CAVEATS"
+			echo "FAIL $t: man page states its kernel floor: add 'Kernel floor: Linux $floor ($what).' as the first paragraph of CAVEATS"
 		elif [[ $line != *"Linux $floor"[!0-9]* ]]; then
 			echo "FAIL $t: man page states its kernel floor: its object needs Linux $floor ($what): '$line'"
 		else
