@@ -326,9 +326,30 @@ int handle_unlinkat_exit(struct trace_event_raw_sys_exit *ctx)
 	return unlink_exit(ctx->ret);
 }
 
+/*
+ * The ext4 tracepoints' records, declared here: arm64's vmlinux.h (ext4 built
+ * as a module there) has no trace_event_raw_ext4_* types. A tracepoint record
+ * is a stable layout, read at fixed offsets.
+ */
+struct bk_ext4_allocate_inode {
+	struct trace_entry ent;
+	dev_t dev;
+	ino_t ino;
+	ino_t dir;
+	__u16 mode;
+};
+
+struct bk_ext4_unlink_enter {
+	struct trace_entry ent;
+	dev_t dev;
+	ino_t ino;
+	ino_t parent;
+	loff_t size;
+};
+
 /* tracepoint ext4:ext4_allocate_inode(dev_t dev, ino_t ino, ino_t dir, __u16 mode) */
 SEC("tracepoint/ext4/ext4_allocate_inode")
-int handle_ext4_create(struct trace_event_raw_ext4_allocate_inode *ctx)
+int handle_ext4_create(struct bk_ext4_allocate_inode *ctx)
 {
 	struct ino_key k = { .ino = ctx->ino, .dev = ctx->dev };
 
@@ -340,7 +361,7 @@ int handle_ext4_create(struct trace_event_raw_ext4_allocate_inode *ctx)
 
 /* tracepoint ext4:ext4_unlink_enter(dev_t dev, ino_t ino, ino_t parent, loff_t size) */
 SEC("tracepoint/ext4/ext4_unlink_enter")
-int handle_ext4_unlink(struct trace_event_raw_ext4_unlink_enter *ctx)
+int handle_ext4_unlink(struct bk_ext4_unlink_enter *ctx)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct ino_key k = { .ino = ctx->ino, .dev = ctx->dev };
