@@ -131,10 +131,18 @@ static long do_stat(const char *op, const char *path)
 	struct statx stx;
 	struct statfs sf;
 
+#ifdef SYS_stat
 	if (!strcmp(op, "stat"))
 		return syscall(SYS_stat, path, &st);
 	if (!strcmp(op, "lstat"))
 		return syscall(SYS_lstat, path, &st);
+#else
+	/* arm64 has neither call: its C library's stat() and lstat() are these. */
+	if (!strcmp(op, "stat"))
+		return syscall(SYS_newfstatat, AT_FDCWD, path, &st, 0);
+	if (!strcmp(op, "lstat"))
+		return syscall(SYS_newfstatat, AT_FDCWD, path, &st, AT_SYMLINK_NOFOLLOW);
+#endif
 	if (!strcmp(op, "fstatat"))
 		return syscall(SYS_newfstatat, AT_FDCWD, path, &st, 0);
 	if (!strcmp(op, "statx"))
