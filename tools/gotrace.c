@@ -42,6 +42,8 @@ struct value {
 	int str;		/* K_STRING: slot in the event's string arrays, -1: none */
 	int word;		/* K_MAP, K_ERROR, K_IFACE: slot in the event's words, -1: none */
 	int nfields;		/* K_STRUCT: its fields are the next nfields values */
+	enum kind elem;		/* K_PTR: K_INT, K_UINT or K_BOOL when the pointee is read */
+	int elem_size;		/* its size in bytes; 0: the pointee is not read */
 	bool field;		/* one of those */
 };
 
@@ -149,6 +151,15 @@ static int classify(const char *t, struct value *v)
 		}
 	}
 	v->size = 8;
+	if (t[0] == '*') {
+		struct value e = { .kind = K_OTHER };
+
+		/* A pointer to an integer or a bool: its pointee is read too. */
+		v->kind = K_PTR;
+		if (!classify(t + 1, &e) && (e.kind == K_INT || e.kind == K_UINT || e.kind == K_BOOL))
+			v->elem = e.kind, v->elem_size = e.size;
+		return 0;
+	}
 	if (!strncmp(t, "[]", 2))
 		v->kind = K_SLICE;
 	else if (!strncmp(t, "map[", 4))
@@ -287,8 +298,8 @@ static void assign(struct value *vals, int n)
 		r += words;
 		if (vals[i].kind == K_STRING && nstr < GOTRACE_STRS)
 			vals[i].str = nstr++;
-		if ((vals[i].kind == K_MAP || vals[i].kind == K_ERROR || vals[i].kind == K_IFACE) &&
-		    nword < GOTRACE_WORDS)
+		if ((vals[i].kind == K_MAP || vals[i].kind == K_ERROR || vals[i].kind == K_IFACE ||
+		     (vals[i].kind == K_PTR && vals[i].elem_size)) && nword < GOTRACE_WORDS)
 			vals[i].word = nword++;
 	}
 }
@@ -500,9 +511,22 @@ static bool iface_type(const struct value *v, const struct side *x, char *buf, s
 	return t && !gobin_type_name(opt.gb, t - x->bias, buf, sz);
 }
 
+/* The pointee n of pointer v as text. */
+static const char *scalar(const struct value *v, __u64 n, char *buf, size_t sz)
+{
+	if (v->elem == K_BOOL)
+		snprintf(buf, sz, "%s", n & 0xff ? "true" : "false");
+	else if (v->elem == K_INT)
+		snprintf(buf, sz, "%lld", sext(n, v->elem_size));
+	else
+		snprintf(buf, sz, "%llu", (unsigned long long)zext(n, v->elem_size));
+	return buf;
+}
+
 /* One value as Go-ish text. */
 static void format_value(char *buf, size_t sz, const struct value *v, const struct side *x)
 {
+	char pv[24];
 	const char *s;
 	size_t len;
 	bool cut;
@@ -524,7 +548,12 @@ static void format_value(char *buf, size_t sz, const struct value *v, const stru
 		snprintf(buf, sz, "%s", w & 0xff ? "true" : "false");
 		break;
 	case K_PTR:
-		snprintf(buf, sz, w ? "0x%llx" : "nil", (unsigned long long)w);
+		if (!w)
+			snprintf(buf, sz, "nil");
+		else if (v->elem_size && word_of(v, x, &n))
+			snprintf(buf, sz, "0x%llx->%s", (unsigned long long)w, scalar(v, n, pv, sizeof(pv)));
+		else
+			snprintf(buf, sz, "0x%llx", (unsigned long long)w);
 		break;
 	case K_MAP:
 		if (!w)
@@ -610,6 +639,18 @@ static void json_value(struct bk_json *j, const char *key, const struct value *v
 			bk_json_str(j, key, hex, sizeof(hex));
 		else
 			bk_json_null(j, key);
+		/* An argument's pointee read: NAME_value, a number or a bool. */
+		if (w && key && v->elem_size && word_of(v, x, &n)) {
+			char k[sizeof(v->name) + 8];
+
+			snprintf(k, sizeof(k), "%s_value", key);
+			if (v->elem == K_BOOL)
+				bk_json_bool(j, k, n & 0xff);
+			else if (v->elem == K_INT)
+				bk_json_int(j, k, sext(n, v->elem_size));
+			else
+				bk_json_uint(j, k, zext(n, v->elem_size));
+		}
 		break;
 	case K_MAP:
 		if (!w) {
@@ -871,6 +912,13 @@ static void dwarf_sigs(struct gouprobe *gp)
 			snprintf(v->name, sizeof(v->name), "%.63s", dp[k].name);
 			v->field = dp[k].is_field;
 			kind_of(dp[k].kind, dp[k].type, v);
+			if (v->kind == K_PTR && dp[k].elem_kind) {
+				struct value e = { .kind = K_OTHER };
+
+				kind_of(dp[k].elem_kind, "", &e);
+				if (e.kind == K_INT || e.kind == K_UINT || e.kind == K_BOOL)
+					v->elem = e.kind, v->elem_size = e.size;
+			}
 			/* A struct with its fields, or undecoded when they do not all fit. */
 			if (dp[k].kind == 25 && !dp[k].is_field) {
 				if (*cnt + 1 + dp[k].nfields <= MAX_VALUES) {
@@ -920,7 +968,20 @@ static int list_funcs(struct gouprobe *gp)
  * interface type. */
 static __u8 word_off(const struct value *v)
 {
-	return v->kind == K_MAP ? 0 : 8;
+	return v->kind == K_MAP || v->kind == K_PTR ? 0 : 8;
+}
+
+/* One side's slots of gotrace_spec: the registers of its strings and words. */
+static void fill_side(const struct value *vals, int n, __u8 *str, __u8 *word, __u8 *off)
+{
+	for (int k = 0; k < n; k++) {
+		if (vals[k].str >= 0)
+			str[vals[k].str] = vals[k].reg;
+		if (vals[k].word >= 0) {
+			word[vals[k].word] = vals[k].reg;
+			off[vals[k].word] = word_off(&vals[k]);
+		}
+	}
 }
 
 /* The string registers of each function, then entry and RET probes. */
@@ -934,26 +995,8 @@ static int attach_funcs(struct gotrace_bpf *skel, struct gouprobe *gp,
 		struct gotrace_spec spec;
 
 		memset(&spec, GOTRACE_NONE, sizeof(spec));
-		for (int k = 0; k < p->nargs; k++) {
-			const struct value *v = &p->args[k];
-
-			if (v->str >= 0)
-				spec.arg_str[v->str] = v->reg;
-			if (v->word >= 0) {
-				spec.arg_word[v->word] = v->reg;
-				spec.arg_word_off[v->word] = word_off(v);
-			}
-		}
-		for (int k = 0; k < p->nrets; k++) {
-			const struct value *v = &p->rets[k];
-
-			if (v->str >= 0)
-				spec.ret_str[v->str] = v->reg;
-			if (v->word >= 0) {
-				spec.ret_word[v->word] = v->reg;
-				spec.ret_word_off[v->word] = word_off(v);
-			}
-		}
+		fill_side(p->args, p->nargs, spec.arg_str, spec.arg_word, spec.arg_word_off);
+		fill_side(p->rets, p->nrets, spec.ret_str, spec.ret_word, spec.ret_word_off);
 		if (bpf_map_update_elem(fd, &i, &spec, BPF_ANY)) {
 			err = -errno;
 			bk_set_error("cannot fill the signature map: %s", strerror(errno));

@@ -301,6 +301,7 @@ struct godwarf_param {
 	int is_result;
 	int nfields;	  /* kind 25 (struct): its fields are the next nfields entries */
 	int is_field;	  /* one of those fields (a field's own fields are not listed) */
+	int elem_kind;	  /* kind 22 (pointer): the pointee's reflect.Kind, 0 unknown */
 };
 
 /*

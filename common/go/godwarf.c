@@ -113,12 +113,30 @@ static int type_of(Dwarf_Die *d, struct godwarf_param *p)
 			p->kind = (int)kind;
 			return 0;
 		}
+		/* Some pointer types the linker makes say kind 0 (*bool in Go 1.19):
+		 * a pointer all the same, not its pointee. */
+		if (dwarf_tag(d) == DW_TAG_pointer_type) {
+			p->kind = 22;
+			return 0;
+		}
 		if (!dwarf_attr(d, DW_AT_type, &a))
 			return 0;
 		if (!dwarf_formref_die(&a, d))
 			return -EINVAL;
 	}
 	return 0;
+}
+
+/* A pointer's pointee kind: p->elem_kind from the pointer type DIE t. */
+static void elem_of(Dwarf_Die *t, struct godwarf_param *p)
+{
+	struct godwarf_param e = { .kind = 0 };
+	Dwarf_Attribute a;
+	Dwarf_Die d;
+
+	if (p->kind == 22 && dwarf_attr(t, DW_AT_type, &a) && dwarf_formref_die(&a, &d) &&
+	    !type_of(&d, &e))
+		p->elem_kind = e.kind;
 }
 
 /* The fields of the struct type DIE st after p[*cnt] (one level: a field's
@@ -148,6 +166,7 @@ static int fields_of(Dwarf_Die *st, struct godwarf_param *p, size_t max, size_t 
 		if (!dwarf_attr(&m, DW_AT_type, &a) || !dwarf_formref_die(&a, &t) ||
 		    type_of(&t, &p[*cnt]))
 			return -EINVAL;
+		elem_of(&t, &p[*cnt]);
 		(*cnt)++;
 		s->nfields++;
 	} while ((r = dwarf_siblingof(&m, &m)) == 0);
@@ -187,6 +206,7 @@ static int params_of(Dwarf_Die *fn, struct godwarf_param *p, size_t max, size_t 
 		if (!dwarf_attr(&d, DW_AT_type, &a) || !dwarf_formref_die(&a, &t) ||
 		    type_of(&t, &p[cnt]))
 			return -EINVAL;
+		elem_of(&t, &p[cnt]);
 		cnt++;
 		/* type_of left t at the DIE with the kind: a struct's, with its members */
 		if (p[cnt - 1].kind == 25 && dwarf_tag(&t) == DW_TAG_structure_type &&

@@ -129,41 +129,48 @@ got=$(jq -s -r '[.[] | select(.func == "main.mayPanic")] | "\(length) \(all(.[];
 expect_eq "$T: panics: exactly the 10 returning calls, each with its own argument, result and latency" "$res $got" "890 10 true 10"
 
 # Values that are not scalars (target values N: N rounds of 3 inspect(), 1
-# move(), 1 spread()). Interfaces and errors show their dynamic type's name
-# (from the binary's type data, no DWARF), maps their length, structs their
-# fields from DWARF (in registers), a struct on the stack "?" while the
-# arguments after it, back in registers, are decoded.
+# move(), 1 spread(), 1 bump()). Interfaces and errors show their dynamic
+# type's name (from the binary's type data, no DWARF), maps their length,
+# structs their fields from DWARF (in registers), a struct on the stack "?"
+# while the arguments after it, back in registers, are decoded; pointers to
+# integers and bools their pointee, as at the entry.
 N=3
-start_tool values $T -j "$GO/target" main.inspect main.move main.spread ||
+start_tool values $T -j "$GO/target" main.inspect main.move main.spread main.bump ||
 	{ fail "$T: values: did not attach" "$(tail -3 "$TMP/values.err")"; }
 res=$("$GO/target" values $N)
 stop_tool TERM
-expect_eq "$T: values: the traced program's result" "$res" 90
-want='3 main.inspect(err=*errors.errorString, v=main.point, m=map[len=0]) = (0, *errors.errorString)
+expect_eq "$T: values: the traced program's result" "$res" 249
+want='3 main.bump(n=ADDR->41, ok=ADDR->true, p=ADDR) = 53
+3 main.inspect(err=*errors.errorString, v=main.point, m=map[len=0]) = (0, *errors.errorString)
 3 main.inspect(err=*main.codeError, v=string, m=map[len=3]) = (3, *main.codeError)
 3 main.inspect(err=nil, v=int, m=nil) = (0, nil)
 3 main.move(p={X=1, Y=2, Name="gopher"}, dx=10) = {X=11, Y=-8, Name="gopher"}
 3 main.spread(w=?, k=5) = 16'
-got=$(jq -r '.call' "$TMP/values.out" | LC_ALL=C sort | uniq -c | sed 's/^ *//')
+got=$(jq -r '.call' "$TMP/values.out" | sed 's/0xc[0-9a-f]*/ADDR/g' | LC_ALL=C sort | uniq -c | sed 's/^ *//')
 expect_eq "$T: values: DWARF types: interfaces, errors, maps and structs decoded in CALL" "$got" "$want"
-got=$(jq -c '[.args, .ret]' "$TMP/values.out" | LC_ALL=C sort | uniq -c | sed 's/^ *//')
+got=$(jq -c '[.args, .ret]' "$TMP/values.out" | sed 's/"0xc[0-9a-f]*"/"ADDR"/g' | LC_ALL=C sort | uniq -c | sed 's/^ *//')
 want='3 [{"err":"*errors.errorString","v":"main.point","m":{"len":0}},[0,"*errors.errorString"]]
 3 [{"err":"*main.codeError","v":"string","m":{"len":3}},[3,"*main.codeError"]]
 3 [{"err":null,"v":"int","m":null},[0,null]]
+3 [{"n":"ADDR","n_value":41,"ok":"ADDR","ok_value":true,"p":"ADDR"},[53]]
 3 [{"p":{"X":1,"Y":2,"Name":"gopher","Name_truncated":false},"dx":10},[{"X":11,"Y":-8,"Name":"gopher","Name_truncated":false}]]
 3 [{"w":null,"k":5},[16]]'
 expect_eq "$T: values: the same in JSON args and ret" "$got" "$want"
 # Stripped PIE: no DWARF, the signature given; type names from the binary's
 # typelinks, at the addresses of this run (ASLR).
-start_tool values-pie $T "$GO/target-pie-stripped" 'main.inspect(err error, v any, m map[string]int) (int, error)' ||
+start_tool values-pie $T "$GO/target-pie-stripped" 'main.inspect(err error, v any, m map[string]int) (int, error)' \
+	'main.bump(n *int, ok *bool, p *main.point) int' ||
 	{ fail "$T: values-pie: did not attach" "$(tail -3 "$TMP/values-pie.err")"; }
 "$GO/target-pie-stripped" values $N >/dev/null
 stop_tool TERM
-got=$(grep -o ' main\.inspect(.*) = .*) ' "$TMP/values-pie.out" | LC_ALL=C sort | uniq -c | sed 's/^ *//')
-want='3  main.inspect(err=*errors.errorString, v=main.point, m=map[len=0]) = (0, *errors.errorString) 
-3  main.inspect(err=*main.codeError, v=string, m=map[len=3]) = (3, *main.codeError) 
-3  main.inspect(err=nil, v=int, m=nil) = (0, nil) '
-expect_eq "$T: values: a stripped PIE names interfaces' types and maps' lengths" "$got" "$want"
+got=$(grep -E ' main\.(inspect|bump)\(' "$TMP/values-pie.out" |
+	sed -E 's/^[0-9:]+ +[0-9]+ +[0-9]+ +//; s/ [0-9]+\.[0-9]+$//; s/0xc[0-9a-f]*/ADDR/g' |
+	LC_ALL=C sort | uniq -c | sed 's/^ *//')
+want='3 main.bump(n=ADDR->41, ok=ADDR->true, p=ADDR) = 53
+3 main.inspect(err=*errors.errorString, v=main.point, m=map[len=0]) = (0, *errors.errorString)
+3 main.inspect(err=*main.codeError, v=string, m=map[len=3]) = (3, *main.codeError)
+3 main.inspect(err=nil, v=int, m=nil) = (0, nil)'
+expect_eq "$T: values: a stripped PIE names interfaces' types, maps' lengths and pointees" "$got" "$want"
 
 # 20,000 calls in flight at once: every one shown (2,000 in the emulated VMs).
 NB=20000

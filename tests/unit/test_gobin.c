@@ -1297,6 +1297,14 @@ static void test_real_func_params(void)
 	CHECK_INT(p[5].nfields, 3);
 	CHECK_INT(p[5].is_result, 1);
 	CHECK_INT(p[8].is_result, 1);
+	/* Pointers say their pointee's kind: bump(n *int, ok *bool, p *point) int. */
+	CHECK_INT(gobin_func_params(gb, "main.bump", p, 16, &n), 0);
+	CHECK_INT((int)n, 4);
+	CHECK_INT(p[0].kind, 22);
+	CHECK_INT(p[0].elem_kind, 2);
+	CHECK_INT(p[1].elem_kind, 1);
+	CHECK_INT(p[2].elem_kind, 25);
+	CHECK_INT(p[3].elem_kind, 0);
 	CHECK_INT(gobin_func_params(gb, "main.greet", p, 2, &n), -E2BIG);
 	CHECK_INT(gobin_func_params(gb, "main.nosuch", p, 8, &n), -ENOENT);
 	gobin_close(gb);

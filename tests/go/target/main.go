@@ -332,8 +332,9 @@ func inside(wg *sync.WaitGroup) int {
 //
 //	target [-wait] values N  N rounds, each with three calls of inspect()
 //	                         (errors, interfaces, maps), one of move()
-//	                         (a struct in registers) and one of spread()
-//	                         (a struct on the stack); prints a checksum
+//	                         (a struct in registers), one of spread()
+//	                         (a struct on the stack) and one of bump()
+//	                         (pointers); prints a checksum
 type point struct {
 	X, Y int
 	Name string
@@ -367,6 +368,15 @@ func spread(w wide, k int) int {
 	return w.A + w.J + k
 }
 
+// bump's pointers: to an int (41 at the entry, 42 at the return), a bool
+// and a struct.
+//
+//go:noinline
+func bump(n *int, ok *bool, p *point) int {
+	*n++
+	return *n + p.X
+}
+
 func values(args []string) {
 	if args[0] != "values" || len(args) != 2 {
 		usage()
@@ -380,7 +390,8 @@ func values(args []string) {
 		b, _ := inspect(nil, 42, nil)
 		c, _ := inspect(boom, point{1, 2, "p"}, map[string]int{})
 		p := move(point{1, 2, "gopher"}, 10)
-		sum += a + b + c + p.X + spread(wide{A: 1, J: 10}, 5)
+		x, t := 41, true
+		sum += a + b + c + p.X + spread(wide{A: 1, J: 10}, 5) + bump(&x, &t, &p)
 	}
 	fmt.Println(sum)
 }
