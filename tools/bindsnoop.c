@@ -20,6 +20,7 @@
 #include "kernel/btfenum.h"
 #include "net/conn.h"
 #include "net/netopts.h"
+#include "net/stream.h"
 #include "bindsnoop.h"
 #include "bindsnoop.skel.h"
 
@@ -112,6 +113,13 @@ static int flag_bits(volatile struct bind_flag_bits *b)
 	return 0;
 }
 
+static const struct bk_net_stream stream = {
+	.ring_bytes = 256 << 10,
+	.handle_event = handle_event,
+	.print_header = print_header,
+	.lost_what = "binds were not shown",
+};
+
 int main(int argc, char **argv)
 {
 	struct bk_loop loop = {};
@@ -135,13 +143,8 @@ int main(int argc, char **argv)
 	if (err)
 		goto cleanup;
 
-	/* Filters, the option bits and the ring buffer's size go to .rodata before load. */
-	bk_filter_fill(&skel->rodata->bk_filter);
-	bk_net_filter_fill(&skel->rodata->bk_net_filter);
+	/* The option bits go to .rodata before load. */
 	err = flag_bits(&skel->rodata->targ_bits);
-	if (err)
-		goto cleanup;
-	err = bk_events_size(skel->maps.events, &skel->rodata->bk_wakeup, 256 << 10);
 	if (err)
 		goto cleanup;
 
@@ -153,23 +156,11 @@ int main(int argc, char **argv)
 		  { skel->progs.handle_bind_kprobe, skel->progs.handle_bind_exit_kprobe },
 		  { skel->progs.handle_bind6_kprobe, skel->progs.handle_bind6_exit_kprobe } },
 	};
-	err = bk_choose(variants, 3, bk_env.force_path);
-	if (err < 0)
-		goto cleanup;
 
-	/* Load (the verifier runs here), fill the port lists, attach. */
-	err = bk_net_start(skel->skeleton, skel->maps.bk_net_ports);
+	/* Filters to .rodata; choose the path, load, attach; events, signals, header. */
+	err = bk_net_stream(&loop, BK_NET_SKEL(skel), variants, 3, &stream);
 	if (err)
 		goto cleanup;
-
-	/* Events, signals, then the header. */
-	err = bk_events(&loop, skel->maps.events, handle_event, NULL, &skel->bss->bk_drops);
-	if (err)
-		goto cleanup;
-	loop.lost_starts = &skel->bss->bk_lost_starts;
-	loop.lost_what = "binds were not shown";
-	bk_signals();
-	print_header();
 
 	/* Until Ctrl-C, SIGTERM or -d. */
 	err = bk_run(&loop);

@@ -15,6 +15,7 @@
 #include "core/setup.h"
 #include "net/conn.h"
 #include "net/netopts.h"
+#include "net/stream.h"
 #include "tcpaccept.h"
 #include "tcpaccept.skel.h"
 
@@ -63,6 +64,12 @@ static int handle_event(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+static const struct bk_net_stream stream = {
+	.ring_bytes = 256 << 10,
+	.handle_event = handle_event,
+	.print_header = print_header,
+};
+
 int main(int argc, char **argv)
 {
 	struct bk_loop loop = {};
@@ -85,34 +92,17 @@ int main(int argc, char **argv)
 	if (err)
 		goto cleanup;
 
-	/* Filters and the ring buffer's size go to .rodata before load. */
-	bk_filter_fill(&skel->rodata->bk_filter);
-	bk_net_filter_fill(&skel->rodata->bk_net_filter);
-	err = bk_events_size(skel->maps.events, &skel->rodata->bk_wakeup, 256 << 10);
-	if (err)
-		goto cleanup;
-
 	/* The attach path: accept()'s exit, else fexit, else a kretprobe on inet_csk_accept. */
 	struct bk_variant variants[] = {
 		{ "tracepoint", { skel->progs.handle_accept_exit, skel->progs.handle_accept4_exit } },
 		{ "fentry", { skel->progs.handle_accept_fexit } },
 		{ "kprobe", { skel->progs.handle_accept_kprobe } },
 	};
-	err = bk_choose(variants, 3, bk_env.force_path);
-	if (err < 0)
-		goto cleanup;
 
-	/* Load (the verifier runs here), fill the port lists, attach. */
-	err = bk_net_start(skel->skeleton, skel->maps.bk_net_ports);
+	/* Filters to .rodata; choose the path, load, attach; events, signals, header. */
+	err = bk_net_stream(&loop, BK_NET_SKEL(skel), variants, 3, &stream);
 	if (err)
 		goto cleanup;
-
-	/* Events, signals, then the header. */
-	err = bk_events(&loop, skel->maps.events, handle_event, NULL, &skel->bss->bk_drops);
-	if (err)
-		goto cleanup;
-	bk_signals();
-	print_header();
 
 	/* Until Ctrl-C, SIGTERM or -d. */
 	err = bk_run(&loop);

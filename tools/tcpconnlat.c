@@ -15,6 +15,7 @@
 #include "core/setup.h"
 #include "net/conn.h"
 #include "net/netopts.h"
+#include "net/stream.h"
 #include "tcpconnlat.h"
 #include "tcpconnlat.skel.h"
 
@@ -75,6 +76,13 @@ static int handle_event(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+static const struct bk_net_stream stream = {
+	.ring_bytes = 256 << 10,
+	.handle_event = handle_event,
+	.print_header = print_header,
+	.lost_what = "connects were not timed",
+};
+
 int main(int argc, char **argv)
 {
 	struct bk_loop loop = {};
@@ -97,33 +105,16 @@ int main(int argc, char **argv)
 	if (err)
 		goto cleanup;
 
-	/* Filters, the threshold and the ring buffer's size go to .rodata before load. */
-	bk_filter_fill(&skel->rodata->bk_filter);
-	bk_net_filter_fill(&skel->rodata->bk_net_filter);
+	/* The threshold goes to .rodata before load. */
 	skel->rodata->targ_min_ns = min_ns;
-	err = bk_events_size(skel->maps.events, &skel->rodata->bk_wakeup, 256 << 10);
-	if (err)
-		goto cleanup;
 
 	/* The one hook; a kernel without it gets one sentence. */
 	struct bk_variant variants[] = { { "tracepoint", { skel->progs.handle_set_state } } };
-	err = bk_choose(variants, 1, NULL);
-	if (err < 0)
-		goto cleanup;
 
-	/* Load (the verifier runs here), fill the port lists, attach. */
-	err = bk_net_start(skel->skeleton, skel->maps.bk_net_ports);
+	/* Filters to .rodata; choose the path, load, attach; events, signals, header. */
+	err = bk_net_stream(&loop, BK_NET_SKEL(skel), variants, 1, &stream);
 	if (err)
 		goto cleanup;
-
-	/* Events, signals, then the header. */
-	err = bk_events(&loop, skel->maps.events, handle_event, NULL, &skel->bss->bk_drops);
-	if (err)
-		goto cleanup;
-	loop.lost_starts = &skel->bss->bk_lost_starts;
-	loop.lost_what = "connects were not timed";
-	bk_signals();
-	print_header();
 
 	/* Until Ctrl-C, SIGTERM or -d. */
 	err = bk_run(&loop);
