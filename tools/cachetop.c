@@ -6,28 +6,23 @@
  */
 #include <argp.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <bpf/libbpf.h>
 #include "core/attach.h"
 #include "core/json.h"
 #include "core/log.h"
 #include "core/loop.h"
-#include "core/maps.h"
 #include "core/opts.h"
 #include "core/output.h"
 #include "core/setup.h"
+#include "core/top.h"
 #include "cachetop.h"
 #include "cachetop.skel.h"
 
 enum { SORT_HITS, SORT_MISSES, SORT_DIRTIED, SORT_EVICTED };
 
-static struct {
-	bool no_clear, clear;
-	long rows;
-	int sort;
-} opt = { .rows = 20, .sort = SORT_HITS };
+/* The screen and its options, set out below its printers. */
+static struct bk_top top;
 
 const char argp_program_doc[] =
 	"Show page-cache hits, misses, dirtied and evicted pages per process,\n"
@@ -44,40 +39,13 @@ const char argp_program_doc[] =
 	"    cachetop -u 1000     # user 1000's processes";
 
 static const struct argp_option options[] = {
-	{ "no-clear", 'C', NULL, 0, "Do not clear the screen between refreshes", 0 },
-	{ "rows", 'r', "ROWS", 0, "Show at most ROWS processes per refresh (default 20)", 0 },
-	{ "sort", 'S', "KEY", 0, "Sort by hits (default), misses, dirtied or evicted", 0 },
+	BK_TOP_ARGP_OPTIONS("processes", "KEY", "Sort by hits (default), misses, dirtied or evicted"),
 	{},
 };
 
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
-	static const char *const keys[] = { "hits", "misses", "dirtied", "evicted" };
-	int i;
-
-	switch (key) {
-	case 'C':
-		opt.no_clear = true;
-		break;
-	case 'r':
-		if (bk_parse_long(arg, 1, CACHETOP_PROCS, &opt.rows))
-			bk_usage(state, "invalid --rows '%s': want 1 to %d", arg, CACHETOP_PROCS);
-		break;
-	case 'S':
-		for (i = 0; i < 4 && strcmp(arg, keys[i]); i++)
-			;
-		if (i == 4)
-			bk_usage(state, "invalid --sort '%s': want hits, misses, dirtied or evicted",
-				 arg);
-		opt.sort = i;
-		break;
-	case ARGP_KEY_ARG:
-		bk_parse_interval_arg(state, arg);
-		break;
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
-	return 0;
+	return bk_top_parse_opt(&top, key, arg, state);
 }
 
 struct row {
@@ -89,7 +57,7 @@ struct row {
 
 static __u64 sort_value(const struct row *r)
 {
-	switch (opt.sort) {
+	switch (top.sort) {
 	case SORT_MISSES:
 		return r->misses;
 	case SORT_DIRTIED:
@@ -117,90 +85,97 @@ struct state {
 	__u64 lost_seen;
 };
 
-/* Takes the interval's counts out of the table and prints the top rows. */
-static int print_interval(void *ctx)
+/* Hits and misses from the counts, as cachestat; the counts lost since the last refresh. */
+static void prepare(void *ctx, void *rows, long n)
 {
 	struct state *s = ctx;
-	__u64 now = bk_now_ns(), lost;
-	struct row *rows = NULL;
-	char t[40], comm[4 * 16];
-	struct bk_json j;
-	long n, i;
+	struct row *r = rows;
+	__u64 lost;
 
-	n = bk_map_drain_rows(bpf_map__fd(s->skel->maps.procs), sizeof(__u32),
-			      sizeof(struct cachetop_proc), offsetof(struct row, p),
-			      sizeof(struct row), CACHETOP_PROCS + CACHETOP_PROCS / 4,
-			      (void **)&rows);
-	if (n < 0)
-		return (int)n;
-	for (i = 0; i < n; i++) {
-		const __u64 *c = rows[i].p.c;
+	for (long i = 0; i < n; i++) {
+		const __u64 *c = r[i].p.c;
 
 		/* As cachestat: accesses that added no page were hits. */
-		rows[i].misses = c[CACHESTAT_ADDED];
-		rows[i].hits = c[CACHESTAT_ACCESSES] > c[CACHESTAT_ADDED] ?
-				       c[CACHESTAT_ACCESSES] - c[CACHESTAT_ADDED] : 0;
+		r[i].misses = c[CACHESTAT_ADDED];
+		r[i].hits = c[CACHESTAT_ACCESSES] > c[CACHESTAT_ADDED] ?
+				    c[CACHESTAT_ACCESSES] - c[CACHESTAT_ADDED] : 0;
 	}
-	qsort(rows, n, sizeof(*rows), by_sort);
 	lost = s->skel->bss->cachetop_lost;
 	if (lost > s->lost_seen)
 		bk_warn("%llu counts were lost: the table of %d processes was full",
 			(unsigned long long)(lost - s->lost_seen), CACHETOP_PROCS);
 	s->lost_seen = lost;
-	bk_time_iso(t, sizeof(t), now);
-	if (!bk_env.json) {
-		if (opt.clear)
-			printf("\033[H\033[2J");
-		bk_time_hms(t, sizeof(t), now);
-		printf("%s  %ld processes%s\n\n", t, n,
-		       s->approx ? "; hits approximated (see CAVEATS in cachestat(8))" : "");
-		printf("%-*s %-*s %-*s %10s %10s %10s %10s %7s\n", BK_W_PID, "PID", BK_W_UID, "UID",
-		       BK_W_COMM, "COMM", "HITS", "MISSES", "DIRTIED", "EVICTED", "HIT%");
-	}
-	for (i = 0; i < n && i < opt.rows; i++) {
-		const struct row *r = &rows[i];
-		__u64 total = r->hits + r->misses;
-
-		if (bk_env.json) {
-			bk_json_begin(&j, stdout);
-			bk_json_str(&j, "time", t, sizeof(t));
-			bk_json_uint(&j, "pid", r->tgid);
-			bk_json_uint(&j, "uid", r->p.uid);
-			bk_json_str(&j, "comm", r->p.comm, sizeof(r->p.comm));
-			bk_json_uint(&j, "hits", r->hits);
-			bk_json_uint(&j, "misses", r->misses);
-			bk_json_uint(&j, "dirtied", r->p.c[CACHESTAT_DIRTIED]);
-			bk_json_uint(&j, "evicted", r->p.c[CACHESTAT_EVICTED]);
-			bk_json_bool(&j, "approx", s->approx);
-			bk_json_end(&j);
-			continue;
-		}
-		bk_escape(comm, sizeof(comm), r->p.comm, sizeof(r->p.comm));
-		printf("%-*u %-*u %-*s %10llu %10llu %10llu %10llu %6.2f%%\n", BK_W_PID, r->tgid,
-		       BK_W_UID, r->p.uid, BK_W_COMM, comm, (unsigned long long)r->hits,
-		       (unsigned long long)r->misses,
-		       (unsigned long long)r->p.c[CACHESTAT_DIRTIED],
-		       (unsigned long long)r->p.c[CACHESTAT_EVICTED],
-		       total ? 100.0 * r->hits / total : 0.0);
-	}
-	if (!bk_env.json)
-		printf("\n");
-	free(rows);
-	return 0;
 }
+
+/* The title line and the column header of a refresh. */
+static void print_head(void *ctx, const char *t, long n)
+{
+	const struct state *s = ctx;
+
+	printf("%s  %ld processes%s\n\n", t, n,
+	       s->approx ? "; hits approximated (see CAVEATS in cachestat(8))" : "");
+	printf("%-*s %-*s %-*s %10s %10s %10s %10s %7s\n", BK_W_PID, "PID", BK_W_UID, "UID",
+	       BK_W_COMM, "COMM", "HITS", "MISSES", "DIRTIED", "EVICTED", "HIT%");
+}
+
+static void print_row(void *ctx, const void *row, const char *t)
+{
+	const struct state *s = ctx;
+	const struct row *r = row;
+	__u64 total = r->hits + r->misses;
+	char comm[4 * 16];
+	struct bk_json j;
+
+	if (bk_env.json) {
+		bk_json_begin(&j, stdout);
+		bk_json_str(&j, "time", t, strlen(t));
+		bk_json_uint(&j, "pid", r->tgid);
+		bk_json_uint(&j, "uid", r->p.uid);
+		bk_json_str(&j, "comm", r->p.comm, sizeof(r->p.comm));
+		bk_json_uint(&j, "hits", r->hits);
+		bk_json_uint(&j, "misses", r->misses);
+		bk_json_uint(&j, "dirtied", r->p.c[CACHESTAT_DIRTIED]);
+		bk_json_uint(&j, "evicted", r->p.c[CACHESTAT_EVICTED]);
+		bk_json_bool(&j, "approx", s->approx);
+		bk_json_end(&j);
+		return;
+	}
+	bk_escape(comm, sizeof(comm), r->p.comm, sizeof(r->p.comm));
+	printf("%-*u %-*u %-*s %10llu %10llu %10llu %10llu %6.2f%%\n", BK_W_PID, r->tgid, BK_W_UID,
+	       r->p.uid, BK_W_COMM, comm, (unsigned long long)r->hits,
+	       (unsigned long long)r->misses, (unsigned long long)r->p.c[CACHESTAT_DIRTIED],
+	       (unsigned long long)r->p.c[CACHESTAT_EVICTED], total ? 100.0 * r->hits / total : 0.0);
+}
+
+static struct state st;
+
+/* Every refresh: the processes of the last interval, the busiest first. */
+static struct bk_top top = {
+	.rows = 20,
+	.sort = SORT_HITS,
+	.max_rows = CACHETOP_PROCS,
+	.sort_keys = (const char *const[]){ "hits", "misses", "dirtied", "evicted", NULL },
+	.sort_want = "hits, misses, dirtied or evicted",
+	BK_TOP_ROW(struct row, tgid, p),
+	.cap = CACHETOP_PROCS + CACHETOP_PROCS / 4,
+	.cmp = by_sort,
+	.prepare = prepare,
+	.head = print_head,
+	.print_row = print_row,
+	.ctx = &st,
+	.blank_after = true,
+};
 
 int main(int argc, char **argv)
 {
 	struct cachetop_bpf *skel = NULL;
 	struct bk_loop loop = {};
-	struct state st = {};
 	int err;
 
 	/* Arguments; the shared letters land in bk_env. One second by default. */
-	bk_env.interval_s = 1;
 	bk_parse_args_doc(argc, argv, options, parse_arg, "[interval [count]]", argp_program_doc,
 			  BK_OPT_FILTERS | BK_OPT_DURATION | BK_OPT_JSON | BK_OPT_FORCE_PATH);
-	opt.clear = !opt.no_clear && !bk_env.json && isatty(STDOUT_FILENO);
+	bk_top_args(&top);
 
 	/* Logging, privileges, BTF; then open the BPF object. */
 	err = bk_init("cachetop");
@@ -231,8 +206,9 @@ int main(int argc, char **argv)
 
 	/* Signals; every interval the counts are taken out and shown. */
 	st.skel = skel;
+	top.fd = bpf_map__fd(skel->maps.procs);
 	bk_signals();
-	bk_summary(&loop, print_interval, &st);
+	bk_summary(&loop, bk_top_refresh, &top);
 	err = bk_run(&loop);
 
 cleanup:

@@ -3,34 +3,26 @@
  * filetop: reads and writes per file and process, refreshed top-style.
  */
 #include <argp.h>
-#include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <bpf/libbpf.h>
 #include "core/attach.h"
 #include "core/json.h"
 #include "core/log.h"
 #include "core/loop.h"
-#include "core/maps.h"
 #include "core/opts.h"
 #include "core/output.h"
 #include "core/setup.h"
+#include "core/top.h"
 #include "fs/fileid.h"
 #include "filetop.h"
 #include "filetop.skel.h"
 
 enum sort_by { SORT_ALL, SORT_READS, SORT_WRITES, SORT_RBYTES, SORT_WBYTES };
 
-static struct {
-	bool no_clear, all_types;
-	enum sort_by sort;
-	long rows;
-	int fd;			/* of the files map */
-	long printed;		/* refreshes printed, for the blank line between them */
-	bool clear;		/* clear the screen before each refresh */
-} opt = { .rows = 20 };
+static bool all_types;
+/* The screen and its options, set out below its printers. */
+static struct bk_top top;
 
 const char argp_program_doc[] =
 	"Show reads and writes per file and process, refreshed top-style.\n"
@@ -47,41 +39,17 @@ const char argp_program_doc[] =
 
 static const struct argp_option options[] = {
 	{ "all", 'a', NULL, 0, "Every file type, not only regular files", 0 },
-	{ "no-clear", 'C', NULL, 0, "Do not clear the screen between refreshes", 0 },
-	{ "sort", 'S', "FIELD", 0,
-	  "Sort by reads, writes, rbytes, wbytes or all (the sum of the four; the default)", 0 },
-	{ "rows", 'r', "ROWS", 0, "Show at most ROWS files per refresh (default 20)", 0 },
+	BK_TOP_ARGP_OPTIONS("files", "FIELD",
+			    "Sort by reads, writes, rbytes, wbytes or all (the sum of the four; the "
+			    "default)"),
 	{},
 };
 
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
-	static const char *const sorts[] = { "all", "reads", "writes", "rbytes", "wbytes" };
-
-	switch (key) {
-	case 'a':
-		opt.all_types = true;
-		break;
-	case 'C':
-		opt.no_clear = true;
-		break;
-	case 'S':
-		for (opt.sort = 0; opt.sort < 5 && strcmp(arg, sorts[opt.sort]); opt.sort++)
-			;
-		if (opt.sort == 5)
-			bk_usage(state, "invalid --sort '%s': want reads, writes, rbytes, wbytes or all",
-				 arg);
-		break;
-	case 'r':
-		if (bk_parse_long(arg, 1, FILETOP_MAX_FILES, &opt.rows))
-			bk_usage(state, "invalid --rows '%s': want 1 to %d", arg, FILETOP_MAX_FILES);
-		break;
-	case ARGP_KEY_ARG:
-		bk_parse_interval_arg(state, arg);
-		break;
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
+	if (key != 'a')
+		return bk_top_parse_opt(&top, key, arg, state);
+	all_types = true;
 	return 0;
 }
 
@@ -92,7 +60,7 @@ struct row {
 
 static __u64 sort_value(const struct row *r)
 {
-	switch (opt.sort) {
+	switch (top.sort) {
 	case SORT_READS:
 		return r->v.reads;
 	case SORT_WRITES:
@@ -118,34 +86,13 @@ static int by_value(const void *a, const void *b)
 	return x->key.ino < y->key.ino ? -1 : x->key.ino > y->key.ino;
 }
 
-/* Takes every entry out of the map: what arrives meanwhile goes to the next refresh. */
-static long take_rows(struct row **out)
-{
-	static struct filetop_key keys[FILETOP_MAX_FILES];
-	static struct filetop_value vals[FILETOP_MAX_FILES];
-	struct row *rows;
-	long n;
-
-	n = bk_map_drain(opt.fd, sizeof(keys[0]), sizeof(vals[0]), keys, vals, FILETOP_MAX_FILES);
-	if (n < 0)
-		return n;
-	rows = calloc(n ? n : 1, sizeof(*rows));
-	if (!rows) {
-		bk_set_error("out of memory for %ld files", n);
-		return -ENOMEM;
-	}
-	for (long i = 0; i < n; i++)
-		rows[i] = (struct row){ keys[i], vals[i] };
-	*out = rows;
-	return n;
-}
-
 #define W_COMM 15
 #define W_COUNT 6
 #define W_KB 7
 
-static void print_row(const struct row *r, const char *t)
+static void print_row(void *ctx, const void *row, const char *t)
 {
+	const struct row *r = row;
 	const struct filetop_key *k = &r->key;
 	const struct filetop_value *v = &r->v;
 	char comm[4 * 16], name[4 * FILETOP_NAME_LEN + 4], type[2] = { bk_file_type_char(v->mode) };
@@ -177,35 +124,26 @@ static void print_row(const struct row *r, const char *t)
 	       (unsigned long long)(v->write_bytes / 1024), type, name);
 }
 
-/* One refresh: the files of the last interval, busiest first. */
-static int refresh(void *ctx)
+/* The title line and the column header of a refresh. */
+static void print_head(void *ctx, const char *t, long n)
 {
-	struct row *rows;
-	char t[40];
-	long n = take_rows(&rows);
-
-	if (n < 0)
-		return n;
-	qsort(rows, n, sizeof(*rows), by_value);
-	if (bk_env.json) {
-		bk_time_iso(t, sizeof(t), bk_now_ns());
-	} else {
-		if (opt.clear)
-			printf("\033[H\033[2J");
-		else if (opt.printed)
-			printf("\n");
-		bk_time_hms(t, sizeof(t), bk_now_ns());
-		printf("%s  %ld file%s\n", t, n, n == 1 ? "" : "s");
-		printf("%-*s %-*s %*s %*s %*s %*s T FILE\n", BK_W_PID,
-		       bk_env.per_thread ? "TID" : "PID", W_COMM, "COMM", W_COUNT, "READS", W_COUNT,
-		       "WRITES", W_KB, "R_KB", W_KB, "W_KB");
-	}
-	for (int i = 0; i < n && i < opt.rows; i++)
-		print_row(&rows[i], t);
-	free(rows);
-	opt.printed++;
-	return 0;
+	printf("%s  %ld file%s\n", t, n, n == 1 ? "" : "s");
+	printf("%-*s %-*s %*s %*s %*s %*s T FILE\n", BK_W_PID, bk_env.per_thread ? "TID" : "PID",
+	       W_COMM, "COMM", W_COUNT, "READS", W_COUNT, "WRITES", W_KB, "R_KB", W_KB, "W_KB");
 }
+
+/* Every refresh: the files of the last interval, busiest first. */
+static struct bk_top top = {
+	.rows = 20,
+	.max_rows = FILETOP_MAX_FILES,
+	.sort_keys = (const char *const[]){ "all", "reads", "writes", "rbytes", "wbytes", NULL },
+	.sort_want = "reads, writes, rbytes, wbytes or all",
+	BK_TOP_ROW(struct row, key, v),
+	.cap = FILETOP_MAX_FILES,
+	.cmp = by_value,
+	.head = print_head,
+	.print_row = print_row,
+};
 
 int main(int argc, char **argv)
 {
@@ -217,10 +155,7 @@ int main(int argc, char **argv)
 	bk_parse_args_doc(argc, argv, options, parse_arg, "[interval [count]]", argp_program_doc,
 			  BK_OPT_FILTERS | BK_OPT_PERTHREAD | BK_OPT_DURATION | BK_OPT_JSON |
 			  BK_OPT_FORCE_PATH);
-	if (bk_env.interval_s == 0)
-		bk_env.interval_s = 1;
-	/* Clearing only makes sense on a terminal. */
-	opt.clear = !opt.no_clear && !bk_env.json && isatty(STDOUT_FILENO);
+	bk_top_args(&top);
 
 	/* Logging, privileges, BTF; then open the BPF object. */
 	err = bk_init("filetop");
@@ -233,7 +168,7 @@ int main(int argc, char **argv)
 
 	/* Filters and settings go to .rodata before load. */
 	bk_filter_fill(&skel->rodata->bk_filter);
-	skel->rodata->targ_all_types = opt.all_types;
+	skel->rodata->targ_all_types = all_types;
 	skel->rodata->targ_per_thread = bk_env.per_thread;
 
 	/* The read/write system calls (raw_syscalls), else fexit, else kprobes on vfs_read/vfs_write. */
@@ -255,7 +190,7 @@ int main(int argc, char **argv)
 	err = bk_start(skel->skeleton);
 	if (err)
 		goto cleanup;
-	opt.fd = bpf_map__fd(skel->maps.files);
+	top.fd = bpf_map__fd(skel->maps.files);
 
 	/* Signals; there are no events, the map is taken out at every refresh. */
 	bk_signals();
@@ -265,7 +200,7 @@ int main(int argc, char **argv)
 	loop.drop_what = "files";
 	loop.lost_starts = &skel->bss->bk_lost_starts;
 	loop.lost_what = "reads and writes were not counted";
-	bk_summary(&loop, refresh, NULL);
+	bk_summary(&loop, bk_top_refresh, &top);
 	err = bk_run(&loop);
 
 cleanup:

@@ -6,28 +6,23 @@
 #include <argp.h>
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <bpf/libbpf.h>
 #include "core/attach.h"
 #include "core/json.h"
 #include "core/log.h"
 #include "core/loop.h"
-#include "core/maps.h"
 #include "core/opts.h"
 #include "core/output.h"
 #include "core/setup.h"
+#include "core/top.h"
 #include "slabratetop.h"
 #include "slabratetop.skel.h"
 
 enum { SORT_ALLOCS, SORT_BYTES };
 
-static struct {
-	bool no_clear, clear;
-	long rows;
-	int sort;
-} opt = { .rows = 20, .sort = SORT_BYTES };
+/* The screen and its options, set out below its printers. */
+static struct bk_top top;
 
 const char argp_program_doc[] =
 	"Show kernel slab allocations by cache, top-style: every interval (1 s by\n"
@@ -44,37 +39,13 @@ const char argp_program_doc[] =
 	"    slabratetop -p 181     # allocations made by process 181";
 
 static const struct argp_option options[] = {
-	{ "no-clear", 'C', NULL, 0, "Do not clear the screen between refreshes", 0 },
-	{ "rows", 'r', "ROWS", 0, "Show at most ROWS caches per refresh (default 20)", 0 },
-	{ "sort", 'S', "KEY", 0, "Sort by allocs or bytes (default bytes)", 0 },
+	BK_TOP_ARGP_OPTIONS("caches", "KEY", "Sort by allocs or bytes (default bytes)"),
 	{},
 };
 
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
-	switch (key) {
-	case 'C':
-		opt.no_clear = true;
-		break;
-	case 'r':
-		if (bk_parse_long(arg, 1, SLABRATETOP_CACHES, &opt.rows))
-			bk_usage(state, "invalid --rows '%s': want 1 to %d", arg, SLABRATETOP_CACHES);
-		break;
-	case 'S':
-		if (!strcmp(arg, "allocs"))
-			opt.sort = SORT_ALLOCS;
-		else if (!strcmp(arg, "bytes"))
-			opt.sort = SORT_BYTES;
-		else
-			bk_usage(state, "invalid --sort '%s': want allocs or bytes", arg);
-		break;
-	case ARGP_KEY_ARG:
-		bk_parse_interval_arg(state, arg);
-		break;
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
-	return 0;
+	return bk_top_parse_opt(&top, key, arg, state);
 }
 
 struct row {
@@ -85,8 +56,8 @@ struct row {
 static int by_sort(const void *a, const void *b)
 {
 	const struct row *x = a, *y = b;
-	__u64 vx = opt.sort == SORT_ALLOCS ? x->c.allocs : x->c.bytes;
-	__u64 vy = opt.sort == SORT_ALLOCS ? y->c.allocs : y->c.bytes;
+	__u64 vx = top.sort == SORT_ALLOCS ? x->c.allocs : x->c.bytes;
+	__u64 vy = top.sort == SORT_ALLOCS ? y->c.allocs : y->c.bytes;
 
 	if (vx != vy)
 		return vx > vy ? -1 : 1;
@@ -96,62 +67,76 @@ static int by_sort(const void *a, const void *b)
 struct state {
 	struct slabratetop_bpf *skel;
 	__u64 lost_seen;
+	__u64 allocs, bytes;	/* of the refresh's caches */
 };
 
-/* Takes the interval's counts out of the table and prints the top rows. */
-static int print_interval(void *ctx)
+/* The refresh's totals; the allocations lost since the last one. */
+static void prepare(void *ctx, void *rows, long n)
 {
 	struct state *s = ctx;
-	__u64 now = bk_now_ns(), allocs = 0, bytes = 0, lost;
-	struct row *rows = NULL;
-	char t[40], name[4 * SLABRATETOP_NAME_LEN];
-	struct bk_json j;
-	long n, i;
+	const struct row *r = rows;
+	__u64 lost;
 
-	n = bk_map_drain_rows(bpf_map__fd(s->skel->maps.counts), sizeof(struct slab_key),
-			      sizeof(struct slab_count), offsetof(struct row, c), sizeof(struct row),
-			      SLABRATETOP_CACHES + SLABRATETOP_CACHES / 4, (void **)&rows);
-	if (n < 0)
-		return (int)n;
-	qsort(rows, n, sizeof(*rows), by_sort);
-	for (i = 0; i < n; i++) {
-		allocs += rows[i].c.allocs;
-		bytes += rows[i].c.bytes;
+	s->allocs = s->bytes = 0;
+	for (long i = 0; i < n; i++) {
+		s->allocs += r[i].c.allocs;
+		s->bytes += r[i].c.bytes;
 	}
 	lost = s->skel->bss->slab_lost;
 	if (lost > s->lost_seen)
 		bk_warn("%llu allocations were not counted: the table of %d caches was full",
 			(unsigned long long)(lost - s->lost_seen), SLABRATETOP_CACHES);
 	s->lost_seen = lost;
-	if (bk_env.json) {
-		bk_time_iso(t, sizeof(t), now);
-		for (i = 0; i < n && i < opt.rows; i++) {
-			bk_json_begin(&j, stdout);
-			bk_json_str(&j, "time", t, sizeof(t));
-			bk_json_str(&j, "cache", rows[i].key.name, sizeof(rows[i].key.name));
-			bk_json_uint(&j, "allocs", rows[i].c.allocs);
-			bk_json_uint(&j, "bytes", rows[i].c.bytes);
-			bk_json_end(&j);
-		}
-		free(rows);
-		return 0;
-	}
-	if (opt.clear)
-		printf("\033[H\033[2J");
-	bk_time_hms(t, sizeof(t), now);
-	printf("%s  %llu allocations, %llu bytes, %ld caches\n\n", t, (unsigned long long)allocs,
-	       (unsigned long long)bytes, n);
-	printf("%-32s %10s %12s\n", "CACHE", "ALLOCS", "BYTES");
-	for (i = 0; i < n && i < opt.rows; i++) {
-		bk_escape(name, sizeof(name), rows[i].key.name,
-			  strnlen(rows[i].key.name, sizeof(rows[i].key.name)));
-		printf("%-32s %10llu %12llu\n", name, (unsigned long long)rows[i].c.allocs,
-		       (unsigned long long)rows[i].c.bytes);
-	}
-	printf("\n");
-	free(rows);
-	return 0;
 }
+
+/* The title line and the column header of a refresh. */
+static void print_head(void *ctx, const char *t, long n)
+{
+	const struct state *s = ctx;
+
+	printf("%s  %llu allocations, %llu bytes, %ld caches\n\n", t, (unsigned long long)s->allocs,
+	       (unsigned long long)s->bytes, n);
+	printf("%-32s %10s %12s\n", "CACHE", "ALLOCS", "BYTES");
+}
+
+static void print_row(void *ctx, const void *row, const char *t)
+{
+	const struct row *r = row;
+	char name[4 * SLABRATETOP_NAME_LEN];
+	struct bk_json j;
+
+	if (bk_env.json) {
+		bk_json_begin(&j, stdout);
+		bk_json_str(&j, "time", t, strlen(t));
+		bk_json_str(&j, "cache", r->key.name, sizeof(r->key.name));
+		bk_json_uint(&j, "allocs", r->c.allocs);
+		bk_json_uint(&j, "bytes", r->c.bytes);
+		bk_json_end(&j);
+		return;
+	}
+	bk_escape(name, sizeof(name), r->key.name, strnlen(r->key.name, sizeof(r->key.name)));
+	printf("%-32s %10llu %12llu\n", name, (unsigned long long)r->c.allocs,
+	       (unsigned long long)r->c.bytes);
+}
+
+static struct state st;
+
+/* Every refresh: the caches of the last interval, the most allocated from first. */
+static struct bk_top top = {
+	.rows = 20,
+	.sort = SORT_BYTES,
+	.max_rows = SLABRATETOP_CACHES,
+	.sort_keys = (const char *const[]){ "allocs", "bytes", NULL },
+	.sort_want = "allocs or bytes",
+	BK_TOP_ROW(struct row, key, c),
+	.cap = SLABRATETOP_CACHES + SLABRATETOP_CACHES / 4,
+	.cmp = by_sort,
+	.prepare = prepare,
+	.head = print_head,
+	.print_row = print_row,
+	.ctx = &st,
+	.blank_after = true,
+};
 
 /* Whether kmem_cache_alloc's record names the cache (Linux 6.2 and later). */
 static bool record_has_name(void)
@@ -176,14 +161,12 @@ int main(int argc, char **argv)
 {
 	struct slabratetop_bpf *skel = NULL;
 	struct bk_loop loop = {};
-	struct state st = {};
 	int err;
 
 	/* Arguments; the shared letters land in bk_env. One second by default. */
-	bk_env.interval_s = 1;
 	bk_parse_args_doc(argc, argv, options, parse_arg, "[interval [count]]", argp_program_doc,
 			  BK_OPT_FILTERS | BK_OPT_DURATION | BK_OPT_JSON | BK_OPT_FORCE_PATH);
-	opt.clear = !opt.no_clear && !bk_env.json && isatty(STDOUT_FILENO);
+	bk_top_args(&top);
 
 	/* Logging, privileges, BTF; then open the BPF object. */
 	err = bk_init("slabratetop");
@@ -223,8 +206,9 @@ int main(int argc, char **argv)
 
 	/* Signals; every interval the counts are taken out and shown. */
 	st.skel = skel;
+	top.fd = bpf_map__fd(skel->maps.counts);
 	bk_signals();
-	bk_summary(&loop, print_interval, &st);
+	bk_summary(&loop, bk_top_refresh, &top);
 	err = bk_run(&loop);
 
 cleanup:

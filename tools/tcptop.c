@@ -3,22 +3,18 @@
  * tcptop: TCP throughput per connection and process, refreshed top-style.
  */
 #include <argp.h>
-#include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "core/attach.h"
 #include "net/inet.h"
 #include "core/json.h"
 #include "core/log.h"
 #include "core/loop.h"
-#include "core/maps.h"
 #include "core/opts.h"
 #include "core/output.h"
 #include "core/setup.h"
+#include "core/top.h"
 #include "tcptop.h"
 #include "tcptop.skel.h"
 
@@ -29,14 +25,8 @@
 
 enum sort_by { SORT_ALL, SORT_RX, SORT_TX };
 
-static struct {
-	bool no_clear;
-	enum sort_by sort;
-	long rows;
-	int fd;			/* of the flows map */
-	long printed;		/* refreshes printed, for the blank line between them */
-	bool clear;		/* clear the screen before each refresh */
-} opt = { .rows = 20 };
+/* The screen and its options, set out below its printers. */
+static struct bk_top top;
 
 const char argp_program_doc[] =
 	"Show TCP throughput per connection and process, refreshed top-style.\n"
@@ -53,39 +43,14 @@ const char argp_program_doc[] =
 	"    tcptop -C -d 30 5   # every 5 s for 30 s";
 
 static const struct argp_option options[] = {
-	{ "no-clear", 'C', NULL, 0, "Do not clear the screen between refreshes", 0 },
-	{ "sort", 'S', "FIELD", 0, "Sort by rx, tx or all (received plus sent; the default)", 0 },
-	{ "rows", 'r', "ROWS", 0, "Show at most ROWS connections per refresh (default 20)", 0 },
+	BK_TOP_ARGP_OPTIONS("connections", "FIELD",
+			    "Sort by rx, tx or all (received plus sent; the default)"),
 	{},
 };
 
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
-	switch (key) {
-	case 'C':
-		opt.no_clear = true;
-		break;
-	case 'S':
-		if (!strcmp(arg, "all"))
-			opt.sort = SORT_ALL;
-		else if (!strcmp(arg, "rx"))
-			opt.sort = SORT_RX;
-		else if (!strcmp(arg, "tx"))
-			opt.sort = SORT_TX;
-		else
-			bk_usage(state, "invalid --sort '%s': want rx, tx or all", arg);
-		break;
-	case 'r':
-		if (bk_parse_long(arg, 1, TCPTOP_MAX_FLOWS, &opt.rows))
-			bk_usage(state, "invalid --rows '%s': want 1 to %d", arg, TCPTOP_MAX_FLOWS);
-		break;
-	case ARGP_KEY_ARG:
-		bk_parse_interval_arg(state, arg);
-		break;
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
-	return 0;
+	return bk_top_parse_opt(&top, key, arg, state);
 }
 
 struct row {
@@ -95,7 +60,7 @@ struct row {
 
 static __u64 sort_value(const struct row *r)
 {
-	switch (opt.sort) {
+	switch (top.sort) {
 	case SORT_RX:
 		return r->f.rx_bytes;
 	case SORT_TX:
@@ -117,30 +82,9 @@ static int by_bytes(const void *a, const void *b)
 	return (int)x->key.lport - (int)y->key.lport;
 }
 
-/* Takes every entry out of the map: what arrives meanwhile goes to the next refresh. */
-static long take_flows(struct row **out)
+static void print_row(void *ctx, const void *row, const char *t)
 {
-	static struct flow_key keys[TCPTOP_MAX_FLOWS];
-	static struct flow flows[TCPTOP_MAX_FLOWS];
-	struct row *rows;
-	long n;
-
-	n = bk_map_drain(opt.fd, sizeof(keys[0]), sizeof(flows[0]), keys, flows, TCPTOP_MAX_FLOWS);
-	if (n < 0)
-		return n;
-	rows = calloc(n ? n : 1, sizeof(*rows));
-	if (!rows) {
-		bk_set_error("out of memory for %ld connections", n);
-		return -ENOMEM;
-	}
-	for (long i = 0; i < n; i++)
-		rows[i] = (struct row){ keys[i], flows[i] };
-	*out = rows;
-	return n;
-}
-
-static void print_row(const struct row *r, const char *t)
-{
+	const struct row *r = row;
 	char comm[4 * 16], laddr[BK_INET_ENDPOINT_LEN] = "?", raddr[BK_INET_ENDPOINT_LEN] = "?";
 	char a[BK_INET_ADDR_LEN] = "?";
 	const struct flow_key *k = &r->key;
@@ -173,34 +117,26 @@ static void print_row(const struct row *r, const char *t)
 	       (unsigned long long)(r->f.tx_bytes / 1024));
 }
 
-/* One refresh: the connections of the last interval, most bytes first. */
-static int refresh(void *ctx)
+/* The title line and the column header of a refresh. */
+static void print_head(void *ctx, const char *t, long n)
 {
-	struct row *rows;
-	char t[40];
-	long n = take_flows(&rows);
-
-	if (n < 0)
-		return n;
-	qsort(rows, n, sizeof(*rows), by_bytes);
-	if (bk_env.json) {
-		bk_time_iso(t, sizeof(t), bk_now_ns());
-	} else {
-		if (opt.clear)
-			printf("\033[H\033[2J");
-		else if (opt.printed)
-			printf("\n");
-		bk_time_hms(t, sizeof(t), bk_now_ns());
-		printf("%s  %ld connection%s\n", t, n, n == 1 ? "" : "s");
-		printf("%-*s %-*s %-*s %-*s %*s %*s\n", BK_W_PID, "PID", W_COMM, "COMM", W_ENDPOINT,
-		       "LADDR", W_ENDPOINT, "RADDR", W_KB, "RX_KB", W_KB, "TX_KB");
-	}
-	for (int i = 0; i < n && i < opt.rows; i++)
-		print_row(&rows[i], t);
-	free(rows);
-	opt.printed++;
-	return 0;
+	printf("%s  %ld connection%s\n", t, n, n == 1 ? "" : "s");
+	printf("%-*s %-*s %-*s %-*s %*s %*s\n", BK_W_PID, "PID", W_COMM, "COMM", W_ENDPOINT, "LADDR",
+	       W_ENDPOINT, "RADDR", W_KB, "RX_KB", W_KB, "TX_KB");
 }
+
+/* Every refresh: the connections of the last interval, most bytes first. */
+static struct bk_top top = {
+	.rows = 20,
+	.max_rows = TCPTOP_MAX_FLOWS,
+	.sort_keys = (const char *const[]){ "all", "rx", "tx", NULL },
+	.sort_want = "rx, tx or all",
+	BK_TOP_ROW(struct row, key, f),
+	.cap = TCPTOP_MAX_FLOWS,
+	.cmp = by_bytes,
+	.head = print_head,
+	.print_row = print_row,
+};
 
 int main(int argc, char **argv)
 {
@@ -208,14 +144,11 @@ int main(int argc, char **argv)
 	struct tcptop_bpf *skel = NULL;
 	int err;
 
-	/* Arguments; the shared letters land in bk_env. */
+	/* Arguments; the shared letters land in bk_env. One second by default. */
 	bk_parse_args_doc(argc, argv, options, parse_arg, "[interval [count]]", argp_program_doc,
 			  BK_OPT_PID | BK_OPT_UID | BK_OPT_COMM | BK_OPT_CGROUP | BK_OPT_JSON |
 			  BK_OPT_DURATION | BK_OPT_FORCE_PATH);
-	if (bk_env.interval_s == 0)
-		bk_env.interval_s = 1;
-	/* Clearing only makes sense on a terminal. */
-	opt.clear = !opt.no_clear && !bk_env.json && isatty(STDOUT_FILENO);
+	bk_top_args(&top);
 
 	/* Logging, privileges, BTF. */
 	err = bk_init("tcptop");
@@ -247,7 +180,7 @@ int main(int argc, char **argv)
 	err = bk_start(skel->skeleton);
 	if (err)
 		goto cleanup;
-	opt.fd = bpf_map__fd(skel->maps.flows);
+	top.fd = bpf_map__fd(skel->maps.flows);
 
 	/* Signals; there are no events, the map is read at every refresh. */
 	bk_signals();
@@ -257,7 +190,7 @@ int main(int argc, char **argv)
 	loop.drop_what = "connections";
 	loop.lost_starts = &skel->bss->bk_lost_starts;
 	loop.lost_what = "sends were not counted";
-	bk_summary(&loop, refresh, NULL);
+	bk_summary(&loop, bk_top_refresh, &top);
 	err = bk_run(&loop);
 
 cleanup:
