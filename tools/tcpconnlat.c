@@ -21,8 +21,6 @@
 
 #define W_LAT 9
 
-static __u64 min_ns;
-
 const char argp_program_doc[] =
 	"Trace TCP connect latency: from the SYN to the end of the handshake.\n"
 	"\n"
@@ -36,14 +34,6 @@ const char argp_program_doc[] =
 	"    tcpconnlat 0.2 -p 181       # process 181's connects of 0.2 ms or more\n"
 	"    tcpconnlat --rports 443     # connects to port 443\n"
 	"    tcpconnlat -j               # JSON lines, latency in ns";
-
-static error_t parse_arg(int key, char *arg, struct argp_state *state)
-{
-	if (key != ARGP_KEY_ARG)
-		return ARGP_ERR_UNKNOWN;
-	bk_parse_min_ms_arg(state, arg, &min_ns);
-	return 0;
-}
 
 static void print_header(void)
 {
@@ -90,7 +80,7 @@ int main(int argc, char **argv)
 	int err;
 
 	/* Arguments; the shared letters land in bk_env, the network filters in bk_net. */
-	bk_net_parse_args(argc, argv, NULL, parse_arg, "[min_ms]", argp_program_doc,
+	bk_net_parse_args(argc, argv, NULL, bk_parse_min_ms_only, "[min_ms]", argp_program_doc,
 			  BK_OPT_FILTERS | BK_OPT_TIMESTAMP | BK_OPT_UIDCOL | BK_OPT_DURATION |
 			  BK_OPT_JSON, BK_NET_ALL);
 
@@ -106,7 +96,7 @@ int main(int argc, char **argv)
 		goto cleanup;
 
 	/* The threshold goes to .rodata before load. */
-	skel->rodata->targ_min_ns = min_ns;
+	skel->rodata->targ_min_ns = bk_net.min_ns;
 
 	/* The one hook; a kernel without it gets one sentence. */
 	struct bk_variant variants[] = { { "tracepoint", { skel->progs.handle_set_state } } };

@@ -21,8 +21,6 @@
 
 #define W_LAT 9
 
-static __u64 min_ns;
-
 const char argp_program_doc[] =
 	"Trace how long received TCP data waited to be read, above a threshold.\n"
 	"\n"
@@ -35,14 +33,6 @@ const char argp_program_doc[] =
 	"    tcppktlat 10                # data that waited 10 ms or more\n"
 	"    tcppktlat -p 181 1          # process 181's reads of 1 ms or more\n"
 	"    tcppktlat --lports 8080 -j  # a server's reads, JSON lines";
-
-static error_t parse_arg(int key, char *arg, struct argp_state *state)
-{
-	if (key != ARGP_KEY_ARG)
-		return ARGP_ERR_UNKNOWN;
-	bk_parse_min_ms_arg(state, arg, &min_ns);
-	return 0;
-}
 
 static void print_header(void)
 {
@@ -88,7 +78,7 @@ int main(int argc, char **argv)
 	int err;
 
 	/* Arguments; the shared letters land in bk_env, the network filters in bk_net. */
-	bk_net_parse_args(argc, argv, NULL, parse_arg, "[min_ms]", argp_program_doc,
+	bk_net_parse_args(argc, argv, NULL, bk_parse_min_ms_only, "[min_ms]", argp_program_doc,
 			  BK_OPT_FILTERS | BK_OPT_TIMESTAMP | BK_OPT_UIDCOL | BK_OPT_DURATION |
 			  BK_OPT_JSON, BK_NET_ALL);
 
@@ -104,7 +94,7 @@ int main(int argc, char **argv)
 		goto cleanup;
 
 	/* The threshold goes to .rodata before load. */
-	skel->rodata->targ_min_ns = min_ns;
+	skel->rodata->targ_min_ns = bk_net.min_ns;
 
 	/* The three tracepoints; a kernel without them gets one sentence. */
 	struct bk_variant variants[] = {

@@ -108,6 +108,14 @@ void bk_parse_min_ms_arg(struct argp_state *state, const char *arg, __u64 *ns)
 		bk_usage(state, "invalid min_ms '%s': want milliseconds >= 0", arg);
 }
 
+error_t bk_parse_min_ms_only(int key, char *arg, struct argp_state *state)
+{
+	if (key != ARGP_KEY_ARG)
+		return ARGP_ERR_UNKNOWN;
+	bk_parse_min_ms_arg(state, arg, &bk_net.min_ns);
+	return 0;
+}
+
 static error_t parse_net(int key, char *arg, struct argp_state *state)
 {
 	static const char *names[] = { "--ports", "--lports", "--rports" };

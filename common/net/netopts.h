@@ -36,6 +36,7 @@ struct bk_net_env {
 	/* The lists of --ports, --lports, --rports: index BK_PORTS_* - 1. */
 	__u16 ports[3][BK_NET_MAX_PORTS];
 	int nports[3];
+	__u64 min_ns;			/* [min_ms] of a threshold tool */
 };
 
 extern struct bk_net_env bk_net;
@@ -60,6 +61,9 @@ int bk_parse_min_ms(const char *s, __u64 *ns);
  * tool's parser on ARGP_KEY_ARG; it reports bad values with bk_usage().
  */
 void bk_parse_min_ms_arg(struct argp_state *state, const char *arg, __u64 *ns);
+
+/* The whole parser of a threshold tool whose only own argument is [min_ms]: bk_net.min_ns. */
+error_t bk_parse_min_ms_only(int key, char *arg, struct argp_state *state);
 
 /*
  * bk_parse_args_doc() with the network options of `netmask` as well. A NULL
