@@ -59,19 +59,11 @@ static int handle_event(void *ctx, void *data, size_t size)
 	const char *ret = bk_ret_name(e->ret, num);
 	struct bk_json j;
 
-	bk_inet_addr(addr, sizeof(addr), e->conn.family, e->conn.laddr);
 	if (bk_env.json) {
 		bk_json_event(&j, stdout, e->ts_ns, e->tgid, e->tid, e->uid, e->comm);
-		bk_json_int(&j, "ip", bk_inet_version(e->conn.family));
-		bk_json_str(&j, "addr", addr, sizeof(addr));
-		bk_json_uint(&j, "port", e->conn.lport);
-		bk_json_uint(&j, "netns", e->conn.netns);
+		bk_json_local(&j, &e->conn);
 		bk_json_str(&j, "protocol", bk_ip_proto(e->protocol, proto), (size_t)-1);
-		bk_json_int(&j, "ret", e->ret);
-		if (e->ret < 0)
-			bk_json_str(&j, "error", ret, (size_t)-1);
-		else
-			bk_json_null(&j, "error");
+		bk_json_ret(&j, e->ret);
 		bk_json_object_begin(&j, "opts");
 		bk_json_bool(&j, "freebind", e->opts & BIND_OPT_FREEBIND);
 		bk_json_bool(&j, "transparent", e->opts & BIND_OPT_TRANSPARENT);
@@ -83,6 +75,7 @@ static int handle_event(void *ctx, void *data, size_t size)
 		bk_json_end(&j);
 		return 0;
 	}
+	bk_inet_addr(addr, sizeof(addr), e->conn.family, e->conn.laddr);
 	snprintf(opts, sizeof(opts), "%c%c%c%c%c", e->opts & BIND_OPT_FREEBIND ? 'F' : '.',
 		 e->opts & BIND_OPT_TRANSPARENT ? 'T' : '.', e->opts & BIND_OPT_NO_PORT ? 'N' : '.',
 		 e->opts & BIND_OPT_REUSEADDR ? 'R' : '.', e->opts & BIND_OPT_REUSEPORT ? 'r' : '.');

@@ -34,6 +34,28 @@ void bk_json_conn(struct bk_json *j, const struct bk_conn *c)
 	bk_json_uint(j, "netns", c->netns);
 }
 
+void bk_json_local(struct bk_json *j, const struct bk_conn *c)
+{
+	char addr[BK_INET_ADDR_LEN] = "?";
+
+	bk_inet_addr(addr, sizeof(addr), c->family, c->laddr);
+	bk_json_int(j, "ip", bk_inet_version(c->family));
+	bk_json_str(j, "addr", addr, sizeof(addr));
+	bk_json_uint(j, "port", c->lport);
+	bk_json_uint(j, "netns", c->netns);
+}
+
+void bk_json_ret(struct bk_json *j, long ret)
+{
+	char num[24];
+
+	bk_json_int(j, "ret", ret);
+	if (ret < 0)
+		bk_json_str(j, "error", bk_ret_name(ret, num), (size_t)-1);
+	else
+		bk_json_null(j, "error");
+}
+
 const char *bk_ret_name(long ret, char buf[24])
 {
 	const char *name = ret < 0 && ret > -4096 ? strerrorname_np(-ret) : NULL;

@@ -26,6 +26,10 @@ void bk_conn_endpoints(const struct bk_conn *c, char local[BK_INET_ENDPOINT_LEN]
 		       char remote[BK_INET_ENDPOINT_LEN]);
 /* The members ip, laddr, lport, raddr, rport and netns. */
 void bk_json_conn(struct bk_json *j, const struct bk_conn *c);
+/* The members ip, addr, port and netns of the local end only (bind, listen). */
+void bk_json_local(struct bk_json *j, const struct bk_conn *c);
+/* The members ret and error: the errno's name, null for a result >= 0. */
+void bk_json_ret(struct bk_json *j, long ret);
 
 /* A system call's result: "0", or the errno's name ("EADDRINUSE"), else the number. */
 const char *bk_ret_name(long ret, char buf[24]);
