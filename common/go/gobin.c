@@ -1386,7 +1386,8 @@ static int types_fit(const struct gobin *gb, uint64_t types, const struct sect *
  * The base of name offsets (runtime.types): the symbol, or else the start of
  * the section the linker puts type descriptors first in (.data.rel.ro in a
  * PIE, .rodata otherwise; an external linker may put something before
- * them), checked against the offsets in the typelinks section.
+ * them), checked against the offsets in the typelinks section; without
+ * one (Go 1.27), the start of .go.type.
  */
 static uint64_t find_types(const struct gobin *gb)
 {
@@ -1395,9 +1396,11 @@ static uint64_t find_types(const struct gobin *gb)
 
 	if (gb->sym_types)
 		return gb->sym_types;
-	if (!gb->is64 || (find_sect(gb, ".typelink", &tl) &&
-			  find_sect(gb, ".data.rel.ro.typelink", &tl)))
+	if (!gb->is64)
 		return 0;
+	/* Go 1.27 has no typelinks: the descriptors have a section of their own. */
+	if (find_sect(gb, ".typelink", &tl) && find_sect(gb, ".data.rel.ro.typelink", &tl))
+		return find_sect(gb, ".go.type", &s) ? 0 : s.sh.sh_addr;
 	for (size_t i = 0; i < sizeof(sects) / sizeof(sects[0]); i++) {
 		if (find_sect(gb, sects[i], &s))
 			continue;

@@ -213,8 +213,9 @@ int gobin_go_wrapper(const struct gobin *gb, const struct gofunc *f, struct gowr
  * type_vaddr, a link-time address ("*main.T", "string", "map[string]int"),
  * into buf (truncated to size): what an interface's type word or its itab's
  * type points at. The name comes from the binary's own type data, found by
- * the runtime.types symbol or, stripped, by the typelinks section; no DWARF.
- * -ENOTSUP when the type data is not found (Go before 1.17, 32-bit),
+ * the runtime.types symbol or, stripped, by the typelinks section (the
+ * .go.type section in Go 1.27); no DWARF.
+ * -ENOTSUP when the type data is not found (32-bit, no typelinks nor .go.type),
  * -ENOENT when type_vaddr is not a descriptor whose name decodes.
  */
 int gobin_type_name(const struct gobin *gb, uint64_t type_vaddr, char *buf, size_t size);

@@ -223,4 +223,26 @@ else
 	skip "$T: crash safety" "gofunclat is not built"
 fi
 
+# Real stripped binaries of the ladder (tests/go/ladder.sh): the dynamic type
+# of the io.Writer given to fmt.Fprintf/Fprintln (os.Stdout: *os.File), named
+# from the binary's typelinks (Go 1.17-1.26) or its .go.type section (1.27).
+LADDER=${GO_LADDER:-$OUTPUT/tests/go-ladder}
+for rel in go1.17 go1.21 go1.26 go1.27; do
+	bin=$(bash tests/go/ladder.sh "$LADDER" 2>/dev/null | grep -- "/$rel[.-][^/]*-amd64-" | tail -1)
+	if [ -z "$bin" ] || [ ! -x "$bin" ]; then
+		skip "$T: ladder $rel: io.Writer's dynamic type" "npm could not fetch it"
+		continue
+	fi
+	case $bin in *lefthook) args=version ;; *) args=--version ;; esac
+	start_tool ladder $T "$bin" 'fmt.Fprintf(w interface{ Write() }, f string, a []any) (int, error)' \
+		'fmt.Fprintln(w interface{ Write() }, a []any) (int, error)' ||
+		{ fail "$T: ladder $rel: did not attach" "$(tail -2 "$TMP/ladder.err")"; continue; }
+	(cd "$TMP" && "$bin" $args >/dev/null 2>&1)
+	stop_tool TERM
+	n=$(grep -c ' fmt\.Fprint\(f\|ln\)(w=\*os\.File, ' "$TMP/ladder.out")
+	[ "$n" -gt 0 ] && ! grep -q 'non-nil' "$TMP/ladder.out" &&
+		pass "$T: ladder $(basename "$bin"): the io.Writer is *os.File ($n calls)" ||
+		fail "$T: ladder $(basename "$bin"): the io.Writer is *os.File" "$(tail -2 "$TMP/ladder.out")"
+done
+
 no_leaks "$T: no BPF program or link is left behind"
