@@ -16,6 +16,7 @@
 #include "offwaketime.h"
 
 const volatile __u64 targ_min_ns = 1000;
+const volatile __u64 targ_max_ns = ~0ULL;
 
 struct start {
 	__u64 ts_ns;
@@ -31,31 +32,16 @@ struct {
 	__type(value, struct start);
 } starts SEC(".maps");
 
+/* Sized by the user side (--stack-storage). */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, OFFWAKETIME_COUNTS);
+	__uint(max_entries, 10240);
 	__type(key, struct offwake_key);
 	__type(value, __u64);
 } counts SEC(".maps");
 
 /* Too big for the BPF stack: one per CPU. */
 BK_SCRATCH(scratch, struct start);
-
-/* Adds delta to the count of key (bk_stack_add for a pair of stacks). */
-static __always_inline void add(const struct offwake_key *key, __u64 delta)
-{
-	__u64 *p = bpf_map_lookup_elem(&counts, key), zero = 0;
-
-	if (!p) {
-		bpf_map_update_elem(&counts, key, &zero, BPF_NOEXIST);
-		p = bpf_map_lookup_elem(&counts, key);
-		if (!p) {
-			__sync_fetch_and_add(&bk_stack_lost_counts, 1);
-			return;
-		}
-	}
-	__sync_fetch_and_add(p, delta);
-}
 
 static __always_inline void on_switch(void *ctx, __u64 prev, __u32 state, __u64 next)
 {
@@ -66,8 +52,8 @@ static __always_inline void on_switch(void *ctx, __u64 prev, __u32 state, __u64 
 	s = bpf_map_lookup_elem(&starts, &next);
 	if (s) {
 		delta = bpf_ktime_get_ns() - s->ts_ns;
-		if (s->woken && delta >= targ_min_ns) {
-			add(&s->key, delta);
+		if (s->woken && delta >= targ_min_ns && delta <= targ_max_ns) {
+			bk_stack_add(&counts, &s->key, delta);
 			bk_stack_seen(s->key.blocked.tgid);
 			bk_stack_seen(s->key.waker.tgid);
 		}

@@ -10,9 +10,8 @@
 #include "stacks_abi.h"
 
 #define OFFWAKETIME_STARTS 32768
-#define OFFWAKETIME_COUNTS 10240
-#define OFFWAKETIME_STACKS 16384
 
+/* common/stacks/report.c reads it as two struct bk_stack_key (report.waker). */
 struct offwake_key {
 	struct bk_stack_key blocked;	/* where it left the CPU */
 	struct bk_stack_key waker;	/* who woke it, from where (tgid 0: an idle CPU) */

@@ -126,8 +126,11 @@ static __always_inline void bk_stack_key_fill(void *ctx, struct bk_stack_key *ke
 	bpf_get_current_comm(key->comm, sizeof(key->comm));
 }
 
-/* Adds v to the count of key, counting a loss when the table is full. */
-static __always_inline void bk_stack_add(void *map, const struct bk_stack_key *key, __u64 v)
+/*
+ * Adds v to the count of key (a struct bk_stack_key, or a tool's key made of
+ * them), counting a loss when the table is full.
+ */
+static __always_inline void bk_stack_add(void *map, const void *key, __u64 v)
 {
 	__u64 *p = bpf_map_lookup_elem(map, key), zero = 0;
 

@@ -58,9 +58,6 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case BK_OPT_DISK:
 		bk_disk_arg(state, arg, &opt.disk);
 		break;
-	case ARGP_KEY_ARG:
-		bk_parse_interval_arg(state, arg);
-		break;
 	default:
 		return bk_stack_parse_opt(key, arg, state);
 	}
@@ -71,7 +68,6 @@ int main(int argc, char **argv)
 {
 	struct biostacks_bpf *skel = NULL;
 	struct bk_stack_tool st = {};
-	struct bk_flame_opts fo;
 	struct bk_loop loop = {};
 	int err;
 
@@ -130,12 +126,9 @@ int main(int argc, char **argv)
 
 	/* Until Ctrl-C, SIGTERM, -d or the count; stacks print each interval and at the end. */
 	err = bk_run(&loop);
-	bk_flame_opts_default(&fo);
-	fo.title = opt.requests ? "Block I/O requests" : "Block I/O time";
-	fo.subtitle = bk_stack_what();
-	fo.count_name = opt.requests ? "requests" : "us";
 	if (!err)
-		err = bk_stack_tool_svg(&st, &fo);
+		err = bk_stack_tool_flame(&st, opt.requests ? "Block I/O requests" : "Block I/O time",
+					  BK_FLAME_ONCPU);
 
 cleanup:
 	bk_loop_free(&loop);

@@ -17,9 +17,8 @@
 #include "offcputime.skel.h"
 
 static struct {
-	long min_us, max_us;
 	__u32 state;
-} opt = { .min_us = 1, .max_us = -1, .state = OFFCPU_STATE_ANY };
+} opt = { .state = OFFCPU_STATE_ANY };
 
 const char argp_program_doc[] =
 	"Sum the time threads spend off CPU (blocked, sleeping or preempted) by the\n"
@@ -37,14 +36,13 @@ const char argp_program_doc[] =
 	"    offcputime -f -d 10 > off.folded  # folded, for flamegraph(8)\n"
 	"    offcputime --svg off.svg -d 10  # the same flame graph directly";
 
-enum { OPT_STATE = 2000, OPT_MIN_US, OPT_MAX_US };
+enum { OPT_STATE = 2000 };
 
 static const struct argp_option options[] = {
 	{ "state", OPT_STATE, "STATE", 0,
 	  "Only waits that began in this state: S (sleeping), D (uninterruptible), "
 	  "R (preempted), I (idle kernel thread), or a TASK_* bit mask", 0 },
-	{ "min-us", OPT_MIN_US, "US", 0, "Only waits of at least US microseconds (default 1)", 0 },
-	{ "max-us", OPT_MAX_US, "US", 0, "Only waits of at most US microseconds", 0 },
+	BK_STACK_ARGP_WAIT_OPTIONS,
 	BK_STACK_ARGP_OPTIONS,
 	{},
 };
@@ -77,22 +75,6 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		if (parse_state(arg, &opt.state))
 			bk_usage(state, "invalid state '%s': want R, S, D, T, t, I or a number", arg);
 		break;
-	case OPT_MIN_US:
-		if (bk_parse_long(arg, 0, 1L << 40, &opt.min_us))
-			bk_usage(state, "invalid --min-us '%s': want a number of microseconds", arg);
-		break;
-	case OPT_MAX_US:
-		if (bk_parse_long(arg, 1, 1L << 40, &opt.max_us))
-			bk_usage(state, "invalid --max-us '%s': want a number of microseconds > 0", arg);
-		break;
-	case ARGP_KEY_ARG:
-		bk_parse_interval_arg(state, arg);
-		break;
-	case ARGP_KEY_END:
-		if (opt.max_us >= 0 && opt.max_us < opt.min_us)
-			bk_usage(state, "--max-us %ld is below --min-us %ld: nothing would be counted",
-				 opt.max_us, opt.min_us);
-		return bk_stack_parse_opt(key, arg, state);
 	default:
 		return bk_stack_parse_opt(key, arg, state);
 	}
@@ -103,7 +85,6 @@ int main(int argc, char **argv)
 {
 	struct offcputime_bpf *skel = NULL;
 	struct bk_stack_tool st = {};
-	struct bk_flame_opts fo;
 	struct bk_loop loop = {};
 	int err;
 
@@ -124,8 +105,7 @@ int main(int argc, char **argv)
 	/* Filters and what to record go to .rodata before load. */
 	bk_filter_fill(&skel->rodata->bk_filter);
 	bk_stack_rodata(&skel->rodata->bk_stack_opts);
-	skel->rodata->targ_min_ns = (__u64)opt.min_us * 1000;
-	skel->rodata->targ_max_ns = opt.max_us >= 0 ? (__u64)opt.max_us * 1000 : ~0ULL;
+	bk_stack_wait_rodata(&skel->rodata->targ_min_ns, &skel->rodata->targ_max_ns);
 	skel->rodata->targ_state = opt.state;
 	/* The ring buffer only carries notices of new processes: 64 KB holds 4,000. */
 	err = bk_events_size(skel->maps.events, &skel->rodata->bk_wakeup, 64 << 10);
@@ -165,13 +145,8 @@ int main(int argc, char **argv)
 
 	/* Until Ctrl-C, SIGTERM, -d or the count; stacks print each interval and at the end. */
 	err = bk_run(&loop);
-	bk_flame_opts_default(&fo);
-	fo.title = "Off-CPU time";
-	fo.subtitle = bk_stack_what();
-	fo.count_name = "us";
-	fo.palette = BK_FLAME_OFFCPU;
 	if (!err)
-		err = bk_stack_tool_svg(&st, &fo);
+		err = bk_stack_tool_flame(&st, "Off-CPU time", BK_FLAME_OFFCPU);
 
 cleanup:
 	bk_loop_free(&loop);

@@ -16,10 +16,6 @@
 #include "wakeuptime.h"
 #include "wakeuptime.skel.h"
 
-static struct {
-	long min_us, max_us;
-} opt = { .min_us = 1, .max_us = -1 };
-
 const char argp_program_doc[] =
 	"Sum the time threads were blocked by the kernel and user stacks of the threads\n"
 	"that woke them (the waker's stack at the wake-up). Times are in microseconds;\n"
@@ -35,50 +31,21 @@ const char argp_program_doc[] =
 	"    wakeuptime --min-us 10000   # blocks of 10 ms or more\n"
 	"    wakeuptime -f -d 10 > wake.folded  # folded, for flamegraph(8)";
 
-enum { OPT_MIN_US = 2000, OPT_MAX_US };
-
 static const struct argp_option options[] = {
-	{ "min-us", OPT_MIN_US, "US", 0, "Only blocks of at least US microseconds (default 1)", 0 },
-	{ "max-us", OPT_MAX_US, "US", 0, "Only blocks of at most US microseconds", 0 },
+	BK_STACK_ARGP_WAIT_OPTIONS,
 	BK_STACK_ARGP_OPTIONS,
 	{},
 };
-
-static error_t parse_arg(int key, char *arg, struct argp_state *state)
-{
-	switch (key) {
-	case OPT_MIN_US:
-		if (bk_parse_long(arg, 0, 1L << 40, &opt.min_us))
-			bk_usage(state, "invalid --min-us '%s': want a number of microseconds", arg);
-		break;
-	case OPT_MAX_US:
-		if (bk_parse_long(arg, 1, 1L << 40, &opt.max_us))
-			bk_usage(state, "invalid --max-us '%s': want a number of microseconds > 0", arg);
-		break;
-	case ARGP_KEY_ARG:
-		bk_parse_interval_arg(state, arg);
-		break;
-	case ARGP_KEY_END:
-		if (opt.max_us >= 0 && opt.max_us < opt.min_us)
-			bk_usage(state, "--max-us %ld is below --min-us %ld: nothing would be counted",
-				 opt.max_us, opt.min_us);
-		return bk_stack_parse_opt(key, arg, state);
-	default:
-		return bk_stack_parse_opt(key, arg, state);
-	}
-	return 0;
-}
 
 int main(int argc, char **argv)
 {
 	struct wakeuptime_bpf *skel = NULL;
 	struct bk_stack_tool st = {};
-	struct bk_flame_opts fo;
 	struct bk_loop loop = {};
 	int err;
 
 	/* Arguments; the shared letters land in bk_env and bk_stack_env. */
-	bk_parse_args_doc(argc, argv, options, parse_arg, "[interval [count]]", argp_program_doc,
+	bk_parse_args_doc(argc, argv, options, bk_stack_parse_opt, "[interval [count]]", argp_program_doc,
 			  BK_OPT_FILTERS | BK_OPT_PERTHREAD | BK_OPT_DURATION | BK_OPT_JSON |
 			  BK_OPT_FORCE_PATH);
 
@@ -94,8 +61,7 @@ int main(int argc, char **argv)
 	/* Filters and what to record go to .rodata before load. */
 	bk_filter_fill(&skel->rodata->bk_filter);
 	bk_stack_rodata(&skel->rodata->bk_stack_opts);
-	skel->rodata->targ_min_ns = (__u64)opt.min_us * 1000;
-	skel->rodata->targ_max_ns = opt.max_us >= 0 ? (__u64)opt.max_us * 1000 : ~0ULL;
+	bk_stack_wait_rodata(&skel->rodata->targ_min_ns, &skel->rodata->targ_max_ns);
 	/* The ring buffer only carries notices of new processes: 64 KB holds 4,000. */
 	err = bk_events_size(skel->maps.events, &skel->rodata->bk_wakeup, 64 << 10);
 	if (!err)
@@ -137,13 +103,8 @@ int main(int argc, char **argv)
 
 	/* Until Ctrl-C, SIGTERM, -d or the count; stacks print each interval and at the end. */
 	err = bk_run(&loop);
-	bk_flame_opts_default(&fo);
-	fo.title = "Wake-up time";
-	fo.subtitle = bk_stack_what();
-	fo.count_name = "us";
-	fo.palette = BK_FLAME_OFFCPU;
 	if (!err)
-		err = bk_stack_tool_svg(&st, &fo);
+		err = bk_stack_tool_flame(&st, "Wake-up time", BK_FLAME_OFFCPU);
 
 cleanup:
 	bk_loop_free(&loop);

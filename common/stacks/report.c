@@ -15,7 +15,7 @@
 #define FOLD_MAX 65536
 
 struct entry {
-	struct bk_stack_key key;
+	struct bk_stack_key key[2];	/* the stack's; with r->waker, its waker's */
 	__u64 value;
 };
 
@@ -24,12 +24,13 @@ struct line {
 	__u64 value;
 };
 
-/* Takes every key and value out of the table. */
-static int read_all(int fd, struct entry **out, size_t *n_out)
+/* Takes every key (nkeys stack keys) and value out of the table. */
+static int read_all(int fd, int nkeys, struct entry **out, size_t *n_out)
 {
 	struct bpf_map_info info = {};
+	size_t ks = nkeys * sizeof(struct bk_stack_key);
 	__u32 len = sizeof(info);
-	struct bk_stack_key *keys;
+	char *keys;
 	__u64 *values;
 	struct entry *e;
 	size_t cap;
@@ -39,13 +40,13 @@ static int read_all(int fd, struct entry **out, size_t *n_out)
 		return -errno;
 	/* Room for a full table and what lands while it is read. */
 	cap = info.max_entries + info.max_entries / 4 + 16;
-	keys = malloc(cap * sizeof(*keys));
+	keys = malloc(cap * ks);
 	values = malloc(cap * sizeof(*values));
-	e = malloc(cap * sizeof(*e));
-	n = keys && values && e ? bk_map_drain(fd, sizeof(*keys), sizeof(*values), keys, values, cap)
+	e = calloc(cap, sizeof(*e));
+	n = keys && values && e ? bk_map_drain(fd, ks, sizeof(*values), keys, values, cap)
 				: -ENOMEM;
 	for (long i = 0; i < n; i++) {
-		e[i].key = keys[i];
+		memcpy(e[i].key, keys + i * ks, ks);
 		e[i].value = values[i];
 	}
 	free(keys);
@@ -62,12 +63,13 @@ static int read_all(int fd, struct entry **out, size_t *n_out)
 /* Deletes the stacks of what was printed, for the next interval. */
 static void clear_stacks(int stack_fd, const struct entry *e, size_t n)
 {
-	for (size_t i = 0; i < n && stack_fd >= 0; i++) {
-		if (e[i].key.ustack >= 0)
-			bpf_map_delete_elem(stack_fd, &e[i].key.ustack);
-		if (e[i].key.kstack >= 0)
-			bpf_map_delete_elem(stack_fd, &e[i].key.kstack);
-	}
+	for (size_t i = 0; i < n && stack_fd >= 0; i++)
+		for (int k = 0; k < 2; k++) {
+			if (e[i].key[k].ustack >= 0)
+				bpf_map_delete_elem(stack_fd, &e[i].key[k].ustack);
+			if (e[i].key[k].kstack >= 0)
+				bpf_map_delete_elem(stack_fd, &e[i].key[k].kstack);
+		}
 }
 
 static int by_value(const void *a, const void *b)
@@ -76,7 +78,7 @@ static int by_value(const void *a, const void *b)
 
 	if (x->value != y->value)
 		return x->value < y->value ? -1 : 1;
-	return x->key.tgid < y->key.tgid ? -1 : x->key.tgid > y->key.tgid;
+	return x->key[0].tgid < y->key[0].tgid ? -1 : x->key[0].tgid > y->key[0].tgid;
 }
 
 static int by_stack(const void *a, const void *b)
@@ -96,8 +98,9 @@ static void build(struct bk_stack_report *r, struct bk_trace *t, const struct bk
 	bk_stacks_add_kernel(r->stacks, t, k->kstack);
 }
 
+/* A key's stacks leaf first (the kernel part, "--", the user part) and its comm line. */
 static void print_text(struct bk_stack_report *r, FILE *f, const struct bk_trace *t, int nuser,
-		       const struct entry *e, __u64 v)
+		       const struct bk_stack_key *k)
 {
 	char comm[4 * 16], name[1024];
 	int i;
@@ -113,36 +116,76 @@ static void print_text(struct bk_stack_report *r, FILE *f, const struct bk_trace
 		bk_escape(name, sizeof(name), t->f[i].name, strlen(t->f[i].name));
 		fprintf(f, "    %s\n", name);
 	}
-	bk_escape(comm, sizeof(comm), e->key.comm, sizeof(e->key.comm));
+	bk_escape(comm, sizeof(comm), k->comm, sizeof(k->comm));
+	if (!k->comm[0])
+		snprintf(comm, sizeof(comm), "[idle]");
 	if (r->per_thread)
-		fprintf(f, "    -                %s (%u/%u)\n", comm, e->key.tgid, e->key.tid);
+		fprintf(f, "    -                %s (%u/%u)\n", comm, k->tgid, k->tid);
 	else
-		fprintf(f, "    -                %s (%u)\n", comm, e->key.tgid);
-	fprintf(f, "        %llu\n\n", (unsigned long long)v);
+		fprintf(f, "    -                %s (%u)\n", comm, k->tgid);
 }
 
-static void print_json(struct bk_stack_report *r, FILE *f, const struct bk_trace *t, int nuser,
-		       const struct entry *e, __u64 v)
+/* A key's members: pid, tid (per thread), comm, with its value, ustack and kstack. */
+static void json_key(struct bk_stack_report *r, struct bk_json *j, const struct bk_trace *t,
+		     int nuser, const struct bk_stack_key *k, const __u64 *v)
 {
-	struct bk_json j;
 	int i;
 
-	bk_json_begin(&j, f);
-	bk_json_uint(&j, "pid", e->key.tgid);
+	bk_json_uint(j, "pid", k->tgid);
 	if (r->per_thread)
-		bk_json_uint(&j, "tid", e->key.tid);
-	bk_json_str(&j, "comm", e->key.comm, sizeof(e->key.comm));
-	bk_json_uint(&j, r->unit, v);
-	bk_json_array_begin(&j, "ustack");
+		bk_json_uint(j, "tid", k->tid);
+	bk_json_str(j, "comm", k->comm, sizeof(k->comm));
+	if (v)
+		bk_json_uint(j, r->unit, *v);
+	bk_json_array_begin(j, "ustack");
 	for (i = nuser - 1; i >= 0; i--)
-		bk_json_str(&j, NULL, t->f[i].name, (size_t)-1);
-	bk_json_array_end(&j);
-	bk_json_array_begin(&j, "kstack");
+		bk_json_str(j, NULL, t->f[i].name, (size_t)-1);
+	bk_json_array_end(j);
+	bk_json_array_begin(j, "kstack");
 	for (i = t->n - 1; i >= nuser; i--)
 		if (i > nuser || t->f[i].kind != BK_FRAME_MARK || strcmp(t->f[i].name, BK_FRAME_SEP_KERNEL))
-			bk_json_str(&j, NULL, t->f[i].name, (size_t)-1);
-	bk_json_array_end(&j);
+			bk_json_str(j, NULL, t->f[i].name, (size_t)-1);
+	bk_json_array_end(j);
+}
+
+/*
+ * One stack: {pid, comm, UNIT, ustack, kstack}; with its waker:
+ * {"blocked": {...}, "waker": {...}, UNIT}.
+ */
+static void print_json(struct bk_stack_report *r, FILE *f, const struct bk_trace *t, int nuser,
+		       const struct bk_trace *w, int wuser, const struct entry *e, __u64 v)
+{
+	struct bk_json j;
+
+	bk_json_begin(&j, f);
+	if (!r->waker) {
+		json_key(r, &j, t, nuser, &e->key[0], &v);
+	} else {
+		bk_json_object_begin(&j, "blocked");
+		json_key(r, &j, t, nuser, &e->key[0], NULL);
+		bk_json_object_end(&j);
+		bk_json_object_begin(&j, "waker");
+		json_key(r, &j, w, wuser, &e->key[1], NULL);
+		bk_json_object_end(&j);
+		bk_json_uint(&j, r->unit, v);
+	}
 	bk_json_end(&j);
+}
+
+/*
+ * Folded: the waker's frames after the blocked stack's, "--" between, from
+ * the wake-up outwards (leaf first), marked as a waker's, then its comm.
+ */
+static void join_waker(struct bk_trace *t, const struct bk_trace *w, const struct bk_stack_key *k)
+{
+	bk_trace_push(t, BK_FRAME_SEP_WAKER, NULL, 0, BK_FRAME_MARK, false);
+	for (int i = w->n - 1; i >= 0; i--) {
+		const struct bk_frame *f = &w->f[i];
+
+		bk_trace_push(t, f->name, f->module, f->offset,
+			      f->kind == BK_FRAME_MARK ? BK_FRAME_MARK : BK_FRAME_WAKER, true);
+	}
+	bk_trace_push(t, k->comm[0] ? k->comm : "[idle]", NULL, 0, BK_FRAME_WAKER, true);
 }
 
 int bk_stack_report_print(struct bk_stack_report *r, FILE *f)
@@ -150,18 +193,20 @@ int bk_stack_report_print(struct bk_stack_report *r, FILE *f)
 	__u64 div = r->div ? r->div : 1;
 	struct line *lines = NULL;
 	struct entry *e = NULL;
-	struct bk_trace *t;
+	struct bk_trace *t, *w = NULL;
 	size_t n = 0, nl = 0, i, k;
 	char *buf = NULL;
-	int err, nuser;
+	int err, nuser, wuser = 0;
 
 	t = bk_trace_new();
+	if (r->waker)
+		w = bk_trace_new();
 	buf = malloc(FOLD_MAX);
-	if (!t || !buf) {
+	if (!t || !buf || (r->waker && !w)) {
 		err = -ENOMEM;
 		goto out;
 	}
-	err = read_all(r->counts_fd, &e, &n);
+	err = read_all(r->counts_fd, r->waker ? 2 : 1, &e, &n);
 	if (err)
 		goto out;
 	if (r->mode == BK_STACK_FOLDED) {
@@ -178,14 +223,24 @@ int bk_stack_report_print(struct bk_stack_report *r, FILE *f)
 
 		if (!v)
 			continue;
-		build(r, t, &e[i].key, &nuser);
-		if (r->mode == BK_STACK_TEXT)
-			print_text(r, f, t, nuser, &e[i], v);
-		else if (r->mode == BK_STACK_JSON)
-			print_json(r, f, t, nuser, &e[i], v);
+		build(r, t, &e[i].key[0], &nuser);
+		if (w)
+			build(r, w, &e[i].key[1], &wuser);
+		if (r->mode == BK_STACK_TEXT) {
+			print_text(r, f, t, nuser, &e[i].key[0]);
+			if (w) {
+				fprintf(f, "    woken by:\n");
+				print_text(r, f, w, wuser, &e[i].key[1]);
+			}
+			fprintf(f, "        %llu\n\n", (unsigned long long)v);
+		} else if (r->mode == BK_STACK_JSON) {
+			print_json(r, f, t, nuser, w, wuser, &e[i], v);
+		}
 		if (r->mode != BK_STACK_FOLDED && !r->flame)
 			continue;
-		len = bk_trace_fold(t, e[i].key.comm, buf, FOLD_MAX);
+		if (w)
+			join_waker(t, w, &e[i].key[1]);
+		len = bk_trace_fold(t, e[i].key[0].comm, buf, FOLD_MAX);
 		if (r->flame)
 			bk_flame_add(r->flame, buf, len, v);
 		if (r->mode == BK_STACK_FOLDED) {
@@ -218,6 +273,7 @@ out:
 	free(e);
 	free(buf);
 	bk_trace_free(t);
+	bk_trace_free(w);
 	return err;
 }
 

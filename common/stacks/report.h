@@ -16,6 +16,12 @@
  *			only added (BK_STACK_NONE), for --svg
  *
  * Values are shown divided by `div` (ns counted, us shown).
+ *
+ * With `waker` (offwaketime), a key is two struct bk_stack_key, the blocked
+ * thread's and its waker's: text shows the waker's block after "woken by:",
+ * folded lines go on with "--" and the waker's frames from the wake-up
+ * outwards (leaf first, "_[w]"), then its comm; JSON has "blocked" and
+ * "waker" objects and the value.
  */
 #ifndef BPFKIT_STACKS_REPORT_H
 #define BPFKIT_STACKS_REPORT_H
@@ -41,6 +47,7 @@ struct bk_stack_report {
 	int mode;		/* enum bk_stack_mode */
 	bool per_thread;	/* keys carry tids: show them */
 	bool clear;		/* delete the stacks printed (interval mode) */
+	bool waker;		/* keys are a blocked stack's and its waker's */
 	struct bk_flame *flame;	/* or NULL */
 };
 

@@ -8,7 +8,7 @@
 #include "core/output.h"
 #include "stacks/tool.h"
 
-struct bk_stack_env bk_stack_env = { .storage = 16384 };
+struct bk_stack_env bk_stack_env = { .storage = 16384, .min_us = 1, .max_us = -1 };
 
 error_t bk_stack_parse_opt(int key, char *arg, struct argp_state *state)
 {
@@ -31,7 +31,21 @@ error_t bk_stack_parse_opt(int key, char *arg, struct argp_state *state)
 		if (bk_parse_long(arg, 64, 1 << 22, &bk_stack_env.storage))
 			bk_usage(state, "invalid --stack-storage '%s': want 64 to 4194304 stacks", arg);
 		break;
+	case BK_STACK_OPT_MIN_US:
+		if (bk_parse_long(arg, 0, 1L << 40, &bk_stack_env.min_us))
+			bk_usage(state, "invalid --min-us '%s': want a number of microseconds", arg);
+		break;
+	case BK_STACK_OPT_MAX_US:
+		if (bk_parse_long(arg, 1, 1L << 40, &bk_stack_env.max_us))
+			bk_usage(state, "invalid --max-us '%s': want a number of microseconds > 0", arg);
+		break;
+	case ARGP_KEY_ARG:
+		bk_parse_interval_arg(state, arg);
+		break;
 	case ARGP_KEY_END:
+		if (bk_stack_env.max_us >= 0 && bk_stack_env.max_us < bk_stack_env.min_us)
+			bk_usage(state, "--max-us %ld is below --min-us %ld: nothing would be counted",
+				 bk_stack_env.max_us, bk_stack_env.min_us);
 		if (bk_stack_env.kernel_only && bk_stack_env.user_only)
 			bk_usage(state, "-K and --user-only leave no stack to record: give one of them");
 		if (bk_stack_env.folded && bk_env.json)
@@ -50,6 +64,12 @@ void bk_stack_rodata(volatile struct bk_stack_opts *o)
 	o->per_thread = bk_env.per_thread;
 	/* Kernel stacks need no process's symbols. */
 	o->notify = !bk_stack_env.kernel_only;
+}
+
+void bk_stack_wait_rodata(volatile __u64 *min_ns, volatile __u64 *max_ns)
+{
+	*min_ns = (__u64)bk_stack_env.min_us * 1000;
+	*max_ns = bk_stack_env.max_us >= 0 ? (__u64)bk_stack_env.max_us * 1000 : ~0ULL;
 }
 
 const char *bk_stack_what(void)
@@ -154,6 +174,18 @@ int bk_stack_tool_svg(struct bk_stack_tool *t, const struct bk_flame_opts *o)
 	bk_info(0, "wrote a flame graph of %llu %s to %s", (unsigned long long)bk_flame_total(t->fg),
 		t->rep.unit, path);
 	return 0;
+}
+
+int bk_stack_tool_flame(struct bk_stack_tool *t, const char *title, int palette)
+{
+	struct bk_flame_opts fo;
+
+	bk_flame_opts_default(&fo);
+	fo.title = title;
+	fo.subtitle = bk_stack_what();
+	fo.count_name = t->rep.unit;
+	fo.palette = palette;
+	return bk_stack_tool_svg(t, &fo);
 }
 
 void bk_stack_tool_free(struct bk_stack_tool *t)

@@ -34,7 +34,13 @@
 #include "bpfkit.h"
 #include "stacks_abi.h"
 
-enum { BK_STACK_OPT_USER_ONLY = 3000, BK_STACK_OPT_SVG, BK_STACK_OPT_STORAGE };
+enum {
+	BK_STACK_OPT_USER_ONLY = 3000,
+	BK_STACK_OPT_SVG,
+	BK_STACK_OPT_STORAGE,
+	BK_STACK_OPT_MIN_US,
+	BK_STACK_OPT_MAX_US,
+};
 
 /* -K, --user-only, -f, --svg FILE, --stack-storage N */
 #define BK_STACK_ARGP_OPTIONS                                                  \
@@ -50,19 +56,32 @@ enum { BK_STACK_OPT_USER_ONLY = 3000, BK_STACK_OPT_SVG, BK_STACK_OPT_STORAGE };
 	{ "stack-storage", BK_STACK_OPT_STORAGE, "N", 0,                      \
 	  "Distinct stacks kept (default 16384): more makes lost stacks rarer", 0 }
 
+/* --min-us US, --max-us US: for tools that sum waits (bk_stack_wait_rodata). */
+#define BK_STACK_ARGP_WAIT_OPTIONS                                             \
+	{ "min-us", BK_STACK_OPT_MIN_US, "US", 0,                             \
+	  "Only waits of at least US microseconds (default 1)", 0 },          \
+	{ "max-us", BK_STACK_OPT_MAX_US, "US", 0, "Only waits of at most US microseconds", 0 }
+
 struct bk_stack_env {
 	bool kernel_only, user_only, folded;
 	const char *svg;
 	long storage;
+	long min_us, max_us;	/* max_us -1: none */
 };
 
 extern struct bk_stack_env bk_stack_env;
 
-/* The options above; ARGP_ERR_UNKNOWN for others. Checks conflicts at ARGP_KEY_END. */
+/*
+ * The options above and [interval [count]]; ARGP_ERR_UNKNOWN for others.
+ * Checks conflicts at ARGP_KEY_END.
+ */
 error_t bk_stack_parse_opt(int key, char *arg, struct argp_state *state);
 
 /* Which stacks to record, per thread or not, notices on: before load. */
 void bk_stack_rodata(volatile struct bk_stack_opts *o);
+
+/* --min-us and --max-us in ns (max ~0 when not given): before load. */
+void bk_stack_wait_rodata(volatile __u64 *min_ns, volatile __u64 *max_ns);
 
 /* "user and kernel stacks", "kernel stacks" or "user stacks". */
 const char *bk_stack_what(void);
@@ -98,6 +117,12 @@ int bk_stack_tool_loop(struct bk_stack_tool *t, struct bk_loop *l, struct bpf_ma
 
 /* With --svg: writes the flame graph of the whole run. 0 or -errno (sentence set). */
 int bk_stack_tool_svg(struct bk_stack_tool *t, const struct bk_flame_opts *o);
+
+/*
+ * bk_stack_tool_svg() with the default options, this title, the stacks
+ * recorded as subtitle, the report's unit as count name, this palette.
+ */
+int bk_stack_tool_flame(struct bk_stack_tool *t, const char *title, int palette);
 
 void bk_stack_tool_free(struct bk_stack_tool *t);
 
