@@ -23,11 +23,12 @@ struct {
 	__type(value, struct bk_taskhist);
 } hists SEC(".maps");
 
-/* Adds delta_ns to the histogram of the current task (id: its pid_tgid). */
-static __always_inline void bk_taskhist_add(__u64 id, __u64 delta_ns)
+/*
+ * Adds delta_ns to the histogram `key` for the current task (id: its
+ * pid_tgid), for a tool with a breakdown of its own (runqlat --pidnss).
+ */
+static __always_inline void bk_taskhist_add_key(__u32 key, __u64 id, __u64 delta_ns)
 {
-	__u32 key = targ_by == BK_TASKHIST_THREAD ? (__u32)id :
-		    targ_by == BK_TASKHIST_PROCESS ? (__u32)(id >> 32) : 0;
 	struct bk_taskhist *h, zero = {};
 
 	h = bpf_map_lookup_elem(&hists, &key);
@@ -45,6 +46,15 @@ static __always_inline void bk_taskhist_add(__u64 id, __u64 delta_ns)
 		}
 	}
 	bk_hist_add(h, delta_ns, targ_unit_ns);
+}
+
+/* Adds delta_ns to the histogram of the current task (id: its pid_tgid). */
+static __always_inline void bk_taskhist_add(__u64 id, __u64 delta_ns)
+{
+	__u32 key = targ_by == BK_TASKHIST_THREAD ? (__u32)id :
+		    targ_by == BK_TASKHIST_PROCESS ? (__u32)(id >> 32) : 0;
+
+	bk_taskhist_add_key(key, id, delta_ns);
 }
 
 #endif

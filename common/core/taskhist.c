@@ -35,7 +35,9 @@ static void print_json(const struct bk_taskhist_out *o, const struct row *r, con
 
 	bk_json_begin(&j, stdout);
 	bk_json_str(&j, "time", t, 64);
-	if (o->by != BK_TASKHIST_ALL) {
+	if (o->by == BK_TASKHIST_PIDNS) {
+		bk_json_uint(&j, "pidns", r->key);
+	} else if (o->by != BK_TASKHIST_ALL) {
 		bk_json_uint(&j, "pid", r->h.tgid);
 		if (o->by == BK_TASKHIST_THREAD)
 			bk_json_uint(&j, "tid", r->key);
@@ -56,7 +58,11 @@ static void print_columns(const struct bk_taskhist_out *o, const struct row *r)
 
 	if (o->by != BK_TASKHIST_ALL) {
 		bk_escape(comm, sizeof(comm), r->h.comm, sizeof(r->h.comm));
-		if (o->by == BK_TASKHIST_THREAD)
+		if (o->by == BK_TASKHIST_PIDNS && !r->key)
+			printf("\npidns = unknown (tasks that released their pid before their last wait was counted)\n");
+		else if (o->by == BK_TASKHIST_PIDNS)
+			printf("\npidns = %u (first: %s, pid %u)\n", r->key, comm, r->h.tgid);
+		else if (o->by == BK_TASKHIST_THREAD)
 			printf("\ntid = %u %s (pid %u)\n", r->key, comm, r->h.tgid);
 		else
 			printf("\npid = %u %s\n", r->key, comm);
@@ -97,4 +103,31 @@ int bk_taskhist_print(const struct bk_taskhist_out *o)
 		printf("\nno %s\n", o->noun);
 	free(rows);
 	return 0;
+}
+
+int bk_taskhist_print_cb(void *ctx)
+{
+	return bk_taskhist_print(ctx);
+}
+
+void bk_taskhist_check_args(struct argp_state *state, bool pidns)
+{
+	if (bk_env.per_process + bk_env.per_thread + pidns > 1)
+		bk_usage(state, "%s are breakdowns: give one of them",
+			 pidns ? "-P, -L and --pidnss" : "-P and -L");
+}
+
+void bk_taskhist_out_init(struct bk_taskhist_out *o, bool pidns, const char *noun)
+{
+	o->by = pidns ? BK_TASKHIST_PIDNS : bk_env.per_thread ? BK_TASKHIST_THREAD :
+		bk_env.per_process ? BK_TASKHIST_PROCESS : BK_TASKHIST_ALL;
+	o->unit = bk_env.milliseconds ? "msecs" : "usecs";
+	o->noun = noun;
+}
+
+void bk_taskhist_rodata(const struct bk_taskhist_out *o, volatile __u32 *by,
+			volatile __u64 *unit_ns)
+{
+	*by = o->by;
+	*unit_ns = bk_env.milliseconds ? 1000000 : 1000;
 }

@@ -3,7 +3,7 @@
 # runqlat against tests/triggers/pinned (two CPU-bound threads pinned to one
 # CPU): per thread (-L), the waits and their total match the kernel's own
 # schedstat accounting of the same threads (run_delay, pcount); columns,
-# -P, -m, usage errors. The checks every tool gets (usage errors, filters,
+# -P, -m, --pidnss, usage errors. The checks every tool gets (usage errors, filters,
 # signals, each attach path) come from its row in tests/tools.table.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../cpulib.sh"
@@ -53,3 +53,40 @@ expect_eq "$T: -P -m: one histogram, for the process, in msecs" \
 traced cols pinned -m 200 --
 expect_eq "$T: columns: the banner, the count line and the histogram header" \
 	"$(grep -cE '^Tracing run queue latency|^[0-9]+ waits, average [0-9.]+ usecs$|^ +usecs +: count +distribution$' "$TMP/cols.out")" 3
+
+# --pidnss: the pinned pair in a PID namespace of its own (unshare -p -f),
+# and another outside it: the new namespace's histogram has the waits of the
+# first pair (the kernel's runs of its two threads, plus at most 20 for the
+# main thread and the start), none of the second's; the host's namespace has
+# the second pair's.
+expect_exit "$T: -P with --pidnss is a usage error" 64 "$BIN/$T" -P --pidnss
+if unshare -p -f --mount-proc true 2>/dev/null; then
+	if start_tool pidns $T -j --pidnss; then
+		unshare -p -f --mount-proc sh -c 'readlink /proc/self/ns/pid; exec "$0" -m 300' "$TRIG/pinned" >"$TMP/ns.trig"
+		"$TRIG/pinned" -m 300 >"$TMP/host.trig"
+		stop_tool TERM
+		[ "$TOOL_RC" = 0 ] || fail "$T: --pidnss: SIGTERM exit status" "$TOOL_RC"
+		ns=$(sed -n 's/^pid:\[\([0-9]*\)\]$/\1/p' "$TMP/ns.trig")
+		hostns=$(readlink /proc/self/ns/pid | sed 's/^pid:\[\([0-9]*\)\]$/\1/')
+		runs() { awk '/^sched / { s += $4 } END { print s + 0 }' "$1"; }
+		nsruns=$(runs "$TMP/ns.trig") hostruns=$(runs "$TMP/host.trig")
+		got=$(jq -s --argjson n "${ns:-0}" '[.[] | select(.pidns == $n) | .count] | add // 0' "$TMP/pidns.out")
+		if [ -n "$ns" ] && [ "$ns" != "$hostns" ] && [ "$nsruns" -ge 10 ] &&
+		   [ "$got" -ge "$nsruns" ] && [ "$got" -le $((nsruns + 20)) ]; then
+			pass "$T: --pidnss: the new namespace $ns: $got waits (the kernel: $nsruns runs of its pinned pair)"
+		else
+			fail "$T: --pidnss: the new namespace's waits are its pinned pair's" \
+				"namespace '$ns' (host $hostns): $got waits, the kernel counted $nsruns runs there and $hostruns outside"
+		fi
+		got=$(jq -s --argjson n "$hostns" '[.[] | select(.pidns == $n) | .count] | add // 0' "$TMP/pidns.out")
+		if [ "$hostruns" -ge 10 ] && [ "$got" -ge "$hostruns" ]; then
+			pass "$T: --pidnss: the host's namespace: $got waits, the outside pair's $hostruns among them"
+		else
+			fail "$T: --pidnss: the host's namespace has the outside pair's waits" "$got waits, the kernel counted $hostruns runs"
+		fi
+	else
+		fail "$T: --pidnss: did not attach" "$(tail -3 "$TMP/pidns.err")"
+	fi
+else
+	skip "$T: --pidnss" "unshare -p -f --mount-proc does not work here"
+fi
