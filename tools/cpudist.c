@@ -50,18 +50,12 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		bk_parse_interval_arg(state, arg);
 		break;
 	case ARGP_KEY_END:
-		if (bk_env.per_process && bk_env.per_thread)
-			bk_usage(state, "-P and -L are two breakdowns: give one of them");
+		bk_taskhist_check_args(state, false);
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
 	return 0;
-}
-
-static int print_hists(void *ctx)
-{
-	return bk_taskhist_print(ctx);
 }
 
 int main(int argc, char **argv)
@@ -75,10 +69,7 @@ int main(int argc, char **argv)
 	bk_parse_args_doc(argc, argv, options, parse_arg, "[interval [count]]", argp_program_doc,
 			  BK_OPT_FILTERS | BK_OPT_PERPROC | BK_OPT_PERTHREAD | BK_OPT_MILLI |
 			  BK_OPT_DURATION | BK_OPT_JSON | BK_OPT_FORCE_PATH);
-	out.by = bk_env.per_thread ? BK_TASKHIST_THREAD :
-		 bk_env.per_process ? BK_TASKHIST_PROCESS : BK_TASKHIST_ALL;
-	out.unit = bk_env.milliseconds ? "msecs" : "usecs";
-	out.noun = opt.offcpu ? "times off CPU" : "runs on CPU";
+	bk_taskhist_out_init(&out, false, opt.offcpu ? "times off CPU" : "runs on CPU");
 
 	/* Logging, privileges, BTF; then open the BPF object. */
 	err = bk_init("cpudist");
@@ -91,8 +82,7 @@ int main(int argc, char **argv)
 
 	/* Filters, the breakdown, the unit and -O go to .rodata before load. */
 	bk_filter_fill(&skel->rodata->bk_filter);
-	skel->rodata->targ_by = out.by;
-	skel->rodata->targ_unit_ns = bk_env.milliseconds ? 1000000 : 1000;
+	bk_taskhist_rodata(&out, &skel->rodata->targ_by, &skel->rodata->targ_unit_ns);
 	skel->rodata->targ_offcpu = opt.offcpu;
 
 	/* The attach path: sched_switch (and for -O sched_process_free) as tp_btf, raw_tp or tracepoints. */
@@ -125,7 +115,7 @@ int main(int argc, char **argv)
 	loop.drop_what = "times (no room for another process or thread)";
 	loop.lost_starts = &skel->bss->bk_lost_starts;
 	loop.lost_what = "runs were not timed";
-	bk_summary(&loop, print_hists, &out);
+	bk_summary(&loop, bk_taskhist_print_cb, &out);
 	err = bk_run(&loop);
 
 cleanup:
