@@ -3,30 +3,23 @@
  * biotop: block I/O per process, disk and operation, refreshed top-style.
  */
 #include <argp.h>
-#include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <bpf/libbpf.h>
 #include "block/block.h"
 #include "core/json.h"
 #include "core/log.h"
 #include "core/loop.h"
-#include "core/maps.h"
 #include "core/opts.h"
 #include "core/output.h"
 #include "core/setup.h"
+#include "core/top.h"
 #include "biotop.h"
 #include "biotop.skel.h"
 
-static struct {
-	struct bk_disk disk;
-	bool no_clear, clear;
-	long rows;
-	long printed;
-	int fd;
-} opt = { .rows = 20 };
+static struct bk_disk disk_opt;	/* --disk */
+/* The screen and its options, set out below its printers. */
+static struct bk_top top;
 
 const char argp_program_doc[] =
 	"Show block I/O per process, disk and operation (requests, KiB, the device's\n"
@@ -42,31 +35,16 @@ const char argp_program_doc[] =
 	"    biotop -j 10              # JSON lines every 10 s, every process";
 
 static const struct argp_option options[] = {
-	{ "no-clear", 'C', NULL, 0, "Do not clear the screen between refreshes", 0 },
-	{ "rows", 'r', "ROWS", 0, "Show at most ROWS lines per refresh (default 20; JSON has all)", 0 },
+	BK_TOP_ARGP_SCREEN("Show at most ROWS lines per refresh (default 20; JSON has all)"),
 	BK_DISK_OPTION,
 	{},
 };
 
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
-	switch (key) {
-	case 'C':
-		opt.no_clear = true;
-		break;
-	case 'r':
-		if (bk_parse_long(arg, 1, BIOTOP_MAX_KEYS, &opt.rows))
-			bk_usage(state, "invalid --rows '%s': want 1 to %d", arg, BIOTOP_MAX_KEYS);
-		break;
-	case BK_OPT_DISK:
-		bk_disk_arg(state, arg, &opt.disk);
-		break;
-	case ARGP_KEY_ARG:
-		bk_parse_interval_arg(state, arg);
-		break;
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
+	if (key != BK_OPT_DISK)
+		return bk_top_parse_opt(&top, key, arg, state);
+	bk_disk_arg(state, arg, &disk_opt);
 	return 0;
 }
 
@@ -95,8 +73,9 @@ static int by_bytes(const void *a, const void *b)
 #define W_KB 10
 #define W_MS 8
 
-static void print_row(const struct row *r, const char *t)
+static void print_row(void *ctx, const void *row, const char *t)
 {
+	const struct row *r = row;
 	char comm[4 * 16], op[32], rwbs[16], dev[24];
 	const char *disk = bk_disk_name(r->key.dev);
 	struct bk_json j;
@@ -136,36 +115,25 @@ static void print_row(const struct row *r, const char *t)
 	       r->v.total_lat_ns / 1e6 / r->v.count);
 }
 
-/* One refresh: the I/O of the last interval, most bytes first. */
-static int refresh(void *ctx)
+/* The title line and the column header of a refresh. */
+static void print_head(void *ctx, const char *t, long n)
 {
-	struct row *rows;
-	char t[40];
-	long n;
-
-	n = bk_map_drain_rows(opt.fd, sizeof(rows->key), sizeof(rows->v), offsetof(struct row, v),
-			      sizeof(*rows), BIOTOP_MAX_KEYS, (void **)&rows);
-	if (n < 0)
-		return n;
-	qsort(rows, n, sizeof(*rows), by_bytes);
-	if (bk_env.json) {
-		bk_time_iso(t, sizeof(t), bk_now_ns());
-	} else {
-		if (opt.clear)
-			printf("\033[H\033[2J");
-		else if (opt.printed)
-			printf("\n");
-		bk_time_hms(t, sizeof(t), bk_now_ns());
-		printf("%s  %ld line%s\n", t, n, n == 1 ? "" : "s");
-		printf("%-*s %-*s %-*s %-*s %*s %*s %*s\n", BK_W_PID, "PID", BK_W_COMM, "COMM", W_D,
-		       "D", W_DISK, "DISK", W_IO, "I/O", W_KB, "KBYTES", W_MS, "AVG(ms)");
-	}
-	for (long i = 0; i < n && (bk_env.json || i < opt.rows); i++)
-		print_row(&rows[i], t);
-	free(rows);
-	opt.printed++;
-	return 0;
+	printf("%s  %ld line%s\n", t, n, n == 1 ? "" : "s");
+	printf("%-*s %-*s %-*s %-*s %*s %*s %*s\n", BK_W_PID, "PID", BK_W_COMM, "COMM", W_D, "D",
+	       W_DISK, "DISK", W_IO, "I/O", W_KB, "KBYTES", W_MS, "AVG(ms)");
 }
+
+/* Every refresh: the I/O of the last interval, most bytes first. */
+static struct bk_top top = {
+	.rows = 20,
+	.max_rows = BIOTOP_MAX_KEYS,
+	BK_TOP_ROW(struct row, key, v),
+	.cap = BIOTOP_MAX_KEYS,
+	.cmp = by_bytes,
+	.head = print_head,
+	.print_row = print_row,
+	.json_all = true,
+};
 
 int main(int argc, char **argv)
 {
@@ -174,13 +142,10 @@ int main(int argc, char **argv)
 	struct bk_loop loop = {};
 	int err;
 
-	/* Arguments; the shared letters land in bk_env. */
+	/* Arguments; the shared letters land in bk_env. One second by default. */
 	bk_parse_args_doc(argc, argv, options, parse_arg, "[interval [count]]", argp_program_doc,
 			  BK_OPT_FILTERS | BK_OPT_DURATION | BK_OPT_JSON | BK_OPT_FORCE_PATH);
-	if (bk_env.interval_s == 0)
-		bk_env.interval_s = 1;
-	/* Clearing only makes sense on a terminal. */
-	opt.clear = !opt.no_clear && !bk_env.json && isatty(STDOUT_FILENO);
+	bk_top_args(&top);
 
 	/* Logging, privileges, BTF; then open the BPF object. */
 	err = bk_init("biotop");
@@ -193,7 +158,7 @@ int main(int argc, char **argv)
 
 	/* The attach path (with the requests' issuers), filters. */
 	struct bk_block_progs progs = BK_BLOCK_PROGS(skel->progs);
-	err = bk_block_choose(&progs, true, &opt.disk, bk_env.force_path, &skel->rodata->bk_block);
+	err = bk_block_choose(&progs, true, &disk_opt, bk_env.force_path, &skel->rodata->bk_block);
 	if (err)
 		goto cleanup;
 	bk_filter_fill(&skel->rodata->bk_filter);
@@ -202,13 +167,13 @@ int main(int argc, char **argv)
 	err = bk_start(skel->skeleton);
 	if (err)
 		goto cleanup;
-	opt.fd = bpf_map__fd(skel->maps.counts);
+	top.fd = bpf_map__fd(skel->maps.counts);
 
 	/* Signals; there are no events, the map is read at every refresh. */
 	bk_signals();
 
 	/* Until Ctrl-C, SIGTERM, -d or count refreshes. */
-	bk_summary(&loop, refresh, NULL);
+	bk_summary(&loop, bk_top_refresh, &top);
 	bk_block_lost_watch(&loop, &lost, &skel->bss->bk_lost_starts, &skel->bss->bk_block_lost_keys,
 			    "the table of processes");
 	err = bk_run(&loop);

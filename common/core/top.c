@@ -70,7 +70,7 @@ int bk_top_refresh(void *top)
 		bk_time_hms(when, sizeof(when), bk_now_ns());
 		t->head(t->ctx, when, n);
 	}
-	for (long i = 0; i < n && i < t->rows; i++)
+	for (long i = 0; i < n && (i < t->rows || (bk_env.json && t->json_all)); i++)
 		t->print_row(t->ctx, (const char *)rows + i * t->row_size, when);
 	if (!bk_env.json && t->blank_after)
 		printf("\n");

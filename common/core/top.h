@@ -29,10 +29,14 @@
 	.key_size = sizeof(((type *)0)->k), .value_size = sizeof(((type *)0)->v), \
 	.value_off = offsetof(type, v), .row_size = sizeof(type)
 
+/* -C, --no-clear; -r, --rows ROWS, with its help. */
+#define BK_TOP_ARGP_SCREEN(rows_doc)                                           \
+	{ "no-clear", 'C', NULL, 0, "Do not clear the screen between refreshes", 0 }, \
+	{ "rows", 'r', "ROWS", 0, rows_doc, 0 }
+
 /* -C, --no-clear; -r, --rows ROWS; -S, --sort KEY. */
 #define BK_TOP_ARGP_OPTIONS(rows_what, sort_arg, sort_doc)                     \
-	{ "no-clear", 'C', NULL, 0, "Do not clear the screen between refreshes", 0 }, \
-	{ "rows", 'r', "ROWS", 0, "Show at most ROWS " rows_what " per refresh (default 20)", 0 }, \
+	BK_TOP_ARGP_SCREEN("Show at most ROWS " rows_what " per refresh (default 20)"), \
 	{ "sort", 'S', sort_arg, 0, sort_doc, 0 }
 
 struct bk_top {
@@ -42,7 +46,7 @@ struct bk_top {
 	bool no_clear;			/* -C */
 	/* What the tool allows. */
 	long max_rows;			/* -r's upper bound */
-	const char *const *sort_keys;	/* -S's names, NULL-terminated */
+	const char *const *sort_keys;	/* -S's names, NULL-terminated (NULL: no -S) */
 	const char *sort_want;		/* for a bad -S: "rx, tx or all" */
 	/* The table: rows of struct { key; value; }, taken out of the map at `fd`. */
 	int fd;
@@ -58,6 +62,8 @@ struct bk_top {
 	void *ctx;
 	/* A blank line after each refresh, instead of before each but the first. */
 	bool blank_after;
+	/* With -j, every row, not only the first ROWS. */
+	bool json_all;
 	/* Set by bk_top_args(); refreshes printed. */
 	bool clear;
 	long printed;
