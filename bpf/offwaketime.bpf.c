@@ -17,6 +17,8 @@
 
 const volatile __u64 targ_min_ns = 1000;
 const volatile __u64 targ_max_ns = ~0ULL;
+/* --state: TASK_* bits of the blocks to count; ~0: all. */
+const volatile __u32 targ_state = ~0U;
 
 struct start {
 	__u64 ts_ns;
@@ -60,7 +62,7 @@ static __always_inline void on_switch(void *ctx, __u64 prev, __u32 state, __u64 
 		bpf_map_delete_elem(&starts, &next);
 	}
 	/* prev (current) goes to sleep. */
-	if (!(__u32)id || !state || bk_filtered(id))
+	if (!(__u32)id || !state || !(state & targ_state) || bk_filtered(id))
 		return;
 	s = bk_scratch(&scratch);
 	if (!s)

@@ -5,7 +5,6 @@
  */
 #include <argp.h>
 #include <stdio.h>
-#include <string.h>
 #include <bpf/libbpf.h>
 #include "core/attach.h"
 #include "core/log.h"
@@ -15,10 +14,6 @@
 #include "stacks/tool.h"
 #include "offcputime.h"
 #include "offcputime.skel.h"
-
-static struct {
-	__u32 state;
-} opt = { .state = OFFCPU_STATE_ANY };
 
 const char argp_program_doc[] =
 	"Sum the time threads spend off CPU (blocked, sleeping or preempted) by the\n"
@@ -36,50 +31,12 @@ const char argp_program_doc[] =
 	"    offcputime -f -d 10 > off.folded  # folded, for flamegraph(8)\n"
 	"    offcputime --svg off.svg -d 10  # the same flame graph directly";
 
-enum { OPT_STATE = 2000 };
-
 static const struct argp_option options[] = {
-	{ "state", OPT_STATE, "STATE", 0,
-	  "Only waits that began in this state: S (sleeping), D (uninterruptible), "
-	  "R (preempted), I (idle kernel thread), or a TASK_* bit mask", 0 },
+	BK_STACK_ARGP_STATE_OPTION,
 	BK_STACK_ARGP_WAIT_OPTIONS,
 	BK_STACK_ARGP_OPTIONS,
 	{},
 };
-
-static int parse_state(const char *s, __u32 *state)
-{
-	static const struct {
-		const char *name;
-		__u32 bits;
-	} names[] = {
-		{ "R", 0 }, { "S", 1 }, { "D", 2 }, { "T", 4 }, { "t", 8 }, { "I", 0x80 },
-	};
-	long v;
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (!strcmp(s, names[i].name)) {
-			*state = names[i].bits;
-			return 0;
-		}
-	if (bk_parse_long(s, 0, 0xffff, &v))
-		return -1;
-	*state = (__u32)v;
-	return 0;
-}
-
-static error_t parse_arg(int key, char *arg, struct argp_state *state)
-{
-	switch (key) {
-	case OPT_STATE:
-		if (parse_state(arg, &opt.state))
-			bk_usage(state, "invalid state '%s': want R, S, D, T, t, I or a number", arg);
-		break;
-	default:
-		return bk_stack_parse_opt(key, arg, state);
-	}
-	return 0;
-}
 
 int main(int argc, char **argv)
 {
@@ -89,7 +46,7 @@ int main(int argc, char **argv)
 	int err;
 
 	/* Arguments; the shared letters land in bk_env and bk_stack_env. */
-	bk_parse_args_doc(argc, argv, options, parse_arg, "[interval [count]]", argp_program_doc,
+	bk_parse_args_doc(argc, argv, options, bk_stack_parse_opt, "[interval [count]]", argp_program_doc,
 			  BK_OPT_FILTERS | BK_OPT_PERTHREAD | BK_OPT_DURATION | BK_OPT_JSON |
 			  BK_OPT_FORCE_PATH);
 
@@ -106,7 +63,7 @@ int main(int argc, char **argv)
 	bk_filter_fill(&skel->rodata->bk_filter);
 	bk_stack_rodata(&skel->rodata->bk_stack_opts);
 	bk_stack_wait_rodata(&skel->rodata->targ_min_ns, &skel->rodata->targ_max_ns);
-	skel->rodata->targ_state = opt.state;
+	skel->rodata->targ_state = bk_stack_env.state;
 	/* The ring buffer only carries notices of new processes: 64 KB holds 4,000. */
 	err = bk_events_size(skel->maps.events, &skel->rodata->bk_wakeup, 64 << 10);
 	if (!err)

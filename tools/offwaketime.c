@@ -5,7 +5,6 @@
  */
 #include <argp.h>
 #include <stdio.h>
-#include <string.h>
 #include <bpf/libbpf.h>
 #include "core/attach.h"
 #include "core/log.h"
@@ -23,20 +22,30 @@ const char argp_program_doc[] =
 	"wake-up outwards, marked _[w]. The filters name the blocked threads.\n"
 	"\n"
 	"USAGE: offwaketime [-p PID] [-t TID] [-u UID] [-n COMM] [--cgroup PATH]\n"
-	"                   [--min-us US] [--max-us US] [-K | --user-only] [-L]\n"
-	"                   [-f | -j] [--svg FILE] [-d SECONDS] [interval [count]]\n"
+	"                   [--state STATE] [--min-us US] [--max-us US]\n"
+	"                   [-K | --user-only] [-L] [-f | -j] [--svg FILE]\n"
+	"                   [-d SECONDS] [interval [count]]\n"
 	"\n"
 	"EXAMPLES:\n"
 	"    offwaketime -p 181 -d 5     # process 181's blocks and their wakers\n"
 	"    offwaketime -K -d 5         # kernel stacks only\n"
+	"    offwaketime --state D -d 5  # uninterruptible waits (I/O, locks)\n"
 	"    offwaketime -f -d 10 > offwake.folded  # folded, for flamegraph(8)\n"
 	"    offwaketime --svg offwake.svg -d 10    # the flame graph directly";
 
 static const struct argp_option options[] = {
+	BK_STACK_ARGP_STATE_OPTION,
 	BK_STACK_ARGP_WAIT_OPTIONS,
 	BK_STACK_ARGP_OPTIONS,
 	{},
 };
+
+static error_t parse_arg(int key, char *arg, struct argp_state *state)
+{
+	if (key == ARGP_KEY_END && !bk_stack_env.state)
+		bk_usage(state, "--state R: a preempted thread has no waker; want S, D, T, t, I or a mask");
+	return bk_stack_parse_opt(key, arg, state);
+}
 
 int main(int argc, char **argv)
 {
@@ -46,7 +55,7 @@ int main(int argc, char **argv)
 	int err;
 
 	/* Arguments; the shared letters land in bk_env and bk_stack_env. */
-	bk_parse_args_doc(argc, argv, options, bk_stack_parse_opt, "[interval [count]]",
+	bk_parse_args_doc(argc, argv, options, parse_arg, "[interval [count]]",
 			  argp_program_doc,
 			  BK_OPT_FILTERS | BK_OPT_PERTHREAD | BK_OPT_DURATION | BK_OPT_JSON |
 			  BK_OPT_FORCE_PATH);
@@ -64,6 +73,7 @@ int main(int argc, char **argv)
 	bk_filter_fill(&skel->rodata->bk_filter);
 	bk_stack_rodata(&skel->rodata->bk_stack_opts);
 	bk_stack_wait_rodata(&skel->rodata->targ_min_ns, &skel->rodata->targ_max_ns);
+	skel->rodata->targ_state = bk_stack_env.state;
 	/* The ring buffer only carries notices of new processes: 64 KB holds 4,000. */
 	err = bk_events_size(skel->maps.events, &skel->rodata->bk_wakeup, 64 << 10);
 	if (!err)

@@ -8,7 +8,30 @@
 #include "core/output.h"
 #include "stacks/tool.h"
 
-struct bk_stack_env bk_stack_env = { .storage = 16384, .min_us = 1, .max_us = -1 };
+struct bk_stack_env bk_stack_env = {
+	.storage = 16384, .min_us = 1, .max_us = -1, .state = BK_STACK_STATE_ANY
+};
+
+static int parse_state(const char *s, __u32 *state)
+{
+	static const struct {
+		const char *name;
+		__u32 bits;
+	} names[] = {
+		{ "R", 0 }, { "S", 1 }, { "D", 2 }, { "T", 4 }, { "t", 8 }, { "I", 0x80 },
+	};
+	long v;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(s, names[i].name)) {
+			*state = names[i].bits;
+			return 0;
+		}
+	if (bk_parse_long(s, 0, 0xffff, &v))
+		return -1;
+	*state = (__u32)v;
+	return 0;
+}
 
 error_t bk_stack_parse_opt(int key, char *arg, struct argp_state *state)
 {
@@ -38,6 +61,10 @@ error_t bk_stack_parse_opt(int key, char *arg, struct argp_state *state)
 	case BK_STACK_OPT_MAX_US:
 		if (bk_parse_long(arg, 1, 1L << 40, &bk_stack_env.max_us))
 			bk_usage(state, "invalid --max-us '%s': want a number of microseconds > 0", arg);
+		break;
+	case BK_STACK_OPT_STATE:
+		if (parse_state(arg, &bk_stack_env.state))
+			bk_usage(state, "invalid state '%s': want R, S, D, T, t, I or a number", arg);
 		break;
 	case ARGP_KEY_ARG:
 		bk_parse_interval_arg(state, arg);

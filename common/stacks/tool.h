@@ -40,7 +40,17 @@ enum {
 	BK_STACK_OPT_STORAGE,
 	BK_STACK_OPT_MIN_US,
 	BK_STACK_OPT_MAX_US,
+	BK_STACK_OPT_STATE,
 };
+
+/* The state of --state that means every state (no --state). */
+#define BK_STACK_STATE_ANY (~0U)
+
+/* --state STATE: for tools that time waits from sched_switch. */
+#define BK_STACK_ARGP_STATE_OPTION                                             \
+	{ "state", BK_STACK_OPT_STATE, "STATE", 0,                            \
+	  "Only waits that began in this state: S (sleeping), D (uninterruptible), " \
+	  "R (preempted), I (idle kernel thread), or a TASK_* bit mask", 0 }
 
 /* -K, --user-only, -f, --svg FILE, --stack-storage N */
 #define BK_STACK_ARGP_OPTIONS                                                  \
@@ -67,6 +77,7 @@ struct bk_stack_env {
 	const char *svg;
 	long storage;
 	long min_us, max_us;	/* max_us -1: none */
+	__u32 state;		/* TASK_* bits (0: R); BK_STACK_STATE_ANY */
 };
 
 extern struct bk_stack_env bk_stack_env;

@@ -15,6 +15,8 @@ T=offwaketime
 
 expect_exit "$T: --min-us -1 is a usage error" 64 "$BIN/$T" --min-us -1
 expect_exit "$T: --max-us below --min-us is a usage error" 64 "$BIN/$T" --min-us 10 --max-us 5
+expect_exit "$T: --state X is a usage error" 64 "$BIN/$T" --state X
+expect_exit "$T: --state R (no waker) is a usage error" 64 "$BIN/$T" --state R
 expect_exit "$T: -K with --user-only is a usage error" 64 "$BIN/$T" -K --user-only
 expect_exit "$T: -f with -j is a usage error" 64 "$BIN/$T" -f -j
 expect_exit "$T: --stack-storage 10 is a usage error" 64 "$BIN/$T" --stack-storage 10
@@ -65,19 +67,22 @@ else
 	fail "$T: --svg" "$(head -2 "$TMP/svg.err") $(grep -o '<title>[^<]*wake_known[^<]*' "$TMP/ow.svg" | head -2)"
 fi
 
-# -K: kernel frames only, the waker's from try_to_wake_up; --user-only: no kernel frame.
-traced konly waker 5 20 -- -f -K
+# -K: kernel frames only, the waker's from try_to_wake_up (with --state S:
+# a pipe read sleeps interruptibly); --user-only: no kernel frame.
+traced konly waker 5 20 -- -f -K --state S
 n=$(awk '{ s = $0; sub(/ [0-9]+$/, "", s); k = split(s, fr, ";"); w = 0
 	for (i = 2; i <= k; i++) { if (fr[i] == "--") { w = 1; continue }
 		if (w ? fr[i] !~ /_\[w\]$/ : fr[i] !~ /_\[k\]$/) bad++ } } END { print bad + 0 }' "$TMP/konly.out")
 expect_eq "$T: -K: only kernel frames, _[k] then the waker's _[w] and comm" "$n" 0
-expect_eq "$T: -K: the waker's wake-up, no wake_known" \
+expect_eq "$T: -K --state S: the waker's wake-up, no wake_known" \
 	"$(grep -c ';--;try_to_wake_up_\[w\];' "$TMP/konly.out" | sed 's/^[1-9][0-9]*$/y/')$(grep -c wake_known "$TMP/konly.out")" y0
 traced uonly waker 5 20 -- -f --user-only
 expect_eq "$T: --user-only: no kernel frame" "$(grep -cE '_\[k\]|try_to_wake_up' "$TMP/uonly.out")" 0
 expect_eq "$T: --user-only: the waker's wake_known and main" \
 	"$(grep -c ';--;wake_known_\[w\];main_\[w\];' "$TMP/uonly.out" | sed 's/^[1-9][0-9]*$/y/')" y
 
+traced stateD waker 5 20 -- -f --state D
+expect_eq "$T: --state D: none of the interruptible pipe reads" "$(us "$TMP/stateD.out")" 0
 traced min waker 5 20 -- -f --min-us 200000
 expect_eq "$T: --min-us 200000: none of the 20 ms blocks" "$(us "$TMP/min.out")" 0
 traced max waker 5 20 -- -f --max-us 10000
