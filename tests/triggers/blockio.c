@@ -37,6 +37,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 #include <linux/loop.h>
+#include "loopdev.h"
 #include "trigger.h"
 
 #define MAX_SIZE (1 << 20)
@@ -103,61 +104,6 @@ static int work(void *arg __attribute__((unused)))
 	return ret;
 }
 
-/* Attaches the file `path`, made `mb` MB long, to a free loop device; dev is its path. */
-static int make_loop(const char *path, long mb, char *devpath, size_t len)
-{
-	struct loop_config cfg = { .info.lo_flags = LO_FLAGS_AUTOCLEAR | LO_FLAGS_DIRECT_IO };
-	int ctl, file, loop, n;
-
-	file = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
-	if (file < 0 || ftruncate(file, mb << 20)) {
-		fprintf(stderr, "blockio: %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	ctl = open("/dev/loop-control", O_RDWR);
-	if (ctl < 0) {
-		fprintf(stderr, "blockio: /dev/loop-control: %s\n", strerror(errno));
-		return -1;
-	}
-	/* Another process may take the free device first: try the next one. */
-	for (int tries = 0; tries < 20; tries++) {
-		n = ioctl(ctl, LOOP_CTL_GET_FREE);
-		if (n < 0) {
-			fprintf(stderr, "blockio: no free loop device: %s\n", strerror(errno));
-			return -1;
-		}
-		snprintf(devpath, len, "/dev/loop%d", n);
-		loop = open(devpath, O_RDWR);
-		if (loop < 0) {
-			fprintf(stderr, "blockio: %s: %s\n", devpath, strerror(errno));
-			return -1;
-		}
-		cfg.fd = file;
-		if (!ioctl(loop, LOOP_CONFIGURE, &cfg))
-			break;
-		/* Direct I/O needs a file system that has it (not tmpfs): then without. */
-		if (errno == EINVAL) {
-			cfg.info.lo_flags &= ~LO_FLAGS_DIRECT_IO;
-			if (!ioctl(loop, LOOP_CONFIGURE, &cfg))
-				break;
-		}
-		if (errno != EBUSY) {
-			fprintf(stderr, "blockio: %s: LOOP_CONFIGURE: %s\n", devpath, strerror(errno));
-			return -1;
-		}
-		close(loop);
-		loop = -1;
-	}
-	if (loop < 0) {
-		fprintf(stderr, "blockio: every free loop device was taken\n");
-		return -1;
-	}
-	/* Kept open (the device lives while this process does); the file is the device's now. */
-	close(ctl);
-	close(file);
-	return loop;
-}
-
 int main(int argc, char **argv)
 {
 	char devpath[64];
@@ -192,7 +138,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (loop_mb) {
-		if (make_loop(dev, loop_mb, devpath, sizeof(devpath)) < 0)
+		if (make_loop("blockio", dev, loop_mb, devpath, sizeof(devpath)) < 0)
 			return 1;
 		dev = devpath;
 	}

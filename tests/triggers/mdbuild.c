@@ -1,14 +1,21 @@
 // SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 /*
- * Test trigger for mdflush: builds a RAID1 md array without superblocks
+ * Test trigger for mdflush: prints its PID and "disk mdMINOR", waits for a
+ * line on stdin with -w, then builds a RAID1 md array without superblocks
  * (what mdadm --build does: SET_ARRAY_INFO, ADD_NEW_DISK for each device,
- * RUN_ARRAY) on /dev/mdMINOR over two block devices (loop devices), prints
- * its PID, waits for a line on stdin with -w, then writes a block to the
- * array and fsyncs it COUNT times (each fsync sends one flush, which md
- * passes to md_flush_request), and stops the array again. Exits 0 when
- * every step worked. Needs root and the md_mod and raid1 modules.
+ * RUN_ARRAY) on /dev/mdMINOR over two block devices (loop devices), writes
+ * a block to the array and fsyncs it COUNT times (each fsync sends one
+ * flush, which md passes to md_flush_request), and stops the array again.
+ * Building makes no flush. Exits 0 when every step worked. Needs root and
+ * the md_mod and raid1 modules.
  *
- *   mdbuild [-w] MINOR DEV1 DEV2 COUNT
+ *   mdbuild [-w] [-L] MINOR DEV1 DEV2 COUNT
+ *
+ * MINOR "+": the first of 100-255 that no md array has. -L: DEV1 and DEV2
+ * are files to make (8 MB) and attach to loop devices of the trigger's own,
+ * made before its PID is printed and gone with it (tests/triggers/loopdev.h).
+ * The array is built after the go line, so a run killed while it waits
+ * leaves nothing behind.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,6 +29,7 @@
 #include <linux/major.h>
 #include <linux/raid/md_p.h>
 #include <linux/raid/md_u.h>
+#include "loopdev.h"
 
 static int fail(const char *what)
 {
@@ -31,22 +39,49 @@ static int fail(const char *what)
 
 int main(int argc, char **argv)
 {
-	int wait_line = 0, c, fd, minor, count, bad = 0;
-	char md[64], buf[4096], line[64];
+	int wait_line = 0, loops = 0, c, fd, minor, count, bad = 0;
+	char md[64], buf[4096], line[64], devs[2][64];
+	const char *dev[2];
 	mdu_array_info_t info = { .level = 1, .raid_disks = 2, .nr_disks = 2, .not_persistent = 1 };
 	mdu_param_t param = {};
 	struct stat st;
 
-	while ((c = getopt(argc, argv, "w")) != -1) {
-		if (c != 'w')
+	while ((c = getopt(argc, argv, "wL")) != -1) {
+		if (c == 'w')
+			wait_line = 1;
+		else if (c == 'L')
+			loops = 1;
+		else
 			return 2;
-		wait_line = 1;
 	}
 	if (argc - optind != 4)
 		return 2;
 	minor = atoi(argv[optind]);
+	if (!strcmp(argv[optind], "+")) {
+		for (minor = 100; minor < 256; minor++) {
+			snprintf(md, sizeof(md), "/sys/block/md%d", minor);
+			if (access(md, F_OK))
+				break;
+		}
+		if (minor == 256) {
+			fprintf(stderr, "mdbuild: no free md minor in 100-255\n");
+			return 1;
+		}
+	}
 	count = atoi(argv[optind + 3]);
 	snprintf(md, sizeof(md), "/dev/md%d", minor);
+	for (int i = 0; i < 2; i++) {
+		dev[i] = argv[optind + 1 + i];
+		if (loops) {
+			if (make_loop("mdbuild", dev[i], 8, devs[i], sizeof(devs[i])) < 0)
+				return 1;
+			dev[i] = devs[i];
+		}
+	}
+	printf("%d\ndisk md%d\n", getpid(), minor);
+	fflush(stdout);
+	if (wait_line && read(0, line, sizeof(line)) < 0)
+		perror("read");
 	/* Opening /dev/mdN makes the array (create_on_open). */
 	if (stat(md, &st) && mknod(md, S_IFBLK | 0600, makedev(MD_MAJOR, minor)))
 		return fail("mknod");
@@ -60,8 +95,8 @@ int main(int argc, char **argv)
 		mdu_disk_info_t d = { .number = i, .raid_disk = i,
 				      .state = 1 << MD_DISK_SYNC | 1 << MD_DISK_ACTIVE };
 
-		if (stat(argv[optind + 1 + i], &st))
-			return fail(argv[optind + 1 + i]);
+		if (stat(dev[i], &st))
+			return fail(dev[i]);
 		d.major = major(st.st_rdev);
 		d.minor = minor(st.st_rdev);
 		if (ioctl(fd, ADD_NEW_DISK, &d))
@@ -69,10 +104,6 @@ int main(int argc, char **argv)
 	}
 	if (ioctl(fd, RUN_ARRAY, &param))
 		return fail("RUN_ARRAY");
-	printf("%d\n", getpid());
-	fflush(stdout);
-	if (wait_line && read(0, line, sizeof(line)) < 0)
-		perror("read");
 	memset(buf, 'm', sizeof(buf));
 	for (int i = 0; i < count; i++) {
 		if (pwrite(fd, buf, sizeof(buf), 0) != sizeof(buf))
