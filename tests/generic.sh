@@ -17,6 +17,9 @@
 #                              records), RUN_OK (0 when something went wrong,
 #                              said in RUN_WHY)
 #   trig_kill NAME             ends a trigger run that was never let go
+#   gen_no_hooks               0 when the tool says in one sentence that this
+#                              kernel has none of its hooks (or what it traces)
+#                              and exits 1; the sentence in NOHOOK_WHY
 . "$(dirname "${BASH_SOURCE[0]}")/table.sh"
 
 # Absolute: a row's setup runs in $WDIR. Exported for trigger scripts.
@@ -60,6 +63,23 @@ gen_setup() {
 		fail "$1: table: setup" "'$G_setup' failed: $(head -3 "$TMP/setup.log")"
 		return 1
 	fi
+	return 0
+}
+
+# gen_no_hooks: run briefly with the row's args (instance "a" values), the
+# tool exits 1 saying "TOOL: this kernel has no ..." (dcsnoop without fentry
+# and kprobes, mdflush without md): then nothing that needs it loaded can run
+# here; the VMs run it.
+gen_no_hooks() {
+	local rc=0 pid=${I_PID[a]:-} run=${I_RUN[a]:-} port=${I_PORT[a]:-}
+	NOHOOK_WHY=
+	I_PID[a]=$$ I_RUN[a]=$WDIR I_PORT[a]=0
+	tool_args
+	I_PID[a]=$pid I_RUN[a]=$run I_PORT[a]=$port
+	timeout -k 5 20 "$BIN/$G_TOOL" -d 0.01 "${TARGS[@]}" >/dev/null 2>"$TMP/nohooks.err" </dev/null || rc=$?
+	[ "$rc" = 1 ] && [ "$(grep -c . "$TMP/nohooks.err")" = 1 ] &&
+		grep -q "^$G_TOOL: this kernel has no " "$TMP/nohooks.err" || return 1
+	NOHOOK_WHY=$(cat "$TMP/nohooks.err")
 	return 0
 }
 

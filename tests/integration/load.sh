@@ -32,12 +32,14 @@ path_run() {
 		PATH_RESULT=n/a
 		return
 	fi
-	# A kernel with none of the tool's hooks: one sentence, exit 1.
-	if [ "$RUN_OK" != 1 ] && [ -z "$p" ] && grep -q "this kernel has no hook this tool can use" "$TMP/load-$p.err"; then
+	# A kernel with none of the tool's hooks, or without what it traces
+	# (mdflush without md): one sentence, exit 1, whatever the path.
+	if [ "$RUN_OK" != 1 ] && grep -q -e "this kernel has no hook this tool can use" \
+		-e "^$t: this kernel has no " "$TMP/load-$p.err"; then
 		if [ "$TOOL_RC" = 1 ]; then
-			skip "load: $t: this kernel has none of its hooks" "$(grep 'has no hook' "$TMP/load-$p.err" | tail -1)"
+			skip "load: $t: this kernel has none of its hooks${p:+ (via $p)}" "$(grep -e 'has no hook' -e "^$t: this kernel has no " "$TMP/load-$p.err" | tail -1)"
 		else
-			fail "load: $t: a kernel without its hooks" "exit status $TOOL_RC, not 1"
+			fail "load: $t: a kernel without its hooks${p:+ (via $p)}" "exit status $TOOL_RC, not 1"
 		fi
 		PATH_RESULT=n/a
 		return
@@ -104,7 +106,8 @@ probe_tool() {
 	for p in $G_paths; do
 		rc=0
 		timeout -k 5 20 "$BIN/$t" --force-path="$p" -d 0.01 "${TARGS[@]}" >/dev/null 2>"$TMP/probe.err" </dev/null || rc=$?
-		if grep -q "not available on this kernel" "$TMP/probe.err"; then
+		if grep -q "not available on this kernel" "$TMP/probe.err" ||
+			{ [ $rc = 1 ] && grep -q "^$t: this kernel has no " "$TMP/probe.err"; }; then
 			echo "HOSTPATH $t $p no"
 		else
 			echo "HOSTPATH $t $p yes"
