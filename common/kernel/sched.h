@@ -20,6 +20,19 @@
 				  (p).handle_wakeup_new_tp } },                                 \
 	}
 
+/*
+ * sched_switch, sched_waking and sched_process_free (BK_SCHED_SWITCH,
+ * BK_SCHED_WAKING, BK_SCHED_FREE), and one more program on every path.
+ */
+#define BK_SCHED_WAKING_VARIANTS(p, more)                                                       \
+	{                                                                                       \
+		{ "tp_btf", { (p).handle_switch, (p).handle_waking, (p).handle_free, more } },  \
+		{ "raw_tp", { (p).handle_switch_raw, (p).handle_waking_raw, (p).handle_free_raw, \
+			      more } },                                                         \
+		{ "tracepoint", { (p).handle_switch_tp, (p).handle_waking_tp,                   \
+				  (p).handle_free_tp, more } },                                 \
+	}
+
 /* sched_switch alone (BK_SCHED_SWITCH). */
 #define BK_SCHED_SWITCH_VARIANTS(p)                                                             \
 	{                                                                                       \
