@@ -45,12 +45,6 @@ static __always_inline void blk_done(void *ctx, struct bk_rq *r, __u64 now_ns)
 	bk_stack_seen(key.tgid);
 }
 
-/* tracepoint sched/sched_process_exec: a process with new binaries is read again. */
-SEC("tracepoint/sched/sched_process_exec")
-int handle_exec(void *ctx)
-{
-	bk_stack_exec();
-	return 0;
-}
+BK_STACK_EXEC_PROG()
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -120,12 +120,6 @@ int handle_switch_tp(struct trace_event_raw_sched_switch *ctx)
 	return 0;
 }
 
-/* tracepoint sched:sched_process_exec(filename, pid, old_pid) */
-SEC("tracepoint/sched/sched_process_exec")
-int handle_exec(void *ctx)
-{
-	bk_stack_exec();
-	return 0;
-}
+BK_STACK_EXEC_PROG()
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -95,12 +95,6 @@ BK_SCHED_SWITCH(on_switch)
 BK_SCHED_WAKING(on_waking)
 BK_SCHED_FREE(on_free)
 
-/* tracepoint sched:sched_process_exec(filename, pid, old_pid) */
-SEC("tracepoint/sched/sched_process_exec")
-int handle_exec(void *ctx)
-{
-	bk_stack_exec();
-	return 0;
-}
+BK_STACK_EXEC_PROG()
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

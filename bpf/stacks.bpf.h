@@ -92,6 +92,18 @@ static __always_inline void bk_stack_exec(void)
 	bpf_map_delete_elem(&bk_stack_pids, &tgid);
 }
 
+/*
+ * The tool's handle_exec program, bk_stack_exec() at every exec:
+ * tracepoint sched:sched_process_exec(filename, pid, old_pid).
+ */
+#define BK_STACK_EXEC_PROG()                                                   \
+	SEC("tracepoint/sched/sched_process_exec")                           \
+	int handle_exec(void *ctx)                                            \
+	{                                                                     \
+		bk_stack_exec();                                              \
+		return 0;                                                     \
+	}
+
 /* A count table keyed by stack: name -> __u64, sized by the user side. */
 #define BK_STACK_COUNTS(name)                                                  \
 	struct {                                                              \

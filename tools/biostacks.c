@@ -91,16 +91,11 @@ int main(int argc, char **argv)
 	if (err)
 		goto cleanup;
 	bpf_program__set_autoload(skel->progs.handle_exec, true);
-	bk_filter_fill(&skel->rodata->bk_filter);
-	bk_stack_rodata(&skel->rodata->bk_stack_opts);
-	skel->rodata->targ_queued = opt.queued;
-	skel->rodata->targ_requests = opt.requests;
-	/* The ring buffer only carries notices of new processes: 64 KB holds 4,000. */
-	err = bk_events_size(skel->maps.events, &skel->rodata->bk_wakeup, 64 << 10);
-	if (!err)
-		err = bk_stack_maps_size(skel->maps.stacks, skel->maps.counts, bk_stack_env.storage);
+	err = BK_STACK_TOOL_PREPARE(skel);
 	if (err)
 		goto cleanup;
+	skel->rodata->targ_queued = opt.queued;
+	skel->rodata->targ_requests = opt.requests;
 
 	/* Load (the verifier runs here) and attach. */
 	err = bk_start(skel->skeleton);
@@ -108,16 +103,10 @@ int main(int argc, char **argv)
 		goto cleanup;
 
 	/* Symbols, the report, notices of new processes, lost stacks and requests, signals. */
-	err = bk_stack_tool_init(&st, skel->maps.stacks, skel->maps.counts,
-				 opt.requests ? "requests" : "us", opt.requests ? 1 : 1000,
-				 "requests");
-	if (!err)
-		err = bk_stack_tool_loop(&st, &loop, skel->maps.events, &skel->bss->bk_drops,
-					 BK_STACK_LOST(skel));
+	err = BK_STACK_TOOL_START(&st, &loop, skel, opt.requests ? "requests" : "us",
+				  opt.requests ? 1 : 1000, "requests", "requests were not followed");
 	if (err)
 		goto cleanup;
-	loop.lost_starts = &skel->bss->bk_lost_starts;
-	loop.lost_what = "requests were not followed";
 	bk_signals();
 	if (st.rep.mode == BK_STACK_TEXT)
 		printf("Tracing block I/O %s by %s... Ctrl-C to end.\n\n",

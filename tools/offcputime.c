@@ -59,17 +59,12 @@ int main(int argc, char **argv)
 	if (err)
 		goto cleanup;
 
-	/* Filters and what to record go to .rodata before load. */
-	bk_filter_fill(&skel->rodata->bk_filter);
-	bk_stack_rodata(&skel->rodata->bk_stack_opts);
-	bk_stack_wait_rodata(&skel->rodata->targ_min_ns, &skel->rodata->targ_max_ns);
-	skel->rodata->targ_state = bk_stack_env.state;
-	/* The ring buffer only carries notices of new processes: 64 KB holds 4,000. */
-	err = bk_events_size(skel->maps.events, &skel->rodata->bk_wakeup, 64 << 10);
-	if (!err)
-		err = bk_stack_maps_size(skel->maps.stacks, skel->maps.counts, bk_stack_env.storage);
+	/* Filters, what to record, the maps' sizes; the tool's settings. */
+	err = BK_STACK_TOOL_PREPARE(skel);
 	if (err)
 		goto cleanup;
+	bk_stack_wait_rodata(&skel->rodata->targ_min_ns, &skel->rodata->targ_max_ns);
+	skel->rodata->targ_state = bk_stack_env.state;
 
 	/* The attach path: sched_switch as tp_btf, raw_tp, or the tracepoint. */
 	struct bk_variant variants[] = {
@@ -87,15 +82,10 @@ int main(int argc, char **argv)
 		goto cleanup;
 
 	/* Symbols, the report, notices of new processes, lost stacks, signals. */
-	err = bk_stack_tool_init(&st, skel->maps.stacks, skel->maps.counts, "us", 1000,
-				 "blocked intervals");
-	if (!err)
-		err = bk_stack_tool_loop(&st, &loop, skel->maps.events, &skel->bss->bk_drops,
-					 BK_STACK_LOST(skel));
+	err = BK_STACK_TOOL_START(&st, &loop, skel, "us", 1000, "blocked intervals",
+				  "waits of threads were not timed");
 	if (err)
 		goto cleanup;
-	loop.lost_starts = &skel->bss->bk_lost_starts;
-	loop.lost_what = "waits of threads were not timed";
 	bk_signals();
 	if (st.rep.mode == BK_STACK_TEXT)
 		printf("Tracing time off CPU (us) by %s... Ctrl-C to end.\n\n", bk_stack_what());

@@ -12,6 +12,7 @@
 #include "core/loop.h"
 #include "core/opts.h"
 #include "core/setup.h"
+#include "kernel/sched.h"
 #include "stacks/tool.h"
 #include "wakeuptime.h"
 #include "wakeuptime.skel.h"
@@ -58,27 +59,15 @@ int main(int argc, char **argv)
 	if (err)
 		goto cleanup;
 
-	/* Filters and what to record go to .rodata before load. */
-	bk_filter_fill(&skel->rodata->bk_filter);
-	bk_stack_rodata(&skel->rodata->bk_stack_opts);
-	bk_stack_wait_rodata(&skel->rodata->targ_min_ns, &skel->rodata->targ_max_ns);
-	/* The ring buffer only carries notices of new processes: 64 KB holds 4,000. */
-	err = bk_events_size(skel->maps.events, &skel->rodata->bk_wakeup, 64 << 10);
-	if (!err)
-		err = bk_stack_maps_size(skel->maps.stacks, skel->maps.counts, bk_stack_env.storage);
+	/* Filters, what to record, the maps' sizes; the tool's settings. */
+	err = BK_STACK_TOOL_PREPARE(skel);
 	if (err)
 		goto cleanup;
+	bk_stack_wait_rodata(&skel->rodata->targ_min_ns, &skel->rodata->targ_max_ns);
 
 	/* The attach path: sched_switch, sched_waking, sched_process_free as tp_btf, raw_tp, or tracepoints. */
-	struct bk_variant variants[] = {
-		{ "tp_btf", { skel->progs.handle_switch, skel->progs.handle_waking, skel->progs.handle_free,
-			      skel->progs.handle_exec } },
-		{ "raw_tp", { skel->progs.handle_switch_raw, skel->progs.handle_waking_raw,
-			      skel->progs.handle_free_raw, skel->progs.handle_exec } },
-		{ "tracepoint", { skel->progs.handle_switch_tp, skel->progs.handle_waking_tp,
-				  skel->progs.handle_free_tp, skel->progs.handle_exec } },
-	};
-	err = bk_choose(variants, 3, bk_env.force_path);
+	struct bk_variant variants[] = BK_SCHED_WAKING_VARIANTS(skel->progs, skel->progs.handle_exec);
+	err = bk_choose(variants, BK_SCHED_NPATHS, bk_env.force_path);
 	if (err < 0)
 		goto cleanup;
 
@@ -88,15 +77,10 @@ int main(int argc, char **argv)
 		goto cleanup;
 
 	/* Symbols, the report, notices of new processes, lost stacks, signals. */
-	err = bk_stack_tool_init(&st, skel->maps.stacks, skel->maps.counts, "us", 1000,
-				 "wake-ups");
-	if (!err)
-		err = bk_stack_tool_loop(&st, &loop, skel->maps.events, &skel->bss->bk_drops,
-					 BK_STACK_LOST(skel));
+	err = BK_STACK_TOOL_START(&st, &loop, skel, "us", 1000, "wake-ups",
+				  "blocks of threads were not timed");
 	if (err)
 		goto cleanup;
-	loop.lost_starts = &skel->bss->bk_lost_starts;
-	loop.lost_what = "blocks of threads were not timed";
 	bk_signals();
 	if (st.rep.mode == BK_STACK_TEXT)
 		printf("Tracing blocked time (us) by the waker's %s... Ctrl-C to end.\n\n", bk_stack_what());

@@ -99,6 +99,20 @@ void bk_stack_wait_rodata(volatile __u64 *min_ns, volatile __u64 *max_ns)
 	*max_ns = bk_stack_env.max_us >= 0 ? (__u64)bk_stack_env.max_us * 1000 : ~0ULL;
 }
 
+int bk_stack_tool_prepare(volatile struct bk_filter *f, volatile struct bk_stack_opts *o,
+			  struct bpf_map *events, volatile struct bk_wakeup *w,
+			  struct bpf_map *stacks, struct bpf_map *counts)
+{
+	int err;
+
+	bk_filter_fill(f);
+	bk_stack_rodata(o);
+	err = bk_events_size(events, w, 64 << 10);
+	if (!err)
+		err = bk_stack_maps_size(stacks, counts, bk_stack_env.storage);
+	return err;
+}
+
 const char *bk_stack_what(void)
 {
 	return bk_stack_env.kernel_only ? "kernel stacks" :
@@ -175,6 +189,20 @@ int bk_stack_tool_loop(struct bk_stack_tool *t, struct bk_loop *l, struct bpf_ma
 	l->on_check = bk_stack_losses_check;
 	l->check_ctx = &t->losses;
 	return 0;
+}
+
+int bk_stack_tool_start(struct bk_stack_tool *t, struct bk_loop *l, struct bpf_map *stacks,
+			struct bpf_map *counts, struct bpf_map *events, volatile __u64 *drops,
+			volatile __u64 *lost[3], volatile __u64 *lost_starts, const char *unit,
+			__u64 div, const char *what, const char *lost_what)
+{
+	int err = bk_stack_tool_init(t, stacks, counts, unit, div, what);
+
+	if (!err)
+		err = bk_stack_tool_loop(t, l, events, drops, lost);
+	l->lost_starts = lost_starts;
+	l->lost_what = lost_what;
+	return err;
 }
 
 int bk_stack_tool_svg(struct bk_stack_tool *t, const struct bk_flame_opts *o)

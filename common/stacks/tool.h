@@ -28,6 +28,7 @@
 #include <stdbool.h>
 #include <bpf/libbpf.h>
 #include "core/loop.h"
+#include "core/setup.h"
 #include "stacks/flame.h"
 #include "stacks/report.h"
 #include "stacks/stacks.h"
@@ -94,6 +95,20 @@ void bk_stack_rodata(volatile struct bk_stack_opts *o);
 /* --min-us and --max-us in ns (max ~0 when not given): before load. */
 void bk_stack_wait_rodata(volatile __u64 *min_ns, volatile __u64 *max_ns);
 
+/*
+ * Before load, for a skeleton whose object includes bpf/stacks.bpf.h with a
+ * `counts` table: the filters, the stack options, the ring buffer of
+ * notices (64 KB: 4,000 new processes) and the sizes of the stack map and
+ * the table (--stack-storage). 0 or -errno (sentence set).
+ */
+#define BK_STACK_TOOL_PREPARE(skel)                                            \
+	bk_stack_tool_prepare(&(skel)->rodata->bk_filter, &(skel)->rodata->bk_stack_opts, \
+			      (skel)->maps.events, &(skel)->rodata->bk_wakeup,   \
+			      (skel)->maps.stacks, (skel)->maps.counts)
+int bk_stack_tool_prepare(volatile struct bk_filter *f, volatile struct bk_stack_opts *o,
+			  struct bpf_map *events, volatile struct bk_wakeup *w,
+			  struct bpf_map *stacks, struct bpf_map *counts);
+
 /* "user and kernel stacks", "kernel stacks" or "user stacks". */
 const char *bk_stack_what(void);
 
@@ -119,6 +134,21 @@ int bk_stack_tool_init(struct bk_stack_tool *t, struct bpf_map *stacks, struct b
  */
 int bk_stack_tool_loop(struct bk_stack_tool *t, struct bk_loop *l, struct bpf_map *events,
 		       volatile __u64 *drops, volatile __u64 *lost[3]);
+
+/*
+ * After load: bk_stack_tool_init() and bk_stack_tool_loop() on the skeleton's
+ * maps, and its bk_lost_starts reported as `lost_what` ("waits of threads
+ * were not timed"). 0 or -errno (sentence set).
+ */
+#define BK_STACK_TOOL_START(t, l, skel, unit, div, what, lost_what)            \
+	bk_stack_tool_start(t, l, (skel)->maps.stacks, (skel)->maps.counts,      \
+			    (skel)->maps.events, &(skel)->bss->bk_drops,          \
+			    BK_STACK_LOST(skel), &(skel)->bss->bk_lost_starts, unit, \
+			    div, what, lost_what)
+int bk_stack_tool_start(struct bk_stack_tool *t, struct bk_loop *l, struct bpf_map *stacks,
+			struct bpf_map *counts, struct bpf_map *events, volatile __u64 *drops,
+			volatile __u64 *lost[3], volatile __u64 *lost_starts, const char *unit,
+			__u64 div, const char *what, const char *lost_what);
 
 /* The `lost` of a skeleton whose object includes bpf/stacks.bpf.h. */
 #define BK_STACK_LOST(skel)                                                    \
