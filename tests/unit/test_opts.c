@@ -92,35 +92,19 @@ static void test_long(void)
 	CHECK_INT(bk_parse_long("1.5", 1, 60, &v), -EINVAL);
 }
 
+static unsigned int parse_mask;
+
+static const void *parse_units(int argc, char **argv)
+{
+	bk_parse_args(argc, argv, NULL, NULL, "doc", parse_mask);
+	return &bk_env.unit_ns;
+}
+
 /* Parses argv in a child (usage errors exit); its exit status, 0 if it returned. */
 static int parse(unsigned int mask, const char *const *args, unsigned long long *unit_ns)
 {
-	int fds[2], status;
-	char *argv[8];
-	int argc = 0;
-	pid_t pid;
-
-	argv[argc++] = "tool";
-	while (*args)
-		argv[argc++] = (char *)*args++;
-	argv[argc] = NULL;
-	if (pipe(fds))
-		return -1;
-	fflush(stdout);
-	pid = fork();
-	if (pid == 0) {
-		freopen("/dev/null", "w", stderr);
-		bk_parse_args(argc, argv, NULL, NULL, "doc", mask);
-		if (write(fds[1], &bk_env.unit_ns, sizeof(bk_env.unit_ns)) < 0)
-			_exit(99);
-		_exit(0);
-	}
-	close(fds[1]);
-	if (read(fds[0], unit_ns, sizeof(*unit_ns)) != sizeof(*unit_ns))
-		*unit_ns = 0;
-	close(fds[0]);
-	waitpid(pid, &status, 0);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	parse_mask = mask;
+	return unit_parse(parse_units, args, unit_ns, sizeof(*unit_ns));
 }
 
 /* One unit: -m, --us or --ns; two different ones are a usage error. */

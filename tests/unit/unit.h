@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
 
 static int unit_failed_total;
 static int unit_cur_failed;
@@ -91,6 +93,45 @@ static inline int unit_tmpdir(const char *name, char *dir, size_t len)
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * Runs fn(argc, argv) in a child, argv being "tool" then args (NULL-ended,
+ * six at most), stderr to /dev/null: usage errors exit there. fn returns
+ * where its result's `len` bytes are, copied into out (zeroed if none came).
+ * The child's exit status, 0 if fn returned.
+ */
+static inline int unit_parse(const void *(*fn)(int argc, char **argv), const char *const *args,
+			     void *out, size_t len)
+{
+	int fds[2], status, argc = 0;
+	char *argv[8];
+	pid_t pid;
+
+	argv[argc++] = "tool";
+	while (*args && argc < 7)
+		argv[argc++] = (char *)*args++;
+	argv[argc] = NULL;
+	if (pipe(fds))
+		return -1;
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		const void *res;
+
+		if (!freopen("/dev/null", "w", stderr))
+			_exit(98);
+		res = fn(argc, argv);
+		if (write(fds[1], res, len) < 0)
+			_exit(99);
+		_exit(0);
+	}
+	close(fds[1]);
+	if (read(fds[0], out, len) != (ssize_t)len)
+		memset(out, 0, len);
+	close(fds[0]);
+	waitpid(pid, &status, 0);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 #define UNIT_EXIT() return unit_failed_total ? 1 : 0
