@@ -10,6 +10,8 @@
 #define KLOCKSTAT_F_RT 0x8
 #define KLOCKSTAT_F_PERCPU 0x10
 #define KLOCKSTAT_F_MUTEX 0x20
+/* Not the tracepoint's: a hold time (fentry/kprobe paths), not a wait. */
+#define KLOCKSTAT_F_HOLD 0x10000
 
 struct klockstat_key {
 	__u64 lock_addr;	/* the lock's kernel address */

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 /*
  * klockstat: kernel lock contention: time waited for kernel locks, by lock
- * and the kernel stack that waited, as histograms.
+ * and the kernel stack that waited, as histograms; and, where the kernel has
+ * fentry or kprobes, how long mutexes are held, by lock and the stack that
+ * took them.
  */
 #include <argp.h>
 #include <errno.h>
@@ -29,10 +31,12 @@
 const char argp_program_doc[] =
 	"Show kernel lock contention: the time tasks wait for kernel locks (mutexes,\n"
 	"rw-semaphores, spinlocks, rwlocks), by lock and the kernel stack that waited,\n"
-	"as histograms in microseconds. Wait times only: hold times are not measured.\n"
+	"as histograms in microseconds; and how long mutexes are held, by lock and the\n"
+	"kernel stack that took them, where the kernel has fentry or kprobes (the\n"
+	"banner says which was measured).\n"
 	"\n"
 	"USAGE: klockstat [-p PID] [-t TID] [-u UID] [-n COMM] [--cgroup PATH] [-j]\n"
-	"                 [-d SECONDS] [interval [count]]\n"
+	"                 [-d SECONDS] [--force-path PATH] [interval [count]]\n"
 	"\n"
 	"EXAMPLES:\n"
 	"    klockstat -d 10           # 10 s of kernel lock waits\n"
@@ -44,6 +48,7 @@ struct state {
 	struct bk_ksyms *ksyms;
 	struct bk_waits waits;
 	struct bk_stack_losses losses;
+	int holds;		/* the path measures mutex hold times */
 };
 
 /* "mutex", "rwsem:write", "spinlock", ... from the wait's flags. */
@@ -94,6 +99,14 @@ static void key_text(void *ctx, FILE *f, const void *key)
 		(unsigned long long)k->lock_addr, name[0] ? " " : "", name);
 }
 
+static const char *key_noun(void *ctx, const void *key)
+{
+	const struct klockstat_key *k = key;
+
+	(void)ctx;
+	return k->flags & KLOCKSTAT_F_HOLD ? "holds" : "waits";
+}
+
 static void key_json(void *ctx, struct bk_json *j, const void *key)
 {
 	const struct klockstat_key *k = key;
@@ -108,7 +121,7 @@ static void key_json(void *ctx, struct bk_json *j, const void *key)
 	else
 		bk_json_null(j, "lock_name");
 	bk_json_str(j, "kind", lock_kind(k->flags, kind, sizeof(kind)), sizeof(kind));
-	bk_json_str(j, "measured", "wait", 5);
+	bk_json_str(j, "measured", k->flags & KLOCKSTAT_F_HOLD ? "hold" : "wait", 5);
 }
 
 int main(int argc, char **argv)
@@ -120,7 +133,7 @@ int main(int argc, char **argv)
 
 	/* Arguments; the shared letters land in bk_env. */
 	bk_parse_args_doc(argc, argv, NULL, bk_parse_interval_only, "[interval [count]]", argp_program_doc,
-			  BK_OPT_FILTERS | BK_OPT_DURATION | BK_OPT_JSON);
+			  BK_OPT_FILTERS | BK_OPT_DURATION | BK_OPT_JSON | BK_OPT_FORCE_PATH);
 
 	/* Logging, privileges, BTF; then open the BPF object. */
 	err = bk_init("klockstat");
@@ -141,13 +154,24 @@ int main(int argc, char **argv)
 	if (err)
 		goto cleanup;
 
-	/* The lock tracepoints (Linux 5.19). */
+	/* The lock tracepoints (Linux 5.19) for waits; mutex holds where fentry or kprobes exist. */
 	struct bk_variant variants[] = {
+		{ "fentry",
+		  { skel->progs.handle_begin, skel->progs.handle_end, skel->progs.hold_lock_fexit,
+		    skel->progs.hold_lock_intr_fexit, skel->progs.hold_lock_kill_fexit,
+		    skel->progs.hold_trylock_fexit, skel->progs.hold_unlock_fentry } },
+		{ "kprobe",
+		  { skel->progs.handle_begin, skel->progs.handle_end, skel->progs.hold_lock_kprobe,
+		    skel->progs.hold_lock_kretprobe, skel->progs.hold_lock_intr_kprobe,
+		    skel->progs.hold_lock_intr_kretprobe, skel->progs.hold_lock_kill_kprobe,
+		    skel->progs.hold_lock_kill_kretprobe, skel->progs.hold_trylock_kprobe,
+		    skel->progs.hold_trylock_kretprobe, skel->progs.hold_unlock_kprobe } },
 		{ "tracepoint", { skel->progs.handle_begin, skel->progs.handle_end } },
 	};
-	err = bk_choose(variants, 1, NULL);
+	err = bk_choose(variants, 3, bk_env.force_path);
 	if (err < 0)
 		goto cleanup;
+	st.holds = err != 2;
 
 	/* Load (the verifier runs here) and attach. */
 	err = bk_start(skel->skeleton);
@@ -163,7 +187,7 @@ int main(int argc, char **argv)
 	st.waits = (struct bk_waits){ .fd = bpf_map__fd(skel->maps.waits),
 				      .key_size = sizeof(struct klockstat_key), .max_rows = MAX_ROWS,
 				      .stack_name = "kstack", .stack = key_stack, .text = key_text,
-				      .json = key_json, .ctx = &st };
+				      .json = key_json, .noun = key_noun, .ctx = &st };
 	err = bk_waits_init(&st.waits);
 	if (err)
 		goto cleanup;
@@ -176,9 +200,13 @@ int main(int argc, char **argv)
 	loop.lost_what = "lock waits were not timed";
 	bk_summary(&loop, bk_waits_print, &st.waits);
 	bk_signals();
-	if (!bk_env.json)
-		printf("Tracing kernel lock waits (wait times; hold times are not measured) by lock "
-		       "and kernel stack... Ctrl-C to end.\n\n");
+	if (!bk_env.json && st.holds)
+		printf("Tracing kernel lock waits and mutex hold times (%s) by lock and kernel "
+		       "stack... Ctrl-C to end.\n\n", bk_attach_path);
+	else if (!bk_env.json)
+		printf("Tracing kernel lock waits (wait times; hold times are not measured: they "
+		       "need fentry or kprobes) by lock and kernel stack... "
+		       "Ctrl-C to end.\n\n");
 
 	/* Until Ctrl-C, SIGTERM, -d or the count; waits print each interval and at the end. */
 	err = bk_run(&loop);

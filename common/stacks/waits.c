@@ -68,8 +68,8 @@ static void print_row(struct bk_waits *w, const void *key, const struct bk_wait_
 		return;
 	}
 	w->text(w->ctx, stdout, key);
-	printf(": %llu waits, avg %llu us, max %llu us, total %llu us\n",
-	       (unsigned long long)v->count, (unsigned long long)avg / 1000,
+	printf(": %llu %s, avg %llu us, max %llu us, total %llu us\n",
+	       (unsigned long long)v->count, w->noun ? w->noun(w->ctx, key) : "waits", (unsigned long long)avg / 1000,
 	       (unsigned long long)v->max_ns / 1000, (unsigned long long)v->total_ns / 1000);
 	for (i = w->t->n - 1; i >= 0; i--)
 		printf("    %s\n", w->t->f[i].name);

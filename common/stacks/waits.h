@@ -26,6 +26,8 @@ struct bk_waits {
 	void (*text)(void *ctx, FILE *f, const void *key);
 	/* JSON: the key's members. */
 	void (*json)(void *ctx, struct bk_json *j, const void *key);
+	/* Text: what the key's count counts ("holds"); NULL: "waits". */
+	const char *(*noun)(void *ctx, const void *key);
 	void *ctx;
 };
 

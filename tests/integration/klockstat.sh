@@ -3,17 +3,50 @@
 # klockstat against tests/triggers/locker (threads queueing on their
 # process's mmap_lock): the text report's banner and a block for that
 # rw-semaphore, and [interval [count]]. The row in tests/tools.table checks
-# the JSON, the filters and the path on each kernel.
+# the JSON, the filters and the path on each kernel. Mutex hold times on each
+# path that has them (fentry, kprobe: the VMs), against locker -H: 5 reads of
+# a pts that each hold the tty's read mutex 200 ms; the holds measured lie
+# inside the read() calls the trigger timed, and fill at least 90% of them.
 . "$(dirname "$0")/../lib.sh"
 . tests/fslib.sh
 T=klockstat
+text_done=
+
+for p in fentry kprobe; do
+	if ! "$BIN/$T" --force-path=$p -d 0.01 >/dev/null 2>"$TMP/probe.err"; then
+		grep -q "not available on this kernel" "$TMP/probe.err" &&
+			skip "$T: $p: hold times" "this kernel has no $p path" ||
+			fail "$T: $p: hold times" "$(tail -2 "$TMP/probe.err")"
+		continue
+	fi
+	traced hold$p $T -p @PID@ -j --force-path=$p -- "$TRIG/locker" -w -H 200 -k 5 || continue
+	read -r _ k _ rt <<<"$(grep '^reads ' "$TMP/hold$p.trig")"
+	got=$(jq -rs --argjson pid "$TRIG_PID" 'map(select(.pid == $pid and .measured == "hold"
+		and .kind == "mutex" and any(.kstack[]; . == "n_tty_read")))
+		| map("\(.count) \(.total_ns) \(.max_ns)") | join(",")' "$TMP/hold$p.out")
+	read -r n tot max <<<"${got/,/ , }"
+	[ "$k" = 5 ] && [ "$n" = 5 ] && [ "$tot" -le "$rt" ] && [ $((tot * 10)) -ge $((rt * 9)) ] &&
+		[ "$max" -ge 200000000 ] && [ "$max" -le "$rt" ] &&
+		pass "$T: $p: 5 holds of the tty's read mutex at n_tty_read, within 10% of the reads' time" ||
+		fail "$T: $p: 5 holds of the tty's read mutex at n_tty_read, within 10% of the reads' time" \
+			"rows '$got' (count total max), trigger: $k reads in $rt ns"
+	# The text output once, on the first path that has holds.
+	[ -n "$text_done" ] && continue
+	text_done=1
+	traced holdtext$p $T -p @PID@ --force-path=$p -- "$TRIG/locker" -w -H 50 -k 2 || continue
+	head -1 "$TMP/holdtext$p.out" | grep -q "^Tracing kernel lock waits and mutex hold times ($p) " &&
+		grep -qE "^locker\[$TRIG_PID\] mutex 0x[0-9a-f]+: 2 holds, avg [0-9]+ us" "$TMP/holdtext$p.out" &&
+		pass "$T: $p: text: the banner says holds are measured, and a block of 2 holds" ||
+		fail "$T: $p: text: the banner says holds are measured, and a block of 2 holds" \
+			"$(head -c 600 "$TMP/holdtext$p.out")"
+done
 host_only
 
 expect_exit "$T: interval 0 is a usage error" 64 "$BIN/$T" 0
 expect_exit "$T: a third argument is a usage error" 64 "$BIN/$T" 1 1 1
 
-if traced text $T -p @PID@ -- "$TRIG/locker" -w; then
-	head -1 "$TMP/text.out" | grep -q '^Tracing kernel lock waits (wait times; hold times are not measured)' &&
+if traced text $T -p @PID@ --force-path=tracepoint -- "$TRIG/locker" -w; then
+	head -1 "$TMP/text.out" | grep -q '^Tracing kernel lock waits (wait times; hold times are not measured: they need fentry or kprobes)' &&
 		pass "$T: text: the banner says what is measured" ||
 		fail "$T: text: the banner says what is measured" "$(head -1 "$TMP/text.out")"
 	hdr=$(grep -E "^locker\[$TRIG_PID\] rwsem:write 0x[0-9a-f]+: [0-9]+ waits, avg [0-9]+ us, max [0-9]+ us, total [0-9]+ us$" \

@@ -7,15 +7,69 @@
  * waits) whenever two run at once. Prints its PID; -T does the work in a
  * second thread.
  *
- *   locker [-w] [-T] [-t N] [-n M]
+ * With -H MS, mutex holds of known length instead (klockstat's hold times):
+ * the working thread reads a line from a pseudo-terminal -k K times (5), and
+ * a helper thread writes each line MS ms after the read began. n_tty_read()
+ * holds the tty's read mutex while it waits for the line, so each read holds
+ * that mutex about MS ms. At the end the trigger prints "reads K total_ns N":
+ * the time the K read() calls took, which each hold lies inside of.
+ *
+ *   locker [-w] [-T] [-t N] [-n M] [-H MS [-k K]]
  */
+#include <fcntl.h>
+#include <semaphore.h>
 #include <stdlib.h>
+#include <time.h>
 #include <sys/mman.h>
 #include "trigger.h"
 
 #define MAX_THREADS 16
 
-static int n_threads = 4, n_maps = 20000;
+static int n_threads = 4, n_maps = 20000, hold_ms, n_holds = 5;
+static int master, slave;
+static sem_t reading;
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* The helper: a line MS ms after each read began. */
+static void *writer(void *arg __attribute__((unused)))
+{
+	struct timespec d = { hold_ms / 1000, (hold_ms % 1000) * 1000000L };
+
+	for (int i = 0; i < n_holds; i++) {
+		sem_wait(&reading);
+		nanosleep(&d, NULL);
+		if (write(master, "x\n", 2) != 2)
+			exit(3);
+	}
+	return NULL;
+}
+
+static int hold(void *arg __attribute__((unused)))
+{
+	long long total = 0, t0;
+	pthread_t w;
+	char buf[64];
+
+	if (pthread_create(&w, NULL, writer, NULL))
+		return 1;
+	for (int i = 0; i < n_holds; i++) {
+		sem_post(&reading);
+		t0 = now_ns();
+		if (read(slave, buf, sizeof(buf)) != 2)
+			return 3;
+		total += now_ns() - t0;
+	}
+	pthread_join(w, NULL);
+	printf("reads %d total_ns %lld\n", n_holds, total);
+	return 0;
+}
 
 static void *hammer(void *arg __attribute__((unused)))
 {
@@ -47,18 +101,30 @@ int main(int argc, char **argv)
 {
 	int wait_line = 0, in_thread = 0, c;
 
-	while ((c = getopt(argc, argv, "wTt:n:")) != -1) {
+	while ((c = getopt(argc, argv, "wTt:n:H:k:")) != -1) {
 		switch (c) {
 		case 'w': wait_line = 1; break;
 		case 'T': in_thread = 1; break;
 		case 't': n_threads = atoi(optarg); break;
 		case 'n': n_maps = atoi(optarg); break;
+		case 'H': hold_ms = atoi(optarg); break;
+		case 'k': n_holds = atoi(optarg); break;
 		default: return 2;
 		}
 	}
 	if (n_threads < 1 || n_threads > MAX_THREADS)
 		return 2;
+	if (hold_ms < 0 || n_holds < 1)
+		return 2;
+	if (hold_ms) {
+		master = posix_openpt(O_RDWR | O_NOCTTY);
+		if (master < 0 || grantpt(master) || unlockpt(master) || sem_init(&reading, 0, 0))
+			return 1;
+		slave = open(ptsname(master), O_RDWR | O_NOCTTY);
+		if (slave < 0)
+			return 1;
+	}
 	printf("%d\n", getpid());
 	fflush(stdout);
-	return trigger_run(work, NULL, in_thread, wait_line);
+	return trigger_run(hold_ms ? hold : work, NULL, in_thread, wait_line);
 }
