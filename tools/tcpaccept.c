@@ -93,11 +93,7 @@ int main(int argc, char **argv)
 		goto cleanup;
 
 	/* The attach path: accept()'s exit, else fexit, else a kretprobe on inet_csk_accept. */
-	struct bk_variant variants[] = {
-		{ "tracepoint", { skel->progs.handle_accept_exit, skel->progs.handle_accept4_exit } },
-		{ "fentry", { skel->progs.handle_accept_fexit } },
-		{ "kprobe", { skel->progs.handle_accept_kprobe } },
-	};
+	struct bk_variant variants[] = BK_NET_ACCEPT_VARIANTS(skel);
 
 	/* Filters to .rodata; choose the path, load, attach; events, signals, header. */
 	err = bk_net_stream(&loop, BK_NET_SKEL(skel), variants, 3, &stream);

@@ -105,17 +105,8 @@ int main(int argc, char **argv)
 	if (err)
 		goto cleanup;
 
-	/*
-	 * The attach path, which only changes how accepts are seen: accept()'s
-	 * exit, else fexit, else a kretprobe on inet_csk_accept.
-	 */
-	struct bk_variant variants[] = {
-		{ "tracepoint",
-		  { skel->progs.handle_set_state, skel->progs.handle_accept_exit,
-		    skel->progs.handle_accept4_exit } },
-		{ "fentry", { skel->progs.handle_set_state, skel->progs.handle_accept_fexit } },
-		{ "kprobe", { skel->progs.handle_set_state, skel->progs.handle_accept_kprobe } },
-	};
+	/* The attach path, which only changes how accepts are seen. */
+	struct bk_variant variants[] = BK_NET_ACCEPT_VARIANTS(skel, skel->progs.handle_set_state);
 
 	/* Filters to .rodata; choose the path, load, attach; events, signals, header. */
 	err = bk_net_stream(&loop, BK_NET_SKEL(skel), variants, 3, &stream);

@@ -40,6 +40,21 @@ struct bk_net_skel {
 				      &(skel)->bss->bk_drops,                    \
 				      &(skel)->bss->bk_lost_starts })
 
+/*
+ * The variants of a tool whose object has BK_ACCEPT_PROGRAMS (bpf/net.bpf.h),
+ * which differ only in how accepts are seen: accept()'s exits, else fexit,
+ * else a kretprobe on inet_csk_accept. `...` are the tool's own programs,
+ * needed on every path, if any.
+ */
+#define BK_NET_ACCEPT_VARIANTS(skel, ...)                                      \
+	{                                                                      \
+		{ "tracepoint",                                                \
+		  { __VA_ARGS__ __VA_OPT__(,)(skel)->progs.handle_accept_exit,  \
+		    (skel)->progs.handle_accept4_exit } },                     \
+		{ "fentry", { __VA_ARGS__ __VA_OPT__(,)(skel)->progs.handle_accept_fexit } }, \
+		{ "kprobe", { __VA_ARGS__ __VA_OPT__(,)(skel)->progs.handle_accept_kprobe } }, \
+	}
+
 /* What the tool does: its ring buffer, its events, what a lost start costs. */
 struct bk_net_stream {
 	size_t ring_bytes;
