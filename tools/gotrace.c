@@ -41,6 +41,7 @@ struct value {
 	int reg;		/* first integer register, -1: not in one (float, stack) */
 	int str;		/* K_STRING: slot in the event's string arrays, -1: none */
 	int word;		/* K_MAP, K_ERROR, K_IFACE: slot in the event's words, -1: none */
+	int data;		/* interfaces: slot of the word their data word points at */
 	int nfields;		/* K_STRUCT: its fields are the next nfields values */
 	enum kind elem;		/* K_PTR: K_INT, K_UINT or K_BOOL when the pointee is read */
 	int elem_size;		/* its size in bytes; 0: the pointee is not read */
@@ -269,6 +270,7 @@ static void assign(struct value *vals, int n)
 		vals[i].reg = -1;
 		vals[i].str = -1;
 		vals[i].word = -1;
+		vals[i].data = -1;
 		if (vals[i].kind == K_STRUCT) {
 			bool known = true;
 
@@ -286,7 +288,8 @@ static void assign(struct value *vals, int n)
 				continue;	/* the fields follow */
 			}
 			for (int f = 1; f <= vals[i].nfields; f++)
-				vals[i + f].reg = vals[i + f].str = vals[i + f].word = -1;
+				vals[i + f].reg = vals[i + f].str = vals[i + f].word =
+					vals[i + f].data = -1;
 			i += vals[i].nfields;
 			continue;
 		}
@@ -301,6 +304,10 @@ static void assign(struct value *vals, int n)
 		if ((vals[i].kind == K_MAP || vals[i].kind == K_ERROR || vals[i].kind == K_IFACE ||
 		     (vals[i].kind == K_PTR && vals[i].elem_size)) && nword < GOTRACE_WORDS)
 			vals[i].word = nword++;
+		/* What an interface's data word points at: an integer's or a bool's value. */
+		if ((vals[i].kind == K_EFACE || vals[i].kind == K_ERROR || vals[i].kind == K_IFACE) &&
+		    nword < GOTRACE_WORDS)
+			vals[i].data = nword++;
 	}
 }
 
@@ -504,11 +511,32 @@ static bool iface_type(const struct value *v, const struct side *x, char *buf, s
 {
 	__u64 t;
 
+	uint64_t size;
+	size_t l;
+	int kind;
+
 	if (v->kind == K_EFACE)
 		t = x->regs[v->reg];
 	else if (!word_of(v, x, &t))
 		return false;
-	return t && !gobin_type_name(opt.gb, t - x->bias, buf, sz);
+	if (!t || gobin_type_name(opt.gb, t - x->bias, buf, sz))
+		return false;
+	/* An integer or a bool held: its value, "int(42)"; the user side knows
+	 * the kind only now, so the word was read whatever the type. */
+	l = strlen(buf);
+	if (v->data >= 0 && (x->word_ok & (1 << v->data)) &&
+	    !gobin_type_kind(opt.gb, t - x->bias, &kind, &size) && kind >= 1 && kind <= 12 &&
+	    size >= 1 && size <= 8 && l + 24 < sz) {
+		__u64 n = x->words[v->data];
+
+		if (kind == 1)
+			snprintf(buf + l, sz - l, "(%s)", n & 0xff ? "true" : "false");
+		else if (kind <= 6)
+			snprintf(buf + l, sz - l, "(%lld)", sext(n, size));
+		else
+			snprintf(buf + l, sz - l, "(%llu)", (unsigned long long)zext(n, size));
+	}
+	return true;
 }
 
 /* The pointee n of pointer v as text. */
@@ -980,6 +1008,10 @@ static void fill_side(const struct value *vals, int n, __u8 *str, __u8 *word, __
 		if (vals[k].word >= 0) {
 			word[vals[k].word] = vals[k].reg;
 			off[vals[k].word] = word_off(&vals[k]);
+		}
+		if (vals[k].data >= 0) {
+			word[vals[k].data] = vals[k].reg + 1;
+			off[vals[k].data] = 0;
 		}
 	}
 }

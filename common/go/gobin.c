@@ -1411,6 +1411,17 @@ static uint64_t find_types(const struct gobin *gb)
 	return 0;
 }
 
+int gobin_type_kind(const struct gobin *gb, uint64_t type_vaddr, int *kind, uint64_t *size)
+{
+	const uint8_t *d = gb ? gobin_bytes(gb, type_vaddr, TYPE_SIZE) : NULL;
+
+	if (!d || !kind || !size || !gb->is64)
+		return -ENOENT;
+	*kind = d[TYPE_KIND] & 0x1f;
+	*size = get_uint(d, 8, gb->be);
+	return 0;
+}
+
 int gobin_type_name(const struct gobin *cgb, uint64_t type_vaddr, char *buf, size_t size)
 {
 	struct gobin *gb = (struct gobin *)cgb;

@@ -220,6 +220,10 @@ int gobin_go_wrapper(const struct gobin *gb, const struct gofunc *f, struct gowr
  */
 int gobin_type_name(const struct gobin *gb, uint64_t type_vaddr, char *buf, size_t size);
 
+/* The reflect.Kind and size of the type whose descriptor is at type_vaddr;
+ * -ENOENT when it is not in the binary. */
+int gobin_type_kind(const struct gobin *gb, uint64_t type_vaddr, int *kind, uint64_t *size);
+
 /* ---- in-memory parsers, exposed for unit tests and fuzzing ---- */
 
 enum gopcln_version {

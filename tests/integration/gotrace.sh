@@ -143,7 +143,7 @@ expect_eq "$T: values: the traced program's result" "$res" 249
 want='3 main.bump(n=ADDR->41, ok=ADDR->true, p=ADDR) = 53
 3 main.inspect(err=*errors.errorString, v=main.point, m=map[len=0]) = (0, *errors.errorString)
 3 main.inspect(err=*main.codeError, v=string, m=map[len=3]) = (3, *main.codeError)
-3 main.inspect(err=nil, v=int, m=nil) = (0, nil)
+3 main.inspect(err=nil, v=int(42), m=nil) = (0, nil)
 3 main.move(p={X=1, Y=2, Name="gopher"}, dx=10) = {X=11, Y=-8, Name="gopher"}
 3 main.spread(w=?, k=5) = 16'
 got=$(jq -r '.call' "$TMP/values.out" | sed 's/0xc[0-9a-f]*/ADDR/g' | LC_ALL=C sort | uniq -c | sed 's/^ *//')
@@ -151,7 +151,7 @@ expect_eq "$T: values: DWARF types: interfaces, errors, maps and structs decoded
 got=$(jq -c '[.args, .ret]' "$TMP/values.out" | sed 's/"0xc[0-9a-f]*"/"ADDR"/g' | LC_ALL=C sort | uniq -c | sed 's/^ *//')
 want='3 [{"err":"*errors.errorString","v":"main.point","m":{"len":0}},[0,"*errors.errorString"]]
 3 [{"err":"*main.codeError","v":"string","m":{"len":3}},[3,"*main.codeError"]]
-3 [{"err":null,"v":"int","m":null},[0,null]]
+3 [{"err":null,"v":"int(42)","m":null},[0,null]]
 3 [{"n":"ADDR","n_value":41,"ok":"ADDR","ok_value":true,"p":"ADDR"},[53]]
 3 [{"p":{"X":1,"Y":2,"Name":"gopher","Name_truncated":false},"dx":10},[{"X":11,"Y":-8,"Name":"gopher","Name_truncated":false}]]
 3 [{"w":null,"k":5},[16]]'
@@ -169,7 +169,7 @@ got=$(grep -E ' main\.(inspect|bump)\(' "$TMP/values-pie.out" |
 want='3 main.bump(n=ADDR->41, ok=ADDR->true, p=ADDR) = 53
 3 main.inspect(err=*errors.errorString, v=main.point, m=map[len=0]) = (0, *errors.errorString)
 3 main.inspect(err=*main.codeError, v=string, m=map[len=3]) = (3, *main.codeError)
-3 main.inspect(err=nil, v=int, m=nil) = (0, nil)'
+3 main.inspect(err=nil, v=int(42), m=nil) = (0, nil)'
 expect_eq "$T: values: a stripped PIE names interfaces' types, maps' lengths and pointees" "$got" "$want"
 
 # 20,000 calls in flight at once: every one shown (2,000 in the emulated VMs).
