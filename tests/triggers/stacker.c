@@ -35,6 +35,13 @@ KEEP long bk_leaf(void)
 
 #if defined(__x86_64__)
 	__asm__ volatile("syscall" : "=a"(ret) : "0"((long)SYS_getppid) : "rcx", "r11", "memory");
+#elif defined(__aarch64__)
+	/* Not libc's syscall(): it keeps no frame record, so bk_leaf would be missing. */
+	register long x8 __asm__("x8") = SYS_getppid;
+	register long x0 __asm__("x0");
+
+	__asm__ volatile("svc #0" : "=r"(x0) : "r"(x8) : "memory");
+	ret = x0;
 #else
 	ret = syscall(SYS_getppid);
 #endif
