@@ -13,8 +13,14 @@
 # VM cannot run (a bash script, an interactive shell, a trigger built for x86
 # only, a setup or trigger that needs what the VM lacks) gets a SKIP for its
 # event, its start/attach/exit check still runs.
-# ARM64_TOOLS="a b" runs only those tools. Prints PASS/FAIL/SKIP lines like
-# the other test files, and each tool's seconds in the VM ("TIME" lines).
+# Prints PASS/FAIL/SKIP lines like the other test files, and each tool's
+# seconds in the VM ("TIME" lines).
+#
+# Environment: ARM64_TOOLS="a b" runs only those tools; BPFKIT_ARM64_SHARDS
+# VMs side by side (one per core), each with part of the tools;
+# BPFKIT_ARM64_SMP CPUs per VM (1: as the x86 VMs, faster under emulation,
+# and goblock's mutex wait is there every time); BPFKIT_ARM64_TIMEOUT
+# seconds for the VMs (1800).
 #
 # Not part of `make check` unless ARM64=1 (tests/README.md: its time).
 set -u
@@ -99,6 +105,16 @@ sq() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
 . tests/table.sh
 table_read
 declare -A NOTRIG=()
+# The tools over BPFKIT_ARM64_SHARDS VMs side by side (one per core, as the
+# x86 VMs): longest first onto the least loaded, by the last run's seconds.
+SHARDS=${BPFKIT_ARM64_SHARDS:-$(nproc)}
+declare -A SHARD_OF=()
+touch "$CACHE/durations"
+while read -r t sh; do SHARD_OF[$t]=$sh; done < <(
+	for t in $TOOLS; do echo "$t"; done | awk -v n="$SHARDS" 'FILENAME == ARGV[1] { d[$1] = $2; next }
+		{ print ($1 in d ? d[$1] : 8), $1 }' "$CACHE/durations" - | sort -k1,1nr -k2 |
+	awk -v n="$SHARDS" '{ best = 0; for (i = 1; i < n; i++) if (load[i] < load[best]) best = i
+		load[best] += $1; print $2, best }')
 # Where a row's want differs on arm64, and why.
 declare -A ARM64_WANT=(
 	# arm64 has no stat and lstat calls: the C library (and fileops) use newfstatat.
@@ -185,6 +201,9 @@ row() {
 	awk -v p="TRIG $t" '{ print p, $0 }' /tmp/$t.trig
 	rm -rf "$WDIR" /tmp/$t.*
 }
+SHARD=$(sed -n 's/.*bpfkit\.shard=\([0-9]*\).*/\1/p' /proc/cmdline)
+# on N ROW...: the row, in shard N's VM only.
+on() { [ "$1" = "${SHARD:-0}" ] || return 0; shift; "$@"; }
 echo "BOOTED $(uname -r) $(uname -m) $(up)"
 INIT
 	for t in $TOOLS; do
@@ -203,7 +222,7 @@ INIT
 			case $tprog in '$GO/'*) [ -x "$R/go/target" ] || why="no arm64 Go target" ;; esac
 		fi
 		if [ -n "$why" ]; then NOTRIG[$t]=$why; tprog= targs=; fi
-		echo "row $t $(sq "$(tab "$t" args)") $(sq "$(tab "$t" setup)") $(sq "$tprog") $(sq "$targs") $(sq "$(tab "$t" gatewait)")"
+		echo "on ${SHARD_OF[$t]} row $t $(sq "$(tab "$t" args)") $(sq "$(tab "$t" setup)") $(sq "$tprog") $(sq "$targs") $(sq "$(tab "$t" gatewait)")"
 	done
 	echo "echo DONE \$(up)"
 	echo "poweroff -f"
@@ -219,26 +238,37 @@ if ! flock -n 9; then
 	flock -w 900 9 || { fail "arm64: VM" "another VM run held the VM lock for 15 minutes"; exit 0; }
 fi
 t0=$(date +%s)
-timeout -k 10 ${BPFKIT_ARM64_TIMEOUT:-1800} qemu-system-aarch64 -M virt -cpu max -m 1G -smp ${BPFKIT_ARM64_SMP:-1} \
-	-nographic -no-reboot -kernel "$CACHE/vmlinuz" -initrd "$A/initrd.gz" \
-	-append "console=ttyAMA0 panic=-1 quiet" </dev/null >"$A/console.log" 2>&1
+rm -f "$A"/console*.log
+for ((i = 0; i < SHARDS; i++)); do
+	timeout -k 10 ${BPFKIT_ARM64_TIMEOUT:-1800} qemu-system-aarch64 -M virt -cpu max -m 1G -smp ${BPFKIT_ARM64_SMP:-1} \
+		-nographic -no-reboot -kernel "$CACHE/vmlinuz" -initrd "$A/initrd.gz" \
+		-append "console=ttyAMA0 panic=-1 quiet bpfkit.shard=$i" </dev/null >"$A/console-$i.log" 2>&1 &
+done
+wait
 t_vm=$(($(date +%s) - t0))
-tr -d '\r' <"$A/console.log" >"$A/console.txt"
-if ! grep -q '^BOOTED' "$A/console.txt"; then
-	fail "arm64: boot" "the VM did not boot: $(tail -3 "$A/console.txt" | tr '\n' '|')"
-	exit 0
-fi
-read -r _ krel _ boot <<<"$(grep -m1 '^BOOTED' "$A/console.txt")"
-done_at=$(sed -n 's/^DONE //p' "$A/console.txt")
+# Each VM's lines are whole: the consoles are read one after the other.
+cat "$A"/console-*.log | tr -d '\r' >"$A/console.txt"
+for ((i = 0; i < SHARDS; i++)); do
+	c=$(tr -d '\r' <"$A/console-$i.log")
+	if ! grep -q '^BOOTED' <<<"$c"; then
+		fail "arm64: boot" "VM $i did not boot: $(tail -3 <<<"$c" | tr '\n' '|')"
+		exit 0
+	fi
+	read -r _ krel _ b <<<"$(grep -m1 '^BOOTED' <<<"$c")"
+	d=$(sed -n 's/^DONE //p' <<<"$c")
+	echo "TIME arm64: VM $i: boot to /init $b s, its tools done at ${d:-?} s guest uptime"
+	[ -n "$d" ] || fail "arm64: VM $i" "it did not reach the end of its tools (timeout ${BPFKIT_ARM64_TIMEOUT:-1800} s?)"
+done
 echo "PASS arm64: Debian's $krel boots under qemu-system-aarch64"
-echo "TIME arm64: build ${t_build} s, QEMU ${t_vm} s (boot to /init ${boot} s, tools to ${done_at:-?} s guest uptime)"
-[ -n "$done_at" ] || fail "arm64: VM" "it did not reach the end of its tools (timeout ${BPFKIT_ARM64_TIMEOUT:-1800} s?)"
+echo "TIME arm64: build ${t_build} s, QEMU ${t_vm} s ($SHARDS VMs side by side)"
 C=$A/console.txt
+: >"$A/durations"
 for t in $TOOLS; do
 	[ "$(tab "$t" kind)" = filter ] && continue
 	line=$(grep -m1 "^RESULT $t " "$C")
 	set -- $line
 	rc=${3:-none} s0=${4:-0} s1=${5:-0} s2=${6:-0} trc=${7:--} port=${8:-0} path=${9:-}
+	[ -n "$line" ] && awk -v t="$t" -v a="$s0" -v c="$s2" 'BEGIN { printf "%s %d\n", t, c - a + 0.5 }' >>"$A/durations"
 	errs=$(grep "^ERR $t " "$C" | cut -d' ' -f3- | head -2 | tr '\n' '|')
 	why=
 	if [ -z "$line" ]; then why="no result (the VM ended before it)"
@@ -282,3 +312,6 @@ for t in $TOOLS; do
 		fail "arm64: $t: sees its trigger" "the count gave '$got', want '$want' (output: $(head -c 300 "$A/$t.json" | tr '\n' '|'))"
 	fi
 done
+# This run's seconds place the tools on the VMs next time.
+awk 'FILENAME == ARGV[1] { d[$1] = $2; next } !($1 in d) { print } END { for (t in d) print t, d[t] }' \
+	"$A/durations" "$CACHE/durations" >"$CACHE/durations.tmp" && mv "$CACHE/durations.tmp" "$CACHE/durations"
