@@ -164,6 +164,17 @@ static __always_inline int bk_bio_queue(void *ctx, struct bio *bio)
 	return 0;
 }
 
+/* What request rq is as it goes to the driver. */
+static __always_inline void bk_rq_issued(struct bk_rq *r, struct request *rq, __u64 sector,
+					 __u32 dev)
+{
+	r->issue_ns = bpf_ktime_get_ns();
+	r->sector = sector;
+	r->bytes = BPF_CORE_READ(rq, __data_len);
+	r->cmd_flags = BPF_CORE_READ(rq, cmd_flags);
+	r->dev = dev;
+}
+
 static __always_inline int bk_rq_issue(void *ctx, struct request *rq)
 {
 	__u64 key = (__u64)rq, bio;
@@ -190,17 +201,12 @@ static __always_inline int bk_rq_issue(void *ctx, struct request *rq)
 		}
 		if (bk_block.task_filter && !n.who.start_ns)
 			return 0;
-		if (bk_starts_update(&rqs, &key, &n))
-			return 0;
-		r = bpf_map_lookup_elem(&rqs, &key);
-		if (!r)
-			return 0;
+		/* Filled, then inserted once: no second lookup. */
+		bk_rq_issued(&n, rq, sector, dev);
+		bk_starts_update(&rqs, &key, &n);
+		return 0;
 	}
-	r->issue_ns = bpf_ktime_get_ns();
-	r->sector = sector;
-	r->bytes = BPF_CORE_READ(rq, __data_len);
-	r->cmd_flags = BPF_CORE_READ(rq, cmd_flags);
-	r->dev = dev;
+	bk_rq_issued(r, rq, sector, dev);
 	return 0;
 }
 
