@@ -5,15 +5,26 @@
  * The hooks are bpf/block.bpf.h's. With --percentiles, each histogram also
  * has log-linear slots (`fine`), to read percentiles from.
  */
-#include "block.bpf.h"
-#include "hist.bpf.h"
-#include "biolatency.h"
+#include "bpfkit.bpf.h"
 
 const volatile __u64 targ_unit_ns = 1000;
 const volatile __u32 targ_per_disk = 0;
 const volatile __u32 targ_per_flags = 0;
 const volatile __u32 targ_queued = 0;
 const volatile __u32 targ_percentiles = 0;
+
+/*
+ * Only times (the issuer's start, for -Q), and the disk and flags when -D
+ * or -F keys by them: the kernel's other fields are not read.
+ */
+#define BK_RQ_SLIM
+#define BK_RQ_NEED_DEV targ_per_disk
+#define BK_RQ_NEED_SECTOR 0
+#define BK_RQ_NEED_BYTES 0
+#define BK_RQ_NEED_FLAGS targ_per_flags
+#include "block.bpf.h"
+#include "hist.bpf.h"
+#include "biolatency.h"
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);

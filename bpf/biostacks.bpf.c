@@ -19,6 +19,11 @@
 		(w)->ustack = bk_stack_opts.user ? bk_stack_id(ctx, BPF_F_USER_STACK) : -EFAULT; \
 		(w)->kstack = bk_stack_opts.kernel ? bk_stack_id(ctx, 0) : -EFAULT; \
 	} while (0)
+/* The issuer and the times only: the request's own fields are not read. */
+#define BK_RQ_NEED_DEV 0
+#define BK_RQ_NEED_SECTOR 0
+#define BK_RQ_NEED_BYTES 0
+#define BK_RQ_NEED_FLAGS 0
 #include "block.bpf.h"
 
 const volatile __u32 targ_queued = 0;

@@ -3,6 +3,8 @@
  * biotop: block I/O per issuing process, disk and operation: requests,
  * bytes and the device's time. The hooks are bpf/block.bpf.h's.
  */
+/* Keyed by disk and operation, with the bytes: the sector is not read. */
+#define BK_RQ_NEED_SECTOR 0
 #include "block.bpf.h"
 #include "biotop.h"
 

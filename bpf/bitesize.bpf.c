@@ -4,6 +4,10 @@
  * process with -P). The hooks are bpf/block.bpf.h's; a request is counted
  * when it completes, with the size it was issued with.
  */
+/* The issuer and the size only: the disk, sector and flags are not read. */
+#define BK_RQ_NEED_DEV 0
+#define BK_RQ_NEED_SECTOR 0
+#define BK_RQ_NEED_FLAGS 0
 #include "block.bpf.h"
 #include "hist.bpf.h"
 #include "bitesize.h"
