@@ -244,3 +244,118 @@ gen_run() {
 	gen_count "$TMP/$name.out" a "$ATTACH_PATH"
 	return 0
 }
+
+# gen_filters_once TOOL: the row's filter letters (p t u n cgroup) checked
+# both ways against ONE run of its trigger, the tool's instances side by
+# side: one with every letter naming the trigger (sees exactly `want`) and
+# one per letter naming something else (sees nothing of it: -p and -t of
+# this shell, the other of users 0 and 65534, -n of the trigger's own name
+# while it runs under another, --cgroup of a sibling cgroup); each ends
+# with 0 on SIGTERM. For tools the host cannot run (common.sh's checks are
+# SKIPs there): a few seconds of a VM instead of a trigger run and a tool
+# start per check.
+gen_filters_once() {
+	local t=$1 l root cg= gate=() thread= ok why n i orig other_u
+	local -a names=() targs
+	local -A opts=() pids=()
+	gen_setup "$t" || return 1
+	for l in p t u n cgroup; do
+		tab_has "$t" $l || continue
+		if [ $l = cgroup ]; then
+			root=$(cgroup2_root)
+			cg=$root/bpfkit-$UNIQ-$$
+			if [ -z "$root" ] || ! mkdir "$cg-a" "$cg-b" 2>"$TMP/cg.err"; then
+				skip "$t: --cgroup (one run)" "no cgroup v2 directory could be made: $(head -1 "$TMP/cg.err")"
+				cg=
+				continue
+			fi
+			gate+=(-c "$cg-a")
+		fi
+		[ $l = t ] && thread=1
+		[ $l = u ] && [ "$G_user" != 0 ] && gate+=(-u "$G_user")
+		names+=("$l")
+	done
+	[ ${#names[@]} -gt 0 ] || return 0
+	if ! THREAD=$thread RENAME=bkm$UNIQ trig_start a "${gate[@]}"; then
+		fail "$t: filters (one run): the trigger" "$RUN_WHY"
+		[ -n "$cg" ] && rmdir "$cg-a" "$cg-b" 2>/dev/null
+		return 1
+	fi
+	eval "orig=( $G_trigger )"
+	orig=${orig[0]##*/}
+	[ "$G_user" = 0 ] && other_u=65534 || other_u=0
+	opts[match]=
+	for l in "${names[@]}"; do
+		case $l in
+		p) opts[match]+=" -p ${I_PID[a]}" opts[p]="-p $$" ;;
+		t) opts[match]+=" -t ${I_TID[a]}"
+		   # The main thread while a second one works, else this shell.
+		   [ "$G_thread" = main ] && opts[t]="-t $$" || opts[t]="-t ${I_PID[a]}" ;;
+		u) opts[match]+=" -u $G_user" opts[u]="-u $other_u" ;;
+		n) opts[match]+=" -n bkm$UNIQ" opts[n]="-n ${orig:0:15}" ;;
+		cgroup) opts[match]+=" --cgroup $cg-a" opts[cgroup]="--cgroup $cg-b" ;;
+		esac
+	done
+	# All started at once, then each waited for: their start-up overlaps.
+	for n in match "${names[@]}"; do
+		tool_args
+		case " ${opts[$n]} " in *" -p "*) tool_args -p ;; esac
+		: >"$TMP/f-$n.err"
+		# shellcheck disable=SC2086
+		"$BIN/$t" -v -j "${TARGS[@]}" ${opts[$n]} >"$TMP/f-$n.out" 2>"$TMP/f-$n.err" </dev/null &
+		pids[$n]=$!
+	done
+	ok=1
+	for n in match "${names[@]}"; do
+		for i in {1..1200}; do
+			has_line "$TMP/f-$n.err" 'attached via' && break
+			kill -0 "${pids[$n]}" 2>/dev/null || break
+			nap 0.05
+		done
+		if has_line "$TMP/f-$n.err" 'attached via'; then
+			record_ids "${pids[$n]}"
+			wait_handlers "${pids[$n]}"
+		else
+			fail "$t: filters (one run): ${opts[$n]}: did not attach" "$(grep -v '^libbpf' "$TMP/f-$n.err" | tail -3 | tr '\n' ' ')"
+			ok=0
+		fi
+	done
+	if [ $ok = 1 ]; then
+		trig_go a || { ok=0; fail "$t: filters (one run): the trigger" "$RUN_WHY"; }
+	else
+		trig_kill a
+	fi
+	# One SIGTERM each (a second one may kill a tool that is ending); the
+	# instance whose -p names the trigger ends by itself once it exited.
+	for n in match "${names[@]}"; do
+		kill -0 "${pids[$n]}" 2>/dev/null && record_ids "${pids[$n]}"
+		[ $n = match ] && [ -n "${opts[p]:-}" ] && [ $ok = 1 ] && continue
+		kill -TERM "${pids[$n]}" 2>/dev/null
+	done
+	for n in match "${names[@]}"; do
+		TOOL_PID=${pids[$n]}
+		wait_tool 20
+		[ $ok = 1 ] || continue
+		gen_count "$TMP/f-$n.out" a "$(sed -n 's/.*attached via \([^ ]*\).*/\1/p' "$TMP/f-$n.err" | head -1)"
+		why=
+		if [ "$TOOL_ALIVE" = 1 ]; then
+			why="still running 20 s after $([ $n = match ] && [ -n "${opts[p]:-}" ] && echo "its -p process exited" || echo SIGTERM)"
+		elif [ "$TOOL_RC" != 0 ]; then
+			why="exit status $TOOL_RC: $(grep -v 'attached via' "$TMP/f-$n.err" | head -c 300 | tr '\n' '|')"
+		elif [ $n = match ] && [ "$GOT" != "$G_want" ]; then
+			why="the count gave '$GOT', want '$G_want' (output: $(head -c 300 "$TMP/f-$n.out" | tr '\n' '|'))"
+		elif [ $n != match ] && [ "$GOT" != "$NOTHING" ]; then
+			why="the count gave '$GOT', want '$NOTHING' (output: $(head -c 300 "$TMP/f-$n.out" | tr '\n' '|'))"
+		fi
+		if [ $n = match ]; then
+			l="every filter naming the trigger at once (${names[*]/#/-}) sees it exactly"
+			l=${l//-cgroup/--cgroup}
+			[ -n "${opts[p]:-}" ] && l+=", ends by itself when the -p process exits"
+		else
+			l="${opts[$n]%% *} naming something else sees nothing of the trigger"
+		fi
+		if [ -z "$why" ]; then pass "$t: filters (one run): $l"; else fail "$t: filters (one run): $l" "(${opts[$n]# }) $why"; fi
+	done
+	[ -n "$cg" ] && rmdir "$cg-a" "$cg-b" 2>/dev/null
+	return 0
+}
