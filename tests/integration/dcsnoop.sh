@@ -4,10 +4,13 @@
 # elsewhere, the columns of the dcache misses of directories
 # tests/triggers/fileops makes under new names (mkdir looks the name up with
 # d_lookup first), and with -a, the lookups of a path walk. (The table row
-# runs the misses on each attach path, in the VMs.) All of it depends on the
-# kernel: host_only is at the end.
+# runs the misses on each attach path, in the VMs.) Its filters (-p -t -u
+# -n --cgroup), each both ways, on one run of the row's trigger (common.sh's
+# filter checks need the tool loaded: not on the host). All of it depends on
+# the kernel: host_only is at the end.
 . "$(dirname "$0")/../lib.sh"
 . tests/fslib.sh
+. tests/generic.sh
 T=dcsnoop
 
 if ! "$BIN/$T" -d 0.1 >/dev/null 2>"$TMP/probe.err"; then
@@ -35,4 +38,6 @@ if "$BIN/$T" -a -d 0.1 >/dev/null 2>"$TMP/all.err"; then
 else
 	skip "$T: -a" "$(cat "$TMP/all.err")"
 fi
+table_read
+gen_filters_once $T
 host_only

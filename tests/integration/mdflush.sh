@@ -2,11 +2,14 @@
 # SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # mdflush: on a kernel without md, one sentence and exit 1; with md (the VMs
 # load md_mod and raid1), the columns of the flushes of an array that
-# tests/triggers/mdbuild builds over two loop devices of its own. (The table
-# row runs its three flushes on each attach path, in the VMs.) All of it
-# depends on the kernel: host_only is at the end.
+# tests/triggers/mdbuild builds over two loop devices of its own, and its
+# filters (-p -t -u -n --cgroup), each both ways, on one run of the row's
+# trigger (common.sh's filter checks need the tool loaded: not on the host).
+# (The table row runs its three flushes on each attach path, in the VMs.)
+# All of it depends on the kernel: host_only is at the end.
 . "$(dirname "$0")/../lib.sh"
 . tests/fslib.sh
+. tests/generic.sh
 T=mdflush
 
 if [ ! -e /proc/mdstat ]; then
@@ -21,4 +24,6 @@ if traced cols $T -p @PID@ -- "$TRIG/mdbuild" -w -L + "$TMP/m1.img" "$TMP/m2.img
 	expect_eq "$T: columns: the device of each flush" "$got" "$md $md "
 	expect_eq "$T: columns: the header" "$(head -1 "$TMP/cols.out" | tr -s ' ')" "PID COMM DEVICE"
 fi
+table_read
+gen_filters_once $T
 host_only
