@@ -90,9 +90,8 @@ static int read_freqs(int fd, int ncpus)
 		fclose(f);
 	}
 	if (!found) {
-		bk_set_error("this machine has no cpufreq driver (no /sys/devices/system/cpu/cpu*/cpufreq, "
-			     "as in most VMs): the CPUs' frequency is not known");
-		return -ENOENT;
+		return bk_set_unsupported("cpufreq driver (no /sys/devices/system/cpu/cpu*/cpufreq, "
+					  "as in most VMs): the CPUs' frequency is not known");
 	}
 	return 0;
 }

@@ -139,8 +139,8 @@ static int attach_cache(struct bpf_program *prog, __u64 config, struct bk_links 
 	int n = bk_perf_attach_cpus(prog, &attr, links);
 
 	if (n == -ENOENT)
-		bk_set_error("this machine has no hardware cache counters (no PMU, as in most VMs): "
-			     "last-level cache references and misses cannot be counted");
+		n = bk_set_unsupported("hardware cache counters (no PMU, as in most VMs): "
+				       "last-level cache references and misses cannot be counted");
 	return n < 0 ? n : 0;
 }
 

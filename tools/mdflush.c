@@ -98,9 +98,8 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 	if (access("/proc/mdstat", F_OK)) {
-		bk_set_error("this kernel has no md (software RAID) driver loaded (no /proc/mdstat): "
-			     "there are no md flushes to trace");
-		err = -ENOENT;
+		err = bk_set_unsupported("md (software RAID) driver loaded (no /proc/mdstat): "
+					 "there are no md flushes to trace");
 		goto cleanup;
 	}
 

@@ -84,7 +84,7 @@ static long reason_value(const char *reason)
 	err = bk_enum_names_load(&e, "migrate_reason", "MR_", 64);
 	if (err) {
 		if (err == -ENOENT)
-			bk_set_error("this kernel's BTF has no enum migrate_reason");
+			bk_set_unsupported("enum migrate_reason in its BTF");
 		return err;
 	}
 	v = bk_enum_value(&e, up, "MR_");

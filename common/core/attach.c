@@ -223,7 +223,7 @@ int bk_choose(struct bk_variant *v, int n, const char *force)
 		else if (force)
 			bk_set_error("the %s path is not available on this kernel: %s", force, all);
 		else
-			bk_set_error("this kernel has no hook this tool can use: %s", all);
+			bk_set_unsupported("hook this tool can use: %s", all);
 		btf__free(vmlinux_btf);
 		vmlinux_btf = NULL;
 		return force && !len ? -EINVAL : -ENOENT;

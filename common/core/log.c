@@ -135,6 +135,21 @@ void bk_set_usage_error(const char *fmt, ...)
 	usage_err = true;
 }
 
+int bk_set_unsupported(const char *fmt, ...)
+{
+	/* The start the harness matches (tests/lib.sh): keep the two the same. */
+	static const char start[] = "this kernel has no ";
+	size_t n = sizeof(start) - 1;
+	va_list ap;
+
+	memcpy(err_buf, start, n);
+	va_start(ap, fmt);
+	vsnprintf(err_buf + n, sizeof(err_buf) - n, fmt, ap);
+	va_end(ap);
+	usage_err = false;
+	return -ENOENT;
+}
+
 bool bk_error_is_usage(void)
 {
 	return usage_err && err_buf[0];

@@ -30,6 +30,16 @@ const char *bk_log_held(void);
 __attribute__((format(printf, 1, 2))) void bk_set_error(const char *fmt, ...);
 /* The same for a failure that is the user's input (bk_exit() then exits 64). */
 __attribute__((format(printf, 1, 2))) void bk_set_usage_error(const char *fmt, ...);
+/*
+ * The sentence for a kernel (or machine) that has nothing a tool can use,
+ * where the tool can do nothing at all: "TOOL: this kernel has no WHAT", WHAT
+ * naming what is missing (and why, after a colon); the tool exits 1. Returns
+ * -ENOENT. The test harness recognises the case by that start on the line and
+ * exit status 1 (kernel_unsupported in tests/lib.sh): every such refusal goes
+ * through here. Not for a refused option or --force-path: the tool could do
+ * something else.
+ */
+__attribute__((format(printf, 1, 2))) int bk_set_unsupported(const char *fmt, ...);
 const char *bk_error(void);
 /* Whether the sentence set last is a usage error. */
 bool bk_error_is_usage(void);

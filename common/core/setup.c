@@ -103,9 +103,8 @@ int bk_init(const char *prog)
 		if (err)
 			return err;
 	} else if (access("/sys/kernel/btf/vmlinux", R_OK)) {
-		bk_set_error("this kernel has no BTF (/sys/kernel/btf/vmlinux): use a kernel built "
-			     "with CONFIG_DEBUG_INFO_BTF=y, or give a BTF file with --btf PATH");
-		return -ENOENT;
+		return bk_set_unsupported("BTF (/sys/kernel/btf/vmlinux): use a kernel built with "
+					  "CONFIG_DEBUG_INFO_BTF=y, or give a BTF file with --btf PATH");
 	}
 	if (bk_env.pid) {
 		err = bk_target(bk_env.pid);

@@ -153,9 +153,10 @@ int bk_fsops_choose(struct bk_fsops *o, const char *fs, const char *force)
 		bk_set_usage_error("unknown path '%s': this tool has fentry, kprobe, syscalls", force);
 		return -EINVAL;
 	}
+	if (chosen < 0 && !force)
+		return bk_set_unsupported("hook this tool can use: %s", all);
 	if (chosen < 0) {
-		bk_set_error("%s%s", force ? "the forced path is not available on this kernel: "
-					   : "this kernel has no hook this tool can use: ", all);
+		bk_set_error("the forced path is not available on this kernel: %s", all);
 		return -ENOENT;
 	}
 	o->path = paths[chosen];
