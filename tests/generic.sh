@@ -77,8 +77,8 @@ gen_no_hooks() {
 	tool_args
 	I_PID[a]=$pid I_RUN[a]=$run I_PORT[a]=$port
 	timeout -k 5 20 "$BIN/$G_TOOL" -d 0.01 "${TARGS[@]}" >/dev/null 2>"$TMP/nohooks.err" </dev/null || rc=$?
-	[ "$rc" = 1 ] && [ "$(grep -c . "$TMP/nohooks.err")" = 1 ] &&
-		grep -q "^$G_TOOL: this kernel has no " "$TMP/nohooks.err" || return 1
+	[ "$(grep -c . "$TMP/nohooks.err")" = 1 ] &&
+		kernel_unsupported "$G_TOOL" "$TMP/nohooks.err" "$rc" || return 1
 	NOHOOK_WHY=$(cat "$TMP/nohooks.err")
 	return 0
 }

@@ -42,6 +42,24 @@ skip() { echo "SKIP $1: ${*:2}"; }
 # matrix TOOL PATH RESULT: one cell of the tool x kernel attach-path table.
 matrix() { echo "MATRIX $1 $2 $3"; }
 
+# kernel_unsupported TOOL ERRFILE RC: whether TOOL, ended with status RC and
+# its stderr in ERRFILE, said that this kernel (or machine) has nothing it
+# can use: a line "TOOL: this kernel has no ..." (bk_set_unsupported() in
+# common/core/log.h) and status 1. 0 if so, 1 if not, 2 for that line with
+# another status (a broken contract: the caller fails it). The one place the
+# harness tells this case from a runtime failure.
+kernel_unsupported() {
+	local l
+	[ -e "$2" ] || return 1
+	while IFS= read -r l || [ -n "$l" ]; do
+		if [[ $l == "$1: this kernel has no "* ]]; then
+			[ "$3" = 1 ] && return 0
+			return 2
+		fi
+	done <"$2"
+	return 1
+}
+
 # host_only: what follows in a test file does not depend on the kernel. In
 # the VMs the file ends here, once the tools it ran have left nothing
 # loaded; the VM runner runs a tool's file (its part above this line) only if

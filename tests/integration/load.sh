@@ -34,10 +34,11 @@ path_run() {
 	fi
 	# A kernel with none of the tool's hooks, or without what it traces
 	# (mdflush without md): one sentence, exit 1, whatever the path.
-	if [ "$RUN_OK" != 1 ] && grep -q -e "this kernel has no hook this tool can use" \
-		-e "^$t: this kernel has no " "$TMP/load-$p.err"; then
-		if [ "$TOOL_RC" = 1 ]; then
-			skip "load: $t: this kernel has none of its hooks${p:+ (via $p)}" "$(grep -e 'has no hook' -e "^$t: this kernel has no " "$TMP/load-$p.err" | tail -1)"
+	local ku=1
+	[ "$RUN_OK" = 1 ] || { kernel_unsupported "$t" "$TMP/load-$p.err" "$TOOL_RC"; ku=$?; }
+	if [ $ku != 1 ]; then
+		if [ $ku = 0 ]; then
+			skip "load: $t: this kernel has none of its hooks${p:+ (via $p)}" "$(grep "^$t: this kernel has no " "$TMP/load-$p.err" | tail -1)"
 		else
 			fail "load: $t: a kernel without its hooks${p:+ (via $p)}" "exit status $TOOL_RC, not 1"
 		fi
@@ -107,7 +108,7 @@ probe_tool() {
 		rc=0
 		timeout -k 5 20 "$BIN/$t" --force-path="$p" -d 0.01 "${TARGS[@]}" >/dev/null 2>"$TMP/probe.err" </dev/null || rc=$?
 		if grep -q "not available on this kernel" "$TMP/probe.err" ||
-			{ [ $rc = 1 ] && grep -q "^$t: this kernel has no " "$TMP/probe.err"; }; then
+			kernel_unsupported "$t" "$TMP/probe.err" $rc; then
 			echo "HOSTPATH $t $p no"
 		else
 			echo "HOSTPATH $t $p yes"
