@@ -115,14 +115,24 @@ void bk_info(int level, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* The sentence: `start` (a fixed beginning, or "") and then fmt's text. */
+__attribute__((format(printf, 3, 0))) static void set_error(bool usage, const char *start,
+							     const char *fmt, va_list ap)
+{
+	size_t n = strlen(start);
+
+	memcpy(err_buf, start, n);
+	vsnprintf(err_buf + n, sizeof(err_buf) - n, fmt, ap);
+	usage_err = usage;
+}
+
 void bk_set_error(const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(err_buf, sizeof(err_buf), fmt, ap);
+	set_error(false, "", fmt, ap);
 	va_end(ap);
-	usage_err = false;
 }
 
 void bk_set_usage_error(const char *fmt, ...)
@@ -130,23 +140,18 @@ void bk_set_usage_error(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(err_buf, sizeof(err_buf), fmt, ap);
+	set_error(true, "", fmt, ap);
 	va_end(ap);
-	usage_err = true;
 }
 
 int bk_set_unsupported(const char *fmt, ...)
 {
-	/* The start the harness matches (tests/lib.sh): keep the two the same. */
-	static const char start[] = "this kernel has no ";
-	size_t n = sizeof(start) - 1;
 	va_list ap;
 
-	memcpy(err_buf, start, n);
+	/* The start kernel_unsupported (tests/lib.sh) matches: keep the two the same. */
 	va_start(ap, fmt);
-	vsnprintf(err_buf + n, sizeof(err_buf) - n, fmt, ap);
+	set_error(false, "this kernel has no ", fmt, ap);
 	va_end(ap);
-	usage_err = false;
 	return -ENOENT;
 }
 
