@@ -132,25 +132,33 @@ record_ids() {
 	done
 }
 
+# wait_attached PID ERRFILE: waits (30 s at most) until the tool PID says in
+# ERRFILE that it is attached ("attached via", -v); 1 if it ended or never said.
+wait_attached() {
+	local i
+	for i in {1..600}; do
+		has_line "$2" 'attached via' && return 0
+		kill -0 "$1" 2>/dev/null || return 1
+		nap 0.05
+	done
+	return 1
+}
+
 # start_tool NAME TOOL ARGS...: runs TOOL -v ARGS in the background, stdout to
 # $TMP/NAME.out and stderr to $TMP/NAME.err, and waits until it says it is
 # attached. Sets TOOL_PID and ATTACH_PATH, records the tool's programs and
 # links. Returns 1 if it never attached (TOOL_RC: its exit status).
 start_tool() {
-	local name=$1 tool=$2 i; shift 2
+	local name=$1 tool=$2; shift 2
 	: >"$TMP/$name.err"
 	"$BIN/$tool" -v "$@" >"$TMP/$name.out" 2>"$TMP/$name.err" </dev/null &
 	TOOL_PID=$!
-	for i in {1..600}; do
-		if has_line "$TMP/$name.err" 'attached via'; then
-			ATTACH_PATH=$(sed -n 's/.*attached via \([^ ]*\).*/\1/p' "$TMP/$name.err" | head -1)
-			record_ids "$TOOL_PID"
-			wait_handlers "$TOOL_PID"
-			return 0
-		fi
-		kill -0 "$TOOL_PID" 2>/dev/null || break
-		nap 0.05
-	done
+	if wait_attached "$TOOL_PID" "$TMP/$name.err"; then
+		ATTACH_PATH=$(sed -n 's/.*attached via \([^ ]*\).*/\1/p' "$TMP/$name.err" | head -1)
+		record_ids "$TOOL_PID"
+		wait_handlers "$TOOL_PID"
+		return 0
+	fi
 	kill -9 "$TOOL_PID" 2>/dev/null
 	TOOL_RC=0
 	wait "$TOOL_PID" 2>/dev/null || TOOL_RC=$?

@@ -319,11 +319,7 @@ check_closed_stdout() {
 	head -1 <"$TMP/pipe" >/dev/null &
 	"$BIN/$t" -v "${OARGS[@]}" >"$TMP/pipe" 2>"$TMP/closed.err" </dev/null &
 	pid=$!
-	for i in {1..600}; do
-		has_line "$TMP/closed.err" 'attached via' && break
-		kill -0 "$pid" 2>/dev/null || break
-		nap 0.05
-	done
+	wait_attached "$pid" "$TMP/closed.err"
 	record_ids "$pid"
 	# Events to write, until the tool notices (three trigger runs, each
 	# followed by 2 s for the tool to end).
@@ -353,11 +349,7 @@ check_full_stdout() {
 	out_args
 	"$BIN/$t" -v "${OARGS[@]}" >/dev/full 2>"$TMP/full.err" </dev/null &
 	pid=$!
-	for i in {1..600}; do
-		has_line "$TMP/full.err" 'attached via' && break
-		kill -0 "$pid" 2>/dev/null || break
-		nap 0.05
-	done
+	wait_attached "$pid" "$TMP/full.err"
 	record_ids "$pid"
 	trig_go a
 	for i in {1..60}; do
