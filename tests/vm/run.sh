@@ -392,7 +392,7 @@ split_console() {
 
 # run_kernel LABEL REGEX: everything for one kernel; prints the RESULT lines.
 run_kernel() {
-	local label=$1 regex=$2 t0 t_build t_vm rc f name log st boot budget slow b i pids rcs
+	local label=$1 regex=$2 t0 t_build t_vm rc f name log st boot budget slow b i pids rcs smp
 	LOGS=$LOGDIR/vm/$label
 	rm -rf "$LOGS"
 	mkdir -p "$LOGS"
@@ -406,10 +406,16 @@ run_kernel() {
 
 	t0=$(now)
 	pids=()
+	# Two NUMA nodes of 1 GiB, the second without CPUs, so that pages can be
+	# moved between nodes (numamove); NUMA balancing, which the kernel turns
+	# on by itself with two nodes, stays off as with one unless a test asks.
+	smp=${BPFKIT_VM_SMP:-1}
 	for ((i = 0; i < NSHARDS; i++)); do
-		timeout -k 10 "$QEMU_TIMEOUT" qemu-system-x86_64 -cpu max -m 2G -smp ${BPFKIT_VM_SMP:-1} -nographic -no-reboot \
+		timeout -k 10 "$QEMU_TIMEOUT" qemu-system-x86_64 -cpu max -m 2G -smp "$smp" -nographic -no-reboot \
+			-object memory-backend-ram,id=m0,size=1G -numa node,nodeid=0,cpus=0-$((smp - 1)),memdev=m0 \
+			-object memory-backend-ram,id=m1,size=1G -numa node,nodeid=1,memdev=m1 \
 			-nic none -kernel "$KROOT/boot/vmlinuz-$KVER" -initrd "$CACHE/$label/initramfs.cpio.gz" \
-			-append "console=ttyS0 quiet panic=-1 no_timer_check bpfkit.shard=$i ${BPFKIT_VM_APPEND:-}" \
+			-append "console=ttyS0 quiet panic=-1 no_timer_check numa_balancing=disable bpfkit.shard=$i ${BPFKIT_VM_APPEND:-}" \
 			</dev/null >"$LOGS/console-$i.log" 2>"$LOGS/qemu-$i.err" &
 		pids+=($!)
 	done
