@@ -12,7 +12,8 @@
  *   bkbench switch N             N context switches: two threads of one CPU pass a
  *                                byte back and forth through pipes; ns_per_op=
  *   bkbench spin N               N units of pure CPU work (a million additions); ns_per_op=
- *   bkbench malloc N             N malloc(64)+free() pairs through libc (memleak); ns_per_op=
+ *   bkbench malloc N             N malloc(64)+free() pairs through libc (memleak); ns_per_op=,
+ *                                and cpuns= (its CPU time per pair: traps included, others' work not)
  *   bkbench connect N PORT       N TCP sessions over loopback to 127.0.0.1:PORT,
  *                                each connected, accepted, closed by the server
  *                                first, then by the client; ns_per_op=
@@ -152,9 +153,18 @@ static int load_read(long n)
 /* Through a volatile pointer: the compiler may not fold a malloc/free pair away. */
 static void *(*volatile bench_malloc)(size_t) = malloc;
 
+/* The CPU time this thread used, in seconds: what a trap costs it, whoever else runs. */
+static double cpu_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 static int load_malloc(long n)
 {
-	double t0 = now_s(), t;
+	double t0 = now_s(), c0 = cpu_s(), t;
 
 	for (long i = 0; i < n; i++) {
 		void *p = bench_malloc(64);
@@ -164,7 +174,7 @@ static int load_malloc(long n)
 		free(p);
 	}
 	t = now_s() - t0;
-	printf("ns_per_op=%.1f ops=%ld\n", t * 1e9 / n, n);
+	printf("ns_per_op=%.1f ops=%ld cpuns=%.1f\n", t * 1e9 / n, n, (cpu_s() - c0) * 1e9 / n);
 	return 0;
 }
 
@@ -518,7 +528,7 @@ static void marker_event(char kind, const char *marker, long n)
 static void usage(void)
 {
 	fprintf(stderr, "usage: bkbench open N PATH | exec N TAG | read N | connect N PORT | dio N DEV\n"
-			"       bkbench flood THREADS SECONDS PATH | empty PATH OFFSET... | stats\n"
+			"       bkbench flood THREADS SECONDS PATH | empty PATH [r]OFFSET... | stats\n"
 			"       bkbench run [-m open|exec|none] [-p PATTERN] [-l 'LOAD ARGS'] [-c CPU]\n"
 			"                   [-L CPU] [-s MS] [-a MS] [-e ERRFILE] [-o OUTFILE] [-w SECONDS] -- TOOL ARGS...\n");
 	exit(2);
@@ -730,9 +740,11 @@ static int run(int argc, char **argv)
 
 /*
  * empty PATH OFFSET...: an empty BPF program (r0 = 0; exit) as a uprobe at
- * each file offset of PATH, until SIGINT or SIGTERM: the floor the Go tools'
- * added cost is compared with, the same probes doing nothing, on one
- * multi-uprobe link (Linux 6.6+) as the Go tools use where they can.
+ * each file offset of PATH (a return probe for an offset written rOFFSET),
+ * until SIGINT or SIGTERM: the floor the Go tools' and memleak's added cost
+ * is compared with, the same probes doing nothing, on one multi-uprobe link
+ * (Linux 6.6+) for the entries and one for the returns, as the tools use
+ * where they can.
  */
 static volatile sig_atomic_t empty_stop;
 
@@ -756,35 +768,46 @@ static int empty_probes(const char *path, int n, char **offv)
 		__u64 path, offsets, ref_ctr_offsets, cookies;
 		__u32 cnt, multi_flags, pid;
 	} attr;
-	__u64 offs[64];
-	int prog, link;
+	__u64 offs[2][64];
+	int prog, link[2] = { -1, -1 }, cnt[2] = { 0, 0 };
 
 	if (n > 64)
 		n = 64;
-	for (int i = 0; i < n; i++)
-		offs[i] = strtoull(offv[i], NULL, 0);
+	for (int i = 0; i < n; i++) {
+		int ret = offv[i][0] == 'r';
+
+		offs[ret][cnt[ret]++] = strtoull(offv[i] + ret, NULL, 0);
+	}
 	prog = bpf_prog_load(BPF_PROG_TYPE_KPROBE, "bk_empty", "GPL", (void *)insns, 2, &po);
 	if (prog < 0) {
 		fprintf(stderr, "bkbench: empty: cannot load: %s\n", strerror(errno));
 		return 1;
 	}
-	memset(&attr, 0, sizeof(attr));
-	attr.prog_fd = (__u32)prog;
-	attr.attach_type = 48;
-	attr.path = (__u64)(unsigned long)path;
-	attr.offsets = (__u64)(unsigned long)offs;
-	attr.cnt = (__u32)n;
-	link = (int)syscall(__NR_bpf, BPF_LINK_CREATE, &attr, sizeof(attr));
-	if (link < 0) {
-		fprintf(stderr, "bkbench: empty: cannot attach %d uprobes: %s\n", n, strerror(errno));
-		return 1;
+	for (int ret = 0; ret < 2; ret++) {
+		if (!cnt[ret])
+			continue;
+		memset(&attr, 0, sizeof(attr));
+		attr.prog_fd = (__u32)prog;
+		attr.attach_type = 48;
+		attr.path = (__u64)(unsigned long)path;
+		attr.offsets = (__u64)(unsigned long)offs[ret];
+		attr.cnt = (__u32)cnt[ret];
+		attr.multi_flags = ret;	/* BPF_F_UPROBE_MULTI_RETURN */
+		link[ret] = (int)syscall(__NR_bpf, BPF_LINK_CREATE, &attr, sizeof(attr));
+		if (link[ret] < 0) {
+			fprintf(stderr, "bkbench: empty: cannot attach %d uprobes: %s\n", cnt[ret],
+				strerror(errno));
+			return 1;
+		}
 	}
 	signal(SIGINT, empty_sig);
 	signal(SIGTERM, empty_sig);
 	printf("empty: attached %d probes\n", n);
 	while (!empty_stop)
 		pause();
-	close(link);
+	for (int ret = 0; ret < 2; ret++)
+		if (link[ret] >= 0)
+			close(link[ret]);
 	close(prog);
 	return 0;
 }

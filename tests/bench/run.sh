@@ -482,6 +482,12 @@ done
 } >"$RES"
 cat "$RES"
 
+# memleak: each tracer's own work per allocation, against empty programs on
+# the same libc probes in the same run (tests/bench/memleak.sh appends its table).
+if [[ " ${RUN_TOOLS[*]} " == *" memleak "* && " $CASES_RUN " == *" overhead "* ]]; then
+	bash tests/bench/memleak.sh || say "the memleak floor case failed"
+fi
+
 # The Go tools: cost per probed call against an empty uprobe program on the
 # same function, in the same run (tests/bench/go.sh appends its table).
 case " $TOOLS " in
