@@ -5,7 +5,10 @@
  * User memory: uprobes on the allocator's functions (their BPF cookie says
  * which), return probes where the result is needed. The entry stores the
  * size (and realloc's old pointer, posix_memalign's result pointer) per
- * thread with the stack pointer; the return adds the block to `allocs` with
+ * thread with the stack pointer, in task storage (a pointer away, where a
+ * hash map costs a lookup and an update at the entry, a lookup and a delete
+ * at the return: a third of the programs' own time per malloc+free, measured
+ * with tests/bench/memleak.sh's load); the return adds the block to `allocs` with
  * the user stack, which at the return probe starts at the caller. An
  * allocator function called by another one (realloc(NULL, n) calling
  * malloc, an mmap made by malloc for a big block or a thread's arena) runs
@@ -35,19 +38,25 @@ struct {
 } allocs SEC(".maps");
 
 struct call {
-	__u64 sp;		/* stack pointer at entry */
+	__u64 sp;		/* stack pointer at entry; 0: no call in progress */
 	__u64 size;
 	__u64 ptr;		/* realloc's old block, posix_memalign's memptr */
 	__u32 func;		/* MEMLEAK_* */
 	__u32 pad;
 };
 
+/* Per thread, freed with it: no table to fill, no entry to delete. */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, MEMLEAK_CALLS);
-	__type(key, __u32);	/* tid */
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
 	__type(value, struct call);
 } calls SEC(".maps");
+
+static __always_inline struct call *this_call(__u64 flags)
+{
+	return bpf_task_storage_get(&calls, bpf_get_current_task_btf(), 0, flags);
+}
 
 static __always_inline void add_block(void *ctx, __u64 addr, __u32 space, __u64 size, __u64 id)
 {
@@ -71,11 +80,9 @@ static __always_inline void free_block(__u64 addr, __u32 tgid, __u32 space)
 }
 
 /* An outer allocator call of this thread is running below sp: this one is part of it. */
-static __always_inline bool nested(__u32 tid, __u64 sp)
+static __always_inline bool nested(const struct call *c, __u64 sp)
 {
-	struct call *c = bpf_map_lookup_elem(&calls, &tid);
-
-	return c && sp < c->sp;
+	return c && c->sp && sp < c->sp;
 }
 
 /* uprobe on malloc(size), calloc(n, size), realloc(ptr, size), posix_memalign(memptr, align, size),
@@ -84,33 +91,40 @@ SEC("uprobe")
 int handle_alloc(struct pt_regs *ctx)
 {
 	__u64 id = bpf_get_current_pid_tgid(), sp = PT_REGS_SP(ctx);
-	__u32 tid = id;
-	struct call c = { .sp = sp };
+	struct call *c;
 
-	if (nested(tid, sp) || bk_filtered(id))
+	if (bk_filtered(id))
 		return 0;
-	c.func = bpf_get_attach_cookie(ctx);
-	switch (c.func) {
+	c = this_call(BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!c) {
+		__sync_fetch_and_add(&bk_lost_starts, 1);
+		return 0;
+	}
+	if (nested(c, sp))
+		return 0;
+	c->ptr = 0;
+	c->func = bpf_get_attach_cookie(ctx);
+	switch (c->func) {
 	case MEMLEAK_CALLOC:
-		c.size = PT_REGS_PARM1(ctx) * PT_REGS_PARM2(ctx);
+		c->size = PT_REGS_PARM1(ctx) * PT_REGS_PARM2(ctx);
 		break;
 	case MEMLEAK_REALLOC:
-		c.ptr = PT_REGS_PARM1(ctx);
-		c.size = PT_REGS_PARM2(ctx);
+		c->ptr = PT_REGS_PARM1(ctx);
+		c->size = PT_REGS_PARM2(ctx);
 		break;
 	case MEMLEAK_POSIX_MEMALIGN:
-		c.ptr = PT_REGS_PARM1(ctx);
-		c.size = PT_REGS_PARM3(ctx);
+		c->ptr = PT_REGS_PARM1(ctx);
+		c->size = PT_REGS_PARM3(ctx);
 		break;
 	case MEMLEAK_ALIGNED_ALLOC:
 	case MEMLEAK_MEMALIGN:
 	case MEMLEAK_MMAP:
-		c.size = PT_REGS_PARM2(ctx);
+		c->size = PT_REGS_PARM2(ctx);
 		break;
 	default:
-		c.size = PT_REGS_PARM1(ctx);
+		c->size = PT_REGS_PARM1(ctx);
 	}
-	bk_starts_update(&calls, &tid, &c);
+	c->sp = sp;
 	return 0;
 }
 
@@ -119,10 +133,9 @@ SEC("uretprobe")
 int handle_alloc_exit(struct pt_regs *ctx)
 {
 	__u64 id = bpf_get_current_pid_tgid(), sp = PT_REGS_SP(ctx), ret = PT_REGS_RC(ctx), addr;
-	__u32 tid = id;
-	struct call *cp = bpf_map_lookup_elem(&calls, &tid), c;
+	struct call *cp = this_call(0), c;
 
-	if (!cp)
+	if (!cp || !cp->sp)
 		return 0;
 	/* x86 pops the return address: the outer call returns above its entry's sp. */
 #if defined(__TARGET_ARCH_x86)
@@ -133,7 +146,7 @@ int handle_alloc_exit(struct pt_regs *ctx)
 		return 0;
 #endif
 	c = *cp;
-	bpf_map_delete_elem(&calls, &tid);
+	cp->sp = 0;
 	addr = ret;
 	switch (c.func) {
 	case MEMLEAK_POSIX_MEMALIGN:
@@ -162,7 +175,7 @@ int handle_free(struct pt_regs *ctx)
 	__u64 id = bpf_get_current_pid_tgid();
 
 	/* realloc's own free is done by its return. */
-	if (nested((__u32)id, PT_REGS_SP(ctx)))
+	if (nested(this_call(0), PT_REGS_SP(ctx)))
 		return 0;
 	free_block(PT_REGS_PARM1(ctx), id >> 32, MEMLEAK_USER);
 	return 0;

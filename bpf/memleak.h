@@ -11,7 +11,6 @@
 #include "stacks_abi.h"
 
 #define MEMLEAK_DEFAULT_ALLOCS 262144
-#define MEMLEAK_CALLS 16384
 
 /* The allocator function a uprobe is on: its BPF cookie. */
 enum {
