@@ -3,14 +3,15 @@
 #
 # memleak's case of make bench: what each tracer adds per malloc(64)+free()
 # pair of `bkbench malloc`, against empty BPF programs on the same probe
-# points (bkbench empty: libc's malloc entry and return and free's entry, for
-# every process, as the tracers attach), in the same run, interleaved. The
-# floor is the uprobe traps' cost; a tracer's added cost minus the floor's is
-# its own work per pair. Tracers: bpfkit's memleak (-O c -n bkbench) and
-# bpftrace running tests/bench/memleak.bt (the same accounting; Debian's
-# libbpf-tools has no memleak). Also the BPF programs' own run time (kernel
-# BPF statistics) per pair, which includes the runs for other processes'
-# mallocs on the machine (filtered out early by both).
+# points (bkbench empty: malloc's entry and return and free's entry), in the
+# same run, interleaved. The floor is the uprobe traps' cost; a tracer's
+# added cost minus the floor's is its own work per pair. Tracers: bpfkit's
+# memleak (-O BKBENCH -n bkbench) and bpftrace running tests/bench/memleak.bt
+# (the same accounting; Debian's libbpf-tools has no memleak) on the same
+# functions. The load is a static copy of bkbench, which carries its own
+# malloc (glibc's): the probes are in that file only, so no other process on
+# the machine traps (with libc's, every process's malloc would, slowing the
+# whole machine and mixing other processes' runs into the BPF statistics).
 # Appends a table to $OUTPUT/bench/results.md and rows to $OUTPUT/bench/raw.memleak.csv.
 #
 #   BENCH_MALLOCS (200000), BENCH_MEMLEAK_REPS (7), BENCH_LOAD_CPU (0), BENCH_TOOL_CPU (1)
@@ -31,35 +32,42 @@ BK=$B/bkbench
 		tests/bench/bkbench.c -o "$BK" -lpthread -lbpf || exit 1
 command -v bpftrace >/dev/null || { echo "bench: memleak: bpftrace is missing" >&2; exit 1; }
 
-# The libc bkbench uses, and the file offsets of malloc and free in it.
-LIBC=$(ldd "$BK" | awk '$1 ~ /^libc\.so/ { print $3 }')
+# The load, static (bkbench for its comm), and the file offsets of its malloc and free.
+mkdir -p "$B/static"
+LOADBIN=$PWD/$B/static/bkbench
+[ -x "$LOADBIN" ] && [ "$LOADBIN" -nt tests/bench/bkbench.c ] ||
+	gcc -O2 -g -Wall -Wextra -D_GNU_SOURCE -static tests/bench/bkbench.c -o "$LOADBIN" \
+		-lpthread -lbpf -lelf -lz || { echo "bench: memleak: no static bkbench" >&2; exit 1; }
+
+sed -e "s|uprobe:libc:|uprobe:$LOADBIN:|" -e "s|uretprobe:libc:|uretprobe:$LOADBIN:|" \
+	tests/bench/memleak.bt >"$B/memleak-static.bt"
 # sym_off SYMBOL: the symbol's file offset (its address, through its PT_LOAD segment).
 sym_off() {
 	local a off va sz
-	a=$(readelf -W --dyn-syms "$LIBC" | awk -v s="$1" '$4 == "FUNC" && ($8 == s || index($8, s "@@") == 1) { print $2; exit }')
+	a=$(readelf -W -s "$LOADBIN" | awk -v s="$1" '$4 == "FUNC" && ($8 == s || index($8, s "@@") == 1) { print $2; exit }')
 	[ -n "$a" ] || return 1
 	while read -r off va sz; do
 		if (( 0x$a >= va && 0x$a < va + sz )); then
 			printf '0x%x\n' $(( 0x$a - va + off ))
 			return 0
 		fi
-	done < <(readelf -lW "$LIBC" | awk '$1 == "LOAD" { print $2, $3, $5 }')
+	done < <(readelf -lW "$LOADBIN" | awk '$1 == "LOAD" { print $2, $3, $5 }')
 	return 1
 }
 MALLOC=$(sym_off malloc)
 FREE=$(sym_off free)
-[ -n "$LIBC" ] && [ -n "$MALLOC" ] && [ -n "$FREE" ] ||
-	{ echo "bench: memleak: no malloc/free offsets in '$LIBC'" >&2; exit 1; }
+[ -n "$LOADBIN" ] && [ -n "$MALLOC" ] && [ -n "$FREE" ] ||
+	{ echo "bench: memleak: no malloc/free offsets in '$LOADBIN'" >&2; exit 1; }
 
 # tracer IMPL: starts IMPL in the background (TPID), waits until attached.
 tracer() {
 	case $1 in
 	empty)
-		taskset -c "$TOOL_CPU" "$BK" empty "$LIBC" "$MALLOC" "r$MALLOC" "$FREE" >"$B/memleak.$1.out" 2>&1 & ;;
+		taskset -c "$TOOL_CPU" "$BK" empty "$LOADBIN" "$MALLOC" "r$MALLOC" "$FREE" >"$B/memleak.$1.out" 2>&1 & ;;
 	bpfkit)
-		taskset -c "$TOOL_CPU" "$OUTPUT/bin/memleak" -v -O c -n bkbench >"$B/memleak.$1.out" 2>&1 & ;;
+		taskset -c "$TOOL_CPU" "$OUTPUT/bin/memleak" -v -O "$LOADBIN" -n bkbench >"$B/memleak.$1.out" 2>&1 & ;;
 	bpftrace)
-		taskset -c "$TOOL_CPU" bpftrace tests/bench/memleak.bt >"$B/memleak.$1.out" 2>&1 & ;;
+		taskset -c "$TOOL_CPU" bpftrace "$B/memleak-static.bt" >"$B/memleak.$1.out" 2>&1 & ;;
 	esac
 	TPID=$!
 	for _ in $(seq 1 400); do
@@ -80,7 +88,7 @@ prog_stats() {
 # load: "WALL,CPU": the load's ns per pair by the clock and in its own CPU time
 # (the traps and programs run on its CPU time; other people's work on the
 # machine does not, which makes it the steadier figure here).
-load() { taskset -c "$LOAD_CPU" "$BK" malloc "$N" | sed -n 's/^ns_per_op=\([0-9.]*\) .*cpuns=\([0-9.]*\).*/\1,\2/p'; }
+load() { taskset -c "$LOAD_CPU" "$LOADBIN" malloc "$N" | sed -n 's/^ns_per_op=\([0-9.]*\) .*cpuns=\([0-9.]*\).*/\1,\2/p'; }
 "$BK" stats >/dev/null &
 SPID=$!
 trap 'kill $SPID 2>/dev/null' EXIT
@@ -127,20 +135,20 @@ verdict=$(awk -v r="$own" 'BEGIN { if (r == "n/a") print "n/a"; else print (r <=
 	echo
 	echo "## memleak: each tracer's own work per malloc(64)+free() pair, above empty programs on the same probes ($N pairs, median of $REPS interleaved runs)"
 	echo
-	echo "| tracer | wall ns per pair | CPU ns per pair | added CPU ns | own work: added - empty programs' | BPF run ns per pair (all processes) |"
+	echo "| tracer | wall ns per pair | CPU ns per pair | added CPU ns | own work: added - empty programs' | BPF run ns per pair |"
 	echo "|---|---|---|---|---|---|"
 	echo "| untraced | ${W[untraced]} | ${C[untraced]} | | | |"
 	echo "| empty programs (bkbench empty: malloc entry and return, free entry) | ${W[empty]} | ${C[empty]} | ${A[empty]} | 0 | ${P[empty]} |"
-	echo "| bpfkit memleak -O c -n bkbench | ${W[bpfkit]} | ${C[bpfkit]} | ${A[bpfkit]} | ${O[bpfkit]} | ${P[bpfkit]} |"
+	echo "| bpfkit memleak -O BKBENCH -n bkbench | ${W[bpfkit]} | ${C[bpfkit]} | ${A[bpfkit]} | ${O[bpfkit]} | ${P[bpfkit]} |"
 	echo "| bpftrace memleak.bt | ${W[bpftrace]} | ${C[bpftrace]} | ${A[bpftrace]} | ${O[bpftrace]} | ${P[bpftrace]} |"
 	echo
 	echo "bpfkit's own work / bpftrace's: $own; target at most 0.5: $verdict (issue 14 says half of"
 	echo "libbpf-tools' memleak, which Debian does not ship; bpftrace does the same accounting)."
 	echo "CPU ns: the load thread's own CPU time per pair (CLOCK_THREAD_CPUTIME_ID), which holds"
 	echo "the traps and the programs but not the time others' work took its CPU: on a shared"
-	echo "machine the wall figure varies twofold between runs, this one much less. The empty"
-	echo "programs (r0 = 0; exit) trap on the same libc offsets for every process, as the"
-	echo "tracers do. BPF run ns per pair: the tracer's programs' run time (kernel BPF"
-	echo "statistics) over the $N pairs, the runs for other processes' malloc and free included."
+	echo "machine the wall figure varies twofold between runs, this one much less. The load is a"
+	echo "static bkbench with its own malloc, so only it traps; the empty programs (r0 = 0; exit)"
+	echo "sit on the same offsets of it. BPF run ns per pair: the tracer's programs' run time"
+	echo "(kernel BPF statistics) over the $N pairs: its own BPF work, without the traps."
 	echo "Load pinned to CPU $LOAD_CPU, tracers to CPU $TOOL_CPU."
 } | tee -a "$B/results.md"
