@@ -9,10 +9,11 @@
 # preferred one: nothing is forced), sees its row's trigger, run once through
 # tests/triggers/gate, and ends with 0 on SIGTERM. The VM prints each tool's
 # JSON output and the trigger's; the row's count is evaluated here, with jq,
-# and must give the row's want, as in load.sh. A row whose trigger the busybox
-# VM cannot run (a bash script, an interactive shell, a trigger built for x86
-# only, a setup or trigger that needs what the VM lacks) gets a SKIP for its
-# event, its start/attach/exit check still runs.
+# and must give the row's want, as in load.sh. Debian's arm64 bash and mke2fs
+# are in the VM beside busybox (the bash triggers, bashreadline's interactive
+# shell, fileops -m). A row whose trigger the VM cannot run (a trigger built
+# for x86 only, a program the VM lacks, a setup or trigger that needs what the
+# VM lacks) gets a SKIP for its event, its start/attach/exit check still runs.
 # Prints PASS/FAIL/SKIP lines like the other test files, and each tool's
 # seconds in the VM ("TIME" lines).
 #
@@ -29,8 +30,12 @@ OUTPUT=${OUTPUT:-build}
 A=$OUTPUT/arm64
 CACHE=$OUTPUT/vm/arm64-6.1
 KPKG='linux-image-6.1.0-[0-9]+-cloud-arm64-unsigned'
-# Kernel modules the rows need (loop: block tools' image files; veth: none yet).
-KMODS="loop"
+# Kernel modules the rows need, in insmod order (loop: block tools' image
+# files; md-mod and raid1: mdflush's trigger, mdbuild).
+KMODS="loop md-mod raid1"
+# Debian's arm64 userland the busybox VM lacks, and its libraries: bash (the
+# bash triggers, bashreadline) and mke2fs (fileops -m: fsslower, fsdist).
+UPKGS="bash libtinfo6 e2fsprogs libext2fs2 libss2 libblkid1 libuuid1 libcom-err2"
 mkdir -p "$A" "$CACHE"
 fail() { echo "FAIL $1: ${*:2}"; }
 t_start=$(date +%s)
@@ -51,24 +56,37 @@ bash tests/go/build.sh "$GOT_DIR" >"$A/go.log" 2>&1 || fail "arm64: Go target" "
 TOOLS=${ARM64_TOOLS:-$(make -s ARCH=arm64 print-tools)}
 t_build=$(($(date +%s) - t_start))
 
-# The kernel, its modules and busybox, downloaded once (dpkg --add-architecture arm64: make deps).
-if [ ! -f "$CACHE/vmlinuz" ] || [ ! -f "$CACHE/busybox" ] || [ ! -d "$CACHE/modules" ]; then
+# The kernel, its modules, busybox and the userland, downloaded once
+# (dpkg --add-architecture arm64: make deps); again when KMODS or UPKGS change.
+U=$CACHE/userland
+want_stamp="$KMODS|$UPKGS"
+if [ ! -f "$CACHE/vmlinuz" ] || [ ! -f "$CACHE/busybox" ] || [ ! -d "$CACHE/modules" ] || [ ! -d "$U" ] ||
+	[ "$(cat "$CACHE/stamp" 2>/dev/null)" != "$want_stamp" ]; then
 	pkg=$(apt-cache search --names-only "^$KPKG\$" 2>/dev/null | awk '{ print $1 }' | sort -V | tail -1)
 	[ -n "$pkg" ] || { fail "arm64: kernel" "apt has no $KPKG:arm64"; exit 0; }
-	rm -rf "$CACHE/dl" "$CACHE/modules" && mkdir -p "$CACHE/dl"
+	rm -rf "$CACHE/dl" "$CACHE/modules" "$U" "$CACHE/stamp" && mkdir -p "$CACHE/dl"
 	chmod 0777 "$CACHE/dl"
-	(cd "$CACHE/dl" && apt-get download -q "$pkg:arm64" busybox-static:arm64) >"$CACHE/dl.log" 2>&1 ||
-		{ fail "arm64: kernel" "apt-get download $pkg:arm64 failed"; exit 0; }
-	for d in "$CACHE"/dl/*.deb; do dpkg -x "$d" "$CACHE/dl/x"; done
+	(cd "$CACHE/dl" && apt-get download -q "$pkg:arm64" busybox-static:arm64 $(printf '%s:arm64 ' $UPKGS)) \
+		>"$CACHE/dl.log" 2>&1 ||
+		{ fail "arm64: kernel" "apt-get download $pkg:arm64 busybox-static $UPKGS failed: $(tail -1 "$CACHE/dl.log")"; exit 0; }
+	mkdir -p "$CACHE/dl/u"
+	for d in "$CACHE"/dl/*.deb; do
+		case ${d##*/} in linux-image-*|busybox-*) dpkg -x "$d" "$CACHE/dl/x" ;; *) dpkg -x "$d" "$CACHE/dl/u" ;; esac
+	done
 	cp "$CACHE"/dl/x/boot/vmlinuz-* "$CACHE/vmlinuz" && cp "$CACHE/dl/x/bin/busybox" "$CACHE/busybox" ||
 		{ fail "arm64: kernel" "no vmlinuz or busybox in the packages"; exit 0; }
 	mkdir -p "$CACHE/modules.tmp"
+	i=0
 	for m in $KMODS; do
 		f=$(find "$CACHE"/dl/x/lib/modules -name "$m.ko*" | head -1)
-		[ -n "$f" ] && cp "$f" "$CACHE/modules.tmp/"
+		[ -n "$f" ] || { fail "arm64: kernel" "no $m module in $pkg"; exit 0; }
+		# Numbered: the VM loads them in this order (raid1 needs md-mod).
+		i=$((i + 1)) && cp "$f" "$CACHE/modules.tmp/$i-${f##*/}"
 	done
 	mv "$CACHE/modules.tmp" "$CACHE/modules"
+	mv "$CACHE/dl/u" "$U"
 	rm -rf "$CACHE/dl"
+	echo "$want_stamp" >"$CACHE/stamp"
 fi
 
 # The initramfs: busybox, the tools, the triggers, the Go target, their arm64 libraries.
@@ -76,18 +94,22 @@ R=$A/root
 rm -rf "$R" && mkdir -p "$R"/{bin,lib,proc,sys,dev,tmp,etc,tools,trig,go,mods}
 cp "$CACHE/busybox" "$R/bin/"
 ln -s busybox "$R/bin/sh"
+# Before busybox --install, which leaves existing names alone.
+cp "$U/bin/bash" "$U/sbin/mke2fs" "$R/bin/" && ln -s mke2fs "$R/bin/mkfs.ext4" ||
+	{ fail "arm64: userland" "no bash or mke2fs in $U"; exit 0; }
+mkdir -p "$R/tests/triggers" && cp tests/triggers/*.sh "$R/tests/triggers/"
 for t in $TOOLS; do cp -P "$A/bin/$t" "$R/tools/"; done
 cp "$A"/tests/triggers/* "$R/trig/" 2>/dev/null
 rm -f "$R"/trig/*.d
 cp "$CACHE"/modules/* "$R/mods/" 2>/dev/null
 [ -x "$GOT_DIR/target-arm64" ] && cp "$GOT_DIR/target-arm64" "$R/go/target"
-todo=$(ls "$R"/tools/* "$R"/trig/*) seen=
+todo=$(ls "$R"/tools/* "$R"/trig/* "$R/bin/bash" "$R/bin/mke2fs") seen=
 while [ -n "$todo" ]; do
 	set -- $todo; f=$1; shift; todo="$*"
 	for l in $(aarch64-linux-gnu-readelf -d "$f" 2>/dev/null | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p'); do
 		case " $seen " in *" $l "*) continue ;; esac
 		seen="$seen $l"
-		p=$(ls /usr/lib/aarch64-linux-gnu/"$l" /lib/aarch64-linux-gnu/"$l" 2>/dev/null | head -1)
+		p=$(ls {,"$U"}{/usr,}/lib/aarch64-linux-gnu/"$l" 2>/dev/null | head -1)
 		[ -n "$p" ] || { fail "arm64: libraries" "no arm64 $l (make deps)"; exit 0; }
 		cp -L "$p" "$R/lib/" && todo="$todo $R/lib/$l"
 	done
@@ -141,11 +163,11 @@ PORT=7171 UNIQ=73510
 up() { cut -d' ' -f1 /proc/uptime; }
 # Loops end by the guest's clock: under emulation a sleep 0.1 takes far longer.
 secs() { cut -d. -f1 /proc/uptime; }
-# row TOOL ARGS SETUP TRIGGER-PROGRAM TRIGGER-ARGS GATEWAIT: as load.sh does,
+# row TOOL ARGS SETUP TRIGGER-PROGRAM TRIGGER-ARGS GATE-OPTIONS: as load.sh does,
 # the trigger started and waiting, the tool started until it says its path,
 # the trigger let go and waited for, SIGTERM; the output on the console.
 row() {
-	t=$1 args=$2 setup=$3 tprog=$4 targs=$5 gw=$6
+	t=$1 args=$2 setup=$3 tprog=$4 targs=$5 gopts=$6
 	s0=$(up)
 	# A port of its own: the last tool's connections may still hold theirs.
 	PORT=$((PORT + 1))
@@ -159,12 +181,10 @@ row() {
 	fi
 	if [ -n "$tprog" ] && [ -z "$note" ]; then
 		PROG=$(eval echo "$tprog")
-		eval "set -- $targs"
-		gopt=
-		[ "$gw" = 1 ] && gopt=-w
+		eval "set -- $gopts -- \"\$PROG\" $targs"
 		rm -f /tmp/$t.go && mkfifo /tmp/$t.go
 		exec 3<>/tmp/$t.go
-		/trig/gate $gopt -- "$PROG" "$@" </tmp/$t.go >/tmp/$t.trig 2>/tmp/$t.trigerr &
+		/trig/gate "$@" </tmp/$t.go >/tmp/$t.trig 2>/tmp/$t.trigerr &
 		gpid=$! end=$(($(secs) + 20))
 		while [ $(secs) -lt $end ] && ! grep -q . /tmp/$t.trig && kill -0 $gpid 2>/dev/null; do
 			sleep 0.1
@@ -212,18 +232,26 @@ INIT
 		trig=${ARM64_TRIGGER[$t]:-$(tab "$t" trigger)} tprog= targs= why=
 		read -r tprog targs <<<"$trig"
 		if [ -z "$trig" ] || [ "$trig" = - ]; then why="its row has no trigger yet"
-		elif [ -n "$(tab "$t" pty)" ]; then why="its trigger is an interactive shell on a terminal"
 		else
 			case $tprog in
 			*/*) ;;
 			*) if [ -f "$A/tests/triggers/$tprog" ]; then tprog=/trig/$tprog
 			   elif [ -f "tests/triggers/$tprog.c" ]; then why="its trigger $tprog is built for x86 only"
+			   elif [ -f "$R/bin/$tprog" ]; then tprog=/bin/$tprog
 			   else why="its trigger runs $tprog, which the busybox VM lacks"; fi ;;
 			esac
 			case $tprog in '$GO/'*) [ -x "$R/go/target" ] || why="no arm64 Go target" ;; esac
 		fi
 		if [ -n "$why" ]; then NOTRIG[$t]=$why; tprog= targs=; fi
-		echo "on ${SHARD_OF[$t]} row $t $(sq "$(tab "$t" args)") $(sq "$(tab "$t" setup)") $(sq "$tprog") $(sq "$targs") $(sq "$(tab "$t" gatewait)")"
+		# The gate's options, as tests/generic.sh gives them: -w, and -y
+		# for each line typed into an interactive shell on a terminal.
+		gopts=
+		[ "$(tab "$t" gatewait)" = 1 ] && gopts=-w
+		if [ -n "$(tab "$t" pty)" ]; then
+			IFS='|' read -ra l <<<"$(tab "$t" pty)"
+			for line in "${l[@]}"; do gopts="$gopts -y $(sq "$line")"; done
+		fi
+		echo "on ${SHARD_OF[$t]} row $t $(sq "$(tab "$t" args)") $(sq "$(tab "$t" setup)") $(sq "$tprog") $(sq "$targs") $(sq "$gopts")"
 	done
 	echo "echo DONE \$(up)"
 	echo "poweroff -f"
