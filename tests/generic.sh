@@ -245,6 +245,16 @@ gen_run() {
 	return 0
 }
 
+# gen_handlers PID: PID catches SIGINT and SIGTERM (wait_handlers' test,
+# with bash builtins only).
+gen_handlers() {
+	local k v
+	while read -r k v; do
+		[ "$k" = SigCgt: ] && [ $((0x$v & 0x4002)) = $((0x4002)) ] && return 0
+	done <"/proc/$1/status" 2>/dev/null
+	return 1
+}
+
 # gen_filters_once TOOL: the row's filter letters (p t u n cgroup) checked
 # both ways against ONE run of its trigger, the tool's instances side by
 # side: one with every letter naming the trigger (sees exactly `want`) and
@@ -255,7 +265,7 @@ gen_run() {
 # SKIPs there): a few seconds of a VM instead of a trigger run and a tool
 # start per check.
 gen_filters_once() {
-	local t=$1 l root cg= gate=() thread= ok why n i orig other_u
+	local t=$1 l root cg= gate=() thread= ok why n i orig other_u id alive jqargs prog path out line
 	local -a names=() targs
 	local -A opts=() pids=()
 	gen_setup "$t" || return 1
@@ -305,20 +315,24 @@ gen_filters_once() {
 		"$BIN/$t" -v -j "${TARGS[@]}" ${opts[$n]} >"$TMP/f-$n.out" 2>"$TMP/f-$n.err" </dev/null &
 		pids[$n]=$!
 	done
+	# Bash builtins in the loops: in an emulated VM each process started
+	# costs a quarter of a second (jq, cat, sed), more than the tools' start.
 	ok=1
 	for n in match "${names[@]}"; do
 		for i in {1..1200}; do
-			has_line "$TMP/f-$n.err" 'attached via' && break
+			has_line "$TMP/f-$n.err" 'attached via' && gen_handlers "${pids[$n]}" && break
 			kill -0 "${pids[$n]}" 2>/dev/null || break
 			nap 0.05
 		done
-		if has_line "$TMP/f-$n.err" 'attached via'; then
-			record_ids "${pids[$n]}"
-			wait_handlers "${pids[$n]}"
-		else
+		if ! has_line "$TMP/f-$n.err" 'attached via'; then
 			fail "$t: filters (one run): ${opts[$n]}: did not attach" "$(grep -v '^libbpf' "$TMP/f-$n.err" | tail -3 | tr '\n' ' ')"
 			ok=0
 		fi
+	done
+	# The ids of all of them at once (one cat, one awk).
+	for id in $(cat $(printf '/proc/%s/fdinfo/* ' "${pids[@]}") 2>/dev/null |
+		awk '$1 == "prog_id:" { print "p" $2 } $1 == "link_id:" { print "l" $2 }' | sort -u); do
+		case " $OWN_IDS " in *" $id "*) ;; *) OWN_IDS="$OWN_IDS $id" ;; esac
 	done
 	if [ $ok = 1 ]; then
 		trig_go a || { ok=0; fail "$t: filters (one run): the trigger" "$RUN_WHY"; }
@@ -328,20 +342,50 @@ gen_filters_once() {
 	# One SIGTERM each (a second one may kill a tool that is ending); the
 	# instance whose -p names the trigger ends by itself once it exited.
 	for n in match "${names[@]}"; do
-		kill -0 "${pids[$n]}" 2>/dev/null && record_ids "${pids[$n]}"
 		[ $n = match ] && [ -n "${opts[p]:-}" ] && [ $ok = 1 ] && continue
 		kill -TERM "${pids[$n]}" 2>/dev/null
 	done
+	for i in {1..400}; do
+		alive=0
+		for n in match "${names[@]}"; do kill -0 "${pids[$n]}" 2>/dev/null && alive=1; done
+		[ $alive = 0 ] && break
+		nap 0.05
+	done
+	declare -A rcs=() alives=()
 	for n in match "${names[@]}"; do
-		TOOL_PID=${pids[$n]}
-		wait_tool 20
-		[ $ok = 1 ] || continue
-		gen_count "$TMP/f-$n.out" a "$(sed -n 's/.*attached via \([^ ]*\).*/\1/p' "$TMP/f-$n.err" | head -1)"
+		alives[$n]=0
+		kill -0 "${pids[$n]}" 2>/dev/null && { alives[$n]=1; kill -9 "${pids[$n]}"; }
+		rcs[$n]=0
+		wait "${pids[$n]}" 2>/dev/null || rcs[$n]=$?
+	done
+	[ $ok = 1 ] || { [ -n "$cg" ] && rmdir "$cg-a" "$cg-b" 2>/dev/null; return 0; }
+	# Every instance's count, and the count of nothing, by one jq.
+	jqargs=() prog=
+	for n in match "${names[@]}"; do
+		jqargs+=(--slurpfile "f_$n" "$TMP/f-$n.out")
+		prog+="(\$f_$n | $G_count), \"--bk-next--\", "
+	done
+	path=$(sed -n 's/.*attached via \([^ ]*\).*/\1/p' "$TMP/f-match.err" | head -1)
+	out=$(jq -n -c -r --argjson pid "${I_PID[a]}" --argjson tid "${I_TID[a]:-null}" \
+		--arg path "$path" --arg wdir "$WDIR" --arg run "${I_RUN[a]}" \
+		--argjson port "${I_PORT[a]:-0}" --rawfile trig "$TMP/trig.a.out" "${jqargs[@]}" \
+		"$prog ([] | $G_count)" 2>&1)
+	declare -A got=()
+	n=0
+	local -a order=(match "${names[@]}")
+	while IFS= read -r line; do
+		if [ "$line" = --bk-next-- ]; then n=$((n + 1)); continue; fi
+		got[$n]+="${got[$n]:+$'\n'}$line"
+	done <<<"$out"
+	NOTHING=${got[${#order[@]}]:-}
+	for i in "${!order[@]}"; do
+		n=${order[$i]}
+		GOT=${got[$i]:-}
 		why=
-		if [ "$TOOL_ALIVE" = 1 ]; then
+		if [ "${alives[$n]}" = 1 ]; then
 			why="still running 20 s after $([ $n = match ] && [ -n "${opts[p]:-}" ] && echo "its -p process exited" || echo SIGTERM)"
-		elif [ "$TOOL_RC" != 0 ]; then
-			why="exit status $TOOL_RC: $(grep -v 'attached via' "$TMP/f-$n.err" | head -c 300 | tr '\n' '|')"
+		elif [ "${rcs[$n]}" != 0 ]; then
+			why="exit status ${rcs[$n]}: $(grep -v 'attached via' "$TMP/f-$n.err" | head -c 300 | tr '\n' '|')"
 		elif [ $n = match ] && [ "$GOT" != "$G_want" ]; then
 			why="the count gave '$GOT', want '$G_want' (output: $(head -c 300 "$TMP/f-$n.out" | tr '\n' '|'))"
 		elif [ $n != match ] && [ "$GOT" != "$NOTHING" ]; then
