@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "core/json.h"
@@ -132,6 +133,24 @@ void bk_json_int(struct bk_json *j, const char *k, long long v)
 {
 	key(j, k);
 	fprintf(j->f, "%lld", v);
+}
+
+void bk_json_double(struct bk_json *j, const char *k, double v)
+{
+	char buf[32];
+
+	/* JSON has no NaN or infinities */
+	if (isnan(v) || isinf(v)) {
+		bk_json_null(j, k);
+		return;
+	}
+
+	/* the shortest of these that reads back as v */
+	snprintf(buf, sizeof(buf), "%.15g", v);
+	if (strtod(buf, NULL) != v)
+		snprintf(buf, sizeof(buf), "%.17g", v);
+	key(j, k);
+	fputs(buf, j->f);
 }
 
 void bk_json_uint(struct bk_json *j, const char *k, unsigned long long v)

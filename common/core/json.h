@@ -78,6 +78,8 @@ void bk_json_rec_str(struct bk_json *j, const char *key, const char *s, size_t m
 void bk_json_int(struct bk_json *j, const char *key, long long v);
 void bk_json_uint(struct bk_json *j, const char *key, unsigned long long v);
 void bk_json_bool(struct bk_json *j, const char *key, bool v);
+/* A number; NaN and infinities (not in JSON) as null. */
+void bk_json_double(struct bk_json *j, const char *key, double v);
 void bk_json_null(struct bk_json *j, const char *key);
 
 /* Writes `s` (at most maxlen bytes, stops at NUL) as a quoted JSON string. */
