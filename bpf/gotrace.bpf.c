@@ -15,11 +15,12 @@
 
 struct start {
 	struct go_start h;
-	__u64 regs[GOTRACE_REGS];
+	__u64 regs[GOTRACE_ALL];
 	__u64 words[GOTRACE_WORDS];
 	__u8 str_ok;
 	__u8 word_ok;
-	__u8 pad[6];
+	__u8 stack_ok;
+	__u8 pad[5];
 	char str[GOTRACE_STRS][GOTRACE_STR_LEN];
 };
 
@@ -50,6 +51,16 @@ static __always_inline void read_regs(struct pt_regs *ctx, __u64 *r)
 		r[i] = go_arg(ctx, i);
 }
 
+/* Reads len bytes of stack words from SP+8+off into r[GOTRACE_REGS...]; 1 when read. */
+static __always_inline __u8 read_stack(struct pt_regs *ctx, __u64 *r, __u32 off, __u32 len)
+{
+	if (!len)
+		return 0;
+	if (len > GOTRACE_STACK_WORDS * 8)
+		len = GOTRACE_STACK_WORDS * 8;
+	return !bpf_probe_read_user(&r[GOTRACE_REGS], len, (void *)(GO_SP(ctx) + 8 + off));
+}
+
 /* Copies the strings whose pointer registers `which` names; bit i of the
  * result says str[i] was read. */
 static __always_inline __u8 read_strs(const __u64 *regs, const __u8 *which,
@@ -61,7 +72,7 @@ static __always_inline __u8 read_strs(const __u64 *regs, const __u8 *which,
 		__u32 r = which[i];
 		__u64 len;
 
-		if (r >= GOTRACE_REGS - 1)
+		if (r >= GOTRACE_ALL - 1)
 			continue;
 		len = regs[r + 1];
 		if (len > GOTRACE_STR_LEN)
@@ -83,7 +94,7 @@ static __always_inline __u8 read_words(const __u64 *regs, const __u8 *which, con
 		__u32 r = which[i];
 
 		words[i] = 0;
-		if (r >= GOTRACE_REGS || !regs[r])
+		if (r >= GOTRACE_ALL || !regs[r])
 			continue;
 		if (!bpf_probe_read_user(&words[i], sizeof(words[i]), (void *)(regs[r] + off[i])))
 			ok |= 1 << i;
@@ -117,6 +128,7 @@ int handle_call(struct pt_regs *ctx)
 	s->h.entry_ip = GO_IP(ctx);
 	s->h.func = func;
 	read_regs(ctx, s->regs);
+	s->stack_ok = read_stack(ctx, s->regs, 0, spec->arg_stack_len);
 	s->str_ok = read_strs(s->regs, spec->arg_str, s->str);
 	s->word_ok = read_words(s->regs, spec->arg_word, spec->arg_word_off, s->words);
 	go_start_store(&starts, &key, s, g, cookie);
@@ -161,7 +173,9 @@ int handle_call_exit(struct pt_regs *ctx)
 	e->entry_ip = s->h.entry_ip;
 	__builtin_memcpy(e->arg_words, s->words, sizeof(e->arg_words));
 	e->arg_word_ok = s->word_ok;
+	e->arg_stack_ok = s->stack_ok;
 	read_regs(ctx, e->rets);
+	e->ret_stack_ok = read_stack(ctx, e->rets, spec->ret_stack_off, spec->ret_stack_len);
 	e->ret_str_ok = read_strs(e->rets, spec->ret_str, e->ret_str);
 	e->ret_word_ok = read_words(e->rets, spec->ret_word, spec->ret_word_off, e->ret_words);
 	/* Slots are used in order: without a first one, the record ends before the strings. */

@@ -24,28 +24,41 @@
 #include "gotrace.skel.h"
 
 #define MAX_PROBES 16
-#define MAX_VALUES 16
+#define MAX_VALUES 64
 #define SIG_LEN 1024
+/* Floating-point argument registers of ABIInternal (X0-X14; arm64 F0-F15):
+ * not in pt_regs, but the ABI's assignment counts them. */
+#if defined(__aarch64__)
+#define FLOAT_REGS 16
+#else
+#define FLOAT_REGS 15
+#endif
+/* Elements shown of an array, then "...". */
+#define ARRAY_SHOW 8
 
-/* K_OTHER: structs and arrays, which ABIInternal splits over registers in ways
- * not decoded here; they and everything after them show as "?". K_ERROR and
- * K_IFACE have methods (an itab in the first word), K_EFACE none (a type). */
+/* K_OTHER: a type not known (not in DWARF, nested too deep): it and everything
+ * after it show as "?". K_ERROR and K_IFACE have methods (an itab in the first
+ * word), K_EFACE none (a type). */
 enum kind { K_INT, K_UINT, K_BOOL, K_PTR, K_STRING, K_SLICE, K_ERROR, K_IFACE, K_EFACE, K_MAP,
-	    K_FLOAT, K_STRUCT, K_OTHER };
+	    K_FLOAT, K_COMPLEX, K_STRUCT, K_ARRAY, K_OTHER };
 
-/* One parameter or result and where ABIInternal puts it. */
+/*
+ * One parameter or result and where ABIInternal puts it. A struct is followed
+ * by its fields, an array by its element, each followed by its own members
+ * (nsub counts them all).
+ */
 struct value {
 	char name[64];		/* "" when the signature names none */
 	enum kind kind;
-	int size;		/* bytes, for K_INT/K_UINT */
-	int reg;		/* first integer register, -1: not in one (float, stack) */
-	int str;		/* K_STRING: slot in the event's string arrays, -1: none */
-	int word;		/* K_MAP, K_ERROR, K_IFACE: slot in the event's words, -1: none */
-	int data;		/* interfaces: slot of the word their data word points at */
-	int nfields;		/* K_STRUCT: its fields are the next nfields values */
+	int size;		/* bytes in memory */
+	int off;		/* a field: its offset in its struct */
+	int count;		/* K_ARRAY: its length */
+	int nsub;		/* K_STRUCT, K_ARRAY: the values after it that are its members */
+	int reg;		/* in integer registers: the first one; -1: not (float, stack) */
+	int stk;		/* a parameter or result on the stack: its offset there; -1: not */
 	enum kind elem;		/* K_PTR: K_INT, K_UINT or K_BOOL when the pointee is read */
 	int elem_size;		/* its size in bytes; 0: the pointee is not read */
-	bool field;		/* one of those */
+	bool field;		/* a member of a struct or an array */
 };
 
 /* What the user asked for: "main.greet(name string, year int) string" or a glob. */
@@ -55,6 +68,7 @@ struct probe {
 	struct value args[MAX_VALUES], rets[MAX_VALUES];
 	int nargs, nrets;
 	bool rets_paren;	/* results written in parentheses */
+	struct gotrace_spec spec;	/* what BPF reads, from assign_probe() */
 };
 
 static struct {
@@ -80,8 +94,9 @@ const char argp_program_doc[] =
 	"PROBE is a function name or glob ('main.*'), optionally with its Go\n"
 	"signature, which says how to decode the registers: 'main.greet(name\n"
 	"string, year int) string'. Types: int*, uint*, uintptr, byte, rune, bool,\n"
-	"string, []T, pointers, maps, chans, funcs, error, any; float arguments\n"
-	"and arguments passed on the stack show as '?'. Methods take the receiver\n"
+	"string, []T, pointers, maps, chans, funcs, error, any, float*; floats in\n"
+	"registers show as '?', values on the stack are decoded. Structs and\n"
+	"arrays come from DWARF. Methods take the receiver\n"
 	"as the first parameter. Without a signature it comes from DWARF, when\n"
 	"the binary has it. Returns are caught with uprobes on every RET\n"
 	"instruction, never with uretprobes (which crash Go programs).\n"
@@ -162,14 +177,14 @@ static int classify(const char *t, struct value *v)
 		return 0;
 	}
 	if (!strncmp(t, "[]", 2))
-		v->kind = K_SLICE;
+		v->kind = K_SLICE, v->size = 24;
 	else if (!strncmp(t, "map[", 4))
 		v->kind = K_MAP;
 	else if (t[0] == '*' || !strncmp(t, "chan", 4) ||
 		 !strncmp(t, "<-chan", 6) || !strncmp(t, "func", 4))
 		v->kind = K_PTR;
 	else if (!strncmp(t, "interface", 9))
-		v->kind = K_IFACE;
+		v->kind = K_IFACE, v->size = 16;
 	else
 		return -EINVAL;
 	return 0;
@@ -179,7 +194,7 @@ static int classify(const char *t, struct value *v)
 static int parse_list(char *s, struct value *vals, int *n, const char *what, char *err,
 		      size_t errlen)
 {
-	char *items[MAX_VALUES];
+	char *items[16];
 	int cnt = 0, named = 0;
 
 	s = trim(s);
@@ -191,8 +206,8 @@ static int parse_list(char *s, struct value *vals, int *n, const char *what, cha
 		int e = item_end(s);
 		char c = s[e];
 
-		if (cnt == MAX_VALUES) {
-			snprintf(err, errlen, "more than %d %s", MAX_VALUES, what);
+		if (cnt == 16) {
+			snprintf(err, errlen, "more than %d %s", 16, what);
 			return -E2BIG;
 		}
 		s[e] = 0;
@@ -241,7 +256,7 @@ static int parse_list(char *s, struct value *vals, int *n, const char *what, cha
 	return 0;
 }
 
-/* Integer registers a value takes (a struct: see assign()). */
+/* Integer registers a scalar value takes. */
 static int reg_words(const struct value *v)
 {
 	switch (v->kind) {
@@ -249,66 +264,275 @@ static int reg_words(const struct value *v)
 		return 2;
 	case K_SLICE:
 		return 3;
-	case K_FLOAT: case K_STRUCT:
-		return 0;
 	default:
 		return 1;
 	}
 }
 
-/* Registers by ABIInternal: integers in order, strings/interfaces two, slices
- * three; then the slots of strings and of words read through pointers. */
-static void assign(struct value *vals, int n)
+/* The members of struct or array v: for (m = first(v); m; m = next(v, m)). */
+static const struct value *first(const struct value *v)
 {
-	int r = 0, nstr = 0, nword = 0;
+	return v->nsub ? v + 1 : NULL;
+}
 
-	for (int i = 0; i < n; i++) {
-		if (vals[i].kind == K_OTHER)
-			r = GOTRACE_REGS;
-		int words = reg_words(&vals[i]);
+static const struct value *next(const struct value *v, const struct value *m)
+{
+	m += 1 + m->nsub;
+	return m <= v + v->nsub ? m : NULL;
+}
 
-		vals[i].reg = -1;
-		vals[i].str = -1;
-		vals[i].word = -1;
-		vals[i].data = -1;
-		if (vals[i].kind == K_STRUCT) {
-			bool known = true;
+static int align_of(const struct value *v)
+{
+	int a = 1;
 
-			/* In registers, field by field, when all of them fit; else on
-			 * the stack, and the values after it go on with the registers. */
-			words = 0;
-			for (int f = 1; f <= vals[i].nfields; f++) {
-				known &= vals[i + f].kind != K_OTHER;
-				words += reg_words(&vals[i + f]);
-			}
-			if (!known)
-				r = GOTRACE_REGS;
-			if (r + words <= GOTRACE_REGS) {
-				vals[i].reg = r;
-				continue;	/* the fields follow */
-			}
-			for (int f = 1; f <= vals[i].nfields; f++)
-				vals[i + f].reg = vals[i + f].str = vals[i + f].word =
-					vals[i + f].data = -1;
-			i += vals[i].nfields;
-			continue;
-		}
-		if (vals[i].kind == K_FLOAT)
-			continue;	/* X0-X14 are not in pt_regs */
-		if (r + words > GOTRACE_REGS)
-			continue;	/* on the stack: not decoded */
-		vals[i].reg = r;
-		r += words;
-		if (vals[i].kind == K_STRING && nstr < GOTRACE_STRS)
-			vals[i].str = nstr++;
-		if ((vals[i].kind == K_MAP || vals[i].kind == K_ERROR || vals[i].kind == K_IFACE ||
-		     (vals[i].kind == K_PTR && vals[i].elem_size)) && nword < GOTRACE_WORDS)
-			vals[i].word = nword++;
-		/* What an interface's data word points at: an integer's or a bool's value. */
-		if ((vals[i].kind == K_EFACE || vals[i].kind == K_ERROR || vals[i].kind == K_IFACE) &&
-		    nword < GOTRACE_WORDS)
-			vals[i].data = nword++;
+	switch (v->kind) {
+	case K_INT: case K_UINT: case K_BOOL: case K_FLOAT:
+		return v->size < 8 ? v->size : 8;
+	case K_COMPLEX:
+		return v->size / 2;
+	case K_STRUCT: case K_ARRAY:
+		for (const struct value *m = first(v); m; m = next(v, m))
+			if (align_of(m) > a)
+				a = align_of(m);
+		return a;
+	default:
+		return 8;
 	}
+}
+
+/* Whether v's layout is not known (it is, or holds, K_OTHER). */
+static bool unknown(const struct value *v)
+{
+	if (v->kind == K_OTHER || v->size < 0)
+		return true;
+	for (int k = 1; k <= v->nsub; k++)
+		if (v[k].kind == K_OTHER || v[k].size < 0)
+			return true;
+	return false;
+}
+
+/* ABIInternal's register assignment of v from integer register *ir and float
+ * register *fr: false when it does not fit (then it goes on the stack). */
+static bool reg_assign(struct value *v, int *ir, int *fr)
+{
+	int words;
+
+	switch (v->kind) {
+	case K_FLOAT: case K_COMPLEX:
+		words = v->kind == K_COMPLEX ? 2 : 1;
+		if (*fr + words > FLOAT_REGS)
+			return false;
+		*fr += words;
+		v->reg = -1;	/* X registers are not in pt_regs */
+		return true;
+	case K_ARRAY:
+		/* Only arrays of length 0 and 1 go in registers. */
+		if (v->count > 1)
+			return false;
+		v->reg = *ir;
+		return v->count == 0 || reg_assign(v + 1, ir, fr);
+	case K_STRUCT:
+		v->reg = *ir;
+		for (struct value *m = (struct value *)first(v); m; m = (struct value *)next(v, m))
+			if (!reg_assign(m, ir, fr))
+				return false;
+		return true;
+	default:
+		words = reg_words(v);
+		if (*ir + words > GOTRACE_REGS)
+			return false;
+		v->reg = *ir;
+		*ir += words;
+		return true;
+	}
+}
+
+/*
+ * ABIInternal's assignment: each value in registers when all of it fits in
+ * those left, else all of it on the stack (at the next offset aligned for its
+ * type), and the values after it go on with the registers. *stk: the stack
+ * offset, in and out.
+ */
+static void assign(struct value *vals, int n, int *stk)
+{
+	int ir = 0, fr = 0;
+	bool lost = false;
+
+	for (int k = 0; k < n; k++)
+		vals[k].reg = vals[k].stk = -1;
+	for (int i = 0; i < n; i += 1 + vals[i].nsub) {
+		struct value *v = &vals[i];
+		int sir = ir, sfr = fr, a;
+
+		lost |= unknown(v);
+		if (lost)
+			continue;
+		if (reg_assign(v, &ir, &fr))
+			continue;
+		ir = sir;
+		fr = sfr;
+		for (int k = 0; k <= v->nsub; k++)
+			v[k].reg = -1;
+		a = align_of(v);
+		*stk = (*stk + a - 1) / a * a;
+		v->stk = *stk;
+		*stk += v->size;
+	}
+}
+
+/* ---- where values are, and what BPF reads of them ---- */
+
+/* What one side of a call (its arguments, or its results) brought. */
+struct side {
+	const __u64 *regs;	/* registers, then stack words */
+	const char (*strs)[GOTRACE_STR_LEN];
+	__u8 str_ok;
+	const __u64 *words;
+	__u8 word_ok;
+	int stack_len;		/* bytes of stack words read, 0: none */
+	const __u8 *str_at;	/* the spec's slots: strings, */
+	const __u8 *word_at;	/* words read through pointers, */
+	const __u8 *word_off;	/* at these offsets */
+	__u64 bias;		/* run-time address - link-time address (PIE) */
+};
+
+/*
+ * Value v is in registers (at < 0: from v->reg) or at byte `at` of the
+ * stack words. Word k of it into *w (word 0 of a scalar: its size only);
+ * false when it was not read.
+ */
+static bool get_word(const struct value *v, const struct side *x, int at, int k, __u64 *w)
+{
+	int n = k || v->size >= 8 || v->size <= 0 ? 8 : v->size, o = at + 8 * k;
+
+	if (at < 0) {
+		if (v->reg < 0)
+			return false;
+		*w = x->regs[v->reg + k];
+		return true;
+	}
+	if (o + n > x->stack_len)
+		return false;
+	*w = 0;
+	memcpy(w, (const char *)(x->regs + GOTRACE_REGS) + o, n);
+	return true;
+}
+
+/* Whether v (at `at`, as above) was read at all. */
+static bool is_read(const struct value *v, const struct side *x, int at)
+{
+	if (at < 0)
+		return v->reg >= 0;
+	return at + (v->size < 8 ? v->size : 8) <= x->stack_len;
+}
+
+/* The index of word k of v among registers then stack words. */
+static int word_index(const struct value *v, int at, int k)
+{
+	return at < 0 ? v->reg + k : GOTRACE_REGS + at / 8 + k;
+}
+
+/* Where member m of v (at `at`) is; element i for arrays. */
+static int member_at(const struct value *v, const struct value *m, int at, int i)
+{
+	if (at < 0)
+		return -1;
+	return v->kind == K_ARRAY ? at + i * m->size : at + m->off;
+}
+
+/* The slot of a (word, offset) pair in which[]/off[] (off NULL: strings), -1 none. */
+static int slot_of(const __u8 *which, const __u8 *off, int n, int w, int o)
+{
+	for (int i = 0; i < n; i++)
+		if (which[i] == w && (!off || off[i] == o))
+			return i;
+	return -1;
+}
+
+/* Takes a slot for (w, o) when one is free. */
+static void take_slot(__u8 *which, __u8 *off, int n, int w, int o)
+{
+	if (w >= GOTRACE_ALL || slot_of(which, off, n, w, o) >= 0)
+		return;
+	for (int i = 0; i < n; i++) {
+		if (which[i] == GOTRACE_NONE) {
+			which[i] = w;
+			if (off)
+				off[i] = o;
+			return;
+		}
+	}
+}
+
+/*
+ * The slots value v (at `at`) needs: strings' bytes; words read through a
+ * pointer: a map's length first in the map (hmap.count before Go 1.24, the
+ * swiss map's used since), an interface's type after its itab's interface
+ * type, what an interface's data word points at (an integer's or a bool's
+ * value), a pointer's integer or bool.
+ */
+static void need(const struct value *v, int at, int stack_len, __u8 *str, __u8 *word, __u8 *off)
+{
+	struct side x = { .stack_len = stack_len };
+	int w;
+
+	if (v->kind == K_STRUCT || v->kind == K_ARRAY) {
+		int i = 0;
+
+		if (at < 0 && v->reg < 0)
+			return;
+		for (const struct value *m = first(v); m; m = next(v, m))
+			for (i = 0; i < (v->kind == K_ARRAY ? v->count : 1) && i < ARRAY_SHOW; i++)
+				need(m, member_at(v, m, at, i), stack_len, str, word, off);
+		return;
+	}
+	if (!is_read(v, &x, at))
+		return;
+	w = word_index(v, at, 0);
+	switch (v->kind) {
+	case K_STRING:
+		take_slot(str, NULL, GOTRACE_STRS, w, 0);
+		break;
+	case K_PTR:
+		if (v->elem_size)
+			take_slot(word, off, GOTRACE_WORDS, w, 0);
+		break;
+	case K_MAP:
+		take_slot(word, off, GOTRACE_WORDS, w, 0);
+		break;
+	case K_ERROR: case K_IFACE:
+		take_slot(word, off, GOTRACE_WORDS, w, 8);
+		/* fall through */
+	case K_EFACE:
+		take_slot(word, off, GOTRACE_WORDS, w + 1, 0);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Registers and stack places of a probe's values, and the spec BPF reads by. */
+static void assign_probe(struct probe *p)
+{
+	struct gotrace_spec *sp = &p->spec;
+	int stk = 0, rstk;
+
+	memset(sp, GOTRACE_NONE, sizeof(*sp));
+	assign(p->args, p->nargs, &stk);
+	/* Results on the stack follow the arguments, from a word boundary. */
+	rstk = (stk + 7) / 8 * 8;
+	sp->arg_stack_len = rstk < GOTRACE_STACK_WORDS * 8 ? rstk : GOTRACE_STACK_WORDS * 8;
+	sp->ret_stack_off = rstk;
+	stk = 0;
+	assign(p->rets, p->nrets, &stk);
+	stk = (stk + 7) / 8 * 8;
+	sp->ret_stack_len = stk < GOTRACE_STACK_WORDS * 8 ? stk : GOTRACE_STACK_WORDS * 8;
+	for (int i = 0; i < p->nargs; i += 1 + p->args[i].nsub)
+		need(&p->args[i], p->args[i].stk, sp->arg_stack_len, sp->arg_str, sp->arg_word,
+		     sp->arg_word_off);
+	for (int i = 0; i < p->nrets; i += 1 + p->rets[i].nsub)
+		need(&p->rets[i], p->rets[i].stk, sp->ret_stack_len, sp->ret_str, sp->ret_word,
+		     sp->ret_word_off);
 }
 
 /* The ')' closing the '(' just before s, or NULL. */
@@ -385,8 +609,7 @@ static int parse_probe(const char *spec, struct probe *p, char *err, size_t errl
 		snprintf(err, errlen, "want a function name or glob, then its signature");
 		return -EINVAL;
 	}
-	assign(p->args, p->nargs);
-	assign(p->rets, p->nrets);
+	assign_probe(p);
 	return 0;
 }
 
@@ -462,43 +685,41 @@ static void quote(char *dst, size_t dstlen, const char *s, size_t len)
 	dst[o] = 0;
 }
 
-/* What one side of a call (its arguments, or its results) brought. */
-struct side {
-	const __u64 *regs;
-	const char (*strs)[GOTRACE_STR_LEN];
-	__u8 str_ok;
-	const __u64 *words;
-	__u8 word_ok;
-	__u64 bias;		/* run-time address - link-time address (PIE) */
-};
-
-/* The string bytes of v that were read, or NULL. */
-static const char *str_bytes(const struct value *v, const struct side *x, size_t *len,
+/* The string bytes of v (at `at`) that were read, or NULL. */
+static const char *str_bytes(const struct value *v, const struct side *x, int at, size_t *len,
 			     bool *cut)
 {
-	__u64 l = x->regs[v->reg + 1];
+	__u64 l;
+	int i;
 
+	if (!get_word(v, x, at, 1, &l))
+		return NULL;
 	*cut = l > GOTRACE_STR_LEN;
 	*len = *cut ? GOTRACE_STR_LEN : l;
 	if (l == 0)
 		return "";
-	if (v->str < 0 || !(x->str_ok & (1 << v->str)))
+	i = slot_of(x->str_at, NULL, GOTRACE_STRS, word_index(v, at, 0), 0);
+	if (i < 0 || !(x->str_ok & (1 << i)))
 		return NULL;
-	return x->strs[v->str];
+	return x->strs[i];
 }
 
 /* Whether v is a string longer than what was kept of it. */
-static bool str_cut(const struct value *v, const __u64 *regs)
+static bool str_cut(const struct value *v, const struct side *x)
 {
-	return v->kind == K_STRING && v->reg >= 0 && regs[v->reg + 1] > GOTRACE_STR_LEN;
+	__u64 l;
+
+	return v->kind == K_STRING && get_word(v, x, v->stk, 1, &l) && l > GOTRACE_STR_LEN;
 }
 
-/* The word read through v's pointer, or false. */
-static bool word_of(const struct value *v, const struct side *x, __u64 *w)
+/* The word read at offset o through word k of v, or false. */
+static bool word_of(const struct value *v, const struct side *x, int at, int k, int o, __u64 *w)
 {
-	if (v->word < 0 || !(x->word_ok & (1 << v->word)))
+	int i = slot_of(x->word_at, x->word_off, GOTRACE_WORDS, word_index(v, at, k), o);
+
+	if (i < 0 || !(x->word_ok & (1 << i)))
 		return false;
-	*w = x->words[v->word];
+	*w = x->words[i];
 	return true;
 }
 
@@ -507,28 +728,24 @@ static bool word_of(const struct value *v, const struct side *x, __u64 *w)
  * itab's type (read in BPF) or the empty interface's type word; false when
  * it is not known (not read, not a type of the binary).
  */
-static bool iface_type(const struct value *v, const struct side *x, char *buf, size_t sz)
+static bool iface_type(const struct value *v, const struct side *x, int at, __u64 w, char *buf,
+		       size_t sz)
 {
-	__u64 t;
-
+	__u64 t = w, n;
 	uint64_t size;
 	size_t l;
 	int kind;
 
-	if (v->kind == K_EFACE)
-		t = x->regs[v->reg];
-	else if (!word_of(v, x, &t))
+	if (v->kind != K_EFACE && !word_of(v, x, at, 0, 8, &t))
 		return false;
 	if (!t || gobin_type_name(opt.gb, t - x->bias, buf, sz))
 		return false;
 	/* An integer or a bool held: its value, "int(42)"; the user side knows
 	 * the kind only now, so the word was read whatever the type. */
 	l = strlen(buf);
-	if (v->data >= 0 && (x->word_ok & (1 << v->data)) &&
+	if (word_of(v, x, at, 1, 0, &n) &&
 	    !gobin_type_kind(opt.gb, t - x->bias, &kind, &size) && kind >= 1 && kind <= 12 &&
 	    size >= 1 && size <= 8 && l + 24 < sz) {
-		__u64 n = x->words[v->data];
-
 		if (kind == 1)
 			snprintf(buf + l, sz - l, "(%s)", n & 0xff ? "true" : "false");
 		else if (kind <= 6)
@@ -551,20 +768,67 @@ static const char *scalar(const struct value *v, __u64 n, char *buf, size_t sz)
 	return buf;
 }
 
-/* One value as Go-ish text. */
-static void format_value(char *buf, size_t sz, const struct value *v, const struct side *x)
+/* A float's bits as a double. */
+static double float_of(const struct value *v, __u64 w)
+{
+	float f;
+	double d;
+
+	if (v->size == 4) {
+		__u32 b = (__u32)w;
+
+		memcpy(&f, &b, sizeof(f));
+		return f;
+	}
+	memcpy(&d, &w, sizeof(d));
+	return d;
+}
+
+/* Elements of array v shown. */
+static int shown(const struct value *v)
+{
+	return v->count < ARRAY_SHOW ? v->count : ARRAY_SHOW;
+}
+
+/* One value (at `at`: see get_word()) as Go-ish text. */
+static void format_value(char *buf, size_t sz, const struct value *v, const struct side *x,
+			 int at)
 {
 	char pv[24];
 	const char *s;
-	size_t len;
+	size_t len, o;
 	bool cut;
-	__u64 w, n;
+	__u64 w, n, c;
 
-	if (v->reg < 0) {
+	if (v->kind == K_STRUCT || v->kind == K_ARRAY) {
+		char *fv;
+
+		if ((at < 0 && v->reg < 0) || !(fv = malloc(sz))) {
+			snprintf(buf, sz, "?");
+			return;
+		}
+		o = snprintf(buf, sz, v->kind == K_STRUCT ? "{" : "[");
+		for (const struct value *m = first(v); m; m = next(v, m)) {
+			for (int i = 0; i < (v->kind == K_ARRAY ? shown(v) : 1) && o < sz; i++) {
+				format_value(fv, sz, m, x, member_at(v, m, at, i));
+				if (v->kind == K_ARRAY)
+					o += snprintf(buf + o, sz - o, "%s%s", i ? ", " : "", fv);
+				else
+					o += snprintf(buf + o, sz - o, "%s%s=%s", m != v + 1 ? ", " : "",
+						      m->name, fv);
+			}
+		}
+		if (v->kind == K_ARRAY && v->count > ARRAY_SHOW && o < sz)
+			o += snprintf(buf + o, sz - o, ", ...");
+		if (o < sz)
+			snprintf(buf + o, sz - o, v->kind == K_STRUCT ? "}" : "]");
+		free(fv);
+		return;
+	}
+	if (!get_word(v, x, at, 0, &w)) {
 		snprintf(buf, sz, "?");
 		return;
 	}
-	w = v->kind == K_STRUCT ? 0 : x->regs[v->reg];
 	switch (v->kind) {
 	case K_INT:
 		snprintf(buf, sz, "%lld", sext(w, v->size));
@@ -575,10 +839,13 @@ static void format_value(char *buf, size_t sz, const struct value *v, const stru
 	case K_BOOL:
 		snprintf(buf, sz, "%s", w & 0xff ? "true" : "false");
 		break;
+	case K_FLOAT:
+		snprintf(buf, sz, "%g", float_of(v, w));
+		break;
 	case K_PTR:
 		if (!w)
 			snprintf(buf, sz, "nil");
-		else if (v->elem_size && word_of(v, x, &n))
+		else if (v->elem_size && word_of(v, x, at, 0, 0, &n))
 			snprintf(buf, sz, "0x%llx->%s", (unsigned long long)w, scalar(v, n, pv, sizeof(pv)));
 		else
 			snprintf(buf, sz, "0x%llx", (unsigned long long)w);
@@ -586,13 +853,13 @@ static void format_value(char *buf, size_t sz, const struct value *v, const stru
 	case K_MAP:
 		if (!w)
 			snprintf(buf, sz, "nil");
-		else if (word_of(v, x, &n))
+		else if (word_of(v, x, at, 0, 0, &n))
 			snprintf(buf, sz, "map[len=%llu]", (unsigned long long)n);
 		else
 			snprintf(buf, sz, "0x%llx", (unsigned long long)w);
 		break;
 	case K_STRING:
-		s = str_bytes(v, x, &len, &cut);
+		s = str_bytes(v, x, at, &len, &cut);
 		if (!s) {
 			snprintf(buf, sz, "?");
 			break;
@@ -604,9 +871,11 @@ static void format_value(char *buf, size_t sz, const struct value *v, const stru
 	case K_SLICE:
 		if (!w)
 			snprintf(buf, sz, "nil");
+		else if (get_word(v, x, at, 1, &n) && get_word(v, x, at, 2, &c))
+			snprintf(buf, sz, "[len=%llu cap=%llu]", (unsigned long long)n,
+				 (unsigned long long)c);
 		else
-			snprintf(buf, sz, "[len=%llu cap=%llu]", (unsigned long long)x->regs[v->reg + 1],
-				 (unsigned long long)x->regs[v->reg + 2]);
+			snprintf(buf, sz, "?");
 		break;
 	case K_ERROR:
 	case K_IFACE:
@@ -614,43 +883,54 @@ static void format_value(char *buf, size_t sz, const struct value *v, const stru
 		/* An interface is nil when its type word is. */
 		if (!w)
 			snprintf(buf, sz, "nil");
-		else if (!iface_type(v, x, buf, sz))
+		else if (!iface_type(v, x, at, w, buf, sz))
 			snprintf(buf, sz, "non-nil");
 		break;
-	case K_STRUCT: {
-		char fv[1024];
-		size_t o = snprintf(buf, sz, "{");
-
-		for (int f = 1; f <= v->nfields && o < sz; f++) {
-			format_value(fv, sizeof(fv), &v[f], x);
-			o += snprintf(buf + o, sz - o, "%s%s=%s", f > 1 ? ", " : "", v[f].name, fv);
-		}
-		if (o < sz)
-			snprintf(buf + o, sz - o, "}");
-		break;
-	}
-	case K_FLOAT:
-	case K_OTHER:
+	default:
 		snprintf(buf, sz, "?");
 		break;
 	}
 }
 
-/* One argument or result as the JSON value `key` (NULL inside the "ret" array). */
+/* One argument or result (at `at`) as the JSON value `key` (NULL in arrays). */
 static void json_value(struct bk_json *j, const char *key, const struct value *v,
-		       const struct side *x)
+		       const struct side *x, int at)
 {
 	char hex[256];
 	const char *s;
 	size_t len;
 	bool cut;
-	__u64 w, n;
+	__u64 w, n, c;
 
-	if (v->reg < 0 || v->kind == K_FLOAT || v->kind == K_OTHER) {
+	if (v->kind == K_STRUCT || v->kind == K_ARRAY) {
+		if (at < 0 && v->reg < 0) {
+			bk_json_null(j, key);
+			return;
+		}
+		if (v->kind == K_STRUCT)
+			bk_json_object_begin(j, key);
+		else
+			bk_json_array_begin(j, key);
+		for (const struct value *m = first(v); m; m = next(v, m))
+			for (int i = 0; i < (v->kind == K_ARRAY ? shown(v) : 1); i++)
+				json_value(j, v->kind == K_ARRAY ? NULL : m->name, m, x,
+					   member_at(v, m, at, i));
+		if (v->kind == K_STRUCT) {
+			bk_json_object_end(j);
+		} else {
+			bk_json_array_end(j);
+			/* Longer than shown: NAME_len says how long. */
+			if (key && v->count > ARRAY_SHOW) {
+				snprintf(hex, sizeof(hex), "%.*s_len", 200, key);
+				bk_json_uint(j, hex, v->count);
+			}
+		}
+		return;
+	}
+	if (!get_word(v, x, at, 0, &w) || v->kind == K_COMPLEX || v->kind == K_OTHER) {
 		bk_json_null(j, key);
 		return;
 	}
-	w = v->kind == K_STRUCT ? 0 : x->regs[v->reg];
 	switch (v->kind) {
 	case K_INT:
 		bk_json_int(j, key, sext(w, v->size));
@@ -661,6 +941,9 @@ static void json_value(struct bk_json *j, const char *key, const struct value *v
 	case K_BOOL:
 		bk_json_bool(j, key, w & 0xff);
 		break;
+	case K_FLOAT:
+		bk_json_double(j, key, float_of(v, w));
+		break;
 	case K_PTR:
 		snprintf(hex, sizeof(hex), "0x%llx", (unsigned long long)w);
 		if (w)
@@ -668,7 +951,7 @@ static void json_value(struct bk_json *j, const char *key, const struct value *v
 		else
 			bk_json_null(j, key);
 		/* An argument's pointee read: NAME_value, a number or a bool. */
-		if (w && key && v->elem_size && word_of(v, x, &n)) {
+		if (w && key && v->elem_size && word_of(v, x, at, 0, 0, &n)) {
 			char k[sizeof(v->name) + 8];
 
 			snprintf(k, sizeof(k), "%s_value", key);
@@ -683,7 +966,7 @@ static void json_value(struct bk_json *j, const char *key, const struct value *v
 	case K_MAP:
 		if (!w) {
 			bk_json_null(j, key);
-		} else if (word_of(v, x, &n)) {
+		} else if (word_of(v, x, at, 0, 0, &n)) {
 			bk_json_object_begin(j, key);
 			bk_json_uint(j, "len", n);
 			bk_json_object_end(j);
@@ -693,7 +976,7 @@ static void json_value(struct bk_json *j, const char *key, const struct value *v
 		}
 		break;
 	case K_STRING:
-		s = str_bytes(v, x, &len, &cut);
+		s = str_bytes(v, x, at, &len, &cut);
 		if (s && key)
 			bk_json_str_cut(j, key, s, len, cut);
 		else if (s)
@@ -701,17 +984,11 @@ static void json_value(struct bk_json *j, const char *key, const struct value *v
 		else
 			bk_json_null(j, key);
 		break;
-	case K_STRUCT:
-		bk_json_object_begin(j, key);
-		for (int f = 1; f <= v->nfields; f++)
-			json_value(j, v[f].name, &v[f], x);
-		bk_json_object_end(j);
-		break;
 	case K_SLICE:
-		if (w) {
+		if (w && get_word(v, x, at, 1, &n) && get_word(v, x, at, 2, &c)) {
 			bk_json_object_begin(j, key);
-			bk_json_uint(j, "len", x->regs[v->reg + 1]);
-			bk_json_uint(j, "cap", x->regs[v->reg + 2]);
+			bk_json_uint(j, "len", n);
+			bk_json_uint(j, "cap", c);
 			bk_json_object_end(j);
 		} else {
 			bk_json_null(j, key);
@@ -721,7 +998,7 @@ static void json_value(struct bk_json *j, const char *key, const struct value *v
 		/* Interfaces: the dynamic type's name. */
 		if (!w)
 			bk_json_null(j, key);
-		else if (iface_type(v, x, hex, sizeof(hex)))
+		else if (iface_type(v, x, at, w, hex, sizeof(hex)))
 			bk_json_str(j, key, hex, sizeof(hex));
 		else
 			bk_json_str(j, key, "non-nil", 8);
@@ -739,8 +1016,8 @@ static void format_call(char *buf, size_t sz, const struct side *a, const struct
 	o = snprintf(buf, sz, "%s(", name);
 	if (!p->has_sig)
 		o += snprintf(buf + o, o < sz ? sz - o : 0, "...");
-	for (int i = 0; i < p->nargs && o < sz; i += 1 + p->args[i].nfields) {
-		format_value(val, sizeof(val), &p->args[i], a);
+	for (int i = 0; i < p->nargs && o < sz; i += 1 + p->args[i].nsub) {
+		format_value(val, sizeof(val), &p->args[i], a, p->args[i].stk);
 		o += snprintf(buf + o, sz - o, "%s%s%s%s", i ? ", " : "", p->args[i].name,
 			      p->args[i].name[0] ? "=" : "", val);
 	}
@@ -748,8 +1025,8 @@ static void format_call(char *buf, size_t sz, const struct side *a, const struct
 		o += snprintf(buf + o, sz - o, ")");
 	if (p->nrets && o < sz)
 		o += snprintf(buf + o, sz - o, " = %s", p->rets_paren ? "(" : "");
-	for (int i = 0; i < p->nrets && o < sz; i += 1 + p->rets[i].nfields) {
-		format_value(val, sizeof(val), &p->rets[i], r);
+	for (int i = 0; i < p->nrets && o < sz; i += 1 + p->rets[i].nsub) {
+		format_value(val, sizeof(val), &p->rets[i], r, p->rets[i].stk);
 		o += snprintf(buf + o, sz - o, "%s%s%s%s", i ? ", " : "", p->rets[i].name,
 			      p->rets[i].name[0] ? "=" : "", val);
 	}
@@ -787,9 +1064,12 @@ static int handle_event(void *ctx, void *data, size_t size)
 	p = opt.sig[e->func];
 	/* The load bias (PIE) turns run-time type addresses into the binary's. */
 	a = (struct side){ e->args, e->arg_str, e->arg_str_ok, e->arg_words, e->arg_word_ok,
+			   e->arg_stack_ok ? p->spec.arg_stack_len : 0, p->spec.arg_str,
+			   p->spec.arg_word, p->spec.arg_word_off,
 			   e->entry_ip - opt.funcs[e->func].entry };
 	r = (struct side){ e->rets, e->ret_str, e->ret_str_ok, e->ret_words, e->ret_word_ok,
-			   a.bias };
+			   e->ret_stack_ok ? p->spec.ret_stack_len : 0, p->spec.ret_str,
+			   p->spec.ret_word, p->spec.ret_word_off, a.bias };
 	format_call(call, sizeof(call), &a, &r, name, p);
 	if (bk_env.json) {
 		bk_time_iso(t, sizeof(t), e->ts_ns);
@@ -803,24 +1083,24 @@ static int handle_event(void *ctx, void *data, size_t size)
 		bk_json_uint(&j, "lat_ns", e->lat_ns);
 		if (p->has_sig) {
 			bk_json_object_begin(&j, "args");
-			for (int i = 0; i < p->nargs; i += 1 + p->args[i].nfields) {
+			for (int i = 0; i < p->nargs; i += 1 + p->args[i].nsub) {
 				char key[sizeof(p->args[i].name)];
 
 				snprintf(key, sizeof(key), "%.*s", (int)sizeof(key) - 1,
 					 p->args[i].name);
 				if (!key[0])
 					snprintf(key, sizeof(key), "arg%d", i);
-				json_value(&j, key, &p->args[i], &a);
+				json_value(&j, key, &p->args[i], &a, p->args[i].stk);
 			}
 			bk_json_object_end(&j);
 			bk_json_array_begin(&j, "ret");
-			for (int i = 0; i < p->nrets; i += 1 + p->rets[i].nfields)
-				json_value(&j, NULL, &p->rets[i], &r);
+			for (int i = 0; i < p->nrets; i += 1 + p->rets[i].nsub)
+				json_value(&j, NULL, &p->rets[i], &r, p->rets[i].stk);
 			bk_json_array_end(&j);
 			/* Results have no keys: their cut flags go in a parallel array. */
 			bk_json_array_begin(&j, "ret_truncated");
-			for (int i = 0; i < p->nrets; i += 1 + p->rets[i].nfields)
-				bk_json_bool(&j, NULL, str_cut(&p->rets[i], e->rets));
+			for (int i = 0; i < p->nrets; i += 1 + p->rets[i].nsub)
+				bk_json_bool(&j, NULL, str_cut(&p->rets[i], &r));
 			bk_json_array_end(&j);
 		}
 		bk_json_end(&j);
@@ -888,9 +1168,21 @@ static void kind_of(int go_kind, const char *type, struct value *v)
 	switch (go_kind) {
 	case 1:
 		v->kind = K_BOOL;
+		v->size = 1;
 		break;
-	case 13: case 14: case 15: case 16:	/* floats and complex: X registers */
+	case 13: case 14:
 		v->kind = K_FLOAT;
+		v->size = go_kind == 13 ? 4 : 8;
+		break;
+	case 15: case 16:
+		v->kind = K_COMPLEX;
+		v->size = go_kind == 15 ? 8 : 16;
+		break;
+	case 17:
+		v->kind = K_ARRAY;
+		break;
+	case 25:
+		v->kind = K_STRUCT;
 		break;
 	case 18: case 19: case 22: case 26:
 		v->kind = K_PTR;
@@ -899,14 +1191,17 @@ static void kind_of(int go_kind, const char *type, struct value *v)
 		v->kind = K_MAP;
 		break;
 	case 20:
+		v->size = 16;
 		v->kind = !strcmp(type, "error") ? K_ERROR :
 			  !strcmp(type, "interface {}") || !strcmp(type, "any") ? K_EFACE : K_IFACE;
 		break;
 	case 23:
 		v->kind = K_SLICE;
+		v->size = 24;
 		break;
 	case 24:
 		v->kind = K_STRING;
+		v->size = 16;
 		break;
 	default:
 		v->kind = K_OTHER;
@@ -947,14 +1242,15 @@ static void dwarf_sigs(struct gouprobe *gp)
 				if (e.kind == K_INT || e.kind == K_UINT || e.kind == K_BOOL)
 					v->elem = e.kind, v->elem_size = e.size;
 			}
-			/* A struct with its fields, or undecoded when they do not all fit. */
-			if (dp[k].kind == 25 && !dp[k].is_field) {
-				if (*cnt + 1 + dp[k].nfields <= MAX_VALUES) {
-					v->kind = K_STRUCT;
-					v->nfields = dp[k].nfields;
-				} else {
-					k += dp[k].nfields;
-				}
+			v->off = (int)dp[k].offset;
+			v->nsub = dp[k].nfields;
+			if (v->kind == K_STRUCT || v->kind == K_ARRAY) {
+				v->size = (int)dp[k].size;
+				v->count = (int)dp[k].count;
+				/* Not expanded (too deep): its layout is not known. */
+				if (v->size < 0 || (v->size > 0 && !v->nsub) ||
+				    (v->kind == K_ARRAY && (v->count < 0 || (v->count && !v->nsub))))
+					v->kind = K_OTHER;
 			}
 			(*cnt)++;
 		}
@@ -962,8 +1258,7 @@ static void dwarf_sigs(struct gouprobe *gp)
 		for (int k = 0; k < p->nrets; k++)
 			tops += !p->rets[k].field;
 		p->rets_paren = tops > 1 || (p->nrets && p->rets[0].name[0]);
-		assign(p->args, p->nargs);
-		assign(p->rets, p->nrets);
+		assign_probe(p);
 		opt.sig[i] = p;
 		found++;
 	}
@@ -991,45 +1286,14 @@ static int list_funcs(struct gouprobe *gp)
 	return 0;
 }
 
-/* Where the word of v is: a map's length first in the map (hmap.count before
- * Go 1.24, the swiss map's used since), an interface's type after its itab's
- * interface type. */
-static __u8 word_off(const struct value *v)
-{
-	return v->kind == K_MAP || v->kind == K_PTR ? 0 : 8;
-}
-
-/* One side's slots of gotrace_spec: the registers of its strings and words. */
-static void fill_side(const struct value *vals, int n, __u8 *str, __u8 *word, __u8 *off)
-{
-	for (int k = 0; k < n; k++) {
-		if (vals[k].str >= 0)
-			str[vals[k].str] = vals[k].reg;
-		if (vals[k].word >= 0) {
-			word[vals[k].word] = vals[k].reg;
-			off[vals[k].word] = word_off(&vals[k]);
-		}
-		if (vals[k].data >= 0) {
-			word[vals[k].data] = vals[k].reg + 1;
-			off[vals[k].data] = 0;
-		}
-	}
-}
-
-/* The string registers of each function, then entry and RET probes. */
+/* What BPF reads of each function's values, then entry and RET probes. */
 static int attach_funcs(struct gotrace_bpf *skel, struct gouprobe *gp,
 			struct bk_links *links)
 {
 	int fd = bpf_map__fd(skel->maps.specs), err;
 
 	for (__u32 i = 0; i < opt.nfuncs; i++) {
-		const struct probe *p = opt.sig[i];
-		struct gotrace_spec spec;
-
-		memset(&spec, GOTRACE_NONE, sizeof(spec));
-		fill_side(p->args, p->nargs, spec.arg_str, spec.arg_word, spec.arg_word_off);
-		fill_side(p->rets, p->nrets, spec.ret_str, spec.ret_word, spec.ret_word_off);
-		if (bpf_map_update_elem(fd, &i, &spec, BPF_ANY)) {
+		if (bpf_map_update_elem(fd, &i, &opt.sig[i]->spec, BPF_ANY)) {
 			err = -errno;
 			bk_set_error("cannot fill the signature map: %s", strerror(errno));
 			return err;

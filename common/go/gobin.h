@@ -304,9 +304,13 @@ struct godwarf_param {
 	char type[128];	  /* the Go type's name: "string", "*main.T", "main.Celsius" */
 	int kind;	  /* reflect.Kind (DW_AT_go_kind; 24 string, 23 slice, ...), 0 unknown */
 	int is_result;
-	int nfields;	  /* kind 25 (struct): its fields are the next nfields entries */
-	int is_field;	  /* one of those fields (a field's own fields are not listed) */
+	int nfields;	  /* kinds 25 (struct) and 17 (array): the next nfields entries are
+			   * its fields (or its element), each followed by its own */
+	int is_field;	  /* one of those: its depth (1: a parameter's field) */
 	int elem_kind;	  /* kind 22 (pointer): the pointee's reflect.Kind, 0 unknown */
+	int64_t size;	  /* DW_AT_byte_size of the type, -1 unknown */
+	int64_t offset;	  /* a field: its offset in the struct (an element: 0) */
+	int64_t count;	  /* kind 17 (array): its length */
 };
 
 /*

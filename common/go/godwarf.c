@@ -139,19 +139,96 @@ static void elem_of(Dwarf_Die *t, struct godwarf_param *p)
 		p->elem_kind = e.kind;
 }
 
-/* The fields of the struct type DIE st after p[*cnt] (one level: a field's
- * own fields are not listed); p[*cnt - 1].nfields says how many. */
-static int fields_of(Dwarf_Die *st, struct godwarf_param *p, size_t max, size_t *cnt)
+/* Struct and array types are expanded this many levels deep, no more. */
+#define GODWARF_DEPTH 4
+
+static int64_t type_size(Dwarf_Die *t)
 {
-	struct godwarf_param *s = &p[*cnt - 1];
+	Dwarf_Attribute a;
+	Dwarf_Word w;
+
+	if (!dwarf_attr_integrate(t, DW_AT_byte_size, &a) || dwarf_formudata(&a, &w) ||
+	    w > INT32_MAX)
+		return -1;
+	return (int64_t)w;
+}
+
+/* An array type's length: its subrange's DW_AT_count (or upper bound + 1). */
+static int64_t array_count(Dwarf_Die *t)
+{
+	Dwarf_Attribute a;
+	Dwarf_Word w;
+	Dwarf_Die r;
+
+	if (dwarf_child(t, &r))
+		return -1;
+	do {
+		if (dwarf_tag(&r) != DW_TAG_subrange_type)
+			continue;
+		if (dwarf_attr(&r, DW_AT_count, &a) && !dwarf_formudata(&a, &w) && w <= INT32_MAX)
+			return (int64_t)w;
+		if (dwarf_attr(&r, DW_AT_upper_bound, &a) && !dwarf_formudata(&a, &w) &&
+		    w < INT32_MAX)
+			return (int64_t)w + 1;
+		return -1;
+	} while (dwarf_siblingof(&r, &r) == 0);
+	return -1;
+}
+
+static int members_of(Dwarf_Die *t, struct godwarf_param *p, size_t max, size_t *cnt, int depth);
+
+/*
+ * p[*cnt] from the type DIE t (kind, name, size; a pointer's pointee kind),
+ * then, for a struct or an array within GODWARF_DEPTH, its members after it.
+ */
+static int entry_of(Dwarf_Die *t, struct godwarf_param *p, size_t max, size_t *cnt, int depth)
+{
+	struct godwarf_param *e = &p[*cnt];
+	size_t at = *cnt;
+	int r;
+
+	if (type_of(t, e))
+		return -EINVAL;
+	elem_of(t, e);
+	/* type_of left t at the DIE with the kind: a struct's, with its members */
+	e->size = type_size(t);
+	if (e->kind == 17)
+		e->count = array_count(t);
+	(*cnt)++;
+	if (depth >= GODWARF_DEPTH ||
+	    !((e->kind == 25 && dwarf_tag(t) == DW_TAG_structure_type) ||
+	      (e->kind == 17 && dwarf_tag(t) == DW_TAG_array_type)))
+		return 0;
+	r = members_of(t, p, max, cnt, depth + 1);
+	p[at].nfields = (int)(*cnt - at - 1);
+	return r;
+}
+
+/* The fields of struct type DIE st, or the element of array type DIE st,
+ * after p[*cnt - 1], each with its own members. */
+static int members_of(Dwarf_Die *st, struct godwarf_param *p, size_t max, size_t *cnt, int depth)
+{
+	const struct godwarf_param *s = &p[*cnt - 1];
+	int is_result = s->is_result;
+	Dwarf_Attribute a;
 	Dwarf_Die m, t;
 	int r;
 
+	if (s->kind == 17) {
+		if (*cnt == max || *cnt == 64)
+			return -E2BIG;
+		memset(&p[*cnt], 0, sizeof(p[*cnt]));
+		p[*cnt].is_result = is_result;
+		p[*cnt].is_field = depth;
+		if (!dwarf_attr(st, DW_AT_type, &a) || !dwarf_formref_die(&a, &t))
+			return -EINVAL;
+		return entry_of(&t, p, max, cnt, depth);
+	}
 	if (dwarf_child(st, &m))
 		return 0;
 	do {
-		Dwarf_Attribute a;
 		const char *name;
+		int64_t off;
 
 		if (dwarf_tag(&m) != DW_TAG_member)
 			continue;
@@ -161,14 +238,13 @@ static int fields_of(Dwarf_Die *st, struct godwarf_param *p, size_t max, size_t 
 		name = dwarf_diename(&m);
 		if (name)
 			snprintf(p[*cnt].name, sizeof(p[*cnt].name), "%s", name);
-		p[*cnt].is_result = s->is_result;
-		p[*cnt].is_field = 1;
-		if (!dwarf_attr(&m, DW_AT_type, &a) || !dwarf_formref_die(&a, &t) ||
-		    type_of(&t, &p[*cnt]))
+		p[*cnt].is_result = is_result;
+		p[*cnt].is_field = depth;
+		p[*cnt].offset = member_location(&m, &off) ? -1 : off;
+		if (!dwarf_attr(&m, DW_AT_type, &a) || !dwarf_formref_die(&a, &t))
 			return -EINVAL;
-		elem_of(&t, &p[*cnt]);
-		(*cnt)++;
-		s->nfields++;
+		if ((r = entry_of(&t, p, max, cnt, depth)))
+			return r;
 	} while ((r = dwarf_siblingof(&m, &m)) == 0);
 	return r < 0 ? -EINVAL : 0;
 }
@@ -203,14 +279,9 @@ static int params_of(Dwarf_Die *fn, struct godwarf_param *p, size_t max, size_t 
 		if (dwarf_attr(&d, DW_AT_variable_parameter, &a))
 			dwarf_formflag(&a, &flag);
 		p[cnt].is_result = flag;
-		if (!dwarf_attr(&d, DW_AT_type, &a) || !dwarf_formref_die(&a, &t) ||
-		    type_of(&t, &p[cnt]))
+		if (!dwarf_attr(&d, DW_AT_type, &a) || !dwarf_formref_die(&a, &t))
 			return -EINVAL;
-		elem_of(&t, &p[cnt]);
-		cnt++;
-		/* type_of left t at the DIE with the kind: a struct's, with its members */
-		if (p[cnt - 1].kind == 25 && dwarf_tag(&t) == DW_TAG_structure_type &&
-		    (r = fields_of(&t, p, max, &cnt)))
+		if ((r = entry_of(&t, p, max, &cnt, 0)))
 			return r;
 	} while ((r = dwarf_siblingof(&d, &d)) == 0);
 	if (r < 0)

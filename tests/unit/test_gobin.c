@@ -1305,6 +1305,36 @@ static void test_real_func_params(void)
 	CHECK_INT(p[1].elem_kind, 1);
 	CHECK_INT(p[2].elem_kind, 25);
 	CHECK_INT(p[3].elem_kind, 0);
+	/* Nested structs and arrays, with sizes and offsets: nest(o, p outer) int,
+	 * outer{ID int; In inner{A int32; B bool; S string}; Tag string}. */
+	CHECK_INT(gobin_func_params(gb, "main.nest", p, 16, &n), 0);
+	CHECK_INT((int)n, 15);
+	CHECK_INT(p[0].kind, 25);
+	CHECK_INT(p[0].nfields, 6);
+	CHECK_INT((int)p[0].size, 48);
+	CHECK_STR(p[2].name, "In");
+	CHECK_INT(p[2].nfields, 3);
+	CHECK_INT((int)p[2].offset, 8);
+	CHECK_STR(p[4].name, "B");
+	CHECK_INT(p[4].is_field, 2);
+	CHECK_INT((int)p[4].offset, 4);	/* in inner */
+	CHECK_INT((int)p[4].size, 1);
+	CHECK_STR(p[6].name, "Tag");
+	CHECK_INT((int)p[6].offset, 32);
+	CHECK_INT(p[6].is_field, 1);
+	CHECK_INT(p[7].is_field, 0);
+	/* arr(xs [3]int, name string, ys [10]uint8, fs [2]float64) int: an array, then its element. */
+	CHECK_INT(gobin_func_params(gb, "main.arr", p, 16, &n), 0);
+	CHECK_INT((int)n, 8);
+	CHECK_INT(p[0].kind, 17);
+	CHECK_INT((int)p[0].count, 3);
+	CHECK_INT((int)p[0].size, 24);
+	CHECK_INT(p[0].nfields, 1);
+	CHECK_INT(p[1].kind, 2);
+	CHECK_INT((int)p[1].size, 8);
+	CHECK_INT((int)p[3].count, 10);
+	CHECK_INT(p[4].kind, 8);
+	CHECK_INT(p[6].kind, 14);
 	CHECK_INT(gobin_func_params(gb, "main.greet", p, 2, &n), -E2BIG);
 	CHECK_INT(gobin_func_params(gb, "main.nosuch", p, 8, &n), -ENOENT);
 	gobin_close(gb);

@@ -267,6 +267,8 @@ func more(args []string) {
 		wg.Wait()
 		fmt.Println(n)
 		os.Exit(0)
+	case "stack":
+		stack(args)
 	default:
 		values(args)
 	}
@@ -392,6 +394,68 @@ func values(args []string) {
 		p := move(point{1, 2, "gopher"}, 10)
 		x, t := 41, true
 		sum += a + b + c + p.X + spread(wide{A: 1, J: 10}, 5) + bump(&x, &t, &p)
+	}
+	fmt.Println(sum)
+}
+
+// target [-wait] stack N: N rounds of one call each of spill(), arr(),
+// nest() and pair(), whose values ABIInternal passes on the stack (all or
+// part); prints a checksum.
+
+// inner and outer: a struct in a struct, with fields smaller than a word.
+type inner struct {
+	A int32
+	B bool
+	S string
+}
+
+type outer struct {
+	ID  int
+	In  inner
+	Tag string
+}
+
+// spill has 10 integers: j and s (after the 9 registers) are on the stack.
+//
+//go:noinline
+func spill(a, b, c, d, e, f, g, h, i, j int, s string) int {
+	return a + j + len(s)
+}
+
+// arr: arrays longer than 1 are always on the stack; name between them is
+// in registers.
+//
+//go:noinline
+func arr(xs [3]int, name string, ys [10]uint8, fs [2]float64) int {
+	return xs[0] + len(name) + int(ys[9]) + int(fs[0])
+}
+
+// nest: o (7 words) in registers, p (7 more) on the stack.
+//
+//go:noinline
+func nest(o, p outer) int {
+	return o.ID + int(p.In.A) + len(p.Tag)
+}
+
+// pair returns a struct of 10 words on the stack and an int in a register.
+//
+//go:noinline
+func pair(n int) (wide, int) {
+	return wide{A: n, B: -n, J: 2 * n}, n + 1
+}
+
+func stack(args []string) {
+	if len(args) != 2 {
+		usage()
+	}
+	n := atoi(args[1])
+	sum := 0
+	for i := 0; i < n; i++ {
+		sum += spill(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, "on the stack")
+		sum += arr([3]int{7, 8, 9}, "arr", [10]uint8{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, [2]float64{1.5, -2.25})
+		sum += nest(outer{1, inner{-2, true, "in"}, "o"}, outer{3, inner{-4, false, "deep"}, "p"})
+		w, k := pair(5)
+		sum += w.A + w.J + k
 	}
 	fmt.Println(sum)
 }
