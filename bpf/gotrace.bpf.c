@@ -61,23 +61,35 @@ static __always_inline __u8 read_stack(struct pt_regs *ctx, __u64 *r, __u32 off,
 	return !bpf_probe_read_user(&r[GOTRACE_REGS], len, (void *)(GO_SP(ctx) + 8 + off));
 }
 
-/* Copies the strings whose pointer registers `which` names; bit i of the
- * result says str[i] was read. */
-static __always_inline __u8 read_strs(const __u64 *regs, const __u8 *which,
-				      char (*str)[GOTRACE_STR_LEN])
+/* Copies the strings whose pointer registers `which` names (or, with
+ * GOTRACE_VIA_WORD, the words read before); bit i of the result says
+ * str[i] was read. */
+static __always_inline __u8 read_strs(const __u64 *regs, const __u64 *words, __u8 word_ok,
+				      const __u8 *which, char (*str)[GOTRACE_STR_LEN])
 {
 	__u8 ok = 0;
 
 	for (int i = 0; i < GOTRACE_STRS; i++) {
 		__u32 r = which[i];
-		__u64 len;
+		__u64 p, len;
 
-		if (r >= GOTRACE_ALL - 1)
+		if (r == GOTRACE_NONE)
 			continue;
-		len = regs[r + 1];
+		if (r & GOTRACE_VIA_WORD) {
+			r &= ~GOTRACE_VIA_WORD;
+			if (r >= GOTRACE_WORDS - 1 || ((word_ok >> r) & 3) != 3)
+				continue;
+			p = words[r];
+			len = words[r + 1];
+		} else {
+			if (r >= GOTRACE_ALL - 1)
+				continue;
+			p = regs[r];
+			len = regs[r + 1];
+		}
 		if (len > GOTRACE_STR_LEN)
 			len = GOTRACE_STR_LEN;
-		if (!bpf_probe_read_user(str[i], len, (void *)regs[r]))
+		if (!bpf_probe_read_user(str[i], len, (void *)p))
 			ok |= 1 << i;
 	}
 	return ok;
@@ -129,8 +141,8 @@ int handle_call(struct pt_regs *ctx)
 	s->h.func = func;
 	read_regs(ctx, s->regs);
 	s->stack_ok = read_stack(ctx, s->regs, 0, spec->arg_stack_len);
-	s->str_ok = read_strs(s->regs, spec->arg_str, s->str);
 	s->word_ok = read_words(s->regs, spec->arg_word, spec->arg_word_off, s->words);
+	s->str_ok = read_strs(s->regs, s->words, s->word_ok, spec->arg_str, s->str);
 	go_start_store(&starts, &key, s, g, cookie);
 	return 0;
 }
@@ -176,8 +188,9 @@ int handle_call_exit(struct pt_regs *ctx)
 	e->arg_stack_ok = s->stack_ok;
 	read_regs(ctx, e->rets);
 	e->ret_stack_ok = read_stack(ctx, e->rets, spec->ret_stack_off, spec->ret_stack_len);
-	e->ret_str_ok = read_strs(e->rets, spec->ret_str, e->ret_str);
 	e->ret_word_ok = read_words(e->rets, spec->ret_word, spec->ret_word_off, e->ret_words);
+	e->ret_str_ok = read_strs(e->rets, e->ret_words, e->ret_word_ok, spec->ret_str,
+				  e->ret_str);
 	/* Slots are used in order: without a first one, the record ends before the strings. */
 	if (spec->arg_str[0] == GOTRACE_NONE && spec->ret_str[0] == GOTRACE_NONE)
 		bk_output(e, offsetof(struct gotrace_event, arg_str));

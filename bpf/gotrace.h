@@ -20,7 +20,11 @@
 #define GOTRACE_STR_LEN 64
 /* Words read through a register's value per call (interface types, map
  * lengths), for the arguments and for the results. */
-#define GOTRACE_WORDS 4
+#define GOTRACE_WORDS 8
+/* A string slot whose pointer and length are not in registers but the
+ * words read at slots i and i+1 (a string held in an interface):
+ * GOTRACE_VIA_WORD | i. */
+#define GOTRACE_VIA_WORD 0x80
 /* An unused slot of gotrace_spec. */
 #define GOTRACE_NONE 0xff
 

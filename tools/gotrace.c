@@ -452,7 +452,7 @@ static int slot_of(const __u8 *which, const __u8 *off, int n, int w, int o)
 /* Takes a slot for (w, o) when one is free. */
 static void take_slot(__u8 *which, __u8 *off, int n, int w, int o)
 {
-	if (w >= GOTRACE_ALL || slot_of(which, off, n, w, o) >= 0)
+	if ((w >= GOTRACE_ALL && !(w & GOTRACE_VIA_WORD)) || slot_of(which, off, n, w, o) >= 0)
 		return;
 	for (int i = 0; i < n; i++) {
 		if (which[i] == GOTRACE_NONE) {
@@ -503,9 +503,18 @@ static void need(const struct value *v, int at, int stack_len, __u8 *str, __u8 *
 	case K_ERROR: case K_IFACE:
 		take_slot(word, off, GOTRACE_WORDS, w, 8);
 		/* fall through */
-	case K_EFACE:
+	case K_EFACE: {
+		int d;
+
+		/* The data word's pointee: an integer, or a string's pointer and
+		 * length, whose bytes are read too (the type is known only later). */
 		take_slot(word, off, GOTRACE_WORDS, w + 1, 0);
+		take_slot(word, off, GOTRACE_WORDS, w + 1, 8);
+		d = slot_of(word, off, GOTRACE_WORDS, w + 1, 0);
+		if (d >= 0 && slot_of(word, off, GOTRACE_WORDS, w + 1, 8) == d + 1)
+			take_slot(str, NULL, GOTRACE_STRS, GOTRACE_VIA_WORD | d, 0);
 		break;
+	}
 	default:
 		break;
 	}
@@ -743,6 +752,22 @@ static bool iface_type(const struct value *v, const struct side *x, int at, __u6
 	/* An integer or a bool held: its value, "int(42)"; the user side knows
 	 * the kind only now, so the word was read whatever the type. */
 	l = strlen(buf);
+	if (!gobin_type_kind(opt.gb, t - x->bias, &kind, &size) && kind == 24 &&
+	    word_of(v, x, at, 1, 0, &n)) {
+		/* A string held: its text, string("abc"). */
+		int d = slot_of(x->word_at, x->word_off, GOTRACE_WORDS, word_index(v, at, 1), 0);
+		int i = slot_of(x->str_at, NULL, GOTRACE_STRS, GOTRACE_VIA_WORD | d, 0);
+		__u64 len;
+		char q[GOTRACE_STR_LEN * 4 + 8];
+
+		if (d >= 0 && word_of(v, x, at, 1, 8, &len) &&
+		    (len == 0 || (i >= 0 && (x->str_ok & (1 << i))))) {
+			quote(q, sizeof(q), len ? x->strs[i] : "",
+			      len > GOTRACE_STR_LEN ? GOTRACE_STR_LEN : len);
+			snprintf(buf + l, sz - l, "(%s%s)", q, len > GOTRACE_STR_LEN ? "..." : "");
+		}
+		return true;
+	}
 	if (word_of(v, x, at, 1, 0, &n) &&
 	    !gobin_type_kind(opt.gb, t - x->bias, &kind, &size) && kind >= 1 && kind <= 12 &&
 	    size >= 1 && size <= 8 && l + 24 < sz) {

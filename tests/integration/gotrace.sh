@@ -130,7 +130,8 @@ expect_eq "$T: panics: exactly the 10 returning calls, each with its own argumen
 
 # Values that are not scalars (target values N: N rounds of 3 inspect(), 1
 # move(), 1 spread(), 1 bump()). Interfaces and errors show their dynamic
-# type's name (from the binary's type data, no DWARF), maps their length,
+# type's name (from the binary's type data, no DWARF) and an integer's or a
+# string's value held, maps their length,
 # structs their fields from DWARF (in registers, or on the stack: then the
 # arguments after it go on in registers); pointers to integers and bools
 # their pointee, as at the entry.
@@ -142,7 +143,7 @@ stop_tool TERM
 expect_eq "$T: values: the traced program's result" "$res" 249
 want='3 main.bump(n=ADDR->41, ok=ADDR->true, p=ADDR) = 53
 3 main.inspect(err=*errors.errorString, v=main.point, m=map[len=0]) = (0, *errors.errorString)
-3 main.inspect(err=*main.codeError, v=string, m=map[len=3]) = (3, *main.codeError)
+3 main.inspect(err=*main.codeError, v=string("str"), m=map[len=3]) = (3, *main.codeError)
 3 main.inspect(err=nil, v=int(42), m=nil) = (0, nil)
 3 main.move(p={X=1, Y=2, Name="gopher"}, dx=10) = {X=11, Y=-8, Name="gopher"}
 3 main.spread(w={A=1, B=0, C=0, D=0, E=0, F=0, G=0, H=0, I=0, J=10}, k=5) = 16'
@@ -150,7 +151,7 @@ got=$(jq -r '.call' "$TMP/values.out" | sed 's/0xc[0-9a-f]*/ADDR/g' | LC_ALL=C s
 expect_eq "$T: values: DWARF types: interfaces, errors, maps and structs decoded in CALL" "$got" "$want"
 got=$(jq -c '[.args, .ret]' "$TMP/values.out" | sed 's/"0xc[0-9a-f]*"/"ADDR"/g' | LC_ALL=C sort | uniq -c | sed 's/^ *//')
 want='3 [{"err":"*errors.errorString","v":"main.point","m":{"len":0}},[0,"*errors.errorString"]]
-3 [{"err":"*main.codeError","v":"string","m":{"len":3}},[3,"*main.codeError"]]
+3 [{"err":"*main.codeError","v":"string(\"str\")","m":{"len":3}},[3,"*main.codeError"]]
 3 [{"err":null,"v":"int(42)","m":null},[0,null]]
 3 [{"n":"ADDR","n_value":41,"ok":"ADDR","ok_value":true,"p":"ADDR"},[53]]
 3 [{"p":{"X":1,"Y":2,"Name":"gopher","Name_truncated":false},"dx":10},[{"X":11,"Y":-8,"Name":"gopher","Name_truncated":false}]]
@@ -168,30 +169,33 @@ got=$(grep -E ' main\.(inspect|bump)\(' "$TMP/values-pie.out" |
 	LC_ALL=C sort | uniq -c | sed 's/^ *//')
 want='3 main.bump(n=ADDR->41, ok=ADDR->true, p=ADDR) = 53
 3 main.inspect(err=*errors.errorString, v=main.point, m=map[len=0]) = (0, *errors.errorString)
-3 main.inspect(err=*main.codeError, v=string, m=map[len=3]) = (3, *main.codeError)
+3 main.inspect(err=*main.codeError, v=string("str"), m=map[len=3]) = (3, *main.codeError)
 3 main.inspect(err=nil, v=int(42), m=nil) = (0, nil)'
 expect_eq "$T: values: a stripped PIE names interfaces' types, maps' lengths and pointees" "$got" "$want"
 
-# Values on the stack (target stack N: N rounds of spill, arr, nest, pair):
+# Values on the stack (target stack N: N rounds of spill, arr, nest, pair,
+# show; show's interfaces hold strings, whose text is followed):
 # ABIInternal's assignment computed from DWARF types, the stack words read at
 # the entry (arguments) and at the RET (results); integers after the 9
 # registers, arrays (8 elements shown, then "..."), floats in memory, nested
 # structs in registers and on the stack, a struct result on the stack.
 N=3
-start_tool stack $T -j "$GO/target" main.spill main.arr main.nest main.pair ||
+start_tool stack $T -j "$GO/target" main.spill main.arr main.nest main.pair main.show ||
 	{ fail "$T: stack: did not attach" "$(tail -3 "$TMP/stack.err")"; }
 res=$("$GO/target" stack $N)
 stop_tool TERM
-expect_eq "$T: stack: the traced program's result" "$res" 189
+expect_eq "$T: stack: the traced program's result" "$res" 198
 want='3 main.arr(xs=[7, 8, 9], name="arr", ys=[1, 2, 3, 4, 5, 6, 7, 8, ...], fs=[1.5, -2.25]) = 21
 3 main.nest(o={ID=1, In={A=-2, B=true, S="in"}, Tag="o"}, p={ID=3, In={A=-4, B=false, S="deep"}, Tag="p"}) = -2
 3 main.pair(n=5) = ({A=5, B=-5, C=0, D=0, E=0, F=0, G=0, H=0, I=0, J=10}, 6)
+3 main.show(s=main.label("lbl"), a=string("")) = 3
 3 main.spill(a=1, b=2, c=3, d=4, e=5, f=6, g=7, h=8, i=9, j=10, s="on the stack") = 23'
 got=$(jq -r '.call' "$TMP/stack.out" | LC_ALL=C sort | uniq -c | sed 's/^ *//')
 expect_eq "$T: stack: values passed on the stack decoded in CALL" "$got" "$want"
 want='3 [{"a":1,"b":2,"c":3,"d":4,"e":5,"f":6,"g":7,"h":8,"i":9,"j":10,"s":"on the stack","s_truncated":false},[23]]
 3 [{"n":5},[{"A":5,"B":-5,"C":0,"D":0,"E":0,"F":0,"G":0,"H":0,"I":0,"J":10},6]]
 3 [{"o":{"ID":1,"In":{"A":-2,"B":true,"S":"in","S_truncated":false},"Tag":"o","Tag_truncated":false},"p":{"ID":3,"In":{"A":-4,"B":false,"S":"deep","S_truncated":false},"Tag":"p","Tag_truncated":false}},[-2]]
+3 [{"s":"main.label(\"lbl\")","a":"string(\"\")"},[3]]
 3 [{"xs":[7,8,9],"name":"arr","name_truncated":false,"ys":[1,2,3,4,5,6,7,8],"ys_len":10,"fs":[1.5,-2.25]},[21]]'
 got=$(jq -c '[.args, .ret]' "$TMP/stack.out" | LC_ALL=C sort | uniq -c | sed 's/^ *//')
 expect_eq "$T: stack: the same in JSON args and ret" "$got" "$want"

@@ -399,7 +399,7 @@ func values(args []string) {
 }
 
 // target [-wait] stack N: N rounds of one call each of spill(), arr(),
-// nest() and pair(), whose values ABIInternal passes on the stack (all or
+// nest(), pair() and show(), whose values ABIInternal passes on the stack (all or
 // part); prints a checksum.
 
 // inner and outer: a struct in a struct, with fields smaller than a word.
@@ -437,6 +437,18 @@ func nest(o, p outer) int {
 	return o.ID + int(p.In.A) + len(p.Tag)
 }
 
+// label is a string with a method: held in an interface with methods.
+type label string
+
+func (l label) String() string { return string(l) }
+
+// show's interfaces hold strings (a named one, and an empty one).
+//
+//go:noinline
+func show(s fmt.Stringer, a any) int {
+	return len(s.String()) + len(a.(string))
+}
+
 // pair returns a struct of 10 words on the stack and an int in a register.
 //
 //go:noinline
@@ -455,7 +467,7 @@ func stack(args []string) {
 		sum += arr([3]int{7, 8, 9}, "arr", [10]uint8{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, [2]float64{1.5, -2.25})
 		sum += nest(outer{1, inner{-2, true, "in"}, "o"}, outer{3, inner{-4, false, "deep"}, "p"})
 		w, k := pair(5)
-		sum += w.A + w.J + k
+		sum += w.A + w.J + k + show(label("lbl"), "")
 	}
 	fmt.Println(sum)
 }
