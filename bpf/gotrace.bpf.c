@@ -42,7 +42,6 @@ struct {
 } specs SEC(".maps");
 
 BK_SCRATCH(start_scratch, struct start);
-BK_SCRATCH(scratch, struct gotrace_event);
 
 /* The integer argument/result registers of ABIInternal, in order. */
 static __always_inline void read_regs(struct pt_regs *ctx, __u64 *r)
@@ -147,6 +146,40 @@ int handle_call(struct pt_regs *ctx)
 	return 0;
 }
 
+/*
+ * Fills event e at a return, in the ring buffer itself (no copy through a
+ * scratch record); with_strs is a constant: without strings the record was
+ * reserved short, ending before them, and they are not touched.
+ */
+static __always_inline void fill(struct pt_regs *ctx, struct gotrace_event *e,
+				 const struct start *s, const struct gotrace_spec *spec,
+				 const struct go_call_key *key, __u32 func, bool with_strs)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+
+	e->ts_ns = bpf_ktime_get_ns();
+	e->lat_ns = e->ts_ns - s->h.ts_ns;
+	e->goid = key->goid;
+	e->tgid = id >> 32;
+	e->tid = (__u32)id;
+	e->func = func;
+	__builtin_memcpy(e->args, s->regs, sizeof(e->args));
+	e->arg_str_ok = s->str_ok;
+	e->entry_ip = s->h.entry_ip;
+	__builtin_memcpy(e->arg_words, s->words, sizeof(e->arg_words));
+	e->arg_word_ok = s->word_ok;
+	e->arg_stack_ok = s->stack_ok;
+	read_regs(ctx, e->rets);
+	e->ret_stack_ok = read_stack(ctx, e->rets, spec->ret_stack_off, spec->ret_stack_len);
+	e->ret_word_ok = read_words(e->rets, spec->ret_word, spec->ret_word_off, e->ret_words);
+	e->ret_str_ok = 0;
+	if (!with_strs)
+		return;
+	__builtin_memcpy(e->arg_str, s->str, sizeof(e->arg_str));
+	e->ret_str_ok = read_strs(e->rets, e->ret_words, e->ret_word_ok, spec->ret_str,
+				  e->ret_str);
+}
+
 /* uprobe at each RET instruction of a Go function; cookie: its index | GO_COOKIE_RET */
 SEC("uprobe")
 int handle_call_exit(struct pt_regs *ctx)
@@ -156,7 +189,7 @@ int handle_call_exit(struct pt_regs *ctx)
 	struct go_call_key key;
 	__u32 func = GO_COOKIE_INDEX(go_cookie(ctx));
 	struct start *s;
-	__u64 id, g;
+	__u64 g;
 
 	if (!go_call_key(ctx, &key, &g))
 		return 0;
@@ -168,34 +201,22 @@ int handle_call_exit(struct pt_regs *ctx)
 	/* Another function's start at this depth is stale: drop it. */
 	if (s->h.func != func)
 		goto out;
-	e = bk_scratch(&scratch);
 	spec = bpf_map_lookup_elem(&specs, &func);
-	if (!e || !spec)
+	if (!spec)
 		goto out;
-	id = bpf_get_current_pid_tgid();
-	e->ts_ns = bpf_ktime_get_ns();
-	e->lat_ns = e->ts_ns - s->h.ts_ns;
-	e->goid = key.goid;
-	e->tgid = id >> 32;
-	e->tid = (__u32)id;
-	e->func = func;
-	__builtin_memcpy(e->args, s->regs, sizeof(e->args));
-	__builtin_memcpy(e->arg_str, s->str, sizeof(e->arg_str));
-	e->arg_str_ok = s->str_ok;
-	e->entry_ip = s->h.entry_ip;
-	__builtin_memcpy(e->arg_words, s->words, sizeof(e->arg_words));
-	e->arg_word_ok = s->word_ok;
-	e->arg_stack_ok = s->stack_ok;
-	read_regs(ctx, e->rets);
-	e->ret_stack_ok = read_stack(ctx, e->rets, spec->ret_stack_off, spec->ret_stack_len);
-	e->ret_word_ok = read_words(e->rets, spec->ret_word, spec->ret_word_off, e->ret_words);
-	e->ret_str_ok = read_strs(e->rets, e->ret_words, e->ret_word_ok, spec->ret_str,
-				  e->ret_str);
 	/* Slots are used in order: without a first one, the record ends before the strings. */
-	if (spec->arg_str[0] == GOTRACE_NONE && spec->ret_str[0] == GOTRACE_NONE)
-		bk_output(e, offsetof(struct gotrace_event, arg_str));
-	else
-		bk_output(e, sizeof(*e));
+	if (spec->arg_str[0] == GOTRACE_NONE && spec->ret_str[0] == GOTRACE_NONE) {
+		e = bk_reserve(offsetof(struct gotrace_event, arg_str));
+		if (!e)
+			goto out;
+		fill(ctx, e, s, spec, &key, func, false);
+	} else {
+		e = bk_reserve(sizeof(*e));
+		if (!e)
+			goto out;
+		fill(ctx, e, s, spec, &key, func, true);
+	}
+	bk_submit(e);
 out:
 	bpf_map_delete_elem(&starts, &key);
 	return 0;
