@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 /* Escaping of untrusted strings for columns, and the JSON writer. */
+#include <math.h>
 #include <stdlib.h>
 #include "core/json.h"
 #include "core/output.h"
@@ -137,6 +138,17 @@ static void j_nested(struct bk_json *j)
 }
 
 /* What a tool leaves open is closed by bk_json_end(): the line stays valid. */
+/* Doubles: the shortest text that reads back; NaN and infinities are null. */
+static void j_doubles(struct bk_json *j)
+{
+	bk_json_double(j, "a", 1.5);
+	bk_json_double(j, "b", -2.25);
+	bk_json_double(j, "c", 0.1);
+	bk_json_double(j, "d", 1e300);
+	bk_json_double(j, "e", NAN);
+	bk_json_double(j, "f", -INFINITY);
+}
+
 static void j_left_open(struct bk_json *j)
 {
 	bk_json_array_begin(j, "a");
@@ -176,6 +188,8 @@ static void test_json(void)
 		  "\"path\":\"/a\",\"path_truncated\":true,\"name\":\"b\",\"name_truncated\":false,"
 		  "\"p0\":\"c\",\"p0_truncated\":true,\"p1\":null,\"p1_truncated\":false}\n");
 	CHECK_STR(json_of(j_left_open), "{\"a\":[{\"x\":1}]}\n");
+	CHECK_STR(json_of(j_doubles),
+		  "{\"a\":1.5,\"b\":-2.25,\"c\":0.1,\"d\":1e+300,\"e\":null,\"f\":null}\n");
 }
 
 static void j_reversible(struct bk_json *j)
