@@ -80,6 +80,15 @@ tracer() {
 	kill -0 $TPID 2>/dev/null
 }
 
+# stop: SIGINT to the tracer, SIGKILL 10 s later (bpftrace 0.17 may miss a
+# SIGINT), then reaped.
+stop() {
+	kill -INT $TPID 2>/dev/null
+	for _ in $(seq 1 100); do kill -0 $TPID 2>/dev/null || break; sleep 0.1; done
+	kill -9 $TPID 2>/dev/null
+	wait $TPID 2>/dev/null
+}
+
 # prog_stats PID: "run_time_ns run_cnt" of the BPF programs PID holds.
 prog_stats() {
 	cat /proc/"$1"/fdinfo/* 2>/dev/null |
@@ -112,7 +121,7 @@ for rep in $(seq 1 "$REPS"); do
 		else
 			echo "bench: memleak: $impl did not attach: $(tail -2 "$B/memleak.$impl.out")" >&2
 		fi
-		kill -INT $TPID 2>/dev/null; wait $TPID 2>/dev/null
+		stop
 	done
 done
 
