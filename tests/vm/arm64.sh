@@ -147,6 +147,16 @@ declare -A ARM64_WANT=(
 # munmap() took 275 s in the VM; fewer still make the threads queue.
 declare -A ARM64_TRIGGER=(
 	[klockstat]='locker -w -n 500'
+	# Each receive must find the channel empty: the sender sleeps MS first.
+	# On a loaded host 30 ms of the guest's clock passed before the
+	# receiver ran (chan receive=1, want 2): 200 ms.
+	[goblock]='$GO/target -wait park 2 1 2 200'
+)
+# Where a row's arguments differ on arm64 ($gpid: the trigger's PID).
+declare -A ARM64_ARGS=(
+	# System-wide, a loaded run's 264 stacks took the trigger's waker
+	# stack's slot in the stack map once: its process only.
+	[offwaketime]='-p $gpid'
 )
 {
 	cat <<'INIT'
@@ -251,7 +261,7 @@ INIT
 			IFS='|' read -ra l <<<"$(tab "$t" pty)"
 			for line in "${l[@]}"; do gopts="$gopts -y $(sq "$line")"; done
 		fi
-		echo "on ${SHARD_OF[$t]} row $t $(sq "$(tab "$t" args)") $(sq "$(tab "$t" setup)") $(sq "$tprog") $(sq "$targs") $(sq "$gopts")"
+		echo "on ${SHARD_OF[$t]} row $t $(sq "${ARM64_ARGS[$t]:-$(tab "$t" args)}") $(sq "$(tab "$t" setup)") $(sq "$tprog") $(sq "$targs") $(sq "$gopts")"
 	done
 	echo "echo DONE \$(up)"
 	echo "poweroff -f"
