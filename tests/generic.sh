@@ -172,14 +172,10 @@ trig_start() {
 
 # trig_go NAME: lets the run go and waits for it (30 s at most); 0, or 1 with RUN_WHY.
 trig_go() {
-	local name=$1 fd=${I_FD[$1]} pid=${I_PID[$1]} i
+	local name=$1 fd=${I_FD[$1]} pid=${I_PID[$1]}
 	echo go >&"$fd"
 	exec {fd}>&-
-	for i in {1..600}; do
-		kill -0 "$pid" 2>/dev/null || break
-		nap 0.05
-	done
-	if kill -0 "$pid" 2>/dev/null; then
+	if ! wait_gone "$pid" 30; then
 		kill -9 "$pid" 2>/dev/null
 		wait "$pid" 2>/dev/null
 		unset "I_LIVE[$name]"

@@ -144,6 +144,17 @@ wait_attached() {
 	return 1
 }
 
+# wait_gone PID SECONDS: waits until process PID has ended, SECONDS at most
+# (looking every 50 ms, no process started); 1 if it still runs.
+wait_gone() {
+	local i
+	for ((i = 0; i < $2 * 20; i++)); do
+		kill -0 "$1" 2>/dev/null || return 0
+		nap 0.05
+	done
+	! kill -0 "$1" 2>/dev/null
+}
+
 # start_tool NAME TOOL ARGS...: runs TOOL -v ARGS in the background, stdout to
 # $TMP/NAME.out and stderr to $TMP/NAME.err, and waits until it says it is
 # attached. Sets TOOL_PID and ATTACH_PATH, records the tool's programs and
@@ -171,7 +182,7 @@ start_tool() {
 # TOOL_RC is its exit status, TOOL_ALIVE 1 if it was still running when
 # signalled. Kills it after 20 s (a loaded machine is slow to detach).
 stop_tool() {
-	local sig=${1:-TERM} i
+	local sig=${1:-TERM}
 	[ -n "$TOOL_PID" ] || { TOOL_RC=255; TOOL_ALIVE=0; return; }
 	TOOL_ALIVE=0
 	if kill -0 "$TOOL_PID" 2>/dev/null; then
@@ -179,13 +190,7 @@ stop_tool() {
 		TOOL_ALIVE=1
 	fi
 	kill -s "$sig" "$TOOL_PID" 2>/dev/null
-	for i in {1..400}; do
-		kill -0 "$TOOL_PID" 2>/dev/null || break
-		nap 0.05
-	done
-	if kill -0 "$TOOL_PID" 2>/dev/null; then
-		kill -9 "$TOOL_PID"
-	fi
+	wait_gone "$TOOL_PID" 20 || kill -9 "$TOOL_PID"
 	TOOL_RC=0
 	wait "$TOOL_PID" 2>/dev/null || TOOL_RC=$?
 	TOOL_PID=

@@ -310,7 +310,7 @@ out_args() {
 
 # A closed stdout (tool | head -1) ends the tool within seconds, exit 0.
 check_closed_stdout() {
-	local t=$G_TOOL i pid rc=0 why= n
+	local t=$G_TOOL pid rc=0 why= n
 	trig_start a
 	out_args
 	trig_kill a
@@ -327,10 +327,7 @@ check_closed_stdout() {
 		kill -0 "$pid" 2>/dev/null || break
 		trig_start a && trig_go a
 		[ "$G_kind" = summary ] && kill -TERM "$pid" 2>/dev/null
-		for i in {1..40}; do
-			kill -0 "$pid" 2>/dev/null || break
-			nap 0.05
-		done
+		wait_gone "$pid" 2
 	done
 	if kill -0 "$pid" 2>/dev/null; then
 		why="still running after three trigger runs and 2 s each with nowhere to write"
@@ -344,7 +341,7 @@ check_closed_stdout() {
 
 # A full disk (> /dev/full) ends it with exit 1 and one sentence.
 check_full_stdout() {
-	local t=$G_TOOL i pid rc=0 why= n
+	local t=$G_TOOL pid rc=0 why= n
 	trig_start a
 	out_args
 	"$BIN/$t" -v "${OARGS[@]}" >/dev/full 2>"$TMP/full.err" </dev/null &
@@ -352,17 +349,10 @@ check_full_stdout() {
 	wait_attached "$pid" "$TMP/full.err"
 	record_ids "$pid"
 	trig_go a
-	for i in {1..60}; do
-		kill -0 "$pid" 2>/dev/null || break
-		nap 0.05
-	done
+	wait_gone "$pid" 3
 	# A tool that writes only at its end is told to end now.
 	kill -TERM "$pid" 2>/dev/null
-	for i in {1..100}; do
-		kill -0 "$pid" 2>/dev/null || break
-		nap 0.05
-	done
-	kill -0 "$pid" 2>/dev/null && { why="still running after SIGTERM"; kill -9 "$pid"; }
+	wait_gone "$pid" 5 || { why="still running after SIGTERM"; kill -9 "$pid"; }
 	wait "$pid" 2>/dev/null || rc=$?
 	# Its own lines: those a run with a reader (check_closed_stdout) did not
 	# have, warnings (a slow detach announced) left out.
@@ -378,7 +368,7 @@ check_full_stdout() {
 # A SIGTERM while the tool is still loading (as from a service manager
 # stopping it at once) ends it with 0 once it is ready, never with 143.
 check_early_term() {
-	local t=$G_TOOL i pid rc=0 why=
+	local t=$G_TOOL pid rc=0 why=
 	out_args
 	"$BIN/$t" "${OARGS[@]}" >/dev/null 2>"$TMP/early.err" </dev/null &
 	pid=$!
@@ -399,11 +389,7 @@ check_early_term() {
 	done
 	[ $caught = 0 ] && kill -0 "$pid" 2>/dev/null && why="it did not catch SIGTERM within 30 s of its start"
 	kill -TERM "$pid" 2>/dev/null
-	for i in {1..600}; do
-		kill -0 "$pid" 2>/dev/null || break
-		nap 0.05
-	done
-	kill -0 "$pid" 2>/dev/null && { why="still running 30 s after SIGTERM"; kill -9 "$pid"; }
+	wait_gone "$pid" 30 || { why="still running 30 s after SIGTERM"; kill -9 "$pid"; }
 	wait "$pid" 2>/dev/null || rc=$?
 	[ -z "$why" ] && [ "$rc" != 0 ] && why="exit status $rc: $(grep -v '^libbpf' "$TMP/early.err" | head -2 | tr '\n' '|')"
 	report early-term "$t: a SIGTERM during start-up ends it with 0" \
