@@ -170,16 +170,19 @@ trig_start() {
 	return 0
 }
 
-# trig_go NAME: lets the run go and waits for it (30 s at most); 0, or 1 with RUN_WHY.
+# trig_go NAME: lets the run go and waits for it (30 s at most, 60 s in an
+# emulated VM, where six tools tracing one md flush once took over 30 s on a
+# loaded host); 0, or 1 with RUN_WHY.
 trig_go() {
-	local name=$1 fd=${I_FD[$1]} pid=${I_PID[$1]}
+	local name=$1 fd=${I_FD[$1]} pid=${I_PID[$1]} limit=30
+	[ "$IN_VM" = 1 ] && limit=60
 	echo go >&"$fd"
 	exec {fd}>&-
-	if ! wait_gone "$pid" 30; then
+	if ! wait_gone "$pid" $limit; then
 		kill -9 "$pid" 2>/dev/null
 		wait "$pid" 2>/dev/null
 		unset "I_LIVE[$name]"
-		RUN_WHY="the trigger did not finish within 30 s: $(head -c 200 "$TMP/trig.$name.err")"
+		RUN_WHY="the trigger did not finish within $limit s: $(head -c 200 "$TMP/trig.$name.err")"
 		return 1
 	fi
 	wait "$pid" 2>/dev/null
