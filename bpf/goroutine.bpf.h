@@ -84,6 +84,8 @@ static __always_inline __u64 go_arg(struct pt_regs *ctx, int i)
  * 8, sched (runtime.gobuf{sp, pc, ...}) at 56. */
 #define GO_G_STACK_HI 8
 #define GO_G_SCHED_PC 64
+/* Words of g read at once from stack.hi on: up to a goid offset of 176. */
+#define GO_G_HEAD_WORDS 22
 
 #ifndef EEXIST
 #define EEXIST 17
@@ -165,10 +167,26 @@ static __always_inline bool go_call_key(struct pt_regs *ctx, struct go_call_key 
 {
 	__u64 sp = GO_SP(ctx);
 	__u64 g = go_current_g(ctx), hi = 0;
+	__u64 head[GO_G_HEAD_WORDS];
+	__u32 gw = go_goid_offset / 8 - 1;
 
-	if (!g || bpf_probe_read_user(&hi, sizeof(hi), (void *)(g + GO_G_STACK_HI)))
+	if (!g)
 		return false;
-	key->goid = go_goid(g);
+	/* One read of g from stack.hi to goid (every release's goid offset
+	 * lies within it) costs half of two reads: this runs at every entry
+	 * and every RET. */
+	if (!(go_goid_offset & 7) && gw < GO_G_HEAD_WORDS) {
+		if (bpf_probe_read_user(head, sizeof(head), (void *)(g + GO_G_STACK_HI)))
+			return false;
+		hi = head[0];
+		key->goid = head[gw];
+		if (!go_goid_checked && !bpf_map_lookup_elem(&go_goid_samples, &g))
+			bpf_map_update_elem(&go_goid_samples, &g, &key->goid, BPF_NOEXIST);
+	} else {
+		if (bpf_probe_read_user(&hi, sizeof(hi), (void *)(g + GO_G_STACK_HI)))
+			return false;
+		key->goid = go_goid(g);
+	}
 	key->depth = hi - sp;
 	key->tgid = bpf_get_current_pid_tgid() >> 32;
 	key->pad = 0;
