@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
-# funclatency against tests/triggers/callee: 15 calls of f_sleep (3 ms each)
+# funclatency against tests/triggers/callee: 15 calls of f_sleep (2.2 ms each)
 # all in the 2048-4095 us slot (2-3 ms with -m), f_a's exact count beside it,
 # in columns and JSON; kernel functions (fsync) where the kernel has fentry or
 # kprobes (that part depends on the kernel and runs in the VMs too); Go
@@ -88,7 +88,7 @@ expect_exit "$T: -u without a user is a usage error" 64 "$BIN/$T" "$CALLEE:f_a" 
 expect_eq "$T: --list (shared with funccount) gives callee's f_s* functions" \
 	"$("$BIN/$T" --list "$CALLEE:f_s*")" "$(readlink -f "$CALLEE"):f_sleep"
 
-# A 3 ms sleep can still end late on a loaded machine (callee runs SCHED_FIFO
+# A 2.2 ms sleep can still end late on a loaded machine (callee runs SCHED_FIFO
 # to make that rare): a run whose slots are off is tried again, twice at most.
 # retried CHECK NAME CALLEE-ARGS -- TOOL-ARGS: timed until CHECK NAME succeeds.
 retried() {

@@ -7,7 +7,9 @@
  *
  * waits for a line (or EOF) on stdin, so that a tracer can attach first, then
  * calls f_a() N times (-a), f_b() N times (-b), f_sleep() N times (-s, each
- * sleeping 3 ms, so a latency lands in the 2048-4095 us slot), calls libc's
+ * sleeping 2.2 ms, so a latency lands in the 2048-4095 us slot, and the 2-3
+ * ms one, with 1.8 ms to spare for a late wake-up: 3 ms left 1 ms, and a
+ * run under load once woke 1 ms late), calls libc's
  * strlen() N times (-l; an IFUNC, called through the address ld.so gave), makes N
  * getpid() (-g) and N getppid() (-G) system calls, and N fsync()s of a file
  * in DIR (-f), then exits 0. f_never() exists and is never called.
@@ -43,7 +45,7 @@ PROBED void f_b(int x)
 
 PROBED void f_sleep(int x)
 {
-	struct timespec ts = { 0, 3 * 1000 * 1000 };
+	struct timespec ts = { 0, 2200 * 1000 };
 
 	callee_sink -= x;
 	nanosleep(&ts, NULL);
