@@ -13,8 +13,13 @@
  * holds the tty's read mutex while it waits for the line, so each read holds
  * that mutex about MS ms. At the end the trigger prints "reads K total_ns N":
  * the time the K read() calls took, which each hold lies inside of.
+ * With -C as well, a second reader reads the same terminal MS/2 ms into each
+ * hold and so waits on that mutex (the next round starts when both reads
+ * are done): exactly K contentions, and they need no second CPU
+ * (the mmap_lock queue of the default mode needs a preemption while the lock
+ * is held, which one CPU without kernel preemption makes a matter of chance).
  *
- *   locker [-w] [-T] [-t N] [-n M] [-H MS [-k K]]
+ *   locker [-w] [-T] [-t N] [-n M] [-H MS [-k K] [-C]]
  */
 #include <fcntl.h>
 #include <semaphore.h>
@@ -25,9 +30,9 @@
 
 #define MAX_THREADS 16
 
-static int n_threads = 4, n_maps = 20000, hold_ms, n_holds = 5;
+static int n_threads = 4, n_maps = 20000, hold_ms, n_holds = 5, contend;
 static int master, slave;
-static sem_t reading;
+static sem_t reading, second, second_done;
 
 static long long now_ns(void)
 {
@@ -44,9 +49,28 @@ static void *writer(void *arg __attribute__((unused)))
 
 	for (int i = 0; i < n_holds; i++) {
 		sem_wait(&reading);
+		if (contend)
+			sem_post(&second);
 		nanosleep(&d, NULL);
-		if (write(master, "x\n", 2) != 2)
+		/* With -C, a line for the second reader too. */
+		if (write(master, "x\nx\n", contend ? 4 : 2) != (contend ? 4 : 2))
 			exit(3);
+	}
+	return NULL;
+}
+
+/* -C: the second reader, MS/2 ms into each hold of the first. */
+static void *reader(void *arg __attribute__((unused)))
+{
+	struct timespec d = { hold_ms / 2000, (hold_ms / 2 % 1000) * 1000000L };
+	char buf[64];
+
+	for (int i = 0; i < n_holds; i++) {
+		sem_wait(&second);
+		nanosleep(&d, NULL);
+		if (read(slave, buf, sizeof(buf)) != 2)
+			exit(3);
+		sem_post(&second_done);
 	}
 	return NULL;
 }
@@ -54,10 +78,12 @@ static void *writer(void *arg __attribute__((unused)))
 static int hold(void *arg __attribute__((unused)))
 {
 	long long total = 0, t0;
-	pthread_t w;
+	pthread_t w, r;
 	char buf[64];
 
 	if (pthread_create(&w, NULL, writer, NULL))
+		return 1;
+	if (contend && pthread_create(&r, NULL, reader, NULL))
 		return 1;
 	for (int i = 0; i < n_holds; i++) {
 		sem_post(&reading);
@@ -65,8 +91,13 @@ static int hold(void *arg __attribute__((unused)))
 		if (read(slave, buf, sizeof(buf)) != 2)
 			return 3;
 		total += now_ns() - t0;
+		/* One wait a round: the next read starts when both are done. */
+		if (contend)
+			sem_wait(&second_done);
 	}
 	pthread_join(w, NULL);
+	if (contend)
+		pthread_join(r, NULL);
 	printf("reads %d total_ns %lld\n", n_holds, total);
 	return 0;
 }
@@ -101,7 +132,7 @@ int main(int argc, char **argv)
 {
 	int wait_line = 0, in_thread = 0, c;
 
-	while ((c = getopt(argc, argv, "wTt:n:H:k:")) != -1) {
+	while ((c = getopt(argc, argv, "wTt:n:H:k:C")) != -1) {
 		switch (c) {
 		case 'w': wait_line = 1; break;
 		case 'T': in_thread = 1; break;
@@ -109,6 +140,7 @@ int main(int argc, char **argv)
 		case 'n': n_maps = atoi(optarg); break;
 		case 'H': hold_ms = atoi(optarg); break;
 		case 'k': n_holds = atoi(optarg); break;
+		case 'C': contend = 1; break;
 		default: return 2;
 		}
 	}
@@ -118,7 +150,8 @@ int main(int argc, char **argv)
 		return 2;
 	if (hold_ms) {
 		master = posix_openpt(O_RDWR | O_NOCTTY);
-		if (master < 0 || grantpt(master) || unlockpt(master) || sem_init(&reading, 0, 0))
+		if (master < 0 || grantpt(master) || unlockpt(master) || sem_init(&reading, 0, 0) ||
+		    sem_init(&second, 0, 0) || sem_init(&second_done, 0, 0))
 			return 1;
 		slave = open(ptsname(master), O_RDWR | O_NOCTTY);
 		if (slave < 0)
