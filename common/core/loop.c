@@ -335,8 +335,11 @@ int bk_run(struct bk_loop *l)
 	/* What is already in the ring buffer is shown, not lost (if it can be). */
 	if (l->rb && !err && !out_err)
 		ring_buffer__consume(l->rb);
+	/* The part since the last interval, unless one was printed just now.
+	 * A SIGTERM that came before the loop (while a slow machine loaded
+	 * kernel symbols) still gets the summary of what was traced. */
 	if (!err && !out_err && !done && l->final_interval && l->on_interval &&
-	    bk_now_ns() - last_tick > 1000000) {
+	    (last_tick == start || bk_now_ns() - last_tick > 1000000)) {
 		n = l->on_interval(l->ctx);
 		err = n < 0 ? n : 0;
 	}
