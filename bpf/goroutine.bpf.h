@@ -144,6 +144,15 @@ static __always_inline __u64 go_current_g(struct pt_regs *ctx)
 #endif
 }
 
+/* Keeps g's goid for the user side's offset check, until it has enough. A
+ * lookup first: it takes no lock, and a g already sampled is the common
+ * case (an update with BPF_NOEXIST locks its bucket to fail). */
+static __always_inline void go_goid_sample(__u64 g, __u64 goid)
+{
+	if (!go_goid_checked && !bpf_map_lookup_elem(&go_goid_samples, &g))
+		bpf_map_update_elem(&go_goid_samples, &g, &goid, BPF_NOEXIST);
+}
+
 /* goid of g, 0 when unreadable (g0 and the signal g also say 0). */
 static __always_inline __u64 go_goid(__u64 g)
 {
@@ -152,10 +161,7 @@ static __always_inline __u64 go_goid(__u64 g)
 	if (!g)
 		return 0;
 	bpf_probe_read_user(&goid, sizeof(goid), (void *)(g + go_goid_offset));
-	/* A lookup first: it takes no lock, and a g already sampled is the
-	 * common case (an update with BPF_NOEXIST locks its bucket to fail). */
-	if (!go_goid_checked && !bpf_map_lookup_elem(&go_goid_samples, &g))
-		bpf_map_update_elem(&go_goid_samples, &g, &goid, BPF_NOEXIST);
+	go_goid_sample(g, goid);
 	return goid;
 }
 
@@ -180,8 +186,7 @@ static __always_inline bool go_call_key(struct pt_regs *ctx, struct go_call_key 
 			return false;
 		hi = head[0];
 		key->goid = head[gw];
-		if (!go_goid_checked && !bpf_map_lookup_elem(&go_goid_samples, &g))
-			bpf_map_update_elem(&go_goid_samples, &g, &key->goid, BPF_NOEXIST);
+		go_goid_sample(g, key->goid);
 	} else {
 		if (bpf_probe_read_user(&hi, sizeof(hi), (void *)(g + GO_G_STACK_HI)))
 			return false;
