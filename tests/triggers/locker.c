@@ -15,9 +15,10 @@
  * the time the K read() calls took, which each hold lies inside of.
  * With -C as well, a second reader reads the same terminal MS/2 ms into each
  * hold and so waits on that mutex (the next round starts when both reads
- * are done): exactly K contentions, and they need no second CPU
- * (the mmap_lock queue of the default mode needs a preemption while the lock
- * is held, which one CPU without kernel preemption makes a matter of chance).
+ * are done): exactly K contentions, and they need no second CPU (the
+ * mmap_lock queue of the default mode needs a preemption while the lock is
+ * held, which one CPU without kernel preemption makes a matter of chance).
+ * The working thread (-T) is then that second reader, and a helper holds.
  *
  *   locker [-w] [-T] [-t N] [-n M] [-H MS [-k K] [-C]]
  */
@@ -32,6 +33,7 @@
 
 static int n_threads = 4, n_maps = 20000, hold_ms, n_holds = 5, contend;
 static int master, slave;
+static long long held_ns;
 static sem_t reading, second, second_done;
 
 static long long now_ns(void)
@@ -75,30 +77,46 @@ static void *reader(void *arg __attribute__((unused)))
 	return NULL;
 }
 
-static int hold(void *arg __attribute__((unused)))
+/* The K reads that hold the tty's read mutex; the time they took. */
+static void *holder(void *arg __attribute__((unused)))
 {
-	long long total = 0, t0;
-	pthread_t w, r;
 	char buf[64];
 
-	if (pthread_create(&w, NULL, writer, NULL))
-		return 1;
-	if (contend && pthread_create(&r, NULL, reader, NULL))
-		return 1;
 	for (int i = 0; i < n_holds; i++) {
+		long long t0;
+
 		sem_post(&reading);
 		t0 = now_ns();
 		if (read(slave, buf, sizeof(buf)) != 2)
-			return 3;
-		total += now_ns() - t0;
+			exit(3);
+		held_ns += now_ns() - t0;
 		/* One wait a round: the next read starts when both are done. */
 		if (contend)
 			sem_wait(&second_done);
 	}
+	return NULL;
+}
+
+/*
+ * The working thread holds; with -C it is the one that waits (a helper
+ * holds), so that -t of it sees the K contentions.
+ */
+static int hold(void *arg __attribute__((unused)))
+{
+	pthread_t w, h;
+
+	if (pthread_create(&w, NULL, writer, NULL))
+		return 1;
+	if (contend) {
+		if (pthread_create(&h, NULL, holder, NULL))
+			return 1;
+		reader(NULL);
+		pthread_join(h, NULL);
+	} else {
+		holder(NULL);
+	}
 	pthread_join(w, NULL);
-	if (contend)
-		pthread_join(r, NULL);
-	printf("reads %d total_ns %lld\n", n_holds, total);
+	printf("reads %d total_ns %lld\n", n_holds, held_ns);
 	return 0;
 }
 

@@ -142,21 +142,12 @@ while read -r t sh; do SHARD_OF[$t]=$sh; done < <(
 declare -A ARM64_WANT=(
 	# arm64 has no stat and lstat calls: the C library (and fileops) use newfstatat.
 	[statsnoop]='fstatat/0=5 fstatat/2=1'
-	[klockstat]=3
 )
 # Where a row's count differs on arm64, and why (with its want above).
 declare -A ARM64_COUNT=(
-	# The trigger's three waits on the terminal's read mutex (ARM64_TRIGGER).
-	[klockstat]='[.[] | select(.pid == $pid and .kind == "mutex" and .measured == "wait"
-		and (.kstack | index("n_tty_read"))) | .count] | add // 0'
 )
-# Where a row's trigger is too slow under emulation: 80,000 mmap() and
-# munmap() took 275 s in the VM; fewer still make the threads queue.
+# Where a row's trigger differs on arm64, and why.
 declare -A ARM64_TRIGGER=(
-	# mmap_lock waits need a preemption while a thread holds it: on one
-	# emulated CPU without kernel preemption, chance (an idle run saw none).
-	# A second reader of a terminal waits on the first's read mutex, 3 times.
-	[klockstat]='locker -w -H 200 -k 3 -C'
 	# Each receive must find the channel empty: the sender sleeps MS first.
 	# On a loaded host 30 ms of the guest's clock passed before the
 	# receiver ran (chan receive=1, want 2): 200 ms.
