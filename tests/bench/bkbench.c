@@ -12,8 +12,9 @@
  *   bkbench switch N             N context switches: two threads of one CPU pass a
  *                                byte back and forth through pipes; ns_per_op=
  *   bkbench spin N               N units of pure CPU work (a million additions); ns_per_op=
- *   bkbench malloc N             N malloc(64)+free() pairs through libc (memleak); ns_per_op=,
+ *   bkbench malloc N [stop]      N malloc(64)+free() pairs through libc (memleak); ns_per_op=,
  *                                and cpuns= (its CPU time per pair: traps included, others' work not)
+ *                                (stop: SIGSTOPs itself first; runs once continued)
  *   bkbench connect N PORT       N TCP sessions over loopback to 127.0.0.1:PORT,
  *                                each connected, accepted, closed by the server
  *                                first, then by the client; ns_per_op=
@@ -162,9 +163,17 @@ static double cpu_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static int load_malloc(long n)
+/* With STOP, the load stops itself first (SIGSTOP) and runs once continued:
+ * a tracer that takes a PID (libbpf-tools' memleak -p) attaches to it before
+ * the first malloc. */
+static int load_malloc(long n, int stop)
 {
-	double t0 = now_s(), c0 = cpu_s(), t;
+	double t0, c0, t;
+
+	if (stop)
+		raise(SIGSTOP);
+	t0 = now_s();
+	c0 = cpu_s();
 
 	for (long i = 0; i < n; i++) {
 		void *p = bench_malloc(64);
@@ -826,7 +835,7 @@ int main(int argc, char **argv)
 	if (argc >= 3 && !strcmp(argv[1], "switch"))
 		return load_switch(num(argv[2]));
 	if (argc >= 3 && !strcmp(argv[1], "malloc"))
-		return load_malloc(num(argv[2]));
+		return load_malloc(num(argv[2]), argc >= 4 && !strcmp(argv[3], "stop"));
 	if (argc >= 3 && !strcmp(argv[1], "spin"))
 		return load_spin(num(argv[2]));
 	if (argc >= 4 && !strcmp(argv[1], "connect"))
