@@ -7,11 +7,28 @@
 #define CACHESTAT_H
 
 enum {
-	CACHESTAT_ACCESSES,	/* page-cache lookups: folio_mark_accessed, or read ranges */
+	CACHESTAT_ACCESSES,	/* pages of read ranges, and faults */
 	CACHESTAT_ADDED,	/* pages added to the page cache: misses */
 	CACHESTAT_DIRTIED,	/* pages dirtied */
 	CACHESTAT_EVICTED,	/* pages deleted from the page cache */
 	CACHESTAT_COUNTERS,
 };
+
+/*
+ * The attach paths of bpf/pagecache.bpf.h's programs, for bk_choose() in
+ * cachestat.c and cachetop.c (`s` is the skeleton): reads' ranges and
+ * faults from the filemap tracepoints (6.10), else fentry, else kprobes on
+ * filemap_read() and filemap_fault(); misses, dirtied and evicted pages from
+ * tracepoints 6.1 has too, on every path.
+ */
+#define PAGECACHE_VARIANTS(s)                                                          \
+	{ "tracepoint", { (s)->progs.handle_get_pages, (s)->progs.handle_add },        \
+	  { (s)->progs.handle_fault, (s)->progs.handle_dirty, (s)->progs.handle_delete } }, \
+	{ "fentry", { (s)->progs.handle_read_fentry, (s)->progs.handle_add },          \
+	  { (s)->progs.handle_fault_fentry, (s)->progs.handle_dirty,                   \
+	    (s)->progs.handle_delete } },                                              \
+	{ "kprobe", { (s)->progs.handle_read_kprobe, (s)->progs.handle_add },          \
+	  { (s)->progs.handle_fault_kprobe, (s)->progs.handle_dirty,                   \
+	    (s)->progs.handle_delete } }
 
 #endif

@@ -6,12 +6,19 @@
  * A read's accesses are the pages of the range filemap_get_pages() asks
  * for (mm_filemap_get_pages, Linux 6.10), a fault's its page
  * (mm_filemap_fault), a miss each page mm_filemap_add_to_page_cache adds.
- * (The fentry/kprobe count of folio_mark_accessed() calls other cachestats
- * use is not kept: it could not be checked against an exact trigger yet.)
  * filemap_read() asks again for the rest of a range it is part-way through;
  * such a call of the same thread on the same file, ending where the last
- * one did, adds nothing. Dirtied and evicted pages come from the
- * writeback_dirty_folio and mm_filemap_delete_from_page_cache tracepoints.
+ * one did, adds nothing. Kernels without those two tracepoints (6.1) get
+ * fentry, else kprobes, on the entry of filemap_read(), which takes the same
+ * range from the kiocb and the iov_iter the way filemap_read() gives it to
+ * filemap_get_pages() (its checks first: nothing at or past the end of the
+ * file), once per read, and of filemap_fault() (nothing past the end of the
+ * file, as the tracepoint). The same pages on every path.
+ * (The fentry/kprobe count of folio_mark_accessed() calls other cachestats
+ * use is not kept: it marks only the first folio of a batch, so it is not a
+ * count of pages.) Dirtied and evicted pages come from the
+ * writeback_dirty_folio and mm_filemap_delete_from_page_cache tracepoints,
+ * and misses from mm_filemap_add_to_page_cache, on every path (6.1 has them).
  */
 #ifndef BPFKIT_PAGECACHE_BPF_H
 #define BPFKIT_PAGECACHE_BPF_H
@@ -23,13 +30,6 @@
 static __always_inline void pc_add(__u32 what, __u64 n);
 
 /* The last read range per thread (tracepoint path). */
-struct read_range {
-	__u64 ino;
-	__u64 index;
-	__u64 last;
-	__u32 dev;
-	__u32 pad;
-};
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
@@ -69,19 +69,71 @@ int handle_fault(void *ctx)
 	return 0;
 }
 
-/* Pages of a folio from a filemap record's order (1 where the record has none). */
-static __always_inline __u64 folio_pages(struct trace_event_raw_mm_filemap_op_page_cache *ctx)
+/* A read's range (bk_filemap_range), counted as accesses. */
+static __always_inline void pc_read(__s64 pos, __u64 count, __s64 maxbytes, __s64 size)
 {
-	if (bpf_core_field_exists(ctx->order))
-		return 1ULL << (BPF_CORE_READ(ctx, order) & 15);
-	return 1;
+	__u64 index, last;
+
+	if (bk_filemap_range(pos, count, maxbytes, size, &index, &last))
+		pc_add(CACHESTAT_ACCESSES, last - index + 1);
+}
+
+/* A fault at page `index` of a file of `size` bytes: none past its end. */
+static __always_inline void pc_fault(__u64 index, __s64 size)
+{
+	if (bk_filemap_in_file(index, size))
+		pc_add(CACHESTAT_ACCESSES, 1);
+}
+
+/*
+ * fentry ssize_t filemap_read(struct kiocb *iocb, struct iov_iter *iter,
+ * ssize_t already_read): plain BTF loads, no helper calls.
+ */
+SEC("fentry/filemap_read")
+int BPF_PROG(handle_read_fentry, struct kiocb *iocb, struct iov_iter *iter)
+{
+	struct inode *inode = __builtin_preserve_access_index(iocb->ki_filp->f_mapping->host);
+
+	pc_read(__builtin_preserve_access_index(iocb->ki_pos),
+		__builtin_preserve_access_index(iter->count),
+		__builtin_preserve_access_index(inode->i_sb->s_maxbytes),
+		__builtin_preserve_access_index(inode->i_size));
+	return 0;
+}
+
+/* fentry vm_fault_t filemap_fault(struct vm_fault *vmf) */
+SEC("fentry/filemap_fault")
+int BPF_PROG(handle_fault_fentry, struct vm_fault *vmf)
+{
+	pc_fault(__builtin_preserve_access_index(vmf->pgoff),
+		 __builtin_preserve_access_index(vmf->vma->vm_file->f_mapping->host->i_size));
+	return 0;
+}
+
+/* kprobe ssize_t filemap_read(struct kiocb *iocb, struct iov_iter *iter, ssize_t already_read) */
+SEC("kprobe/filemap_read")
+int BPF_KPROBE(handle_read_kprobe, struct kiocb *iocb, struct iov_iter *iter)
+{
+	struct inode *inode = BPF_CORE_READ(iocb, ki_filp, f_mapping, host);
+
+	pc_read(BPF_CORE_READ(iocb, ki_pos), BPF_CORE_READ(iter, count),
+		BPF_CORE_READ(inode, i_sb, s_maxbytes), BPF_CORE_READ(inode, i_size));
+	return 0;
+}
+
+/* kprobe vm_fault_t filemap_fault(struct vm_fault *vmf) */
+SEC("kprobe/filemap_fault")
+int BPF_KPROBE(handle_fault_kprobe, struct vm_fault *vmf)
+{
+	pc_fault(BPF_CORE_READ(vmf, pgoff), BPF_CORE_READ(vmf, vma, vm_file, f_mapping, host, i_size));
+	return 0;
 }
 
 /* tracepoint filemap:mm_filemap_add_to_page_cache(pfn, i_ino, index, s_dev, order) */
 SEC("tracepoint/filemap/mm_filemap_add_to_page_cache")
 int handle_add(struct trace_event_raw_mm_filemap_op_page_cache *ctx)
 {
-	pc_add(CACHESTAT_ADDED, folio_pages(ctx));
+	pc_add(CACHESTAT_ADDED, bk_filemap_folio_pages(ctx));
 	return 0;
 }
 
@@ -89,7 +141,7 @@ int handle_add(struct trace_event_raw_mm_filemap_op_page_cache *ctx)
 SEC("tracepoint/filemap/mm_filemap_delete_from_page_cache")
 int handle_delete(struct trace_event_raw_mm_filemap_op_page_cache *ctx)
 {
-	pc_add(CACHESTAT_EVICTED, folio_pages(ctx));
+	pc_add(CACHESTAT_EVICTED, bk_filemap_folio_pages(ctx));
 	return 0;
 }
 

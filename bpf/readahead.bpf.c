@@ -9,8 +9,16 @@
  * thread, are readahead's and are tracked by file and index. A read's range
  * (mm_filemap_get_pages) or a fault's page (mm_filemap_fault) that covers a
  * folio's first index uses it; mm_filemap_delete_from_page_cache of one
- * still tracked evicts it unused. Tracepoints only: an approximation (a read
- * that starts inside a large folio does not count as its use).
+ * still tracked evicts it unused. An approximation (a read that starts
+ * inside a large folio does not count as its use).
+ *
+ * Kernels without the readahead and mm_filemap_get_pages tracepoints (6.1)
+ * get fentry, else kprobes: on the entry of page_cache_ra_unbounded() and
+ * page_cache_ra_order() for the range, of filemap_read() for the read's range
+ * as mm_filemap_get_pages gives it (bk_filemap_range), used when it returns
+ * (fexit, kretprobe: its pages are in by then, as they are when the
+ * tracepoint fires), and of filemap_fault(). The add and delete tracepoints
+ * are 6.1's too.
  */
 #define BPF_NO_PRESERVE_ACCESS_INDEX
 #include "bpfkit.bpf.h"
@@ -109,14 +117,14 @@ int handle_ra_order(struct ra_order_rec *ctx)
 	return 0;
 }
 
-/* The filemap records' fields (include/trace/events/filemap.h). */
+/* The filemap records' fields (include/trace/events/filemap.h), the same
+ * offsets on 6.1 (which has no order: bk_filemap_folio_pages()). */
 struct op_rec {
 	__u64 common;
 	__u64 pfn;
 	__u64 i_ino;
 	__u64 index;
 	__u32 s_dev;
-	__u8 order;
 };
 
 /* tracepoint filemap:mm_filemap_add_to_page_cache(pfn, i_ino, index, s_dev, order) */
@@ -126,7 +134,9 @@ int handle_add(struct op_rec *ctx)
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct ra_range *r = bpf_map_lookup_elem(&ranges, &tid);
 	struct ra_key k = { .ino = ctx->i_ino, .index = ctx->index, .dev = ctx->s_dev };
-	struct ra_page p = { .pages = 1ULL << (ctx->order & 15) };
+	struct ra_page p = {
+		.pages = bk_filemap_folio_pages((struct trace_event_raw_mm_filemap_op_page_cache *)ctx)
+	};
 
 	if (!r || r->ino != k.ino || r->dev != k.dev || k.index < r->start || k.index >= r->end)
 		return 0;
@@ -216,6 +226,145 @@ int handle_delete(struct op_rec *ctx)
 		add(READAHEAD_EVICTED, p->pages);
 		bpf_map_delete_elem(&pages, &k);
 	}
+	return 0;
+}
+
+/* fentry/kprobe page_cache_ra_unbounded(ractl, nr_to_read, lookahead_size) */
+static __always_inline void ra_unbounded(struct readahead_control *ractl, __u64 nr)
+{
+	struct inode *host = BPF_CORE_READ(ractl, mapping, host);
+
+	ra_begin(BPF_CORE_READ(host, i_ino), BPF_CORE_READ(host, i_sb, s_dev),
+		 BPF_CORE_READ(ractl, _index), nr);
+}
+
+/* fentry/kprobe page_cache_ra_order(ractl, ra, new_order): ra's window */
+static __always_inline void ra_order(struct readahead_control *ractl, struct file_ra_state *ra)
+{
+	struct inode *host = BPF_CORE_READ(ractl, mapping, host);
+
+	ra_begin(BPF_CORE_READ(host, i_ino), BPF_CORE_READ(host, i_sb, s_dev),
+		 BPF_CORE_READ(ra, start), BPF_CORE_READ(ra, size));
+}
+
+/* The range of the read each thread is in (fentry/kprobe paths). */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);
+	__type(value, struct read_range);
+} reads SEC(".maps");
+
+/* filemap_read(iocb, iter, ...) begins: keep its range for its return. */
+static __always_inline void read_begin(struct kiocb *iocb, struct iov_iter *iter)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct inode *inode = BPF_CORE_READ(iocb, ki_filp, f_mapping, host);
+	struct read_range r = {};
+
+	if (!bk_filemap_range(BPF_CORE_READ(iocb, ki_pos), BPF_CORE_READ(iter, count),
+			      BPF_CORE_READ(inode, i_sb, s_maxbytes), BPF_CORE_READ(inode, i_size),
+			      &r.index, &r.last))
+		return;
+	r.ino = BPF_CORE_READ(inode, i_ino);
+	r.dev = BPF_CORE_READ(inode, i_sb, s_dev);
+	bpf_map_update_elem(&reads, &tid, &r, BPF_ANY);
+}
+
+/* filemap_read() returns: its pages are in, as at mm_filemap_get_pages. */
+static __always_inline void read_end(void)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct read_range *r = bpf_map_lookup_elem(&reads, &tid);
+
+	if (!r)
+		return;
+	bpf_map_delete_elem(&ranges, &tid);
+	use(r->ino, r->dev, r->index, r->last);
+	bpf_map_delete_elem(&reads, &tid);
+}
+
+/* filemap_fault(vmf): as mm_filemap_fault, nothing past the end of the file. */
+static __always_inline void fault(struct vm_fault *vmf)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct inode *inode = BPF_CORE_READ(vmf, vma, vm_file, f_mapping, host);
+	__u64 index = BPF_CORE_READ(vmf, pgoff);
+
+	if (!bk_filemap_in_file(index, BPF_CORE_READ(inode, i_size)))
+		return;
+	bpf_map_delete_elem(&ranges, &tid);
+	use(BPF_CORE_READ(inode, i_ino), BPF_CORE_READ(inode, i_sb, s_dev), index, index);
+}
+
+SEC("fentry/page_cache_ra_unbounded")
+int BPF_PROG(handle_ra_unbounded_fentry, struct readahead_control *ractl, unsigned long nr)
+{
+	ra_unbounded(ractl, nr);
+	return 0;
+}
+
+SEC("fentry/page_cache_ra_order")
+int BPF_PROG(handle_ra_order_fentry, struct readahead_control *ractl, struct file_ra_state *ra)
+{
+	ra_order(ractl, ra);
+	return 0;
+}
+
+SEC("fentry/filemap_read")
+int BPF_PROG(handle_read_fentry, struct kiocb *iocb, struct iov_iter *iter)
+{
+	read_begin(iocb, iter);
+	return 0;
+}
+
+SEC("fexit/filemap_read")
+int BPF_PROG(handle_read_fexit)
+{
+	read_end();
+	return 0;
+}
+
+SEC("fentry/filemap_fault")
+int BPF_PROG(handle_fault_fentry, struct vm_fault *vmf)
+{
+	fault(vmf);
+	return 0;
+}
+
+SEC("kprobe/page_cache_ra_unbounded")
+int BPF_KPROBE(handle_ra_unbounded_kprobe, struct readahead_control *ractl, unsigned long nr)
+{
+	ra_unbounded(ractl, nr);
+	return 0;
+}
+
+SEC("kprobe/page_cache_ra_order")
+int BPF_KPROBE(handle_ra_order_kprobe, struct readahead_control *ractl, struct file_ra_state *ra)
+{
+	ra_order(ractl, ra);
+	return 0;
+}
+
+SEC("kprobe/filemap_read")
+int BPF_KPROBE(handle_read_kprobe, struct kiocb *iocb, struct iov_iter *iter)
+{
+	read_begin(iocb, iter);
+	return 0;
+}
+
+SEC("kretprobe/filemap_read")
+int BPF_KRETPROBE(handle_read_kretprobe)
+{
+	read_end();
+	return 0;
+}
+
+SEC("kprobe/filemap_fault")
+int BPF_KPROBE(handle_fault_kprobe, struct vm_fault *vmf)
+{
+	fault(vmf);
 	return 0;
 }
 

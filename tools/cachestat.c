@@ -6,6 +6,7 @@
 #include <argp.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <bpf/libbpf.h>
 #include "core/attach.h"
 #include "core/json.h"
@@ -136,15 +137,18 @@ int main(int argc, char **argv)
 	/* Filters go to .rodata before load. */
 	bk_filter_fill(&skel->rodata->bk_filter);
 
-	/* The filemap and writeback tracepoints (an approximation of hits). */
-	struct bk_variant variants[] = {
-		{ "tracepoint", { skel->progs.handle_get_pages, skel->progs.handle_add },
-		  { skel->progs.handle_fault, skel->progs.handle_dirty, skel->progs.handle_delete } },
-	};
-	err = bk_choose(variants, 1, bk_env.force_path);
+	/*
+	 * Reads' ranges and faults from the filemap tracepoints (6.10), else
+	 * from fentry or a kprobe on filemap_read() and filemap_fault(); misses,
+	 * dirtied and evicted pages from tracepoints 6.1 has too.
+	 */
+	skel->rodata->filemap_page_shift = __builtin_ctzl((unsigned long)sysconf(_SC_PAGESIZE));
+	struct bk_variant variants[] = { PAGECACHE_VARIANTS(skel) };
+	err = bk_choose(variants, 3, bk_env.force_path);
 	if (err < 0)
 		goto cleanup;
-	st.approx = !strcmp(bk_attach_path, "tracepoint");
+	/* Hits are accesses less additions on every path: see CAVEATS. */
+	st.approx = true;
 
 	/* Load (the verifier runs here) and attach. */
 	err = bk_start(skel->skeleton);

@@ -6,6 +6,7 @@
 #include <argp.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <bpf/libbpf.h>
 #include "core/attach.h"
 #include "core/hist.h"
@@ -22,8 +23,8 @@
 const char argp_program_doc[] =
 	"Count the pages the kernel reads ahead, how many are used and after how long\n"
 	"(a histogram of milliseconds), and how many are evicted without being used,\n"
-	"at the end or every interval. From tracepoints (Linux 6.10): an\n"
-	"approximation, see readahead(8).\n"
+	"at the end or every interval. From tracepoints (Linux 6.10), else fentry\n"
+	"or kprobes: an approximation, see readahead(8).\n"
 	"\n"
 	"USAGE: readahead [-p PID] [-t TID] [-u UID] [-n COMM] [--cgroup PATH] [-j]\n"
 	"                 [-d SECONDS] [interval [count]]\n"
@@ -108,14 +109,25 @@ int main(int argc, char **argv)
 	/* Filters go to .rodata before load. */
 	bk_filter_fill(&skel->rodata->bk_filter);
 
-	/* The readahead and filemap tracepoints (Linux 6.10). */
+	/* The readahead and filemap tracepoints (Linux 6.10), else fentry, else kprobes. */
+	skel->rodata->filemap_page_shift = __builtin_ctzl((unsigned long)sysconf(_SC_PAGESIZE));
 	struct bk_variant variants[] = {
 		{ "tracepoint",
 		  { skel->progs.handle_ra_unbounded, skel->progs.handle_add,
 		    skel->progs.handle_get_pages, skel->progs.handle_delete },
 		  { skel->progs.handle_ra_order, skel->progs.handle_fault } },
+		{ "fentry",
+		  { skel->progs.handle_ra_unbounded_fentry, skel->progs.handle_add,
+		    skel->progs.handle_read_fentry, skel->progs.handle_read_fexit,
+		    skel->progs.handle_delete },
+		  { skel->progs.handle_ra_order_fentry, skel->progs.handle_fault_fentry } },
+		{ "kprobe",
+		  { skel->progs.handle_ra_unbounded_kprobe, skel->progs.handle_add,
+		    skel->progs.handle_read_kprobe, skel->progs.handle_read_kretprobe,
+		    skel->progs.handle_delete },
+		  { skel->progs.handle_ra_order_kprobe, skel->progs.handle_fault_kprobe } },
 	};
-	err = bk_choose(variants, 1, bk_env.force_path);
+	err = bk_choose(variants, 3, bk_env.force_path);
 	if (err < 0)
 		goto cleanup;
 
@@ -135,8 +147,9 @@ int main(int argc, char **argv)
 	/* Signals, then the header. */
 	bk_signals();
 	if (!bk_env.json)
-		printf("Tracing readahead (tracepoints: an approximation, see readahead(8))... "
-		       "Ctrl-C to end.\n\n");
+		printf("Tracing readahead (%s: an approximation, see readahead(8))... "
+		       "Ctrl-C to end.\n\n",
+		       strcmp(bk_attach_path, "tracepoint") ? bk_attach_path : "tracepoints");
 
 	/* Until Ctrl-C, SIGTERM, -d or the count. */
 	bk_summary(&loop, print_interval, &st);
