@@ -13,9 +13,10 @@
  * holds the tty's read mutex while it waits for the line, so each read holds
  * that mutex about MS ms. At the end the trigger prints "reads K total_ns N":
  * the time the K read() calls took, which each hold lies inside of.
- * With -C as well, a second reader reads the same terminal MS/2 ms into each
- * hold and so waits on that mutex (the next round starts when both reads
- * are done): exactly K contentions, and they need no second CPU (the
+ * With -C as well, a second reader reads the same terminal once the first
+ * sleeps in each read (so holds the mutex), and so waits on that mutex; the
+ * line comes once the second sleeps too (the next round starts when both
+ * reads are done): exactly K contentions, and they need no second CPU (the
  * mmap_lock queue of the default mode needs a preemption while the lock is
  * held, which one CPU without kernel preemption makes a matter of chance).
  * The working thread (-T) is then that second reader, and a helper holds.
@@ -27,6 +28,7 @@
 #include <stdlib.h>
 #include <time.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include "trigger.h"
 
 #define MAX_THREADS 16
@@ -35,6 +37,7 @@ static int n_threads = 4, n_maps = 20000, hold_ms, n_holds = 5, contend;
 static int master, slave;
 static long long held_ns;
 static sem_t reading, second, second_done;
+static volatile pid_t holder_tid, reader_tid;
 
 static long long now_ns(void)
 {
@@ -44,7 +47,37 @@ static long long now_ns(void)
 	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-/* The helper: a line MS ms after each read began. */
+/*
+ * Waits until thread tid sleeps in read(2) (10 s at most): the holder then
+ * holds the read mutex (n_tty_read takes it before it waits for a line),
+ * and the second reader waits on it. Under load a fixed sleep was not enough.
+ */
+static void blocked_in_read(volatile pid_t *tid)
+{
+	struct timespec ms = { 0, 1000000L };
+	char path[64], buf[64];
+
+	for (int i = 0; i < 10000; i++, nanosleep(&ms, NULL)) {
+		long nr;
+		ssize_t n;
+		int fd;
+
+		if (!*tid)
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", (int)*tid);
+		fd = open(path, O_RDONLY);
+		if (fd < 0)
+			return;
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		buf[n > 0 ? n : 0] = 0;
+		/* "running", or the number of the system call it sleeps in. */
+		if (sscanf(buf, "%ld", &nr) == 1 && nr == SYS_read)
+			return;
+	}
+}
+
+/* The helper: a line MS ms after each read began (with -C, and the second reader waiting). */
 static void *writer(void *arg __attribute__((unused)))
 {
 	struct timespec d = { hold_ms / 1000, (hold_ms % 1000) * 1000000L };
@@ -54,6 +87,8 @@ static void *writer(void *arg __attribute__((unused)))
 		if (contend)
 			sem_post(&second);
 		nanosleep(&d, NULL);
+		if (contend)
+			blocked_in_read(&reader_tid);
 		/* With -C, a line for the second reader too. */
 		if (write(master, "x\nx\n", contend ? 4 : 2) != (contend ? 4 : 2))
 			exit(3);
@@ -61,15 +96,15 @@ static void *writer(void *arg __attribute__((unused)))
 	return NULL;
 }
 
-/* -C: the second reader, MS/2 ms into each hold of the first. */
+/* -C: the second reader, once the first sleeps in each read holding the mutex. */
 static void *reader(void *arg __attribute__((unused)))
 {
-	struct timespec d = { hold_ms / 2000, (hold_ms / 2 % 1000) * 1000000L };
 	char buf[64];
 
+	reader_tid = gettid();
 	for (int i = 0; i < n_holds; i++) {
 		sem_wait(&second);
-		nanosleep(&d, NULL);
+		blocked_in_read(&holder_tid);
 		if (read(slave, buf, sizeof(buf)) != 2)
 			exit(3);
 		sem_post(&second_done);
@@ -82,6 +117,7 @@ static void *holder(void *arg __attribute__((unused)))
 {
 	char buf[64];
 
+	holder_tid = gettid();
 	for (int i = 0; i < n_holds; i++) {
 		long long t0;
 
