@@ -6,15 +6,16 @@
 # points (bkbench empty: malloc's entry and return and free's entry), in the
 # same run, interleaved. The floor is the uprobe traps' cost; a tracer's
 # added cost minus the floor's is its own work per pair. Tracers: bpfkit's
-# memleak (-O BKBENCH -n bkbench), libbpf-tools' memleak (-p LOADPID -O
-# BKBENCH; Debian trixie's, fetched once by trixie-libbpf-tools.sh, since
-# bookworm's libbpf-tools has none) and bpftrace running tests/bench/memleak.bt
-# (the same accounting) on the same functions. The load is a static copy of
-# bkbench, which carries its own malloc (glibc's): the probes are in that file
-# only, so no other process on the machine traps (with libc's, every
-# process's malloc would, slowing the whole machine and mixing other
-# processes' runs into the BPF statistics). It starts stopped (bkbench malloc
-# N stop): each tracer attaches, by path or by its PID, before the first pair.
+# memleak and libbpf-tools' memleak, both -p LOADPID -O BKBENCH (uprobes
+# for that process only; libbpf-tools' is Debian trixie's, fetched once by
+# trixie-libbpf-tools.sh, as bookworm's has none), and bpftrace running
+# tests/bench/memleak.bt (the same accounting) on the same functions. The
+# load is a static copy of bkbench, which carries its own malloc (glibc's):
+# the probes are in that file only, so no other process on the machine
+# traps (with libc's, every process's malloc would, slowing the whole machine
+# and mixing other processes' runs into the BPF statistics). It starts
+# stopped (bkbench malloc N stop): each tracer attaches to its PID before the
+# first pair.
 # Appends a table to $OUTPUT/bench/results.md and rows to $OUTPUT/bench/raw.memleak.csv.
 #
 #   BENCH_MALLOCS (200000), BENCH_MEMLEAK_REPS (7), BENCH_LOAD_CPU (0), BENCH_TOOL_CPU (1)
@@ -72,7 +73,7 @@ tracer() {
 	empty)
 		taskset -c "$TOOL_CPU" "$BK" empty "$LOADBIN" "$MALLOC" "r$MALLOC" "$FREE" >"$B/memleak.$1.out" 2>&1 & ;;
 	bpfkit)
-		taskset -c "$TOOL_CPU" "$OUTPUT/bin/memleak" -v -O "$LOADBIN" -n bkbench >"$B/memleak.$1.out" 2>&1 & ;;
+		taskset -c "$TOOL_CPU" "$OUTPUT/bin/memleak" -v -p "$LPID" -O "$LOADBIN" >"$B/memleak.$1.out" 2>&1 & ;;
 	libbpf-tools)
 		# Its -O keeps 31 characters of a path: a short one, from the load's folder.
 		(cd "$(dirname "$LOADBIN")" && exec taskset -c "$TOOL_CPU" stdbuf -oL "$LIBBPF" -p "$LPID" -O ./bkbench) \
@@ -188,7 +189,7 @@ row() { echo "| $2 | ${W[$1]} | ${C[$1]} | ${A[$1]} | ${O[$1]} | ${P[$1]} | ${U[
 	echo "| untraced | ${W[untraced]} | ${C[untraced]} | | | | | |"
 	O[empty]=0
 	row empty "empty programs (bkbench empty: malloc entry and return, free entry)"
-	row bpfkit "bpfkit memleak -O BKBENCH -n bkbench"
+	row bpfkit "bpfkit memleak -p LOADPID -O BKBENCH"
 	if [ -n "$LIBBPF" ]; then
 		row libbpf-tools "libbpf-tools memleak -p LOADPID -O BKBENCH (Debian trixie)"
 	else
