@@ -7,8 +7,9 @@
  *
  * prints "PID TID" of the sleeping thread, waits for a line (or EOF) on stdin
  * with -w, then calls sleep_known() N times, each making one nanosleep(2) of
- * MS milliseconds by a system call instruction of its own (so the user stack
- * at the sleep starts inside sleep_known, whatever libc was built with). It
+ * MS milliseconds by a system call instruction of its own on x86 and arm64
+ * (so the user stack at the sleep starts inside sleep_known, whatever libc
+ * was built with). It
  * runs SCHED_FIFO when allowed, so that each sleep ends on time on a busy
  * machine too. At the end it prints the microseconds it measured asleep.
  */
@@ -43,6 +44,14 @@ KEEP long sleep_known(const struct timespec *ts)
 	__asm__ volatile("syscall" : "=a"(ret) : "0"((long)SYS_nanosleep), "D"(ts), "S"(0L)
 			 : "rcx", "r11", "memory");
 	return ret;
+#elif defined(__aarch64__)
+	/* The leaf's own svc: its caller's return address is only in x30. */
+	register long x8 __asm__("x8") = SYS_nanosleep;
+	register long x0 __asm__("x0") = (long)ts;
+	register long x1 __asm__("x1") = 0;
+
+	__asm__ volatile("svc #0" : "+r"(x0) : "r"(x8), "r"(x1) : "memory");
+	return x0;
 #else
 	return nanosleep(ts, NULL);
 #endif
