@@ -142,9 +142,29 @@ while read -r t sh; do SHARD_OF[$t]=$sh; done < <(
 declare -A ARM64_WANT=(
 	# arm64 has no stat and lstat calls: the C library (and fileops) use newfstatat.
 	[statsnoop]='fstatat/0=5 fstatat/2=1'
+	[profile]='most of 20-550 samples end in burn_cpu'
+	[offcputime]='sleep_known: within 10% of what the sleeper measured'
+	[numamove]='[1,100,0]'
 )
 # Where a row's count differs on arm64, and why (with its want above).
 declare -A ARM64_COUNT=(
+	# The burner's 1 s on the CPU at 499 Hz: at most 550 samples, at least
+	# 20 however little of the host the VM gets (as profile.sh), 80% of
+	# them in burn_cpu (as profile.sh).
+	[profile]='[.[] | select(.pid == $pid)] | ([.[] | select(.ustack[0]? == "burn_cpu") | .samples] | add // 0) as $h
+		| ([.[].samples] | add // 0) as $n
+		| if $n >= 20 and $n <= 550 and $h * 5 >= $n * 4 then "most of 20-550 samples end in burn_cpu"
+		  else "\($h) of \($n) samples end in burn_cpu" end'
+	# Its 10 sleeps of 50 ms: the time off CPU of the stacks through
+	# sleep_known within 10% of the sleeper's own (its last line), and at
+	# least 0.45 s (as offcputime.sh).
+	[offcputime]='([.[] | select(.pid == $pid and ((.ustack // []) | index("sleep_known"))) | .us] | add // 0) as $g
+		| ($trig | split("\n") | map(select(test("^[0-9]+$"))) | last | tonumber) as $s
+		| if $g >= $s * 0.9 and $g <= $s * 1.1 and $g >= 450000
+		  then "sleep_known: within 10% of what the sleeper measured"
+		  else "sleep_known: \($g) us, the sleeper measured \($s) us" end'
+	# One move_pages(2) call moved its 100 pages from node 1 to node 0.
+	[numamove]='[(map(.calls) | add // 0), (map(.pages) | add // 0), (map(.failed) | add // 0)]'
 )
 # Where a row's trigger differs on arm64, and why.
 declare -A ARM64_TRIGGER=(
@@ -152,12 +172,22 @@ declare -A ARM64_TRIGGER=(
 	# On a loaded host 30 ms of the guest's clock passed before the
 	# receiver ran (chan receive=1, want 2): 200 ms.
 	[goblock]='$GO/target -wait park 2 1 2 200'
+	# The rows of these three have no trigger (their own files run whole in
+	# the x86 VMs): profile.sh's, offcputime.sh's and numamove.sh's, once.
+	[profile]='burner -w 1'
+	[offcputime]='sleeper -w 10 50'
+	# The VM has two NUMA nodes (the QEMU line below).
+	[numamove]='numamover -w -n 100'
 )
 # Where a row's arguments differ on arm64 ($gpid: the trigger's PID).
 declare -A ARM64_ARGS=(
 	# System-wide, a loaded run's 264 stacks took the trigger's waker
 	# stack's slot in the stack map once: its process only.
 	[offwaketime]='-p $gpid'
+	# Their triggers' processes only (ARM64_TRIGGER), as their own files.
+	[profile]='-F 499 -p $gpid'
+	[offcputime]='-p $gpid'
+	[numamove]='--reason syscall -p $gpid'
 )
 {
 	cat <<'INIT'
@@ -287,11 +317,16 @@ t0=$(date +%s)
 rm -f "$A"/console*.log
 # pauth-impdef: QEMU's own pointer-authentication hash instead of the
 # architected QARMA5, which emulation computes slowly on every signed return
-# of Debian's kernel and userland.
+# of Debian's kernel and userland. Two NUMA nodes of 512 MB, the second
+# without CPUs, as the x86 VMs (numamove: pages moved between nodes), NUMA
+# balancing off (its own migrations come in no exact number).
+smp=${BPFKIT_ARM64_SMP:-1}
 for ((i = 0; i < SHARDS; i++)); do
-	timeout -k 10 ${BPFKIT_ARM64_TIMEOUT:-1800} qemu-system-aarch64 -M virt -cpu max,pauth-impdef=on -m 1G -smp ${BPFKIT_ARM64_SMP:-1} \
+	timeout -k 10 ${BPFKIT_ARM64_TIMEOUT:-1800} qemu-system-aarch64 -M virt -cpu max,pauth-impdef=on -m 1G -smp $smp \
+		-object memory-backend-ram,id=m0,size=512M -numa node,nodeid=0,cpus=0-$((smp - 1)),memdev=m0 \
+		-object memory-backend-ram,id=m1,size=512M -numa node,nodeid=1,memdev=m1 \
 		-nographic -no-reboot -kernel "$CACHE/vmlinuz" -initrd "$A/initrd.gz" \
-		-append "console=ttyAMA0 panic=-1 quiet bpfkit.shard=$i" </dev/null >"$A/console-$i.log" 2>&1 &
+		-append "console=ttyAMA0 panic=-1 quiet numa_balancing=disable bpfkit.shard=$i" </dev/null >"$A/console-$i.log" 2>&1 &
 done
 wait
 t_vm=$(($(date +%s) - t0))
