@@ -19,6 +19,10 @@ OWN_IDS=
 # Inside the QEMU images of tests/vm (software emulation: slow, late timers).
 IN_VM=0
 [ -d /etc/bpfkit-vm ] && IN_VM=1
+# In a VM, what runs on its kernel (tests/vm/kernels): all, or chosen (each
+# tool on the path it chooses, as its row says, and nothing of its own file).
+VM_SCOPE=all
+[ -f /etc/bpfkit-vm/scope ] && VM_SCOPE=$(cat /etc/bpfkit-vm/scope)
 
 # nap SECONDS: sleep without starting a process (a read that times out on a
 # pipe nothing writes to): polling loops run in emulated VMs too, where each

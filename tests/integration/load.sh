@@ -11,7 +11,8 @@
 #
 # On the host every path is run. In a VM (tests/vm) only what the host could
 # not show: the path the tool chooses on this kernel, and each path the host
-# lacks (tests/vm/run.sh lists the host's in /etc/bpfkit-vm/host-paths).
+# lacks (tests/vm/run.sh lists the host's in /etc/bpfkit-vm/host-paths); on
+# a kernel whose scope is `chosen` (tests/vm/kernels), the chosen path alone.
 #
 # load.sh --probe TOOL...: prints "HOSTPATH TOOL PATH yes|no" for each path
 # of each tool, whether this kernel has it (for the VM runner).
@@ -76,7 +77,7 @@ load_tool() {
 		skip "load: $t: its attach paths" "its row in tests/tools.table has no trigger yet"
 		return
 	fi
-	if [ -z "$G_paths" ]; then
+	if [ -z "$G_paths" ] || [ "$VM_SCOPE" = chosen ]; then
 		path_run "$t" ""
 	elif [ "$IN_VM" = 1 ]; then
 		path_run "$t" ""

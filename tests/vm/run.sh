@@ -18,10 +18,10 @@
 #
 # which tests/run.sh counts like a file it ran itself. Each tool has a time
 # budget per kernel (its row's vmbudget, else BPFKIT_VM_BUDGET); one that
-# takes longer gets a FAIL line
-# naming it. Progress and timings go to stderr. If the runner itself fails
-# (no kernel, QEMU failed, the VM did not finish) it says "RUNNER_FAILED
-# <sentence>" on stderr and exits 1.
+# takes longer gets an OVER line naming it (listed at the end of make check),
+# one that takes three times as long a FAIL line. Progress and timings go to
+# stderr. If the runner itself fails (no kernel, QEMU failed, the VM did not
+# finish) it says "RUNNER_FAILED <sentence>" on stderr and exits 1.
 #
 # Environment:
 #   OUTPUT                    build folder (build)
@@ -270,9 +270,9 @@ module_closure() {
 	}' "$KROOT/lib/modules/$KVER/modules.dep"
 }
 
-# build_initramfs LABEL: writes $CACHE/LABEL/initramfs.cpio.gz from scratch.
+# build_initramfs LABEL SCOPE: writes $CACHE/LABEL/initramfs.cpio.gz from scratch.
 build_initramfs() {
-	local label=$1 f a d m
+	local label=$1 scope=$2 f a d m
 	R=$CACHE/$label/initramfs
 	W=$CACHE/$label/work
 	rm -rf "$R" "$W"
@@ -289,6 +289,8 @@ build_initramfs() {
 		cp -a "$TESTS_SRC"/*.sh "$R/bpfkit/tests/vm/units/"
 	fi
 	cp "$HOST_PATHS_FILE" "$R/etc/bpfkit-vm/host-paths"
+	# What runs on this kernel (tests/vm/kernels: all, or each tool's chosen path).
+	echo "$scope" >"$R/etc/bpfkit-vm/scope"
 	# Hidden folders are caches (the Go build cache is tens of MB).
 	for d in bin tests; do
 		[ -d "$OUTPUT/$d" ] || continue
@@ -390,16 +392,16 @@ split_console() {
 	}'
 }
 
-# run_kernel LABEL REGEX: everything for one kernel; prints the RESULT lines.
+# run_kernel LABEL REGEX SCOPE: everything for one kernel; prints the RESULT lines.
 run_kernel() {
-	local label=$1 regex=$2 t0 t_build t_vm rc f name log st boot budget slow b i pids rcs smp
+	local label=$1 regex=$2 scope=$3 t0 t_build t_vm rc f name log st boot budget slow b i pids rcs smp
 	LOGS=$LOGDIR/vm/$label
 	rm -rf "$LOGS"
 	mkdir -p "$LOGS"
 	fetch_kernel "$label" "$regex" || return 1
 
 	t0=$(now)
-	build_initramfs "$label" || return 1
+	build_initramfs "$label" "$scope" || return 1
 	t_build=$(secs_since "$t0")
 	say "kernel $label ($KPKG): initramfs $(du -m "$CACHE/$label/initramfs.cpio.gz" | cut -f1) MB" \
 		"($(du -sm "$R" | cut -f1) MB unpacked) built in $t_build s"
@@ -455,10 +457,16 @@ run_kernel() {
 			echo "TIME $4" >>"$log"
 			b=$(unit_budget "$name")
 			budget=$(awk -v b="$b" -v s="$slow" 'BEGIN { printf "%d", b * s }')
-			if [ "$4" -gt "$budget" ]; then
-				echo "FAIL vm/$name: took $4 s in the $label VM, more than its budget of $b s" \
+			# Over its budget: said (tests/run.sh lists it at the end), not
+			# failed, since a busy machine alone can do that; three times
+			# over is a FAIL: that is a part grown out of bounds, or a hang.
+			if [ "$4" -gt $((3 * budget)) ]; then
+				echo "FAIL vm/$name: took $4 s in the $label VM, more than three times its budget of $b s" \
 					"per kernel$([ "$budget" != "$b" ] && echo " ($budget s on this machine now: the VM booted in $boot s, not $BOOT_REF)")" \
 					"(tests/README.md): make its VM part smaller" >>"$log"
+			elif [ "$4" -gt "$budget" ]; then
+				echo "OVER vm/$name: took $4 s in the $label VM, more than its budget of $b s" \
+					"per kernel$([ "$budget" != "$b" ] && echo " ($budget s on this machine now)")" >>"$log"
 			fi
 			if [ "$3" = 1 ] && [ "$5" -lt "$FILE_TIMEOUT" ]; then
 				echo "FAIL $name: stopped after $4 s: the VM time budget ($QEMU_TIMEOUT s) ran out" >>"$log"
@@ -561,12 +569,13 @@ fi
 T0=$(date +%s)
 
 kernels=()
-while read -r label regex; do
+while read -r label regex scope; do
 	case "$label" in ''|'#'*) continue ;; esac
+	case "${scope:=all}" in all|chosen) ;; *) die "tests/vm/kernels: kernel $label: scope '$scope' is neither 'all' nor 'chosen'." ;; esac
 	if [ -n "${BPFKIT_VM_KERNELS:-}" ]; then
 		case " $BPFKIT_VM_KERNELS " in *" $label "*) ;; *) continue ;; esac
 	fi
-	kernels+=("$label $regex")
+	kernels+=("$label $regex $scope")
 done <"${BPFKIT_VM_MATRIX:-tests/vm/kernels}"
 nk=${#kernels[@]}
 # Three times every tool's budget on each kernel, spread over the shards,
@@ -582,7 +591,7 @@ for f in "${tests[@]}"; do
 done
 VM_TIMEOUT=${BPFKIT_VM_TIMEOUT:-$((nk * (BOOT_ALLOWANCE + 3 * ((sum + s - 1) / s + max))))}
 for k in "${kernels[@]}"; do
-	read -r label regex <<<"$k"
+	read -r label regex scope <<<"$k"
 	nk=$((nk - 1))
 	# Each kernel gets an equal share of what is left of the budget.
 	left=$((VM_TIMEOUT - ($(date +%s) - T0)))
@@ -593,7 +602,7 @@ for k in "${kernels[@]}"; do
 	fi
 	mkdir -p "$CACHE/$label"
 	printf '%s\n' "${tests[@]}" >"$CACHE/$label/tests.list"
-	run_kernel "$label" "$regex" || true
+	run_kernel "$label" "$regex" "$scope" || true
 done
 say "all VMs: $(($(date +%s) - T0)) s"
 exit $failed
