@@ -291,10 +291,12 @@ build_initramfs() {
 	cp "$HOST_PATHS_FILE" "$R/etc/bpfkit-vm/host-paths"
 	# What runs on this kernel (tests/vm/kernels: all, or each tool's chosen path).
 	echo "$scope" >"$R/etc/bpfkit-vm/scope"
-	# Hidden folders are caches (the Go build cache is tens of MB).
+	# Hidden folders are caches (the Go build cache is tens of MB). The Go
+	# ladder (134 MB of real Go programs) serves host-only checks, and the
+	# host's goladder.sh may be filling it while this runs beside it.
 	for d in bin tests; do
 		[ -d "$OUTPUT/$d" ] || continue
-		tar -C "$OUTPUT" --exclude='.*' -cf - "$d" | tar -C "$R/bpfkit/build" -xf - ||
+		tar -C "$OUTPUT" --exclude='.*' --exclude=tests/go-ladder -cf - "$d" | tar -C "$R/bpfkit/build" -xf - ||
 			{ runner_failed "copying $OUTPUT/$d into the initramfs failed."; return 1; }
 	done
 	if ls "$OUTPUT"/obj/*.bpf.o >/dev/null 2>&1; then
