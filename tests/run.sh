@@ -12,6 +12,7 @@
 #   ARM64=0     skip the arm64 VM run (tests/vm/arm64.sh); it is part of the
 #               whole run and of T=arm64 (even with VM=0); ARM64=1 adds it to
 #               any run
+#   LANES=0     the lanes below one after the other, at normal priority
 #
 # Three lanes run at once (tests/README.md, "Time budget"): the host's tests
 # in the foreground; the emulated VMs (the kernel matrix, then arm64), and
@@ -88,9 +89,16 @@ bg_file() {
 }
 # setsid_idle CMD...: CMD in the idle scheduling class (SCHED_IDLE: it gets
 # the CPU only when nothing else wants it, and anything waking up preempts
-# it), in a process group of its own.
+# it), in a process group of its own. With LANES=0 the lanes run one after
+# the other instead, at normal priority, before the host's tests (to tell
+# whether a failure comes from running side by side).
 setsid_idle() {
-	setsid chrt --idle 0 "$@"
+	if [ "${LANES:-1}" = 0 ]; then setsid "$@"; else setsid chrt --idle 0 "$@"; fi
+}
+# lane_started PID: with LANES=0, waits for the lane.
+lane_started() {
+	[ "${LANES:-1}" = 0 ] && wait "$1"
+	return 0
 }
 
 # The VM lane: the kernel matrix (tests/vm/run.sh), then the arm64 run: in
@@ -116,6 +124,7 @@ vm_pid=
 if [ $run_vms = 1 ] || [ $run_arm64 = 1 ]; then
 	setsid_idle bash -c "$(declare -f bg_file vm_lane); $(declare -p T LOGDIR BG run_vms run_arm64); vm_lane" &
 	vm_pid=$!
+	lane_started "$vm_pid"
 fi
 
 # The compute lane: host files that only compute (they build, fuzz) and do
@@ -139,6 +148,7 @@ is_root=0
 [ "$(id -u)" -eq 0 ] && is_root=1
 setsid_idle bash -c "$(declare -f bg_file compute_lane); $(declare -p T BG COMPUTE_FILES is_root); compute_lane" &
 compute_pid=$!
+lane_started "$compute_pid"
 # An interrupted run stops its lanes (each is its own process group: QEMU too).
 stop_lanes() {
 	local p
