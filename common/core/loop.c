@@ -322,7 +322,12 @@ int bk_run(struct bk_loop *l)
 			if (out_err)
 				break;
 			last_tick = bk_now_ns();
-			next_tick += (__u64)(l->interval_s * 1e9);
+			/* On the cadence; but a loop that fell behind by more than an
+			 * interval (a busy machine) prints once, not a string of
+			 * empty intervals a microsecond long to catch up. */
+			do
+				next_tick += (__u64)(l->interval_s * 1e9);
+			while (next_tick <= last_tick);
 			/* The count ends the run on a whole interval: nothing is left to print. */
 			if (l->count > 0 && ++ticks >= l->count)
 				done = true;
