@@ -13,6 +13,8 @@
 #               whole run and of T=arm64 (even with VM=0); ARM64=1 adds it to
 #               any run
 #   LANES=0     the lanes below one after the other, at normal priority
+#               (the default with T: a targeted run on a busy machine would
+#               starve its VMs in the idle class)
 #
 # Three lanes run at once (tests/README.md, "Time budget"): the host's tests
 # in the foreground; the emulated VMs (the kernel matrix, then arm64), and
@@ -71,6 +73,7 @@ if [ -x tests/go/build.sh ]; then
 		{ nfail=$((nfail + 1)); failures+=("building Go test targets failed: $LOGDIR/go-build.log"); }
 fi
 export GO_TARGETS=$OUTPUT/tests/go
+LANES=${LANES:-$([ -z "$T" ] && echo 1 || echo 0)}
 
 # replay LOG: prints what a background file printed and ends as it ended
 # (LOG.rc), for run_file to count.
@@ -93,11 +96,11 @@ bg_file() {
 # the other instead, at normal priority, before the host's tests (to tell
 # whether a failure comes from running side by side).
 setsid_idle() {
-	if [ "${LANES:-1}" = 0 ]; then setsid "$@"; else setsid chrt --idle 0 "$@"; fi
+	if [ "$LANES" = 0 ]; then setsid "$@"; else setsid chrt --idle 0 "$@"; fi
 }
 # lane_started PID: with LANES=0, waits for the lane.
 lane_started() {
-	[ "${LANES:-1}" = 0 ] && wait "$1"
+	[ "$LANES" = 0 ] && wait "$1"
 	return 0
 }
 
