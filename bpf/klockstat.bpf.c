@@ -9,10 +9,14 @@
  * them goes to a histogram of the lock and stack. Stable tracepoint records
  * (Linux 5.19 and later): no CO-RE relocation.
  *
- * Mutex hold times, where the kernel has fentry or kprobes: from the return
- * of a mutex_lock function that took the lock (its stack is the holder's
- * key) to the mutex_unlock of that lock. A mutex has one owner at a time,
- * so the lock's address is the key of a hold in progress.
+ * Mutex hold times, where the kernel has fentry or kprobes, and rwsem hold
+ * times where it has fentry: from
+ * the return of a lock function that took the lock (its stack is the
+ * holder's key) to the unlock of that lock by the same task: mutex_unlock,
+ * up_read, up_write. An rwsem has many readers at once, so a hold in
+ * progress is keyed by lock and task (an up_read by another task than the
+ * one that took it is not seen, nor a downgrade_write: that hold counts as
+ * a write hold until its up_read).
  */
 #include "waits.bpf.h"
 #include "klockstat.h"
@@ -92,18 +96,24 @@ struct hold {
 	struct klockstat_key key;
 };
 
+struct hold_id {
+	__u64 lock_addr;
+	__u32 tid;
+	__u32 pad;
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 10240);
-	__type(key, __u64);	/* lock address */
+	__type(key, struct hold_id);
 	__type(value, struct hold);
 } holds SEC(".maps");
 
-/* A mutex lock call of the kprobe path: its lock and stack, until it returns. */
+/* A lock call of the kprobe path: its lock, stack and kind, until it returns. */
 struct taking {
 	__u64 lock_addr;
 	__s32 kstack;
-	__u32 pad;
+	__u32 flags;
 };
 
 struct {
@@ -113,78 +123,49 @@ struct {
 	__type(value, struct taking);
 } takings SEC(".maps");
 
-/* The current task took the mutex at lock_addr with the stack kstack. */
-static __always_inline void hold_begin(__u64 lock_addr, __s32 kstack)
+#define HOLD_MUTEX KLOCKSTAT_F_MUTEX
+#define HOLD_READ KLOCKSTAT_F_READ
+#define HOLD_WRITE KLOCKSTAT_F_WRITE
+
+/* The current task took the lock at lock_addr (a HOLD_* kind) with the stack kstack. */
+static __always_inline void hold_begin(__u64 lock_addr, __s32 kstack, __u32 kind)
 {
 	__u64 id = bpf_get_current_pid_tgid();
+	struct hold_id hid = { .lock_addr = lock_addr, .tid = (__u32)id };
 	struct hold h = {};
 
 	h.ts = bpf_ktime_get_ns();
 	h.key.lock_addr = lock_addr;
 	h.key.tgid = id >> 32;
 	h.key.kstack = kstack;
-	h.key.flags = KLOCKSTAT_F_MUTEX | KLOCKSTAT_F_HOLD;
+	h.key.flags = kind | KLOCKSTAT_F_HOLD;
 	bpf_get_current_comm(h.key.comm, sizeof(h.key.comm));
-	bk_starts_update(&holds, &lock_addr, &h);
+	bk_starts_update(&holds, &hid, &h);
 }
 
-static __always_inline void hold_end(__u64 lock_addr)
+static __always_inline void hold_end(void *lock)
 {
-	struct hold *h = bpf_map_lookup_elem(&holds, &lock_addr);
+	struct hold_id hid = { .lock_addr = (__u64)lock, .tid = (__u32)bpf_get_current_pid_tgid() };
+	struct hold *h = bpf_map_lookup_elem(&holds, &hid);
 
 	if (!h)
 		return;
 	bk_wait_add(&waits, &h->key, bpf_ktime_get_ns() - h->ts);
-	bpf_map_delete_elem(&holds, &lock_addr);
+	bpf_map_delete_elem(&holds, &hid);
 }
 
 /* fexit of a lock function: ok when it took the lock. */
-static __always_inline void fexit_taken(void *ctx, void *lock, int ok)
+static __always_inline void fexit_taken(void *ctx, void *lock, int ok, __u32 kind)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 
 	if (!ok || !(__u32)id || bk_filtered(id))
 		return;
-	hold_begin((__u64)lock, bk_stack_id(ctx, 0));
-}
-
-SEC("fexit/mutex_lock")
-int BPF_PROG(hold_lock_fexit, void *lock)
-{
-	fexit_taken(ctx, lock, 1);
-	return 0;
-}
-
-SEC("fexit/mutex_lock_interruptible")
-int BPF_PROG(hold_lock_intr_fexit, void *lock, int ret)
-{
-	fexit_taken(ctx, lock, ret == 0);
-	return 0;
-}
-
-SEC("fexit/mutex_lock_killable")
-int BPF_PROG(hold_lock_kill_fexit, void *lock, int ret)
-{
-	fexit_taken(ctx, lock, ret == 0);
-	return 0;
-}
-
-SEC("fexit/mutex_trylock")
-int BPF_PROG(hold_trylock_fexit, void *lock, int ret)
-{
-	fexit_taken(ctx, lock, ret == 1);
-	return 0;
-}
-
-SEC("fentry/mutex_unlock")
-int BPF_PROG(hold_unlock_fentry, void *lock)
-{
-	hold_end((__u64)lock);
-	return 0;
+	hold_begin((__u64)lock, bk_stack_id(ctx, 0), kind);
 }
 
 /* kprobe path: the lock and stack at the call, the hold from the return. */
-static __always_inline void kprobe_taking(void *ctx, void *lock)
+static __always_inline void kprobe_taking(void *ctx, void *lock, __u32 kind)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	__u32 tid = (__u32)id;
@@ -194,6 +175,7 @@ static __always_inline void kprobe_taking(void *ctx, void *lock)
 		return;
 	t.lock_addr = (__u64)lock;
 	t.kstack = bk_stack_id(ctx, 0);
+	t.flags = kind;
 	bk_starts_update(&takings, &tid, &t);
 }
 
@@ -205,71 +187,95 @@ static __always_inline void kretprobe_taken(int ok)
 	if (!t)
 		return;
 	if (ok)
-		hold_begin(t->lock_addr, t->kstack);
+		hold_begin(t->lock_addr, t->kstack, t->flags);
 	bpf_map_delete_elem(&takings, &tid);
 }
 
-SEC("kprobe/mutex_lock")
-int BPF_KPROBE(hold_lock_kprobe, void *lock)
-{
-	kprobe_taking(ctx, lock);
-	return 0;
-}
+/*
+ * A lock function's programs: fexit (fentry path), kprobe and kretprobe
+ * (kprobe path). NAME names them, FN is the function, KIND the hold's
+ * (HOLD_*); the _RET forms take the lock only when FN returns OKRET.
+ */
+#define FEXIT_HOLD(name, fn, kind)						\
+	SEC("fexit/" #fn)							\
+	int BPF_PROG(hold_##name##_fexit, void *lock)				\
+	{									\
+		fexit_taken(ctx, lock, 1, kind);				\
+		return 0;							\
+	}
 
-SEC("kretprobe/mutex_lock")
-int BPF_KRETPROBE(hold_lock_kretprobe)
-{
-	kretprobe_taken(1);
-	return 0;
-}
+#define FEXIT_HOLD_RET(name, fn, kind, okret)					\
+	SEC("fexit/" #fn)							\
+	int BPF_PROG(hold_##name##_fexit, void *lock, int ret)			\
+	{									\
+		fexit_taken(ctx, lock, ret == okret, kind);			\
+		return 0;							\
+	}
 
-SEC("kprobe/mutex_lock_interruptible")
-int BPF_KPROBE(hold_lock_intr_kprobe, void *lock)
-{
-	kprobe_taking(ctx, lock);
-	return 0;
-}
+#define KPROBE_TAKING(name, fn, kind)						\
+	SEC("kprobe/" #fn)							\
+	int BPF_KPROBE(hold_##name##_kprobe, void *lock)			\
+	{									\
+		kprobe_taking(ctx, lock, kind);					\
+		return 0;							\
+	}
 
-SEC("kretprobe/mutex_lock_interruptible")
-int BPF_KRETPROBE(hold_lock_intr_kretprobe, int ret)
-{
-	kretprobe_taken(ret == 0);
-	return 0;
-}
+#define HOLD(name, fn, kind)							\
+	FEXIT_HOLD(name, fn, kind)						\
+	KPROBE_TAKING(name, fn, kind)						\
+	SEC("kretprobe/" #fn)							\
+	int BPF_KRETPROBE(hold_##name##_kretprobe)				\
+	{									\
+		kretprobe_taken(1);						\
+		return 0;							\
+	}
 
-SEC("kprobe/mutex_lock_killable")
-int BPF_KPROBE(hold_lock_kill_kprobe, void *lock)
-{
-	kprobe_taking(ctx, lock);
-	return 0;
-}
+#define HOLD_RET(name, fn, kind, okret)						\
+	FEXIT_HOLD_RET(name, fn, kind, okret)					\
+	KPROBE_TAKING(name, fn, kind)						\
+	SEC("kretprobe/" #fn)							\
+	int BPF_KRETPROBE(hold_##name##_kretprobe, int ret)			\
+	{									\
+		kretprobe_taken(ret == okret);					\
+		return 0;							\
+	}
 
-SEC("kretprobe/mutex_lock_killable")
-int BPF_KRETPROBE(hold_lock_kill_kretprobe, int ret)
-{
-	kretprobe_taken(ret == 0);
-	return 0;
-}
+/* An unlock function's: fentry, and kprobe (UNLOCK). */
+#define FENTRY_UNLOCK(name, fn)							\
+	SEC("fentry/" #fn)							\
+	int BPF_PROG(hold_##name##_fentry, void *lock)				\
+	{									\
+		hold_end(lock);							\
+		return 0;							\
+	}
 
-SEC("kprobe/mutex_trylock")
-int BPF_KPROBE(hold_trylock_kprobe, void *lock)
-{
-	kprobe_taking(ctx, lock);
-	return 0;
-}
+#define UNLOCK(name, fn)							\
+	FENTRY_UNLOCK(name, fn)							\
+	SEC("kprobe/" #fn)							\
+	int BPF_KPROBE(hold_##name##_kprobe, void *lock)			\
+	{									\
+		hold_end(lock);							\
+		return 0;							\
+	}
 
-SEC("kretprobe/mutex_trylock")
-int BPF_KRETPROBE(hold_trylock_kretprobe, int ret)
-{
-	kretprobe_taken(ret == 1);
-	return 0;
-}
+HOLD(lock, mutex_lock, HOLD_MUTEX)
+HOLD_RET(lock_intr, mutex_lock_interruptible, HOLD_MUTEX, 0)
+HOLD_RET(lock_kill, mutex_lock_killable, HOLD_MUTEX, 0)
+HOLD_RET(trylock, mutex_trylock, HOLD_MUTEX, 1)
+UNLOCK(unlock, mutex_unlock)
 
-SEC("kprobe/mutex_unlock")
-int BPF_KPROBE(hold_unlock_kprobe, void *lock)
-{
-	hold_end((__u64)lock);
-	return 0;
-}
+/*
+ * rwsems on the fentry path only: on the kprobe path their 16 more kprobes
+ * took too long to attach in emulated VMs (over 30 s).
+ */
+FEXIT_HOLD(down_read, down_read, HOLD_READ)
+FEXIT_HOLD_RET(down_read_intr, down_read_interruptible, HOLD_READ, 0)
+FEXIT_HOLD_RET(down_read_kill, down_read_killable, HOLD_READ, 0)
+FEXIT_HOLD_RET(down_read_try, down_read_trylock, HOLD_READ, 1)
+FEXIT_HOLD(down_write, down_write, HOLD_WRITE)
+FEXIT_HOLD_RET(down_write_kill, down_write_killable, HOLD_WRITE, 0)
+FEXIT_HOLD_RET(down_write_try, down_write_trylock, HOLD_WRITE, 1)
+FENTRY_UNLOCK(up_read, up_read)
+FENTRY_UNLOCK(up_write, up_write)
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -2,8 +2,8 @@
 /*
  * klockstat: kernel lock contention: time waited for kernel locks, by lock
  * and the kernel stack that waited, as histograms; and, where the kernel has
- * fentry or kprobes, how long mutexes are held, by lock and the stack that
- * took them.
+ * fentry or kprobes, how long mutexes (and with fentry rw-semaphores, read
+ * and write) are held, by lock and the stack that took them.
  */
 #include <argp.h>
 #include <errno.h>
@@ -32,8 +32,9 @@ const char argp_program_doc[] =
 	"Show kernel lock contention: the time tasks wait for kernel locks (mutexes,\n"
 	"rw-semaphores, spinlocks, rwlocks), by lock and the kernel stack that waited,\n"
 	"as histograms in microseconds; and how long mutexes are held, by lock and the\n"
-	"kernel stack that took them, where the kernel has fentry or kprobes (the\n"
-	"banner says which was measured).\n"
+	"kernel stack that took them, where the kernel has fentry or kprobes, and\n"
+	"rw-semaphores (read and write) where it has fentry and a filter names the\n"
+	"tasks (the banner says which were measured).\n"
 	"\n"
 	"USAGE: klockstat [-p PID] [-t TID] [-u UID] [-n COMM] [--cgroup PATH] [-j]\n"
 	"                 [-d SECONDS] [--force-path PATH] [interval [count]]\n"
@@ -49,6 +50,7 @@ struct state {
 	struct bk_waits waits;
 	struct bk_stack_losses losses;
 	int holds;		/* the path measures mutex hold times */
+	int rwsem_holds;	/* and rwsem hold times */
 };
 
 /* "mutex", "rwsem:write", "spinlock", ... from the wait's flags. */
@@ -154,24 +156,43 @@ int main(int argc, char **argv)
 	if (err)
 		goto cleanup;
 
-	/* The lock tracepoints (Linux 5.19) for waits; mutex holds where fentry or kprobes exist. */
+	/*
+	 * The lock tracepoints (Linux 5.19) for waits; mutex holds where fentry or
+	 * kprobes exist; rwsem holds on the fentry path, where its functions have it.
+	 */
+	__typeof__(skel->progs) *p = &skel->progs;
 	struct bk_variant variants[] = {
 		{ "fentry",
-		  { skel->progs.handle_begin, skel->progs.handle_end, skel->progs.hold_lock_fexit,
-		    skel->progs.hold_lock_intr_fexit, skel->progs.hold_lock_kill_fexit,
-		    skel->progs.hold_trylock_fexit, skel->progs.hold_unlock_fentry } },
+		  { p->handle_begin, p->handle_end, p->hold_lock_fexit, p->hold_lock_intr_fexit,
+		    p->hold_lock_kill_fexit, p->hold_trylock_fexit, p->hold_unlock_fentry },
+		  { p->hold_down_read_fexit, p->hold_down_read_intr_fexit, p->hold_down_read_kill_fexit,
+		    p->hold_down_read_try_fexit, p->hold_down_write_fexit, p->hold_down_write_kill_fexit,
+		    p->hold_down_write_try_fexit, p->hold_up_read_fentry, p->hold_up_write_fentry } },
 		{ "kprobe",
-		  { skel->progs.handle_begin, skel->progs.handle_end, skel->progs.hold_lock_kprobe,
-		    skel->progs.hold_lock_kretprobe, skel->progs.hold_lock_intr_kprobe,
-		    skel->progs.hold_lock_intr_kretprobe, skel->progs.hold_lock_kill_kprobe,
-		    skel->progs.hold_lock_kill_kretprobe, skel->progs.hold_trylock_kprobe,
-		    skel->progs.hold_trylock_kretprobe, skel->progs.hold_unlock_kprobe } },
-		{ "tracepoint", { skel->progs.handle_begin, skel->progs.handle_end } },
+		  { p->handle_begin, p->handle_end, p->hold_lock_kprobe, p->hold_lock_kretprobe,
+		    p->hold_lock_intr_kprobe, p->hold_lock_intr_kretprobe, p->hold_lock_kill_kprobe,
+		    p->hold_lock_kill_kretprobe, p->hold_trylock_kprobe, p->hold_trylock_kretprobe,
+		    p->hold_unlock_kprobe } },
+		{ "tracepoint", { p->handle_begin, p->handle_end } },
 	};
 	err = bk_choose(variants, 3, bk_env.force_path);
 	if (err < 0)
 		goto cleanup;
 	st.holds = err != 2;
+	/*
+	 * rwsem holds only for the tasks a filter names: every down_read and
+	 * up_read of the system through a trampoline made the 6.1 VM's tests take
+	 * four times as long. Off, the programs are not loaded at all.
+	 */
+	volatile struct bk_filter *f = &skel->rodata->bk_filter;
+	if (!(f->tgid || f->tid || f->uid_set || f->comm[0] || f->cgroup_set))
+		for (size_t i = 0; err == 0 && i < BK_VARIANT_PROGS && variants[0].optional[i]; i++)
+			bpf_program__set_autoload(variants[0].optional[i], false);
+	/* rwsem holds (fentry) need at least down_read, down_write and their unlocks. */
+	st.rwsem_holds = err == 0 && bpf_program__autoload(p->hold_down_read_fexit) &&
+			 bpf_program__autoload(p->hold_down_write_fexit) &&
+			 bpf_program__autoload(p->hold_up_read_fentry) &&
+			 bpf_program__autoload(p->hold_up_write_fentry);
 
 	/* Load (the verifier runs here) and attach. */
 	err = bk_start(skel->skeleton);
@@ -201,8 +222,10 @@ int main(int argc, char **argv)
 	bk_summary(&loop, bk_waits_print, &st.waits);
 	bk_signals();
 	if (!bk_env.json && st.holds)
-		printf("Tracing kernel lock waits and mutex hold times (%s) by lock and kernel "
-		       "stack... Ctrl-C to end.\n\n", bk_attach_path);
+		printf("Tracing kernel lock waits and %s hold times (%s) by lock and kernel "
+		       "stack... Ctrl-C to end.\n\n", st.rwsem_holds ? "mutex and rwsem" :
+		       bk_attach_path[0] == 'f' ? "mutex (rwsem: with a filter)" : "mutex",
+		       bk_attach_path);
 	else if (!bk_env.json)
 		printf("Tracing kernel lock waits (wait times; hold times are not measured: they "
 		       "need fentry or kprobes) by lock and kernel stack... "

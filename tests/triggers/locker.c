@@ -21,7 +21,13 @@
  * held, which one CPU without kernel preemption makes a matter of chance).
  * The working thread (-T) is then that second reader, and a helper holds.
  *
- *   locker [-w] [-T] [-t N] [-n M] [-H MS [-k K] [-C]]
+ * With -W N FILE, rwsem holds as well: before the reads (or alone, without
+ * -H) the working thread writes one byte to FILE N times; each write(2)
+ * holds FILE's inode lock (i_rwsem) for writing once (inode_lock() in the
+ * filesystem's write_iter). FILE is created and emptied before the go line,
+ * so that its open's locks come before the tool runs.
+ *
+ *   locker [-w] [-T] [-t N] [-n M] [-H MS [-k K] [-C]] [-W N FILE]
  */
 #include <fcntl.h>
 #include <semaphore.h>
@@ -34,7 +40,7 @@
 #define MAX_THREADS 16
 
 static int n_threads = 4, n_maps = 20000, hold_ms, n_holds = 5, contend;
-static int master, slave;
+static int master, slave, n_writes, wfd = -1;
 static long long held_ns;
 static sem_t reading, second, second_done;
 static volatile pid_t holder_tid, reader_tid;
@@ -141,6 +147,11 @@ static int hold(void *arg __attribute__((unused)))
 {
 	pthread_t w, h;
 
+	for (int i = 0; i < n_writes; i++)
+		if (write(wfd, "x", 1) != 1)
+			return 3;
+	if (!hold_ms)
+		return 0;
 	if (pthread_create(&w, NULL, writer, NULL))
 		return 1;
 	if (contend) {
@@ -186,7 +197,7 @@ int main(int argc, char **argv)
 {
 	int wait_line = 0, in_thread = 0, c;
 
-	while ((c = getopt(argc, argv, "wTt:n:H:k:C")) != -1) {
+	while ((c = getopt(argc, argv, "wTt:n:H:k:CW:")) != -1) {
 		switch (c) {
 		case 'w': wait_line = 1; break;
 		case 'T': in_thread = 1; break;
@@ -195,13 +206,19 @@ int main(int argc, char **argv)
 		case 'H': hold_ms = atoi(optarg); break;
 		case 'k': n_holds = atoi(optarg); break;
 		case 'C': contend = 1; break;
+		case 'W': n_writes = atoi(optarg); break;
 		default: return 2;
 		}
 	}
 	if (n_threads < 1 || n_threads > MAX_THREADS)
 		return 2;
-	if (hold_ms < 0 || n_holds < 1)
+	if (hold_ms < 0 || n_holds < 1 || n_writes < 0 || (n_writes && optind != argc - 1))
 		return 2;
+	if (n_writes) {
+		wfd = open(argv[optind], O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (wfd < 0)
+			return 1;
+	}
 	if (hold_ms) {
 		master = posix_openpt(O_RDWR | O_NOCTTY);
 		if (master < 0 || grantpt(master) || unlockpt(master) || sem_init(&reading, 0, 0) ||
@@ -213,5 +230,5 @@ int main(int argc, char **argv)
 	}
 	printf("%d\n", getpid());
 	fflush(stdout);
-	return trigger_run(hold_ms ? hold : work, NULL, in_thread, wait_line);
+	return trigger_run(hold_ms || n_writes ? hold : work, NULL, in_thread, wait_line);
 }
