@@ -90,13 +90,21 @@ bg_file() {
 	awk -v a="$t0" -v b="$(date +%s%N)" 'BEGIN { printf "TIME %.1f\n", (b - a) / 1e9 }' >>"$log"
 	echo "$rc" >"$log.rc"
 }
-# setsid_idle CMD...: CMD in the idle scheduling class (SCHED_IDLE: it gets
-# the CPU only when nothing else wants it, and anything waking up preempts
-# it), in a process group of its own. With LANES=0 the lanes run one after
-# the other instead, at normal priority, before the host's tests (to tell
-# whether a failure comes from running side by side).
-setsid_idle() {
-	if [ "$LANES" = 0 ]; then setsid "$@"; else setsid chrt --idle 0 "$@"; fi
+# lane CMD...: CMD in the background, in the idle scheduling class
+# (SCHED_IDLE: it gets the CPU only when nothing else wants it, and anything
+# waking up preempts it), in a process group of its own (job control) so
+# that it can be stopped whole; LANE_PID is its PID. Not in a session of its
+# own: with autogroups (kernel.sched_autogroup_enabled) each session is a
+# group the scheduler shares the CPU between as equals, SCHED_IDLE or not,
+# and the host's tests got a third of it (setsid did that: a bash loop ran
+# at a tenth of its speed beside the lanes). With LANES=0 the lanes run one
+# after the other instead, at normal priority, before the host's tests (to
+# tell whether a failure comes from running side by side).
+lane() {
+	set -m
+	if [ "$LANES" = 0 ]; then "$@" </dev/null & else chrt --idle 0 "$@" </dev/null & fi
+	LANE_PID=$!
+	set +m
 }
 # lane_started PID: with LANES=0, waits for the lane.
 lane_started() {
@@ -125,8 +133,8 @@ vm_lane() {
 }
 vm_pid=
 if [ $run_vms = 1 ] || [ $run_arm64 = 1 ]; then
-	setsid_idle bash -c "$(declare -f bg_file vm_lane); $(declare -p T LOGDIR BG run_vms run_arm64); vm_lane" &
-	vm_pid=$!
+	lane bash -c "$(declare -f bg_file vm_lane); $(declare -p T LOGDIR BG run_vms run_arm64); vm_lane"
+	vm_pid=$LANE_PID
 	lane_started "$vm_pid"
 fi
 
@@ -152,8 +160,8 @@ compute_lane() {
 }
 is_root=0
 [ "$(id -u)" -eq 0 ] && is_root=1
-setsid_idle bash -c "$(declare -f bg_file compute_lane); $(declare -p T BG COMPUTE_FILES is_root); compute_lane" &
-compute_pid=$!
+lane bash -c "$(declare -f bg_file compute_lane); $(declare -p T BG COMPUTE_FILES is_root); compute_lane"
+compute_pid=$LANE_PID
 lane_started "$compute_pid"
 # An interrupted run stops its lanes (each is its own process group: QEMU too).
 stop_lanes() {
