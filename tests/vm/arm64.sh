@@ -23,7 +23,7 @@
 # and goblock's mutex wait is there every time); BPFKIT_ARM64_TIMEOUT
 # seconds for the VMs (1800).
 #
-# Not part of `make check` unless ARM64=1 (tests/README.md: its time).
+# Part of the whole `make check` (after the x86 VMs, in the idle lane: tests/run.sh), and of T=arm64; ARM64=0 leaves it out.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 OUTPUT=${OUTPUT:-build}
