@@ -139,10 +139,14 @@ if [ $run_vms = 1 ] || [ $run_arm64 = 1 ]; then
 fi
 
 # The compute lane: host files that only compute (they build, fuzz) and do
-# not time anything, one after the other, beside the host's tests. In the
-# idle class they share what the host leaves with the VMs: package.sh's
-# build, 112 s alone, took over 600 s on a machine busy with other work, so
-# their limit is 30 minutes (it is there for a hang, not for speed).
+# not time anything, one after the other, beside the host's last files and
+# the VMs. It starts once the tools' own files are done: its compilers make
+# thousands of distinct stacks, and a tool tracing the whole system
+# (offwaketime's row) lost its trigger's stack to a hash-bucket collision in
+# the stack map with them running. In the idle class they share what the
+# host leaves with the VMs: package.sh's build, 112 s alone, took over 600 s
+# on a machine busy with other work, so their limit is 30 minutes (it is
+# there for a hang, not for speed).
 COMPUTE_FILES="package repro"
 compute_pid=
 compute_lane() {
@@ -160,9 +164,11 @@ compute_lane() {
 }
 is_root=0
 [ "$(id -u)" -eq 0 ] && is_root=1
-lane bash -c "$(declare -f bg_file compute_lane); $(declare -p T BG COMPUTE_FILES is_root); compute_lane"
-compute_pid=$LANE_PID
-lane_started "$compute_pid"
+start_compute_lane() {
+	lane bash -c "$(declare -f bg_file compute_lane); $(declare -p T BG COMPUTE_FILES is_root); compute_lane"
+	compute_pid=$LANE_PID
+	lane_started "$compute_pid"
+}
 # An interrupted run stops its lanes (each is its own process group: QEMU too).
 stop_lanes() {
 	local p
@@ -186,6 +192,7 @@ if [ "$(id -u)" -ne 0 ]; then
 	echo "  (not root: integration tests need root and were not run)"
 	nfail=$((nfail + 1))
 	failures+=("integration tests need root")
+	start_compute_lane
 else
 	# Each tool: its attach paths, the checks from its row in
 	# tests/tools.table and its own tests (tests/tool.sh). Then the files
@@ -194,6 +201,7 @@ else
 		case "$t" in *"$T"*) ;; *) continue ;; esac
 		run_file "$t" "$kernel" timeout 900 bash tests/tool.sh "$t"
 	done
+	start_compute_lane
 	for t in tests/integration/*.sh; do
 		n=${t##*/}
 		n=${n%.sh}
