@@ -207,9 +207,10 @@ $(OUTPUT)/tests/unit $(OUTPUT)/tests/triggers:
 	$(Q)mkdir -p $@
 
 # `make check` runs every test: unit (no root), integration (root) on this kernel,
-# and beside those the kernels of the VM matrix, then the arm64 VM
-# (tests/vm/arm64.sh). VM=0 skips the VMs, ARM64=0 the arm64 one, T=name runs
-# only the test files whose name contains `name` (T=arm64: the arm64 VM alone).
+# the kernels of the VM matrix, then the arm64 VM (tests/vm/arm64.sh). VM=0
+# skips the VMs, ARM64=0 the arm64 one, T=name runs only the test files whose
+# name contains `name` (T=arm64: the arm64 VM alone), LANES=1 runs the VMs
+# beside the host's tests (tests/README.md, "Time budget").
 check: all
 	$(Q)OUTPUT=$(OUTPUT) TOOLS="$(TOOLS)" VM=$(VM) T=$(T) ARM64=$(ARM64) bash tests/run.sh
 

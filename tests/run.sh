@@ -12,11 +12,14 @@
 #   ARM64=0     skip the arm64 VM run (tests/vm/arm64.sh); it is part of the
 #               whole run and of T=arm64 (even with VM=0); ARM64=1 adds it to
 #               any run
-#   LANES=0     the lanes below one after the other, at normal priority
-#               (the default with T: a targeted run on a busy machine would
-#               starve its VMs in the idle class)
+#   LANES=1     the lanes below at once (28 min instead of about 45 for the
+#               whole run), not one after the other at normal priority (the
+#               default, LANES=0): offwaketime's row failed in 2 of 3 whole
+#               runs with LANES=1 (once on the host, once in the 6.1 VM),
+#               never one after the other; until that is understood,
+#               side by side is opt-in
 #
-# Three lanes run at once (tests/README.md, "Time budget"): the host's tests
+# With LANES=1 three lanes run at once (tests/README.md, "Time budget"): the host's tests
 # in the foreground; the emulated VMs (the kernel matrix, then arm64), and
 # the host files that only compute (fuzz, package.sh, repro.sh), in the
 # background in the idle scheduling class: they take only CPU time the
@@ -73,7 +76,7 @@ if [ -x tests/go/build.sh ]; then
 		{ nfail=$((nfail + 1)); failures+=("building Go test targets failed: $LOGDIR/go-build.log"); }
 fi
 export GO_TARGETS=$OUTPUT/tests/go
-LANES=${LANES:-$([ -z "$T" ] && echo 1 || echo 0)}
+LANES=${LANES:-0}
 
 # replay LOG: prints what a background file printed and ends as it ended
 # (LOG.rc), for run_file to count.
