@@ -20,6 +20,13 @@
 #define FLUSH_MS 5
 #define IDLE_MS 1000
 #define LINGER_NS 50000000ULL
+/*
+ * The -p process's pidfd is readable once its last thread has left its
+ * thread group, a few microseconds before that thread's last switch off the
+ * CPU: the time it was last off CPU (cpudist -O), or an event of its very
+ * end, is counted then. Every -p tool waits this long after the pidfd.
+ */
+#define TARGET_GRACE_MS 50
 
 volatile sig_atomic_t bk_exiting;
 static char outbuf[1 << 16];
@@ -274,7 +281,8 @@ int bk_run(struct bk_loop *l)
 	while (!bk_exiting && !done) {
 		now = bk_now_ns();
 		if (target_gone && !gone_end)
-			gone_end = now + l->target_grace_ms * 1000000ULL;
+			gone_end = now + (l->target_grace_ms > TARGET_GRACE_MS ?
+					  l->target_grace_ms : TARGET_GRACE_MS) * 1000000ULL;
 		if (target_gone && now >= gone_end)
 			break;
 		timeout = busy ? FLUSH_MS : IDLE_MS;

@@ -62,7 +62,8 @@ struct bk_loop {
 	double duration_s;		/* 0: until a signal */
 	/*
 	 * After the -p process exits, go on this long before ending, for
-	 * events that come after it (a socket it closed finishes closing).
+	 * events that come after it (a socket it closed finishes closing);
+	 * at least TARGET_GRACE_MS (common/core/loop.c).
 	 */
 	unsigned int target_grace_ms;
 	double interval_s;		/* call on_interval this often; 0: never */
