@@ -15,6 +15,22 @@ enum {
 };
 
 /*
+ * Hits from an interval's accesses and added pages (its misses), for
+ * cachestat.c and cachetop.c. Readahead adds pages before the reads that
+ * ask for them: an interval can add more pages than it accesses, and the
+ * next one read them. That excess goes into *carry, and the next interval's
+ * accesses pay it off before they count as hits (what it leaves unpaid is
+ * dropped: pages read ahead and never read). Never below 0.
+ */
+static inline __u64 cachestat_hits(__u64 accesses, __u64 added, __u64 *carry)
+{
+	__u64 owed = added + *carry;
+
+	*carry = added > accesses ? added - accesses : 0;
+	return accesses > owed ? accesses - owed : 0;
+}
+
+/*
  * The attach paths of bpf/pagecache.bpf.h's programs, for bk_choose() in
  * cachestat.c and cachetop.c (`s` is the skeleton): reads' ranges and
  * faults from the filemap tracepoints (6.10), else fentry, else kprobes on

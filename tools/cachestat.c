@@ -35,6 +35,7 @@ const char argp_program_doc[] =
 
 struct state {
 	struct bk_counters counts;	/* one __u64 per CACHESTAT_* */
+	__u64 carry;			/* cachestat_hits(): pages read ahead, not yet read */
 	bool approx;
 };
 
@@ -84,7 +85,7 @@ static int print_interval(void *ctx)
 		v[i] = *(const __u64 *)bk_counters_delta(&s->counts, i);
 	/* Accesses that added no page were hits; never below 0 or above all. */
 	misses = v[CACHESTAT_ADDED];
-	hits = v[CACHESTAT_ACCESSES] > misses ? v[CACHESTAT_ACCESSES] - misses : 0;
+	hits = cachestat_hits(v[CACHESTAT_ACCESSES], misses, &s->carry);
 	total = hits + misses;
 	ratio = total ? 100.0 * hits / total : 0;
 	meminfo(&buffers, &cached);

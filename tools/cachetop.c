@@ -6,6 +6,7 @@
  */
 #include <argp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
@@ -80,27 +81,55 @@ static int by_sort(const void *a, const void *b)
 	return x->tgid < y->tgid ? -1 : x->tgid > y->tgid;
 }
 
+/* A process's cachestat_hits() carry: pages read ahead, not yet read. */
+struct carry {
+	__u32 tgid;
+	__u64 pages;
+};
+
 struct state {
 	struct cachetop_bpf *skel;
 	bool approx;
 	__u64 lost_seen;
+	struct carry *carries;	/* the last refresh's, by tgid */
+	long ncarries;
 };
+
+static int by_tgid(const void *a, const void *b)
+{
+	__u32 x = ((const struct carry *)a)->tgid, y = ((const struct carry *)b)->tgid;
+
+	return x < y ? -1 : x > y;
+}
 
 /* Hits and misses from the counts, as cachestat; the counts lost since the last refresh. */
 static void prepare(void *ctx, void *rows, long n)
 {
 	struct state *s = ctx;
 	struct row *r = rows;
+	struct carry *next = n ? calloc(n, sizeof(*next)) : NULL, *old;
+	long m = 0;
 	__u64 lost;
 
 	for (long i = 0; i < n; i++) {
 		const __u64 *c = r[i].p.c;
+		struct carry key = { .tgid = r[i].tgid };
 
-		/* As cachestat: accesses that added no page were hits. */
+		/* As cachestat: accesses that added no page were hits, the
+		 * pages the process read ahead last time paid off first. */
+		old = s->ncarries ? bsearch(&key, s->carries, s->ncarries, sizeof(key), by_tgid) : NULL;
+		key.pages = old ? old->pages : 0;
 		r[i].misses = c[CACHESTAT_ADDED];
-		r[i].hits = c[CACHESTAT_ACCESSES] > c[CACHESTAT_ADDED] ?
-				    c[CACHESTAT_ACCESSES] - c[CACHESTAT_ADDED] : 0;
+		r[i].hits = cachestat_hits(c[CACHESTAT_ACCESSES], c[CACHESTAT_ADDED], &key.pages);
+		if (key.pages && next)
+			next[m++] = key;
 	}
+	/* Without memory for them, the next refresh just pays off nothing. */
+	if (m)
+		qsort(next, m, sizeof(*next), by_tgid);
+	free(s->carries);
+	s->carries = next;
+	s->ncarries = m;
 	lost = s->skel->bss->cachetop_lost;
 	if (lost > s->lost_seen)
 		bk_warn("%llu counts were lost: the table of %d processes was full",
@@ -212,6 +241,7 @@ int main(int argc, char **argv)
 	err = bk_run(&loop);
 
 cleanup:
+	free(st.carries);
 	cachetop_bpf__destroy(skel);
 	return bk_exit(err);
 }
