@@ -52,7 +52,7 @@ expect_eq "$T: -j -L: the blocked thread is the wakee, the waker its main thread
 	"[[$TID,$WAKER]]"
 
 # Short runs from here: 5 blocks of 20 ms.
-traced text waker 5 20 --
+traced text waker -l 500 5 20 --
 if awk '/^    anon_pipe_read$|^    pipe_read$/ { r = 1 } r && /^    -  +waker \([0-9]+\)$/ { b = 1 }
 	b && /^    woken by:$/ { w = 1 } w && /^    try_to_wake_up$/ { t = 1 } t && /^    wake_known$/ { k = 1 }
 	k && /^    -  +waker \([0-9]+\)$/ { ok = 1 } END { exit !ok }' "$TMP/text.out"; then
@@ -76,7 +76,7 @@ n=$(awk '{ s = $0; sub(/ [0-9]+$/, "", s); k = split(s, fr, ";"); w = 0
 expect_eq "$T: -K: only kernel frames, _[k] then the waker's _[w] and comm" "$n" 0
 expect_eq "$T: -K --state S: the waker's wake-up, no wake_known" \
 	"$(grep -c ';--;try_to_wake_up_\[w\];' "$TMP/konly.out" | sed 's/^[1-9][0-9]*$/y/')$(grep -c wake_known "$TMP/konly.out")" y0
-traced uonly waker 5 20 -- -f --user-only
+traced uonly waker -l 500 5 20 -- -f --user-only
 expect_eq "$T: --user-only: no kernel frame" "$(grep -cE '_\[k\]|try_to_wake_up' "$TMP/uonly.out")" 0
 expect_eq "$T: --user-only: the waker's wake_known and main" \
 	"$(grep -c ';--;wake_known_\[w\];main_\[w\];' "$TMP/uonly.out" | sed 's/^[1-9][0-9]*$/y/')" y

@@ -6,14 +6,16 @@
  * which wakes the wakee. The wakee is blocked about MS each time, and woken
  * from wake_known's stack.
  *
- *   waker [-w] [-T] N MS
+ *   waker [-w] [-T] [-l MS] N MS
  *
  * prints its PID, then "tid TID" (the wakee, the thread the tracer's -t
  * names: -T is accepted for the test table's thread mode, which is always
  * on here) and "waker TID" (the main thread); waits for a line (or EOF) on
  * stdin with -w; at the end prints the microseconds the wakee
- * measured blocked. Built with frame pointers, so that the kernel can walk
- * the waker's user stack.
+ * measured blocked, and with -l lingers that many milliseconds before it
+ * exits, so that a tracer slow to get the CPU (a loaded machine, a VM) can
+ * still read the process's maps to name its frames. Built with frame
+ * pointers, so that the kernel can walk the waker's user stack.
  */
 #pragma GCC optimize("no-omit-frame-pointer")
 #include <pthread.h>
@@ -96,15 +98,19 @@ int main(int argc, char **argv)
 	pthread_t a;
 	char line[16];
 	int i = 1, wait_line = 0;
+	long linger_ms = 0;
 
 	for (; argc > i && argv[i][0] == '-' && argv[i][1] && !argv[i][2]; i++) {
 		if (argv[i][1] == 'w')
 			wait_line = 1;
+		else if (argv[i][1] == 'l' && argc > i + 1)
+			linger_ms = atol(argv[++i]);
 		else if (argv[i][1] != 'T')
 			break;
 	}
-	if (argc != i + 2 || (n = atol(argv[i])) <= 0 || (ms = atol(argv[i + 1])) <= 0) {
-		fprintf(stderr, "usage: waker [-w] [-T] N MS\n");
+	if (argc != i + 2 || (n = atol(argv[i])) <= 0 || (ms = atol(argv[i + 1])) <= 0 ||
+	    linger_ms < 0) {
+		fprintf(stderr, "usage: waker [-w] [-T] [-l MS] N MS\n");
 		return 64;
 	}
 	if (pipe(fds) || pipe(go))
@@ -125,5 +131,7 @@ int main(int argc, char **argv)
 	waker(NULL);
 	pthread_join(a, NULL);
 	printf("%.0f\n", blocked_us);
+	fflush(stdout);
+	usleep(linger_ms * 1000);
 	return 0;
 }

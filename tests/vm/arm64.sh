@@ -181,9 +181,6 @@ declare -A ARM64_TRIGGER=(
 )
 # Where a row's arguments differ on arm64 ($gpid: the trigger's PID).
 declare -A ARM64_ARGS=(
-	# System-wide, a loaded run's 264 stacks took the trigger's waker
-	# stack's slot in the stack map once: its process only.
-	[offwaketime]='-p $gpid'
 	# Their triggers' processes only (ARM64_TRIGGER), as their own files.
 	[profile]='-F 499 -p $gpid'
 	[offcputime]='-p $gpid'
