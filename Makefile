@@ -209,8 +209,8 @@ $(OUTPUT)/tests/unit $(OUTPUT)/tests/triggers:
 # `make check` runs every test: unit (no root), integration (root) on this kernel,
 # the kernels of the VM matrix, then the arm64 VM (tests/vm/arm64.sh). VM=0
 # skips the VMs, ARM64=0 the arm64 one, T=name runs only the test files whose
-# name contains `name` (T=arm64: the arm64 VM alone), LANES=1 runs the VMs
-# beside the host's tests (tests/README.md, "Time budget").
+# name contains `name` (T=arm64: the arm64 VM alone); the VMs run beside the
+# host's tests, LANES=0 one after the other (tests/README.md, "Time budget").
 check: all
 	$(Q)OUTPUT=$(OUTPUT) TOOLS="$(TOOLS)" VM=$(VM) T=$(T) ARM64=$(ARM64) bash tests/run.sh
 

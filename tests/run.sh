@@ -12,19 +12,16 @@
 #   ARM64=0     skip the arm64 VM run (tests/vm/arm64.sh); it is part of the
 #               whole run and of T=arm64 (even with VM=0); ARM64=1 adds it to
 #               any run
-#   LANES=1     the lanes below at once (28 min instead of about 45 for the
-#               whole run), not one after the other at normal priority (the
-#               default, LANES=0): offwaketime's row failed in 2 of 3 whole
-#               runs with LANES=1 (once on the host, once in the 6.1 VM),
-#               never one after the other; until that is understood,
-#               side by side is opt-in
+#   LANES=0     the lanes below one after the other, at normal priority
+#               (about 45 min for the whole run instead of 28), to tell
+#               whether a failure comes from running side by side
 #
-# With LANES=1 three lanes run at once (tests/README.md, "Time budget"): the host's tests
-# in the foreground; the emulated VMs (the kernel matrix, then arm64), and
-# the host files that only compute (fuzz, package.sh, repro.sh), in the
-# background in the idle scheduling class: they take only CPU time the
-# host's tests leave, so a test that times something on the host is not
-# delayed by them.
+# By default three lanes run at once (tests/README.md, "Time budget"): the
+# host's tests in the foreground; the emulated VMs (the kernel matrix, then
+# arm64), and the host files that only compute (fuzz, package.sh,
+# repro.sh), in the background in the idle scheduling class: they take only
+# CPU time the host's tests leave, so a test that times something on the
+# host is not delayed by them.
 set -u
 cd "$(dirname "$0")/.."
 OUTPUT=${OUTPUT:-build}
@@ -76,7 +73,7 @@ if [ -x tests/go/build.sh ]; then
 		{ nfail=$((nfail + 1)); failures+=("building Go test targets failed: $LOGDIR/go-build.log"); }
 fi
 export GO_TARGETS=$OUTPUT/tests/go
-LANES=${LANES:-0}
+LANES=${LANES:-1}
 
 # replay LOG: prints what a background file printed and ends as it ended
 # (LOG.rc), for run_file to count.
