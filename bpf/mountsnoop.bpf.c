@@ -105,60 +105,64 @@ out:
 	return 0;
 }
 
-/* tracepoint syscalls:sys_enter_mount(char *dev_name, char *dir_name, char *type, unsigned long flags, void *data) */
-SEC("tracepoint/syscalls/sys_enter_mount")
-int handle_mount(struct trace_event_raw_sys_enter *ctx)
-{
-	struct args *a = begin(MOUNTSNOOP_MOUNT);
+/*
+ * The two programs of one call: handle_<name> on its entry begins a record
+ * of `call`, which the body written after MOUNT_CALL() fills from `ctx`'s
+ * arguments (as fill_<name>(a, ctx)); handle_<name>_exit on its exit emits it.
+ */
+#define MOUNT_CALL(name, call)                                                 \
+static __always_inline void fill_##name(struct args *a,                        \
+					struct trace_event_raw_sys_enter *ctx); \
+SEC("tracepoint/syscalls/sys_enter_" #name)                                    \
+int handle_##name(struct trace_event_raw_sys_enter *ctx)                       \
+{                                                                              \
+	struct args *a = begin(call);                                          \
+	if (!a)                                                                \
+		return 0;                                                      \
+	fill_##name(a, ctx);                                                   \
+	return commit(a);                                                      \
+}                                                                              \
+/* tracepoint syscalls:sys_exit_<name>(long ret) */                            \
+SEC("tracepoint/syscalls/sys_exit_" #name)                                     \
+int handle_##name##_exit(struct trace_event_raw_sys_exit *ctx)                 \
+{                                                                              \
+	return leave(ctx->ret);                                                \
+}                                                                              \
+static __always_inline void fill_##name(struct args *a,                        \
+					struct trace_event_raw_sys_enter *ctx)
 
-	if (!a)
-		return 0;
+/* tracepoint syscalls:sys_enter_mount(char *dev_name, char *dir_name, char *type, unsigned long flags, void *data) */
+MOUNT_CALL(mount, MOUNTSNOOP_MOUNT)
+{
 	a->nstr = 4;
 	a->str[0] = (const char *)ctx->args[0];
 	a->str[1] = (const char *)ctx->args[1];
 	a->str[2] = (const char *)ctx->args[2];
 	a->str[3] = (const char *)ctx->args[4];
 	a->arg[0] = ctx->args[3];
-	return commit(a);
 }
 
 /* tracepoint syscalls:sys_enter_umount(char *name, int flags): umount2(2) */
-SEC("tracepoint/syscalls/sys_enter_umount")
-int handle_umount(struct trace_event_raw_sys_enter *ctx)
+MOUNT_CALL(umount, MOUNTSNOOP_UMOUNT)
 {
-	struct args *a = begin(MOUNTSNOOP_UMOUNT);
-
-	if (!a)
-		return 0;
 	a->nstr = 1;
 	a->str[0] = (const char *)ctx->args[0];
 	a->arg[0] = ctx->args[1];
-	return commit(a);
 }
 
 /* tracepoint syscalls:sys_enter_fsopen(const char *_fs_name, unsigned int flags) */
-SEC("tracepoint/syscalls/sys_enter_fsopen")
-int handle_fsopen(struct trace_event_raw_sys_enter *ctx)
+MOUNT_CALL(fsopen, MOUNTSNOOP_FSOPEN)
 {
-	struct args *a = begin(MOUNTSNOOP_FSOPEN);
-
-	if (!a)
-		return 0;
 	a->nstr = 1;
 	a->str[0] = (const char *)ctx->args[0];
 	a->arg[0] = ctx->args[1];
-	return commit(a);
 }
 
 /* tracepoint syscalls:sys_enter_fsconfig(int fd, unsigned int cmd, const char *_key, const void *_value, int aux) */
-SEC("tracepoint/syscalls/sys_enter_fsconfig")
-int handle_fsconfig(struct trace_event_raw_sys_enter *ctx)
+MOUNT_CALL(fsconfig, MOUNTSNOOP_FSCONFIG)
 {
-	struct args *a = begin(MOUNTSNOOP_FSCONFIG);
 	__u64 cmd = ctx->args[1];
 
-	if (!a)
-		return 0;
 	a->nstr = 2;
 	a->str[0] = (const char *)ctx->args[2];
 	/* Only these commands' values are strings (a binary value has a length in aux). */
@@ -168,66 +172,43 @@ int handle_fsconfig(struct trace_event_raw_sys_enter *ctx)
 	a->arg[0] = (__s32)ctx->args[0];
 	a->arg[1] = cmd;
 	a->arg[2] = (__s32)ctx->args[4];
-	return commit(a);
 }
 
 /* tracepoint syscalls:sys_enter_fsmount(int fs_fd, unsigned int flags, unsigned int attr_flags) */
-SEC("tracepoint/syscalls/sys_enter_fsmount")
-int handle_fsmount(struct trace_event_raw_sys_enter *ctx)
+MOUNT_CALL(fsmount, MOUNTSNOOP_FSMOUNT)
 {
-	struct args *a = begin(MOUNTSNOOP_FSMOUNT);
-
-	if (!a)
-		return 0;
 	a->arg[0] = (__s32)ctx->args[0];
 	a->arg[1] = ctx->args[1];
 	a->arg[2] = ctx->args[2];
-	return commit(a);
 }
 
 /* tracepoint syscalls:sys_enter_move_mount(int from_dfd, const char *from_pathname, int to_dfd, const char *to_pathname, unsigned int flags) */
-SEC("tracepoint/syscalls/sys_enter_move_mount")
-int handle_move_mount(struct trace_event_raw_sys_enter *ctx)
+MOUNT_CALL(move_mount, MOUNTSNOOP_MOVE_MOUNT)
 {
-	struct args *a = begin(MOUNTSNOOP_MOVE_MOUNT);
-
-	if (!a)
-		return 0;
 	a->nstr = 2;
 	a->str[0] = (const char *)ctx->args[1];
 	a->str[1] = (const char *)ctx->args[3];
 	a->arg[0] = (__s32)ctx->args[0];
 	a->arg[1] = (__s32)ctx->args[2];
 	a->arg[2] = ctx->args[4];
-	return commit(a);
 }
 
 /* tracepoint syscalls:sys_enter_open_tree(int dfd, const char *filename, unsigned flags) */
-SEC("tracepoint/syscalls/sys_enter_open_tree")
-int handle_open_tree(struct trace_event_raw_sys_enter *ctx)
+MOUNT_CALL(open_tree, MOUNTSNOOP_OPEN_TREE)
 {
-	struct args *a = begin(MOUNTSNOOP_OPEN_TREE);
-
-	if (!a)
-		return 0;
 	a->nstr = 1;
 	a->str[0] = (const char *)ctx->args[1];
 	a->arg[0] = (__s32)ctx->args[0];
 	a->arg[1] = ctx->args[2];
-	return commit(a);
 }
 
 /* tracepoint syscalls:sys_enter_mount_setattr(int dfd, const char *path, unsigned int flags, struct mount_attr *uattr, size_t usize) */
-SEC("tracepoint/syscalls/sys_enter_mount_setattr")
-int handle_mount_setattr(struct trace_event_raw_sys_enter *ctx)
+MOUNT_CALL(mount_setattr, MOUNTSNOOP_MOUNT_SETATTR)
 {
-	struct args *a = begin(MOUNTSNOOP_MOUNT_SETATTR);
 	struct {
 		__u64 attr_set, attr_clr;	/* the head of struct mount_attr (UAPI) */
 	} attr = {};
 
-	if (!a)
-		return 0;
 	a->nstr = 1;
 	a->str[0] = (const char *)ctx->args[1];
 	a->arg[0] = (__s32)ctx->args[0];
@@ -237,77 +218,15 @@ int handle_mount_setattr(struct trace_event_raw_sys_enter *ctx)
 		bpf_probe_read_user(&attr, sizeof(attr), (void *)ctx->args[3]);
 	a->arg[2] = attr.attr_set;
 	a->arg[3] = attr.attr_clr;
-	return commit(a);
 }
 
 /* tracepoint syscalls:sys_enter_fspick(int dfd, const char *path, unsigned int flags) */
-SEC("tracepoint/syscalls/sys_enter_fspick")
-int handle_fspick(struct trace_event_raw_sys_enter *ctx)
+MOUNT_CALL(fspick, MOUNTSNOOP_FSPICK)
 {
-	struct args *a = begin(MOUNTSNOOP_FSPICK);
-
-	if (!a)
-		return 0;
 	a->nstr = 1;
 	a->str[0] = (const char *)ctx->args[1];
 	a->arg[0] = (__s32)ctx->args[0];
 	a->arg[1] = ctx->args[2];
-	return commit(a);
-}
-
-/* tracepoint syscalls:sys_exit_{mount,umount,fsopen,fsconfig,fsmount,move_mount,open_tree,mount_setattr,fspick}(long ret) */
-SEC("tracepoint/syscalls/sys_exit_mount")
-int handle_mount_exit(struct trace_event_raw_sys_exit *ctx)
-{
-	return leave(ctx->ret);
-}
-
-SEC("tracepoint/syscalls/sys_exit_umount")
-int handle_umount_exit(struct trace_event_raw_sys_exit *ctx)
-{
-	return leave(ctx->ret);
-}
-
-SEC("tracepoint/syscalls/sys_exit_fsopen")
-int handle_fsopen_exit(struct trace_event_raw_sys_exit *ctx)
-{
-	return leave(ctx->ret);
-}
-
-SEC("tracepoint/syscalls/sys_exit_fsconfig")
-int handle_fsconfig_exit(struct trace_event_raw_sys_exit *ctx)
-{
-	return leave(ctx->ret);
-}
-
-SEC("tracepoint/syscalls/sys_exit_fsmount")
-int handle_fsmount_exit(struct trace_event_raw_sys_exit *ctx)
-{
-	return leave(ctx->ret);
-}
-
-SEC("tracepoint/syscalls/sys_exit_move_mount")
-int handle_move_mount_exit(struct trace_event_raw_sys_exit *ctx)
-{
-	return leave(ctx->ret);
-}
-
-SEC("tracepoint/syscalls/sys_exit_open_tree")
-int handle_open_tree_exit(struct trace_event_raw_sys_exit *ctx)
-{
-	return leave(ctx->ret);
-}
-
-SEC("tracepoint/syscalls/sys_exit_mount_setattr")
-int handle_mount_setattr_exit(struct trace_event_raw_sys_exit *ctx)
-{
-	return leave(ctx->ret);
-}
-
-SEC("tracepoint/syscalls/sys_exit_fspick")
-int handle_fspick_exit(struct trace_event_raw_sys_exit *ctx)
-{
-	return leave(ctx->ret);
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
