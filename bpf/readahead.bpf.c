@@ -22,6 +22,7 @@
  */
 #define BPF_NO_PRESERVE_ACCESS_INDEX
 #include "bpfkit.bpf.h"
+#include "attach.bpf.h"
 #include "filemaprec.bpf.h"
 #include "hist.bpf.h"
 #include "readahead.h"
@@ -298,27 +299,19 @@ static __always_inline void fault(struct vm_fault *vmf)
 	use(BPF_CORE_READ(inode, i_ino), BPF_CORE_READ(inode, i_sb, s_dev), index, index);
 }
 
-SEC("fentry/page_cache_ra_unbounded")
-int BPF_PROG(handle_ra_unbounded_fentry, struct readahead_control *ractl, unsigned long nr)
-{
-	ra_unbounded(ractl, nr);
-	return 0;
-}
+/* fentry, kprobe void page_cache_ra_unbounded(struct readahead_control *ractl, unsigned long nr_to_read, unsigned long lookahead_size) */
+BK_FENTRY_KPROBE(page_cache_ra_unbounded, ra_unbounded, ra_unbounded(ractl, nr),
+		 struct readahead_control *ractl, unsigned long nr)
 
-SEC("fentry/page_cache_ra_order")
-int BPF_PROG(handle_ra_order_fentry, struct readahead_control *ractl, struct file_ra_state *ra)
-{
-	ra_order(ractl, ra);
-	return 0;
-}
+/* fentry, kprobe void page_cache_ra_order(struct readahead_control *ractl, struct file_ra_state *ra, unsigned int new_order) */
+BK_FENTRY_KPROBE(page_cache_ra_order, ra_order, ra_order(ractl, ra),
+		 struct readahead_control *ractl, struct file_ra_state *ra)
 
-SEC("fentry/filemap_read")
-int BPF_PROG(handle_read_fentry, struct kiocb *iocb, struct iov_iter *iter)
-{
-	read_begin(iocb, iter);
-	return 0;
-}
+/* fentry, kprobe ssize_t filemap_read(struct kiocb *iocb, struct iov_iter *iter, ssize_t already_read) */
+BK_FENTRY_KPROBE(filemap_read, read, read_begin(iocb, iter),
+		 struct kiocb *iocb, struct iov_iter *iter)
 
+/* fexit filemap_read: it returned */
 SEC("fexit/filemap_read")
 int BPF_PROG(handle_read_fexit)
 {
@@ -326,34 +319,7 @@ int BPF_PROG(handle_read_fexit)
 	return 0;
 }
 
-SEC("fentry/filemap_fault")
-int BPF_PROG(handle_fault_fentry, struct vm_fault *vmf)
-{
-	fault(vmf);
-	return 0;
-}
-
-SEC("kprobe/page_cache_ra_unbounded")
-int BPF_KPROBE(handle_ra_unbounded_kprobe, struct readahead_control *ractl, unsigned long nr)
-{
-	ra_unbounded(ractl, nr);
-	return 0;
-}
-
-SEC("kprobe/page_cache_ra_order")
-int BPF_KPROBE(handle_ra_order_kprobe, struct readahead_control *ractl, struct file_ra_state *ra)
-{
-	ra_order(ractl, ra);
-	return 0;
-}
-
-SEC("kprobe/filemap_read")
-int BPF_KPROBE(handle_read_kprobe, struct kiocb *iocb, struct iov_iter *iter)
-{
-	read_begin(iocb, iter);
-	return 0;
-}
-
+/* kretprobe filemap_read: it returned */
 SEC("kretprobe/filemap_read")
 int BPF_KRETPROBE(handle_read_kretprobe)
 {
@@ -361,11 +327,7 @@ int BPF_KRETPROBE(handle_read_kretprobe)
 	return 0;
 }
 
-SEC("kprobe/filemap_fault")
-int BPF_KPROBE(handle_fault_kprobe, struct vm_fault *vmf)
-{
-	fault(vmf);
-	return 0;
-}
+/* fentry, kprobe vm_fault_t filemap_fault(struct vm_fault *vmf) */
+BK_FENTRY_KPROBE(filemap_fault, fault, fault(vmf), struct vm_fault *vmf)
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
