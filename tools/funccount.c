@@ -22,14 +22,7 @@
 #include "funccount.h"
 #include "funccount.skel.h"
 
-static struct {
-	const char *pattern;
-	struct probespec ps;
-	const char *list;
-	long max_probes;
-	const char *pos[3];
-	int npos;
-} opt = { .max_probes = FUNCCOUNT_MAX_PROBES };
+static struct probespec_args opt = { .max_probes = FUNCCOUNT_MAX_PROBES };
 
 const char argp_program_doc[] =
 	"Count calls of functions or tracepoints matching a pattern.\n"
@@ -54,12 +47,8 @@ const char argp_program_doc[] =
 	"    funccount -d 5 'vfs_*'         # kernel VFS functions for 5 seconds\n"
 	"    funccount --list 't:syscalls:sys_enter_open*'  # what would be probed";
 
-enum { OPT_LIST = 2000, OPT_MAX_PROBES };
-
 static const struct argp_option options[] = {
-	{ "list", OPT_LIST, "PATTERN", 0, "Print the probes PATTERN matches, one a line, and exit", 0 },
-	{ "max-probes", OPT_MAX_PROBES, "N", 0,
-	  "Refuse a pattern matching more than N probes (default 1000)", 0 },
+	PROBESPEC_ARGP_OPTIONS("probes"),
 	{},
 };
 
@@ -80,42 +69,21 @@ static bool path_applies(int kind, const char *path)
 
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
-	switch (key) {
-	case OPT_LIST:
-		opt.list = arg;
-		break;
-	case OPT_MAX_PROBES:
-		if (bk_parse_long(arg, 1, 1000000, &opt.max_probes))
-			bk_usage(state, "invalid --max-probes '%s': want 1 to 1000000", arg);
-		break;
-	case ARGP_KEY_ARG:
-		if (opt.npos == 3)
-			bk_usage(state, "unexpected argument '%s'", arg);
-		opt.pos[opt.npos++] = arg;
-		break;
-	case ARGP_KEY_END:
-		if (opt.list) {
-			if (opt.npos)
-				bk_usage(state, "--list takes no other argument ('%s')", opt.pos[0]);
-			break;
-		}
-		if (!opt.npos)
-			bk_usage(state, "what to count? give a PATTERN such as 'c:malloc' or 't:sched:*'");
-		opt.pattern = opt.pos[0];
-		if (probespec_parse(opt.pattern, &opt.ps))
-			bk_usage(state, "%s", bk_error());
-		if (opt.ps.kind == PROBESPEC_USDT)
-			bk_usage(state, "USDT probes can be listed (--list) but not counted");
-		if (bk_env.force_path && !path_applies(opt.ps.kind, bk_env.force_path))
-			bk_usage(state, "--force-path %s does not apply to '%s': it takes %s%s%s",
-				 bk_env.force_path, opt.pattern, kind_paths[opt.ps.kind][0],
-				 kind_paths[opt.ps.kind][1] ? " or " : "",
-				 kind_paths[opt.ps.kind][1] ? kind_paths[opt.ps.kind][1] : "");
-		bk_parse_interval_pos(state, opt.pos + 1, opt.npos - 1);
-		break;
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
+	error_t err = probespec_parse_opt(
+		&opt, "what to count? give a PATTERN such as 'c:malloc' or 't:sched:*'", key, arg,
+		state);
+
+	/* Once the pattern is parsed: whether it can be counted, then [interval [count]]. */
+	if (key != ARGP_KEY_END || opt.list)
+		return err;
+	if (opt.ps.kind == PROBESPEC_USDT)
+		bk_usage(state, "USDT probes can be listed (--list) but not counted");
+	if (bk_env.force_path && !path_applies(opt.ps.kind, bk_env.force_path))
+		bk_usage(state, "--force-path %s does not apply to '%s': it takes %s%s%s",
+			 bk_env.force_path, opt.pattern, kind_paths[opt.ps.kind][0],
+			 kind_paths[opt.ps.kind][1] ? " or " : "",
+			 kind_paths[opt.ps.kind][1] ? kind_paths[opt.ps.kind][1] : "");
+	bk_parse_interval_pos(state, opt.pos + 1, opt.npos - 1);
 	return 0;
 }
 

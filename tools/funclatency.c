@@ -24,16 +24,13 @@
 #include "funclatency.h"
 #include "funclatency.skel.h"
 
+static struct probespec_args opt = { .max_probes = FUNCLATENCY_MAX_FUNCS };
+
+/* The histograms' unit: -m, --us, --ns. */
 static struct {
-	const char *pattern;
-	struct probespec ps;
-	const char *list;
-	long max_funcs;
-	const char *pos[3];
-	int npos;
-	__u64 unit_ns;
-	const char *unit;
-} opt = { .max_funcs = FUNCLATENCY_MAX_FUNCS, .unit_ns = 1000, .unit = "usecs" };
+	__u64 ns;
+	const char *name;
+} unit = { 1000, "usecs" };
 
 const char argp_program_doc[] =
 	"Summarize the latency of functions as a histogram per function.\n"
@@ -59,52 +56,30 @@ const char argp_program_doc[] =
 	"    funclatency -d 10 vfs_read           # the kernel's vfs_read for 10 s\n"
 	"    funclatency -j --ns /bin/bash:readline  # JSON, in nanoseconds";
 
-enum { OPT_LIST = 2000, OPT_MAX_PROBES };
-
 static const struct argp_option options[] = {
-	{ "list", OPT_LIST, "PATTERN", 0, "Print the probes PATTERN matches, one a line, and exit", 0 },
-	{ "max-probes", OPT_MAX_PROBES, "N", 0,
-	  "Refuse a pattern matching more than N functions (default 1000)", 0 },
+	PROBESPEC_ARGP_OPTIONS("functions"),
 	{},
 };
 
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
-	switch (key) {
-	case OPT_LIST:
-		opt.list = arg;
-		break;
-	case OPT_MAX_PROBES:
-		if (bk_parse_long(arg, 1, 1000000, &opt.max_funcs))
-			bk_usage(state, "invalid --max-probes '%s': want 1 to 1000000", arg);
-		break;
-	case ARGP_KEY_ARG:
-		if (opt.npos == 3)
-			bk_usage(state, "unexpected argument '%s'", arg);
-		opt.pos[opt.npos++] = arg;
-		break;
-	case ARGP_KEY_END:
+	error_t err;
+
+	if (key == ARGP_KEY_END) {
 		/* -m, --us, --ns: common options (one unit only). */
-		opt.unit_ns = bk_env.unit_ns;
-		opt.unit = bk_env.unit;
-		if (opt.list) {
-			if (opt.npos)
-				bk_usage(state, "--list takes no other argument ('%s')", opt.pos[0]);
-			break;
-		}
-		if (!opt.npos)
-			bk_usage(state, "which functions? give a PATTERN such as 'c:getaddrinfo'");
-		opt.pattern = opt.pos[0];
-		if (probespec_parse(opt.pattern, &opt.ps))
-			bk_usage(state, "%s", bk_error());
-		if (opt.ps.kind == PROBESPEC_TRACEPOINT || opt.ps.kind == PROBESPEC_USDT)
-			bk_usage(state, "tracepoints and USDT probes have no return to time: "
-					"give a function (PATH:FUNC, LIB:FUNC or a kernel function)");
-		bk_parse_interval_pos(state, opt.pos + 1, opt.npos - 1);
-		break;
-	default:
-		return ARGP_ERR_UNKNOWN;
+		unit.ns = bk_env.unit_ns;
+		unit.name = bk_env.unit;
 	}
+	err = probespec_parse_opt(&opt, "which functions? give a PATTERN such as 'c:getaddrinfo'",
+				  key, arg, state);
+
+	/* Once the pattern is parsed: whether it can be timed, then [interval [count]]. */
+	if (key != ARGP_KEY_END || opt.list)
+		return err;
+	if (opt.ps.kind == PROBESPEC_TRACEPOINT || opt.ps.kind == PROBESPEC_USDT)
+		bk_usage(state, "tracepoints and USDT probes have no return to time: "
+				"give a function (PATH:FUNC, LIB:FUNC or a kernel function)");
+	bk_parse_interval_pos(state, opt.pos + 1, opt.npos - 1);
 	return 0;
 }
 
@@ -124,7 +99,7 @@ static void print_func(const char *name, const struct funclatency_hist *h, const
 		bk_json_begin(&j, stdout);
 		bk_json_str(&j, "time", t, 64);
 		bk_json_str(&j, "func", name, (size_t)-1);
-		bk_json_str(&j, "unit", opt.unit, 8);
+		bk_json_str(&j, "unit", unit.name, 8);
 		bk_json_uint(&j, "count", h->count);
 		bk_json_uint(&j, "total_ns", h->total_ns);
 		bk_json_uint(&j, "avg_ns", h->total_ns / h->count);
@@ -134,8 +109,8 @@ static void print_func(const char *name, const struct funclatency_hist *h, const
 	}
 	bk_escape(esc, sizeof(esc), name, (size_t)-1);
 	printf("\n%s: %llu calls, average %.3f %s\n", esc, (unsigned long long)h->count,
-	       (double)h->total_ns / h->count / opt.unit_ns, opt.unit);
-	bk_print_log2_hist(stdout, h->slots, FUNCLATENCY_SLOTS, opt.unit);
+	       (double)h->total_ns / h->count / unit.ns, unit.name);
+	bk_print_log2_hist(stdout, h->slots, FUNCLATENCY_SLOTS, unit.name);
 }
 
 /*
@@ -286,10 +261,10 @@ int main(int argc, char **argv)
 	/* The functions, and how this kernel lets us time them. */
 	err = bk_init("funclatency");
 	if (!err) {
-		err = probe_set_match(&opt.ps, bk_env.pid, (size_t)opt.max_funcs, &st.set);
+		err = probe_set_match(&opt.ps, bk_env.pid, (size_t)opt.max_probes, &st.set);
 		if (err == -E2BIG)
 			bk_set_error("'%s' matches %zu functions, more than %ld: narrow the pattern "
-				     "or raise --max-probes", opt.pattern, st.set.n, opt.max_funcs);
+				     "or raise --max-probes", opt.pattern, st.set.n, opt.max_probes);
 	}
 	if (!err)
 		path = choose(&st.set, &err);
@@ -302,7 +277,7 @@ int main(int argc, char **argv)
 	if (err)
 		goto cleanup;
 	bk_filter_fill(&skel->rodata->bk_filter);
-	skel->rodata->targ_unit_ns = opt.unit_ns;
+	skel->rodata->targ_unit_ns = unit.ns;
 	bpf_map__set_max_entries(skel->maps.hists, st.set.n);
 	if (!strcmp(path, "fentry")) {
 		bpf_program__set_attach_target(skel->progs.handle_func_fentry, 0, st.set.p[0].name);

@@ -9,6 +9,7 @@
 #include "uspace/elfsym.h"
 #include "uspace/ifunc.h"
 #include "core/log.h"
+#include "core/opts.h"
 #include "uspace/probespec.h"
 #include "core/setup.h"
 #include "uspace/uprobe_target.h"
@@ -96,6 +97,40 @@ bad:
 	bk_set_error("invalid pattern '%s': want PATH:FUNC, LIB:FUNC, t:CATEGORY:NAME, "
 		     "u:PATH:NAME or a kernel function, globs allowed", s);
 	return -EINVAL;
+}
+
+error_t probespec_parse_opt(struct probespec_args *a, const char *missing, int key, char *arg,
+			    struct argp_state *state)
+{
+	switch (key) {
+	case PROBESPEC_OPT_LIST:
+		a->list = arg;
+		break;
+	case PROBESPEC_OPT_MAX_PROBES:
+		if (bk_parse_long(arg, 1, 1000000, &a->max_probes))
+			bk_usage(state, "invalid --max-probes '%s': want 1 to 1000000", arg);
+		break;
+	case ARGP_KEY_ARG:
+		if (a->npos == 3)
+			bk_usage(state, "unexpected argument '%s'", arg);
+		a->pos[a->npos++] = arg;
+		break;
+	case ARGP_KEY_END:
+		if (a->list) {
+			if (a->npos)
+				bk_usage(state, "--list takes no other argument ('%s')", a->pos[0]);
+			break;
+		}
+		if (!a->npos)
+			bk_usage(state, "%s", missing);
+		a->pattern = a->pos[0];
+		if (probespec_parse(a->pattern, &a->ps))
+			bk_usage(state, "%s", bk_error());
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
 }
 
 static int add(struct probe_set *set, size_t *cap, const char *name, uint64_t offset)

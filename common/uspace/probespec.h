@@ -13,11 +13,12 @@
  *   GLOB                             kernel functions (kprobes)
  * GLOB is an fnmatch(3) pattern. Every function returns 0 or -errno and
  * leaves a sentence for bk_report(); none prints, except probe_list() to
- * the stream it is given.
+ * the stream it is given and probespec_parse_opt() (argp's usage errors).
  */
 #ifndef BPFKIT_PROBESPEC_H
 #define BPFKIT_PROBESPEC_H
 
+#include <argp.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -71,6 +72,38 @@ struct probe_set {
 
 /* Parses a pattern. -EINVAL malformed, -ENAMETOOLONG a part too long. */
 int probespec_parse(const char *s, struct probespec *ps);
+
+/*
+ * The arguments of a tool that traces a pattern: --list PATTERN, or
+ * --max-probes N and PATTERN [interval [count]].
+ */
+enum { PROBESPEC_OPT_LIST = 2000, PROBESPEC_OPT_MAX_PROBES };
+
+/* --list PATTERN, --max-probes N; `probes` says what N counts ("probes"). */
+#define PROBESPEC_ARGP_OPTIONS(probes)                                          \
+	{ "list", PROBESPEC_OPT_LIST, "PATTERN", 0,                             \
+	  "Print the probes PATTERN matches, one a line, and exit", 0 },        \
+	{ "max-probes", PROBESPEC_OPT_MAX_PROBES, "N", 0,                       \
+	  "Refuse a pattern matching more than N " probes " (default 1000)", 0 }
+
+struct probespec_args {
+	const char *list;		/* --list PATTERN */
+	long max_probes;		/* --max-probes N: the tool's default until given */
+	const char *pattern;		/* PATTERN, parsed into ps */
+	struct probespec ps;
+	const char *pos[3];		/* PATTERN [interval [count]] as given */
+	int npos;
+};
+
+/*
+ * argp's parser of the options above and the arguments, into a; at
+ * ARGP_KEY_END, unless --list, PATTERN parsed into a->ps (`missing`: the
+ * usage sentence without one). The tool's parser then checks what it can
+ * trace of a->ps and ends with bk_parse_interval_pos(state, a->pos + 1,
+ * a->npos - 1). ARGP_ERR_UNKNOWN for other keys.
+ */
+error_t probespec_parse_opt(struct probespec_args *a, const char *missing, int key, char *arg,
+			    struct argp_state *state);
 
 /*
  * The probes ps matches, for process pid when pid > 0 (it resolves LIB
