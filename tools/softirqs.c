@@ -87,15 +87,11 @@ int main(int argc, char **argv)
 	if (err)
 		goto cleanup;
 
-	/* Settings go to .rodata before load. */
-	skel->rodata->targ_count_only = opt.out.count_only;
-	skel->rodata->targ_dist = opt.out.dist;
-	skel->rodata->targ_unit_ns = bk_env.unit_ns;
-
-	/* The attach path: tp_btf, raw_tp or the tracepoints; counting only needs no exit hook. */
-	err = bk_irq_choose(&opt.out, (struct bpf_program *[6]){
-		skel->progs.handle_entry, skel->progs.handle_exit, skel->progs.handle_entry_raw,
-		skel->progs.handle_exit_raw, skel->progs.handle_entry_tp, skel->progs.handle_exit_tp });
+	/*
+	 * Settings to .rodata before load; the attach path: tp_btf, raw_tp or
+	 * the tracepoints, counting only needs no exit hook.
+	 */
+	err = BK_IRQ_PREPARE(&opt.out, skel);
 	if (err < 0)
 		goto cleanup;
 

@@ -42,7 +42,8 @@ error_t bk_irq_parse_opt(struct bk_irq_out *o, int key, char *arg, struct argp_s
 	return 0;
 }
 
-int bk_irq_choose(const struct bk_irq_out *o, struct bpf_program *progs[6])
+int bk_irq_prepare(const struct bk_irq_out *o, volatile __u32 *count_only, volatile __u32 *dist,
+		   volatile __u64 *unit_ns, struct bpf_program *progs[6])
 {
 	struct bk_variant v[] = {
 		{ "tp_btf", { progs[0], progs[1] } },
@@ -50,6 +51,9 @@ int bk_irq_choose(const struct bk_irq_out *o, struct bpf_program *progs[6])
 		{ "tracepoint", { progs[4], progs[5] } },
 	};
 
+	*count_only = o->count_only;
+	*dist = o->dist;
+	*unit_ns = bk_env.unit_ns;
 	if (o->count_only) {
 		for (int i = 0; i < 3; i++) {
 			bpf_program__set_autoload(v[i].progs[1], false);

@@ -37,11 +37,21 @@ struct bk_irq_out {
 error_t bk_irq_parse_opt(struct bk_irq_out *o, int key, char *arg, struct argp_state *state);
 
 /*
- * Chooses the attach path among tp_btf, raw_tp and the tracepoints (entry and
- * exit programs of each, in that order in progs[6]); counting only needs no
- * exit program. Returns bk_choose()'s result.
+ * Before load, for the skeleton of bpf/hardirqs.bpf.c or bpf/softirqs.bpf.c:
+ * -C, -D and the unit (bk_env) to its .rodata, then the attach path chosen
+ * among tp_btf, raw_tp and the tracepoints (entry and exit programs of each,
+ * in that order in progs[6]); counting only needs no exit program. Returns
+ * bk_choose()'s result.
  */
-int bk_irq_choose(const struct bk_irq_out *o, struct bpf_program *progs[6]);
+#define BK_IRQ_PREPARE(o, skel)                                                \
+	bk_irq_prepare(o, &(skel)->rodata->targ_count_only, &(skel)->rodata->targ_dist, \
+		       &(skel)->rodata->targ_unit_ns,                          \
+		       (struct bpf_program *[6]){                              \
+			       (skel)->progs.handle_entry, (skel)->progs.handle_exit, \
+			       (skel)->progs.handle_entry_raw, (skel)->progs.handle_exit_raw, \
+			       (skel)->progs.handle_entry_tp, (skel)->progs.handle_exit_tp })
+int bk_irq_prepare(const struct bk_irq_out *o, volatile __u32 *count_only, volatile __u32 *dist,
+		   volatile __u64 *unit_ns, struct bpf_program *progs[6]);
 
 /* Sorts rows (busiest first) and prints them, a time line first with an interval. */
 void bk_irq_print(const struct bk_irq_out *o, struct bk_irq_row *rows, long n);
