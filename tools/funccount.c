@@ -171,17 +171,6 @@ static int print_counts(void *ctx)
 	return 0;
 }
 
-/* The pattern's probes, refusing too many (each costs a perf event or more). */
-static int match(const struct probespec *ps, struct probe_set *set)
-{
-	int err = probe_set_match(ps, bk_env.pid, (size_t)opt.max_probes, set);
-
-	if (err == -E2BIG)
-		bk_set_error("'%s' matches %zu probes, more than %ld: narrow the pattern or raise "
-			     "--max-probes", opt.pattern, set->n, opt.max_probes);
-	return err;
-}
-
 /*
  * Before load: user functions get one multi-uprobe link where the kernel has
  * them (each detached uprobe costs a grace period, a minute for 600).
@@ -279,8 +268,9 @@ int main(int argc, char **argv)
 		bk_set_error("kernel functions cannot be counted here: this kernel has no kprobes");
 		err = -EOPNOTSUPP;
 	}
+	/* Refusing too many: each costs a perf event or more. */
 	if (!err)
-		err = match(ps, &st.set);
+		err = probespec_match(&opt, bk_env.pid, "probes", &st.set);
 	if (err)
 		goto cleanup;
 

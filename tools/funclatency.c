@@ -261,10 +261,7 @@ int main(int argc, char **argv)
 	/* The functions, and how this kernel lets us time them. */
 	err = bk_init("funclatency");
 	if (!err) {
-		err = probe_set_match(&opt.ps, bk_env.pid, (size_t)opt.max_probes, &st.set);
-		if (err == -E2BIG)
-			bk_set_error("'%s' matches %zu functions, more than %ld: narrow the pattern "
-				     "or raise --max-probes", opt.pattern, st.set.n, opt.max_probes);
+		err = probespec_match(&opt, bk_env.pid, "functions", &st.set);
 	}
 	if (!err)
 		path = choose(&st.set, &err);

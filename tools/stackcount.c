@@ -21,11 +21,8 @@
 #include "uspace/uprobes.h"
 #include "stackcount.skel.h"
 
-static struct {
-	const char *pattern;
-	struct probespec ps;
-	long max_probes;
-} opt = { .max_probes = 1000 };
+/* PATTERN and --max-probes (its own parser: no --list, USDT named whole). */
+static struct probespec_args opt = { .max_probes = 1000 };
 
 const char argp_program_doc[] =
 	"Count the stacks that reach functions, tracepoints or USDT probes matching\n"
@@ -84,17 +81,6 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		return bk_stack_parse_opt(key, arg, state);
 	}
 	return 0;
-}
-
-/* The pattern's probes, refusing too many (each costs a perf event or more). */
-static int match(struct probe_set *set)
-{
-	int err = probe_set_match(&opt.ps, bk_env.pid, (size_t)opt.max_probes, set);
-
-	if (err == -E2BIG)
-		bk_set_error("'%s' matches %zu probes, more than %ld: narrow the pattern or raise "
-			     "--max-probes", opt.pattern, set->n, opt.max_probes);
-	return err;
 }
 
 /* A USDT probe: the binary as -p's process sees it, one link. */
@@ -156,7 +142,7 @@ int main(int argc, char **argv)
 		bk_set_error("kernel functions cannot be counted here: this kernel has no kprobes");
 		err = -EOPNOTSUPP;
 	} else if (opt.ps.kind != PROBESPEC_USDT) {
-		err = match(&set);
+		err = probespec_match(&opt, bk_env.pid, "probes", &set);
 	}
 	if (err)
 		goto cleanup;

@@ -698,3 +698,14 @@ int probe_set_attach(struct probe_set *set, struct bpf_program *prog, pid_t pid,
 	}
 	return 0;
 }
+
+int probespec_match(const struct probespec_args *a, pid_t pid, const char *what,
+		    struct probe_set *set)
+{
+	int err = probe_set_match(&a->ps, pid, (size_t)a->max_probes, set);
+
+	if (err == -E2BIG)
+		bk_set_error("'%s' matches %zu %s, more than %ld: narrow the pattern or raise "
+			     "--max-probes", a->pattern, set->n, what, a->max_probes);
+	return err;
+}

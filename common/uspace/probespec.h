@@ -106,6 +106,14 @@ error_t probespec_parse_opt(struct probespec_args *a, const char *missing, int k
 			    struct argp_state *state);
 
 /*
+ * probe_set_match() of a->ps with a->max_probes, for process pid; more than
+ * that many leaves the sentence naming the pattern, how many `what` it
+ * matches ("probes", "functions") and --max-probes.
+ */
+int probespec_match(const struct probespec_args *a, pid_t pid, const char *what,
+		    struct probe_set *set);
+
+/*
  * The probes ps matches, for process pid when pid > 0 (it resolves LIB
  * through the process's mappings). -ENOENT when nothing matches, -E2BIG when
  * more than max do (set->n is then how many do, set->p is NULL).
